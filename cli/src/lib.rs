@@ -1,0 +1,13 @@
+//! schemactl: declarative schema and migration management from one YAML model.
+//!
+//! The pipeline, one module per stage: [`load`] reads `schema.yaml` into a [`model::Model`],
+//! [`validate`] checks it and reports every problem as a [`diag::Diagnostic`], and
+//! [`local`] runs the project-local PostgreSQL that commands use when no server is
+//! configured.
+
+pub mod cli;
+pub mod diag;
+pub mod load;
+pub mod local;
+pub mod model;
+pub mod validate;

@@ -1,0 +1,341 @@
+//! Loading `schema.yaml`: YAML → located tree → JSON Schema check → `Model`.
+//!
+//! serde stops at the first error, but a user fixing a model wants every mistake at once.
+//! So the document is first read into a tree that remembers where each node is, checked
+//! against the format's JSON Schema (which reports every violation), and only then
+//! deserialized. The located tree also lets later checks point at any key or value.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::model::Model;
+
+/// A model read from disk, with the positions of its nodes.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub model: Model,
+    pub source: Source,
+}
+
+/// The text of a model file and where each node sits in it.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+    /// JSON pointer → (position of the key, position of the value).
+    positions: HashMap<String, (Pos, Pos)>,
+}
+
+impl Source {
+    /// Where the value at `pointer` starts. Falls back to the nearest located ancestor.
+    pub fn value_pos(&self, pointer: &str) -> Pos {
+        self.lookup(pointer).map(|p| p.1).unwrap_or_default()
+    }
+
+    /// Where the key that holds the value at `pointer` starts.
+    pub fn key_pos(&self, pointer: &str) -> Pos {
+        self.lookup(pointer).map(|p| p.0).unwrap_or_default()
+    }
+
+    fn lookup(&self, pointer: &str) -> Option<(Pos, Pos)> {
+        let mut current = pointer;
+        loop {
+            if let Some(found) = self.positions.get(current) {
+                return Some(*found);
+            }
+            let cut = current.rfind('/')?;
+            current = &current[..cut];
+        }
+    }
+
+    pub fn contains(&self, pointer: &str) -> bool {
+        self.positions.contains_key(pointer)
+    }
+}
+
+/// The outcome of loading: a model, or every problem found.
+pub type LoadResult = Result<Loaded, (Source, Vec<Diagnostic>)>;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}: {source}")]
+pub struct ReadError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Reads and loads a model file. I/O errors are kept apart from model errors because
+/// they exit with a different code.
+pub fn load_file(path: &Path) -> Result<LoadResult, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ReadError {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(load_str(path, text))
+}
+
+pub fn load_str(path: &Path, text: String) -> LoadResult {
+    let mut source = Source {
+        path: path.to_path_buf(),
+        text,
+        positions: HashMap::new(),
+    };
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+    };
+    let root: Spanned<Node> = match serde_saphyr::from_str_with_options(&source.text, options) {
+        Ok(node) => node,
+        Err(err) => {
+            let pos = err
+                .location()
+                .map(|l| Pos::new(l.line(), l.column()))
+                .unwrap_or_default();
+            let message = yaml_error_message(&err);
+            let diag = Diagnostic::at_pos(pos, format!("malformed YAML: {message}"))
+                .with_hint("check indentation, quoting and that every key appears once");
+            return Err((source, vec![diag]));
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
+    let value = root.value.into_json(
+        String::new(),
+        root_pos,
+        root_pos,
+        &mut source.positions,
+        &mut diagnostics,
+    );
+    if !diagnostics.is_empty() {
+        return Err((source, diagnostics));
+    }
+    diagnostics.extend(crate::validate::structure::check(&value, &source));
+    if !diagnostics.is_empty() {
+        return Err((source, diagnostics));
+    }
+    match serde_json::from_value::<Model>(value) {
+        Ok(model) => Ok(Loaded { model, source }),
+        Err(err) => {
+            let diag = Diagnostic::new("", format!("invalid model: {err}"));
+            Err((source, vec![diag]))
+        }
+    }
+}
+
+/// serde-saphyr renders errors with their own snippet; only the first line is the message.
+fn yaml_error_message(err: &serde_saphyr::Error) -> String {
+    let rendered = err.without_snippet().to_string();
+    let first = rendered.lines().next().unwrap_or("").trim();
+    // Drop a trailing " at line X, column Y": the position is printed in front already.
+    match first.find(" at line ") {
+        Some(cut) => first[..cut].to_string(),
+        None => first.to_string(),
+    }
+}
+
+/// A YAML node whose map keys and values carry their positions.
+#[derive(Debug)]
+enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
+}
+
+/// A map key; YAML allows numbers and booleans as keys, the model reads them as text.
+#[derive(Debug)]
+struct Key(String);
+
+impl Node {
+    fn into_json(
+        self,
+        pointer: String,
+        key_pos: Pos,
+        value_pos: Pos,
+        positions: &mut HashMap<String, (Pos, Pos)>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> serde_json::Value {
+        use serde_json::Value;
+        let value = match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Int(i) => Value::from(i),
+            Node::UInt(u) => Value::from(u),
+            Node::Float(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+            Node::Str(s) => Value::String(s),
+            Node::Seq(items) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let pos = spanned_pos(&item);
+                        let child = format!("{pointer}/{i}");
+                        item.value
+                            .into_json(child, pos, pos, positions, diagnostics)
+                    })
+                    .collect(),
+            ),
+            Node::Map(entries) => {
+                let mut map = serde_json::Map::new();
+                for (key, item) in entries {
+                    let kpos = spanned_pos(&key);
+                    let name = key.value.0;
+                    let child = format!("{pointer}/{}", escape_pointer(&name));
+                    if let Some((first, _)) = positions.get(&child) {
+                        diagnostics.push(
+                            Diagnostic::at_pos(kpos, format!("duplicate key `{name}`")).with_hint(
+                                format!(
+                                    "`{name}` is already defined at line {}, column {}",
+                                    first.line, first.column
+                                ),
+                            ),
+                        );
+                        continue;
+                    }
+                    let vpos = spanned_pos(&item);
+                    let converted =
+                        item.value
+                            .into_json(child.clone(), kpos, vpos, positions, diagnostics);
+                    map.insert(name, converted);
+                }
+                Value::Object(map)
+            }
+        };
+        positions.insert(pointer, (key_pos, value_pos));
+        value
+    }
+}
+
+fn spanned_pos<T>(s: &Spanned<T>) -> Pos {
+    Pos::new(s.referenced.line(), s.referenced.column())
+}
+
+/// RFC 6901 escaping, the form jsonschema reports instance paths in.
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a JSON pointer from plain segments.
+pub fn pointer<I, S>(segments: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    segments
+        .into_iter()
+        .map(|s| format!("/{}", escape_pointer(s.as_ref())))
+        .collect()
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::UInt(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Key>>()? {
+            let value = map.next_value::<Spanned<Node>>()?;
+            entries.push((key, value));
+        }
+        Ok(Node::Map(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a scalar map key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key, E> {
+                Ok(Key(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
+                Err(E::custom("a map key cannot be null"))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+/// The compiled JSON Schema of the format, built once per process.
+pub fn format_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        // The schema is generated from our own types; failing to compile it is a bug in
+        // this program, not in the user's input.
+        #[allow(clippy::expect_used)]
+        jsonschema::validator_for(&Model::json_schema()).expect("the model's JSON Schema compiles")
+    })
+}

@@ -1,0 +1,260 @@
+//! The YAML model: the serde types behind `schema.yaml`.
+//!
+//! These types are the format's single definition. The JSON Schema in `docs/schema.json`
+//! is derived from them (`schemactl json-schema`), and the loader checks a document
+//! against that schema before deserializing, so every structural mistake is reported at
+//! once with its line and column. Names are map keys so that YAML order is kept (column
+//! order matters) and duplicates are caught by the loader.
+
+pub mod partitions;
+mod routine;
+mod table;
+pub mod types;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use routine::{
+    ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Trigger, TriggerEvent,
+    TriggerLevel, TriggerTiming, View, Volatility,
+};
+pub use table::{
+    Check, Column, FkAction, ForeignKey, GeneratePartitions, Identity, Index, IndexColumn,
+    IndexColumnSpec, IndexMethod, NullsOrder, PartitionBound, PartitionBy, PartitionInterval,
+    Partitions, Policy, PolicyCommand, References, RowLevelSecurity, SeedRows, SortOrder, Table,
+    UniqueConstraint,
+};
+
+/// A whole database: the root of `schema.yaml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// The database itself: name, owner, encoding and the target engine.
+    pub database: Database,
+    /// Extensions to create (`CREATE EXTENSION IF NOT EXISTS`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<String>,
+    /// Cluster-wide roles, keyed by role name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub roles: IndexMap<String, Role>,
+    /// PostgreSQL schemas (namespaces), keyed by schema name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub schemas: IndexMap<String, Schema>,
+}
+
+/// The engine a model targets.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    #[default]
+    Postgres,
+    Sqlite,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// Database name; the default for `provision [DATABASE]`.
+    pub name: String,
+    /// Role that owns the database. Must be declared under `roles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Server encoding, e.g. `UTF8`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// `LC_COLLATE` / `LC_CTYPE` locale, e.g. `C.UTF-8`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Engine the model targets: `postgres` (default) or `sqlite`.
+    #[serde(default)]
+    pub target: Target,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A cluster role. Passwords are never written in the model: only the name of the
+/// environment variable that holds one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// `LOGIN` (a user) or `NOLOGIN` (a group).
+    #[serde(default)]
+    pub login: bool,
+    /// `INHERIT` (default true).
+    #[serde(default = "yes")]
+    pub inherit: bool,
+    #[serde(default)]
+    pub createdb: bool,
+    #[serde(default)]
+    pub createrole: bool,
+    /// `BYPASSRLS`.
+    #[serde(default)]
+    pub bypassrls: bool,
+    /// `CONNECTION LIMIT`; -1 (the default) means no limit.
+    #[serde(default = "no_limit")]
+    pub connection_limit: i32,
+    /// Roles this role is a member of (`GRANT parent TO this`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_of: Vec<String>,
+    /// Name of the environment variable holding the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// Never allowed: present only so that the validator can refuse it with a clear message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        description = "Not allowed: put the password in an environment variable and name it in `password_env`."
+    )]
+    pub password: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Schema {
+    /// Role that owns the schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Privileges on the schema itself (`usage`, `create`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// `ALTER DEFAULT PRIVILEGES … IN SCHEMA` for objects created later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_privileges: Vec<DefaultPrivilege>,
+    /// Enum types: name → labels in order (or the long form with a comment).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub enums: IndexMap<String, EnumType>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tables: IndexMap<String, Table>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub views: IndexMap<String, View>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub materialized_views: IndexMap<String, MaterializedView>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub functions: IndexMap<String, Function>,
+}
+
+/// An enum: either a plain list of labels or `{ values: [...], comment: ... }`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum EnumType {
+    Labels(Vec<String>),
+    Full(EnumSpec),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnumSpec {
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl EnumType {
+    pub fn values(&self) -> &[String] {
+        match self {
+            EnumType::Labels(v) => v,
+            EnumType::Full(spec) => &spec.values,
+        }
+    }
+    pub fn comment(&self) -> Option<&str> {
+        match self {
+            EnumType::Labels(_) => None,
+            EnumType::Full(spec) => spec.comment.as_deref(),
+        }
+    }
+}
+
+/// A privilege grant on the object it is declared under.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    /// Grantee roles; `public` means PUBLIC.
+    pub to: Vec<String>,
+    /// Privileges, lower case: select, insert, update, delete, truncate, references,
+    /// trigger, usage, create, execute, or `all`.
+    pub privileges: Vec<Privilege>,
+    /// Restrict a table grant to these columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub with_grant_option: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultPrivilege {
+    /// The role whose future objects are covered (`FOR ROLE`); defaults to the schema owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_role: Option<String>,
+    /// Object kind: tables, sequences, functions or types.
+    pub on: DefaultPrivilegeObject,
+    pub to: Vec<String>,
+    pub privileges: Vec<Privilege>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum DefaultPrivilegeObject {
+    Tables,
+    Sequences,
+    Functions,
+    Types,
+}
+
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Privilege {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+    Truncate,
+    References,
+    Trigger,
+    Usage,
+    Create,
+    Execute,
+    Maintain,
+}
+
+impl Privilege {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Privilege::All => "ALL",
+            Privilege::Select => "SELECT",
+            Privilege::Insert => "INSERT",
+            Privilege::Update => "UPDATE",
+            Privilege::Delete => "DELETE",
+            Privilege::Truncate => "TRUNCATE",
+            Privilege::References => "REFERENCES",
+            Privilege::Trigger => "TRIGGER",
+            Privilege::Usage => "USAGE",
+            Privilege::Create => "CREATE",
+            Privilege::Execute => "EXECUTE",
+            Privilege::Maintain => "MAINTAIN",
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn no_limit() -> i32 {
+    -1
+}
+
+impl Model {
+    /// The JSON Schema of the format, as written to `docs/schema.json`.
+    pub fn json_schema() -> serde_json::Value {
+        let schema = schemars::schema_for!(Model);
+        serde_json::to_value(schema).unwrap_or_default()
+    }
+}

@@ -1,0 +1,305 @@
+//! Column types: parsing the model's type strings into one canonical form.
+//!
+//! The canonical form is PostgreSQL's own spelling (`format_type`), so that a type from
+//! the model and a type read back from the catalog compare equal.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SqlType {
+    SmallInt,
+    Integer,
+    BigInt,
+    /// `serial`, `bigserial`, `smallserial`: an integer with an owned sequence default.
+    Serial(SerialKind),
+    Text,
+    Varchar(Option<u32>),
+    Char(Option<u32>),
+    Boolean,
+    Numeric(Option<(u32, u32)>),
+    Real,
+    Double,
+    Date,
+    Time,
+    Timestamp,
+    Timestamptz,
+    Interval,
+    Uuid,
+    Json,
+    Jsonb,
+    Vector(u32),
+    Tsvector,
+    Inet,
+    Cidr,
+    Bytea,
+    /// A type declared in the model (an enum): schema and name.
+    Named {
+        schema: Option<String>,
+        name: String,
+    },
+    Array(Box<SqlType>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SerialKind {
+    Small,
+    Regular,
+    Big,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SqlType {
+    /// Parses a type as written in the model. Unknown bare names come back as
+    /// `Named`, for the validator to resolve against the model's enums.
+    pub fn parse(input: &str) -> Result<SqlType, TypeError> {
+        let text = input.trim();
+        if let Some(inner) = text.strip_suffix("[]") {
+            let element = SqlType::parse(inner)?;
+            if matches!(element, SqlType::Serial(_)) {
+                return Err(TypeError {
+                    message: format!("`{text}` is not a type: serial cannot be an array"),
+                    hint: Some("use `integer[]` or `bigint[]`".into()),
+                });
+            }
+            return Ok(SqlType::Array(Box::new(element)));
+        }
+        let lower = text.to_ascii_lowercase();
+        let (base, args) = match lower.find('(') {
+            Some(open) => {
+                let Some(body) = lower[open + 1..].strip_suffix(')') else {
+                    return Err(TypeError {
+                        message: format!("malformed type `{text}`: unbalanced parenthesis"),
+                        hint: None,
+                    });
+                };
+                (
+                    lower[..open].trim().to_string(),
+                    Some(parse_args(text, body)?),
+                )
+            }
+            None => (lower.split_whitespace().collect::<Vec<_>>().join(" "), None),
+        };
+        let no_args = |ty: SqlType| -> Result<SqlType, TypeError> {
+            match &args {
+                None => Ok(ty),
+                Some(_) => Err(TypeError {
+                    message: format!("type `{base}` takes no parameters, found `{text}`"),
+                    hint: None,
+                }),
+            }
+        };
+        let one_arg = |args: &Option<Vec<u32>>| -> Result<Option<u32>, TypeError> {
+            match args.as_deref() {
+                None => Ok(None),
+                Some([n]) => Ok(Some(*n)),
+                Some(_) => Err(TypeError {
+                    message: format!("type `{base}` takes one parameter, found `{text}`"),
+                    hint: None,
+                }),
+            }
+        };
+        Ok(match base.as_str() {
+            "smallint" | "int2" => no_args(SqlType::SmallInt)?,
+            "integer" | "int" | "int4" => no_args(SqlType::Integer)?,
+            "bigint" | "int8" => no_args(SqlType::BigInt)?,
+            "smallserial" | "serial2" => no_args(SqlType::Serial(SerialKind::Small))?,
+            "serial" | "serial4" => no_args(SqlType::Serial(SerialKind::Regular))?,
+            "bigserial" | "serial8" => no_args(SqlType::Serial(SerialKind::Big))?,
+            "text" => no_args(SqlType::Text)?,
+            "varchar" | "character varying" => SqlType::Varchar(one_arg(&args)?),
+            "char" | "character" | "bpchar" => SqlType::Char(one_arg(&args)?),
+            "boolean" | "bool" => no_args(SqlType::Boolean)?,
+            "numeric" | "decimal" => match args.as_deref() {
+                None => SqlType::Numeric(None),
+                Some([p]) => SqlType::Numeric(Some((*p, 0))),
+                Some([p, s]) => {
+                    if s > p {
+                        return Err(TypeError {
+                            message: format!("`{text}`: scale {s} exceeds precision {p}"),
+                            hint: Some("numeric(p,s) needs s <= p".into()),
+                        });
+                    }
+                    SqlType::Numeric(Some((*p, *s)))
+                }
+                Some(_) => {
+                    return Err(TypeError {
+                        message: format!("`{text}`: numeric takes (precision, scale)"),
+                        hint: None,
+                    });
+                }
+            },
+            "real" | "float4" => no_args(SqlType::Real)?,
+            "double precision" | "float8" | "double" | "float" => no_args(SqlType::Double)?,
+            "date" => no_args(SqlType::Date)?,
+            "time" | "time without time zone" => no_args(SqlType::Time)?,
+            "timestamp" | "timestamp without time zone" => no_args(SqlType::Timestamp)?,
+            "timestamptz" | "timestamp with time zone" => no_args(SqlType::Timestamptz)?,
+            "interval" => no_args(SqlType::Interval)?,
+            "uuid" => no_args(SqlType::Uuid)?,
+            "json" => no_args(SqlType::Json)?,
+            "jsonb" => no_args(SqlType::Jsonb)?,
+            "tsvector" => no_args(SqlType::Tsvector)?,
+            "inet" => no_args(SqlType::Inet)?,
+            "cidr" => no_args(SqlType::Cidr)?,
+            "bytea" => no_args(SqlType::Bytea)?,
+            "vector" => match one_arg(&args)? {
+                Some(dim) => SqlType::Vector(dim),
+                None => {
+                    return Err(TypeError {
+                        message: "`vector` needs a dimension".into(),
+                        hint: Some("write `vector(384)`".into()),
+                    });
+                }
+            },
+            other => {
+                let valid = other
+                    .split('.')
+                    .all(|part| !part.is_empty() && part.chars().all(is_ident_char));
+                if args.is_some() || !valid || other.split('.').count() > 2 {
+                    return Err(unknown(text));
+                }
+                // Keep the original spelling: enum names are case-sensitive once quoted.
+                match text.split_once('.') {
+                    Some((schema, name)) => SqlType::Named {
+                        schema: Some(schema.to_string()),
+                        name: name.to_string(),
+                    },
+                    None => SqlType::Named {
+                        schema: None,
+                        name: text.to_string(),
+                    },
+                }
+            }
+        })
+    }
+
+    /// The storage type of a serial column, and the type a foreign key to it must have.
+    pub fn storage(&self) -> SqlType {
+        match self {
+            SqlType::Serial(SerialKind::Small) => SqlType::SmallInt,
+            SqlType::Serial(SerialKind::Regular) => SqlType::Integer,
+            SqlType::Serial(SerialKind::Big) => SqlType::BigInt,
+            other => other.clone(),
+        }
+    }
+
+    pub fn is_vector(&self) -> bool {
+        matches!(self, SqlType::Vector(_))
+    }
+
+    pub fn is_float(&self) -> bool {
+        matches!(self, SqlType::Real | SqlType::Double)
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn unknown(text: &str) -> TypeError {
+    TypeError {
+        message: format!("unknown type `{text}`"),
+        hint: Some(
+            "use a built-in type (bigint, text, varchar(n), numeric(p,s), timestamptz, jsonb, \
+             vector(n), …) or an enum declared under `enums`"
+                .into(),
+        ),
+    }
+}
+
+fn parse_args(text: &str, body: &str) -> Result<Vec<u32>, TypeError> {
+    body.split(',')
+        .map(|part| {
+            part.trim().parse::<u32>().map_err(|_| TypeError {
+                message: format!("malformed type `{text}`: `{}` is not a number", part.trim()),
+                hint: None,
+            })
+        })
+        .collect()
+}
+
+/// PostgreSQL's spelling, as `format_type()` prints it.
+impl fmt::Display for SqlType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SqlType::SmallInt => f.write_str("smallint"),
+            SqlType::Integer => f.write_str("integer"),
+            SqlType::BigInt => f.write_str("bigint"),
+            SqlType::Serial(SerialKind::Small) => f.write_str("smallserial"),
+            SqlType::Serial(SerialKind::Regular) => f.write_str("serial"),
+            SqlType::Serial(SerialKind::Big) => f.write_str("bigserial"),
+            SqlType::Text => f.write_str("text"),
+            SqlType::Varchar(None) => f.write_str("character varying"),
+            SqlType::Varchar(Some(n)) => write!(f, "character varying({n})"),
+            SqlType::Char(None) => f.write_str("character(1)"),
+            SqlType::Char(Some(n)) => write!(f, "character({n})"),
+            SqlType::Boolean => f.write_str("boolean"),
+            SqlType::Numeric(None) => f.write_str("numeric"),
+            SqlType::Numeric(Some((p, s))) => write!(f, "numeric({p},{s})"),
+            SqlType::Real => f.write_str("real"),
+            SqlType::Double => f.write_str("double precision"),
+            SqlType::Date => f.write_str("date"),
+            SqlType::Time => f.write_str("time without time zone"),
+            SqlType::Timestamp => f.write_str("timestamp without time zone"),
+            SqlType::Timestamptz => f.write_str("timestamp with time zone"),
+            SqlType::Interval => f.write_str("interval"),
+            SqlType::Uuid => f.write_str("uuid"),
+            SqlType::Json => f.write_str("json"),
+            SqlType::Jsonb => f.write_str("jsonb"),
+            SqlType::Vector(n) => write!(f, "vector({n})"),
+            SqlType::Tsvector => f.write_str("tsvector"),
+            SqlType::Inet => f.write_str("inet"),
+            SqlType::Cidr => f.write_str("cidr"),
+            SqlType::Bytea => f.write_str("bytea"),
+            SqlType::Named { schema, name } => match schema {
+                Some(s) => write!(f, "{s}.{name}"),
+                None => f.write_str(name),
+            },
+            SqlType::Array(inner) => write!(f, "{inner}[]"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_spellings() {
+        for (input, canonical) in [
+            ("BIGINT", "bigint"),
+            ("int4", "integer"),
+            ("varchar(255)", "character varying(255)"),
+            ("DECIMAL(10,2)", "numeric(10,2)"),
+            ("timestamptz", "timestamp with time zone"),
+            ("vector(384)", "vector(384)"),
+            ("text[]", "text[]"),
+            ("double precision", "double precision"),
+            ("ims.issue_status", "ims.issue_status"),
+        ] {
+            assert_eq!(
+                SqlType::parse(input).map(|t| t.to_string()),
+                Ok(canonical.into())
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        for bad in [
+            "varchar(x)",
+            "numeric(2,5)",
+            "vector",
+            "text(3)",
+            "no such",
+            "serial[]",
+        ] {
+            assert!(SqlType::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}
