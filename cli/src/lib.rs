@@ -10,4 +10,5 @@ pub mod diag;
 pub mod load;
 pub mod local;
 pub mod model;
+pub mod sql;
 pub mod validate;
