@@ -46,6 +46,30 @@ pub enum Command {
     Validate,
     /// Print the JSON Schema of the model format (kept at docs/schema.json).
     JsonSchema,
+    /// Print the SQL that creates the model in an empty database (no server needed).
+    Plan {
+        /// Output format: `sql` (a script for `psql -f`) or `json` (the ordered steps).
+        #[arg(long, value_enum, default_value_t = PlanFormat::Sql)]
+        format: PlanFormat,
+    },
+    /// Create or bring up to date a database with everything the model declares: roles,
+    /// the database, extensions, schema objects, grants, policies and seed rows.
+    Provision {
+        /// Database to provision (default: the model's `database.name`).
+        database: Option<String>,
+        /// Admin connection URL (default: SCHEMACTL_ADMIN_URL, then the project-local server).
+        #[arg(long)]
+        admin_url: Option<String>,
+        /// Terminate connections, drop the database and provision it from scratch.
+        #[arg(long)]
+        recreate: bool,
+        /// Confirm `--recreate` without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print every statement and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -53,8 +77,16 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Sql,
+    Json,
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // A .env file is a convenience for local work; its absence is normal.
+    let _ = dotenvy::dotenv();
     init_tracing();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -90,6 +122,23 @@ pub fn run(cli: Cli) -> u8 {
             println!("{text}");
             EXIT_OK
         }
+        Command::Plan { format } => plan_command(&cli.schema, *format),
+        Command::Provision {
+            database,
+            admin_url,
+            recreate,
+            yes,
+            dry_run,
+        } => {
+            let options = crate::provision::Options {
+                database: database.clone(),
+                admin_url: admin_url.clone(),
+                recreate: *recreate,
+                yes: *yes,
+                dry_run: *dry_run,
+            };
+            provision_command(&cli.schema, &options)
+        }
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => {
@@ -98,6 +147,78 @@ pub fn run(cli: Cli) -> u8 {
             }
         },
     }
+}
+
+fn provision_command(path: &std::path::Path, options: &crate::provision::Options) -> u8 {
+    let loaded = match load_and_validate(path) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let started = std::time::Instant::now();
+    match runtime.block_on(crate::provision::provision(&loaded.model, options)) {
+        Ok(outcome) if options.dry_run => {
+            for statement in &outcome.statements {
+                println!("{statement};\n");
+            }
+            tracing::info!(
+                "dry run: {} statement(s) for database {}; nothing was changed",
+                outcome.statements.len(),
+                outcome.database
+            );
+            EXIT_OK
+        }
+        Ok(outcome) => {
+            let elapsed = started.elapsed().as_secs_f64();
+            if outcome.changed_anything() {
+                for line in outcome.summary.lines() {
+                    tracing::info!("{line}");
+                }
+                if outcome.seeded_rows > 0 {
+                    tracing::info!("seeded {} row(s)", outcome.seeded_rows);
+                }
+                if outcome.refreshed_views > 0 {
+                    tracing::info!("refreshed {} materialized view(s)", outcome.refreshed_views);
+                }
+                tracing::info!("database {} provisioned in {elapsed:.2}s", outcome.database);
+            } else {
+                tracing::info!(
+                    "database {} already matches the model: no change ({elapsed:.2}s)",
+                    outcome.database
+                );
+            }
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            EXIT_INVALID
+        }
+    }
+}
+
+fn plan_command(path: &std::path::Path, format: PlanFormat) -> u8 {
+    let loaded = match load_and_validate(path) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let catalog = crate::catalog::from_model(&loaded.model);
+    let steps = crate::render::create_script(&catalog);
+    match format {
+        PlanFormat::Sql => print!("{}", crate::render::script_sql(&steps)),
+        PlanFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&steps).unwrap_or_default()
+            )
+        }
+    }
+    EXIT_OK
 }
 
 fn validate_command(path: &std::path::Path) -> u8 {

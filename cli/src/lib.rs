@@ -5,10 +5,14 @@
 //! [`local`] runs the project-local PostgreSQL that commands use when no server is
 //! configured.
 
+pub mod catalog;
 pub mod cli;
+pub mod db;
 pub mod diag;
 pub mod load;
 pub mod local;
 pub mod model;
+pub mod provision;
+pub mod render;
 pub mod sql;
 pub mod validate;

@@ -87,8 +87,12 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
         text,
         positions: HashMap::new(),
     };
+    // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
+    // default privilege turns into `true:` and a seeded country code `NO` into `false`.
+    // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        strict_booleans: true,
     };
     let root: Spanned<Node> = match serde_saphyr::from_str_with_options(&source.text, options) {
         Ok(node) => node,
@@ -99,7 +103,7 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
                 .unwrap_or_default();
             let message = yaml_error_message(&err);
             let diag = Diagnostic::at_pos(pos, format!("malformed YAML: {message}"))
-                .with_hint("check indentation, quoting and that every key appears once");
+                .with_hint(malformed_hint(&source.text, pos));
             return Err((source, vec![diag]));
         }
     };
@@ -137,6 +141,105 @@ fn yaml_error_message(err: &serde_saphyr::Error) -> String {
         Some(cut) => first[..cut].to_string(),
         None => first.to_string(),
     }
+}
+
+/// The parser reports where it gave up, which for an unclosed `[` or a misindented key
+/// is often a line or more after the real mistake; name the likely cause.
+fn malformed_hint(text: &str, pos: Pos) -> String {
+    if let Some((open, at)) = unclosed_flow(text, pos) {
+        let close = if open == '[' { ']' } else { '}' };
+        return format!(
+            "the `{open}` at line {}, column {} is never closed: add `{close}`",
+            at.line, at.column
+        );
+    }
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    fn significant(line: &&&str) -> bool {
+        let t = line.trim_start();
+        !t.is_empty() && !t.starts_with('#')
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let index = usize::try_from(pos.line).unwrap_or(0).saturating_sub(1);
+    if let Some(line) = lines.get(index).filter(significant) {
+        let own = indent(line);
+        // The indentation of the enclosing blocks: walking up, each shallower line opens one.
+        let mut levels = Vec::new();
+        for above in lines[..index].iter().rev().filter(significant) {
+            let level = indent(above);
+            if levels.last().is_none_or(|&last| level < last) {
+                levels.push(level);
+            }
+        }
+        if let Some(&above) = levels.first()
+            && !levels.contains(&own)
+        {
+            let spaces = |n: usize| format!("{n} space{}", if n == 1 { "" } else { "s" });
+            return format!(
+                "line {} is indented by {}, but the line above by {}: \
+                 keys of one mapping must start in the same column",
+                pos.line,
+                spaces(own),
+                spaces(above)
+            );
+        }
+    }
+    "check the indentation and quoting around this line".to_string()
+}
+
+/// The innermost flow collection (`[` or `{`) still open at `end`, if any. A heuristic
+/// for the hint only: it skips quoted strings, comments and block scalars, and counts a
+/// bracket as an opener only where a YAML value can start.
+fn unclosed_flow(text: &str, end: Pos) -> Option<(char, Pos)> {
+    let mut stack: Vec<(char, Pos)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut block_scalar_indent: Option<usize> = None;
+    for (l, line) in text.lines().enumerate() {
+        let line_no = l as u64 + 1;
+        if line_no > end.line {
+            break;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(parent) = block_scalar_indent {
+            if line.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar_indent = None;
+        }
+        let mut previous = ' ';
+        let mut value_start = true;
+        for (c, ch) in line.chars().enumerate() {
+            let here = Pos::new(line_no, c as u64 + 1);
+            if here >= end {
+                break;
+            }
+            match quote {
+                Some(q) if ch == q => quote = None,
+                Some(_) => {}
+                None => match ch {
+                    '#' if previous == ' ' => break,
+                    '\'' | '"' if value_start => quote = Some(ch),
+                    '[' | '{' if value_start || !stack.is_empty() => stack.push((ch, here)),
+                    ']' | '}' if !stack.is_empty() => {
+                        stack.pop();
+                    }
+                    _ => {}
+                },
+            }
+            if ch != ' ' {
+                value_start = matches!(ch, ':' | '-' | ',' | '[' | '{') && quote.is_none();
+            }
+            previous = ch;
+        }
+        let trimmed = line.trim_end();
+        if stack.is_empty()
+            && quote.is_none()
+            && (trimmed.ends_with(": |") || trimmed.ends_with(": >") || trimmed.ends_with(": |-")
+                || trimmed.ends_with(": >-"))
+        {
+            block_scalar_indent = Some(indent);
+        }
+    }
+    stack.pop()
 }
 
 /// A YAML node whose map keys and values carry their positions.

@@ -196,7 +196,9 @@ pub struct DefaultPrivilege {
     pub privileges: Vec<Privilege>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum DefaultPrivilegeObject {
     Tables,

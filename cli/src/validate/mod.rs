@@ -4,6 +4,8 @@
 pub mod structure;
 mod tables;
 
+pub use tables::primary_key as primary_key_of;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::Diagnostic;
@@ -169,7 +171,9 @@ impl<'m> Validator<'m> {
                 v.error(
                     Diagnostic::at_key(
                         at,
-                        format!("{what} `{schema_name}.{name}` has the same name as {first}"),
+                        format!(
+                            "{what} `{name}` has the same name as {first} `{schema_name}.{name}`"
+                        ),
                     )
                     .with_hint(
                         "tables, views, indexes, sequences and types share one namespace per \
@@ -424,7 +428,7 @@ impl<'m> Validator<'m> {
 }
 
 /// Type names PostgreSQL or a common extension provides that the parser does not model.
-fn is_builtin_extra(name: &str) -> bool {
+pub fn is_builtin_extra(name: &str) -> bool {
     matches!(
         name.to_ascii_lowercase().as_str(),
         "regclass"

@@ -1,6 +1,7 @@
 //! Structural checks: the document against the format's JSON Schema, every violation
 //! reported with the position of the offending key or value.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use jsonschema::ValidationError;
@@ -12,12 +13,34 @@ use crate::load::{Source, escape_pointer, format_validator};
 use crate::model::Model;
 
 pub fn check(document: &Value, source: &Source) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut found = Found::default();
     for error in format_validator().iter_errors(document) {
-        describe(&error, source, &mut out);
+        describe(&error, source, &mut found);
     }
+    let Found {
+        mut out,
+        missing,
+        suggested,
+    } = found;
+    // A misspelt key is reported once, as unknown with a suggestion; the "missing
+    // required key" for the same object would only repeat it.
+    out.extend(
+        missing
+            .into_iter()
+            .filter(|(at, name, _)| !suggested.contains(&(at.clone(), name.clone())))
+            .map(|(_, _, diag)| diag),
+    );
     out.dedup();
     out
+}
+
+#[derive(Default)]
+struct Found {
+    out: Vec<Diagnostic>,
+    /// Missing required keys: (object pointer, key, diagnostic).
+    missing: Vec<(String, String, Diagnostic)>,
+    /// Suggestions made for unknown keys: (object pointer, suggested key).
+    suggested: HashSet<(String, String)>,
 }
 
 fn schema_root() -> &'static Value {
@@ -25,7 +48,8 @@ fn schema_root() -> &'static Value {
     ROOT.get_or_init(Model::json_schema)
 }
 
-fn describe(error: &ValidationError<'_>, source: &Source, out: &mut Vec<Diagnostic>) {
+fn describe(error: &ValidationError<'_>, source: &Source, found: &mut Found) {
+    let out = &mut found.out;
     let at = error.instance_path().as_str().to_string();
     let what = describe_location(&at);
     match error.kind() {
@@ -35,7 +59,10 @@ fn describe(error: &ValidationError<'_>, source: &Source, out: &mut Vec<Diagnost
                 let pointer = format!("{at}/{}", escape_pointer(key));
                 let mut diag = Diagnostic::at_key(pointer, format!("unknown key `{key}` {what}"));
                 diag.hint = Some(match closest(key, &known) {
-                    Some(near) => format!("did you mean `{near}`?"),
+                    Some(near) => {
+                        found.suggested.insert((at.clone(), near.to_string()));
+                        format!("did you mean `{near}`?")
+                    }
                     None if known.is_empty() => "remove it".to_string(),
                     None => format!("expected one of: {}", known.join(", ")),
                 });
@@ -44,39 +71,62 @@ fn describe(error: &ValidationError<'_>, source: &Source, out: &mut Vec<Diagnost
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            out.push(
+            let diag =
                 Diagnostic::new(at.clone(), format!("missing required key `{name}` {what}"))
-                    .with_hint(format!("add `{name}:`")),
-            );
+                    .with_hint(format!("add `{name}:`"));
+            found.missing.push((at.clone(), name.to_string(), diag));
         }
         ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => {
-                    let names: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
-                    names.join(" or ")
-                }
+            let mut names: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
             };
-            out.push(Diagnostic::new(
+            // `null` is how the schema spells an optional key; leaving the key out is
+            // the way to say "none", so it is noise in the message.
+            if names.len() > 1 {
+                names.retain(|n| n != "null");
+            }
+            let expected: Vec<String> = names.iter().map(|n| article(n)).collect();
+            let mut diag = Diagnostic::new(
                 at.clone(),
                 format!(
                     "expected {} {what}, found {}",
-                    article(&expected),
+                    expected.join(" or "),
                     shape(error.instance())
                 ),
-            ));
+            );
+            if names == ["boolean"] {
+                let yaml11 = error.instance().as_str().is_some_and(|s| {
+                    ["yes", "no", "on", "off", "y", "n"].contains(&s.to_ascii_lowercase().as_str())
+                });
+                diag = diag.with_hint(if yaml11 {
+                    "write `true` or `false`: schema.yaml is read as YAML 1.2, where `yes`, `no`, \
+                     `on` and `off` are strings"
+                } else {
+                    "write `true` or `false`"
+                });
+            }
+            out.push(diag);
         }
         ValidationErrorKind::Enum { options } => {
             let choices: Vec<String> = options
                 .as_array()
                 .map(|a| a.iter().map(render_scalar).collect())
                 .unwrap_or_default();
+            let plain: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default();
+            let hint = match error.instance().as_str().and_then(|v| closest(v, &plain)) {
+                Some(near) => format!("did you mean `{near}`? expected one of: {}", choices.join(", ")),
+                None => format!("expected one of: {}", choices.join(", ")),
+            };
             out.push(
                 Diagnostic::new(
                     at.clone(),
                     format!("invalid value {} {what}", render_scalar(error.instance())),
                 )
-                .with_hint(format!("expected one of: {}", choices.join(", "))),
+                .with_hint(hint),
             );
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
@@ -93,7 +143,7 @@ fn describe(error: &ValidationError<'_>, source: &Source, out: &mut Vec<Diagnost
                 .collect();
             if let [branch] = fitting.as_slice() {
                 for inner in branch.iter() {
-                    describe(inner, source, out);
+                    describe(inner, source, found);
                 }
             } else {
                 out.push(Diagnostic::new(

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{ObjectKind, Validator, split_qualified};
 use crate::diag::Diagnostic;
-use crate::load::pointer;
+use crate::load::{escape_pointer, pointer};
 use crate::model::partitions;
 use crate::model::types::SqlType;
 use crate::model::{IndexMethod, PartitionBy, Table};
@@ -68,7 +68,7 @@ impl Validator<'_> {
             }
             if column.generated.is_some() && column.default.is_some() {
                 self.error(Diagnostic::at_key(
-                    format!("{col_at}/generated"),
+                    format!("{col_at}/default"),
                     format!("column `{table_name}.{column_name}` is generated and also has a default"),
                 ).with_hint("a generated column computes its value; remove `default`"));
             }
@@ -85,7 +85,11 @@ impl Validator<'_> {
             if let Some(reference) = &column.references {
                 let target_schema = reference.schema.as_deref().unwrap_or(schema_name);
                 let target = format!("{target_schema}.{}", reference.table);
-                let columns = reference.column.iter().cloned().collect::<Vec<_>>();
+                let columns: Vec<(String, String)> = reference
+                    .column
+                    .iter()
+                    .map(|c| (c.clone(), format!("{col_at}/references/column")))
+                    .collect();
                 self.foreign_key(
                     &format!("{col_at}/references"),
                     (schema_name, table_name, table),
@@ -147,7 +151,11 @@ impl Validator<'_> {
                 (schema_name, table_name, table),
                 &fk.columns,
                 &format!("{s}.{t}"),
-                &fk.referenced_columns,
+                &fk.referenced_columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.clone(), format!("{fk_at}/referenced_columns/{i}")))
+                    .collect::<Vec<_>>(),
             );
         }
         for (name, index) in &table.indexes {
@@ -301,16 +309,27 @@ impl Validator<'_> {
             _ => "",
         };
         match fits {
-            None => self.error(
-                Diagnostic::new(format!("{at}/opclass"), format!("`{opclass}` is not a {method_name} operator class"))
-                    .with_hint("for a vector column use vector_l2_ops, vector_ip_ops, vector_cosine_ops or vector_l1_ops"),
-            ),
+            None => {
+                let near = VECTOR_OPCLASSES
+                    .iter()
+                    .map(|(name, _)| (strsim::damerau_levenshtein(name, opclass), *name))
+                    .filter(|(distance, _)| *distance <= 4)
+                    .min_by_key(|(distance, _)| *distance);
+                let hint = match near {
+                    Some((_, name)) => format!("did you mean `{name}`?"),
+                    None => "for a vector column use vector_l2_ops, vector_ip_ops, vector_cosine_ops or vector_l1_ops".to_string(),
+                };
+                self.error(
+                    Diagnostic::new(format!("{at}/opclass"), format!("`{opclass}` is not an operator class of {method_name}"))
+                        .with_hint(hint),
+                );
+            }
             Some((_, wanted)) if *wanted != type_name => self.error(
                 Diagnostic::new(
                     format!("{at}/opclass"),
                     format!("operator class `{opclass}` is for {wanted} columns, but `{column}` is `{ty}`"),
                 )
-                .with_hint(format!("{method_name} indexes only vector-like columns with a matching *_ops class")),
+                .with_hint(format!("{method_name} indexes only vector, halfvec, sparsevec and bit columns; index `{column}` with btree, gin or gist instead")),
             ),
             Some(_) => {
                 if let SqlType::Vector(dim) = ty
@@ -368,10 +387,10 @@ impl Validator<'_> {
                     Diagnostic::at_key(
                         pk_at,
                         format!(
-                            "partitioned table `{schema_name}.{table_name}`: primary key ({}) lacks partition key column{} {}",
+                            "the primary key of partitioned table `{schema_name}.{table_name}` ({}) lacks the partition key column{} {}",
                             pk.join(", "),
                             if missing.len() == 1 { "" } else { "s" },
-                            missing.join(", ")
+                            missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
                         ),
                     )
                     .with_hint(format!("PostgreSQL requires it: write `primary_key: [{}]`", full.join(", "))),
@@ -435,19 +454,23 @@ impl Validator<'_> {
     }
 
     /// A foreign key from `columns` of the referencing table to `target` (`schema.table`).
+    /// `referenced` pairs each explicitly named target column with where it is written,
+    /// so that a wrong column is pointed at rather than the whole `references` block.
     fn foreign_key(
         &mut self,
         at: &str,
         (schema_name, table_name, table): (&str, &str, &Table),
         columns: &[String],
         target: &str,
-        referenced: &[String],
+        referenced: &[(String, String)],
     ) {
         let (ts, tt) = split_qualified(target, schema_name);
+        // The long form names `schema` and `table` separately; the short form is one
+        // string, which the position lookup falls back to.
         let Some(target_schema) = self.model.schemas.get(ts) else {
             self.error(
-                Diagnostic::new(at, format!("foreign key on `{table_name}` references schema `{ts}`, which the model does not define"))
-                    .with_hint(format!("schemas: {}", self.model.schemas.keys().cloned().collect::<Vec<_>>().join(", "))),
+                Diagnostic::new(format!("{at}/schema"), format!("foreign key on `{table_name}` references schema `{ts}`, which the model does not define"))
+                    .with_hint(format!("schemas of the model: {}", self.model.schemas.keys().cloned().collect::<Vec<_>>().join(", "))),
             );
             return;
         };
@@ -468,7 +491,7 @@ impl Validator<'_> {
                         .join(", ")
                 ),
             };
-            self.error(Diagnostic::new(at, format!("foreign key on `{table_name}` references table `{ts}.{tt}`, which does not exist")).with_hint(hint));
+            self.error(Diagnostic::new(format!("{at}/table"), format!("foreign key on `{table_name}` references table `{ts}.{tt}`, which does not exist")).with_hint(hint));
             return;
         };
         let target_columns: Vec<String> = if referenced.is_empty() {
@@ -482,7 +505,7 @@ impl Validator<'_> {
             }
             pk
         } else {
-            referenced.to_vec()
+            referenced.iter().map(|(name, _)| name.clone()).collect()
         };
         if target_columns.len() != columns.len() {
             self.error(Diagnostic::new(
@@ -491,12 +514,30 @@ impl Validator<'_> {
             ));
             return;
         }
-        for (local, remote) in columns.iter().zip(&target_columns) {
+        let table_at = pointer(["schemas", schema_name, "tables", table_name]);
+        let mut all_exist = true;
+        for (i, (local, remote)) in columns.iter().zip(&target_columns).enumerate() {
             let Some(remote_col) = target_table.columns.get(remote) else {
-                self.error(Diagnostic::new(
-                    at,
-                    format!("foreign key references `{ts}.{tt}.{remote}`, which does not exist"),
-                ));
+                all_exist = false;
+                let remote_at = referenced.get(i).map_or(at, |(_, p)| p.as_str());
+                let near = target_table
+                    .columns
+                    .keys()
+                    .find(|k| strsim::damerau_levenshtein(k, remote) <= 2);
+                let hint = match near {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!(
+                        "columns of `{ts}.{tt}`: {}",
+                        target_table.columns.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                self.error(
+                    Diagnostic::new(
+                        remote_at,
+                        format!("foreign key references column `{remote}` of `{ts}.{tt}`, which does not exist"),
+                    )
+                    .with_hint(hint),
+                );
                 continue;
             };
             let Some(local_col) = table.columns.get(local) else {
@@ -516,9 +557,10 @@ impl Validator<'_> {
                 other => other,
             };
             if qualify(lt.storage(), schema_name) != qualify(rt.storage(), ts) {
+                // Point at the referencing column's type: that is what the hint says to change.
                 self.error(
                     Diagnostic::new(
-                        at,
+                        format!("{table_at}/columns/{}/type", escape_pointer(local)),
                         format!(
                             "foreign key `{table_name}.{local}` ({}) references `{ts}.{tt}.{remote}` ({}): the types differ",
                             lt.storage(),
@@ -528,6 +570,9 @@ impl Validator<'_> {
                     .with_hint(format!("make `{local}` `{}`", rt.storage())),
                 );
             }
+        }
+        if !all_exist {
+            return;
         }
         let unique_target = primary_key(target_table) == target_columns
             || target_table

@@ -1,0 +1,476 @@
+//! Model → catalog: resolving names, defaults and implicit constraint names.
+//!
+//! The model is assumed valid (see `validate`); anything unresolvable here is skipped
+//! rather than panicking, because the validator has already reported it.
+
+use serde_json::Value;
+
+use super::*;
+use crate::model::partitions;
+use crate::model::types::SqlType;
+use crate::model::{ArgMode, Column, EnumType, Grant, Index, Model, ParallelSafety, Schema, Table};
+use crate::sql;
+use crate::validate::split_qualified;
+
+pub fn from_model(model: &Model) -> Catalog {
+    let mut catalog = Catalog {
+        database: DatabaseDef {
+            name: model.database.name.clone(),
+            owner: model.database.owner.clone(),
+            encoding: model.database.encoding.clone(),
+            locale: model.database.locale.clone(),
+        },
+        extensions: model.extensions.clone(),
+        ..Default::default()
+    };
+    for (name, role) in &model.roles {
+        catalog.roles.insert(
+            name.clone(),
+            RoleDef {
+                login: role.login,
+                inherit: role.inherit,
+                createdb: role.createdb,
+                createrole: role.createrole,
+                bypassrls: role.bypassrls,
+                connection_limit: role.connection_limit,
+                member_of: role.member_of.clone(),
+                password_env: role.password_env.clone(),
+                comment: role.comment.clone(),
+            },
+        );
+    }
+    for (schema_name, schema) in &model.schemas {
+        catalog.schemas.insert(
+            schema_name.clone(),
+            SchemaDef {
+                owner: schema.owner.clone(),
+                comment: schema.comment.clone(),
+                grants: grants(&schema.grants),
+                default_privileges: schema
+                    .default_privileges
+                    .iter()
+                    .flat_map(|dp| {
+                        dp.to.iter().map(|to| DefaultPrivilegeDef {
+                            for_role: dp.for_role.clone(),
+                            on: dp.on,
+                            grantee: to.clone(),
+                            privileges: dp.privileges.clone(),
+                        })
+                    })
+                    .collect(),
+            },
+        );
+        for (name, values) in &schema.enums {
+            let (values, comment) = match values {
+                EnumType::Labels(v) => (v.clone(), None),
+                EnumType::Full(spec) => (spec.values.clone(), spec.comment.clone()),
+            };
+            catalog
+                .enums
+                .insert(QName::new(schema_name, name), EnumDef { values, comment });
+        }
+        for (name, table) in &schema.tables {
+            catalog.tables.insert(
+                QName::new(schema_name, name),
+                build_table(model, schema_name, name, table),
+            );
+        }
+        build_views(&mut catalog, schema_name, schema);
+        for (name, function) in &schema.functions {
+            catalog.functions.insert(
+                QName::new(schema_name, name),
+                FunctionDef {
+                    args: function
+                        .args
+                        .iter()
+                        .map(|a| ArgDef {
+                            name: a.name.clone(),
+                            ty: render_type(&a.ty, schema_name),
+                            default: a.default.as_ref().map(expression),
+                            mode: a.mode.map(|m| match m {
+                                ArgMode::In => "IN",
+                                ArgMode::Out => "OUT",
+                                ArgMode::Inout => "INOUT",
+                                ArgMode::Variadic => "VARIADIC",
+                            }),
+                        })
+                        .collect(),
+                    returns: function.returns.trim().to_string(),
+                    language: function.language.to_ascii_lowercase(),
+                    volatility: function.volatility,
+                    security_definer: function.security_definer,
+                    strict: function.strict,
+                    parallel: function.parallel.map(|p| match p {
+                        ParallelSafety::Unsafe => "UNSAFE",
+                        ParallelSafety::Restricted => "RESTRICTED",
+                        ParallelSafety::Safe => "SAFE",
+                    }),
+                    set: function
+                        .set
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    body: function.body.clone(),
+                    comment: function.comment.clone(),
+                    grants: grants(&function.grants),
+                    declared_deps: qualify_all(&function.depends_on, schema_name),
+                },
+            );
+        }
+    }
+    catalog
+}
+
+fn build_views(catalog: &mut Catalog, schema_name: &str, schema: &Schema) {
+    for (name, view) in &schema.views {
+        catalog.views.insert(
+            QName::new(schema_name, name),
+            ViewDef {
+                materialized: false,
+                query: view.query.trim().trim_end_matches(';').trim().to_string(),
+                comment: view.comment.clone(),
+                security_barrier: view.security_barrier,
+                security_invoker: view.security_invoker,
+                indexes: Vec::new(),
+                grants: grants(&view.grants),
+                column_comments: view
+                    .column_comments
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                declared_deps: qualify_all(&view.depends_on, schema_name),
+            },
+        );
+    }
+    for (name, mv) in &schema.materialized_views {
+        catalog.views.insert(
+            QName::new(schema_name, name),
+            ViewDef {
+                materialized: true,
+                query: mv.query.trim().trim_end_matches(';').trim().to_string(),
+                comment: mv.comment.clone(),
+                security_barrier: false,
+                security_invoker: false,
+                indexes: mv.indexes.iter().map(|(n, i)| build_index(n, i)).collect(),
+                grants: grants(&mv.grants),
+                column_comments: mv
+                    .column_comments
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                declared_deps: qualify_all(&mv.depends_on, schema_name),
+            },
+        );
+    }
+}
+
+fn qualify_all(names: &[String], schema: &str) -> Vec<QName> {
+    names
+        .iter()
+        .map(|n| {
+            let (s, n) = split_qualified(n, schema);
+            QName::new(s, n)
+        })
+        .collect()
+}
+
+fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table) -> TableDef {
+    let pk_columns = crate::validate::primary_key_of(table);
+    let mut def = TableDef {
+        comment: table.comment.clone(),
+        grants: grants(&table.grants),
+        ..Default::default()
+    };
+    for (name, column) in &table.columns {
+        def.columns.push(build_column(
+            schema_name,
+            name,
+            column,
+            pk_columns.contains(name),
+        ));
+    }
+    if !pk_columns.is_empty() {
+        def.primary_key = Some(KeyDef {
+            name: table
+                .primary_key_name
+                .clone()
+                .unwrap_or_else(|| format!("{table_name}_pkey")),
+            columns: pk_columns,
+        });
+    }
+    for (name, column) in &table.columns {
+        if column.unique {
+            def.uniques.push(UniqueDef {
+                name: format!("{table_name}_{name}_key"),
+                columns: vec![name.clone()],
+                nulls_not_distinct: false,
+            });
+        }
+        if let Some(check) = &column.check {
+            def.checks.push(CheckDef {
+                name: format!("{table_name}_{name}_check"),
+                expression: check.clone(),
+                no_inherit: false,
+            });
+        }
+        if let Some(reference) = &column.references {
+            let target_schema = reference
+                .schema
+                .clone()
+                .unwrap_or_else(|| schema_name.to_string());
+            let target = QName::new(target_schema, &reference.table);
+            let referenced = match &reference.column {
+                Some(c) => vec![c.clone()],
+                None => target_primary_key(model, &target),
+            };
+            def.foreign_keys.push(ForeignKeyDef {
+                name: reference
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{table_name}_{name}_fkey")),
+                columns: vec![name.clone()],
+                references: target,
+                referenced_columns: referenced,
+                on_delete: reference.on_delete.unwrap_or(FkAction::NoAction),
+                on_update: reference.on_update.unwrap_or(FkAction::NoAction),
+                deferrable: reference.deferrable,
+            });
+        }
+    }
+    for (name, unique) in &table.unique {
+        def.uniques.push(UniqueDef {
+            name: name.clone(),
+            columns: unique.columns().to_vec(),
+            nulls_not_distinct: unique.nulls_not_distinct(),
+        });
+    }
+    for (name, check) in &table.checks {
+        def.checks.push(CheckDef {
+            name: name.clone(),
+            expression: check.expression().to_string(),
+            no_inherit: matches!(
+                check,
+                crate::model::Check::Full {
+                    no_inherit: true,
+                    ..
+                }
+            ),
+        });
+    }
+    for (name, fk) in &table.foreign_keys {
+        let (s, t) = split_qualified(&fk.references, schema_name);
+        let target = QName::new(s, t);
+        let referenced = if fk.referenced_columns.is_empty() {
+            target_primary_key(model, &target)
+        } else {
+            fk.referenced_columns.clone()
+        };
+        def.foreign_keys.push(ForeignKeyDef {
+            name: name.clone(),
+            columns: fk.columns.clone(),
+            references: target,
+            referenced_columns: referenced,
+            on_delete: fk.on_delete.unwrap_or(FkAction::NoAction),
+            on_update: fk.on_update.unwrap_or(FkAction::NoAction),
+            deferrable: fk.deferrable,
+        });
+    }
+    def.indexes = table
+        .indexes
+        .iter()
+        .map(|(n, i)| build_index(n, i))
+        .collect();
+    if let Some(by) = &table.partition_by {
+        def.partition_by = Some(PartitionKeyDef {
+            strategy: by.strategy(),
+            columns: by.columns().to_vec(),
+        });
+        def.partitions = partitions::expand(table_name, table)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| PartitionDef {
+                name: p.name,
+                bound: p.bound,
+            })
+            .collect();
+    }
+    if let Some(rls) = &table.row_level_security {
+        def.rls_enabled = rls.enabled;
+        def.rls_forced = rls.force;
+        def.policies = rls
+            .policies
+            .iter()
+            .map(|(name, p)| PolicyDef {
+                name: name.clone(),
+                command: p.command,
+                roles: p.to.clone(),
+                using: p.using.clone(),
+                with_check: p.with_check.clone(),
+                restrictive: p.restrictive,
+            })
+            .collect();
+    }
+    def.triggers = table
+        .triggers
+        .iter()
+        .map(|(name, t)| {
+            let (fs, fname) = split_qualified(&t.function, schema_name);
+            TriggerDef {
+                name: name.clone(),
+                timing: t.timing,
+                events: t.events.clone(),
+                update_of: t.update_of.clone(),
+                level: t.for_each,
+                function: QName::new(fs, fname),
+                args: t.args.clone(),
+                condition: t.condition.clone(),
+                comment: t.comment.clone(),
+            }
+        })
+        .collect();
+    if let Some(seed) = &table.seed {
+        def.seed = Some(SeedDef {
+            key: if seed.key.is_empty() {
+                def.primary_key
+                    .as_ref()
+                    .map(|k| k.columns.clone())
+                    .unwrap_or_default()
+            } else {
+                seed.key.clone()
+            },
+            rows: seed
+                .rows
+                .iter()
+                .map(|row| row.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .collect(),
+        });
+    }
+    def
+}
+
+fn build_column(schema_name: &str, name: &str, column: &Column, in_pk: bool) -> ColumnDef {
+    let parsed = SqlType::parse(&column.ty).ok();
+    let serial = match &parsed {
+        Some(SqlType::Serial(kind)) => Some(*kind),
+        _ => None,
+    };
+    ColumnDef {
+        name: name.to_string(),
+        ty: render_type(&column.ty, schema_name),
+        serial,
+        nullable: !in_pk && column.nullable.unwrap_or(true),
+        default: column.default.as_ref().map(|d| match d {
+            Value::Object(_) | Value::Array(_) => format!(
+                "{}::{}",
+                sql::literal(&d.to_string()),
+                render_type(&column.ty, schema_name)
+            ),
+            other => expression(other),
+        }),
+        generated: column.generated.clone(),
+        identity: column.identity,
+        comment: column.comment.clone(),
+    }
+}
+
+/// A model type as SQL: built-ins in PostgreSQL's spelling, serials as their storage
+/// type, model enums schema-qualified and quoted.
+pub fn render_type(ty: &str, schema_name: &str) -> String {
+    match SqlType::parse(ty) {
+        Ok(parsed) => render_parsed(&parsed.storage(), schema_name),
+        Err(_) => ty.to_string(),
+    }
+}
+
+fn render_parsed(ty: &SqlType, schema_name: &str) -> String {
+    match ty {
+        SqlType::Named { schema, name } => {
+            if crate::validate::is_builtin_extra(name) && schema.is_none() {
+                name.to_ascii_lowercase()
+            } else {
+                sql::qualified(schema.as_deref().unwrap_or(schema_name), name)
+            }
+        }
+        SqlType::Array(inner) => format!("{}[]", render_parsed(inner, schema_name)),
+        other => other.to_string(),
+    }
+}
+
+/// A YAML scalar as a SQL expression: strings verbatim, numbers and booleans as literals.
+pub fn expression(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.trim().to_string(),
+        Value::Null => "NULL".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => sql::literal(&other.to_string()),
+    }
+}
+
+fn target_primary_key(model: &Model, target: &QName) -> Vec<String> {
+    model
+        .schemas
+        .get(&target.schema)
+        .and_then(|s| s.tables.get(&target.name))
+        .map(crate::validate::primary_key_of)
+        .unwrap_or_default()
+}
+
+pub(crate) fn build_index(name: &str, index: &Index) -> IndexDef {
+    IndexDef {
+        name: name.to_string(),
+        method: index.using,
+        keys: index
+            .columns
+            .iter()
+            .map(|c| {
+                let spec = c.spec();
+                match (spec.column, spec.expression) {
+                    (Some(column), _) => IndexKeyDef::Column {
+                        name: column,
+                        opclass: spec.opclass,
+                        order: spec.order,
+                        nulls: spec.nulls,
+                        collate: spec.collate,
+                    },
+                    (None, expression) => IndexKeyDef::Expression {
+                        sql: expression.unwrap_or_default(),
+                        opclass: spec.opclass,
+                        order: spec.order,
+                        nulls: spec.nulls,
+                        collate: spec.collate,
+                    },
+                }
+            })
+            .collect(),
+        unique: index.unique,
+        predicate: index.predicate.clone(),
+        include: index.include.clone(),
+        with: index
+            .with_params
+            .iter()
+            .map(|(k, v)| {
+                let rendered = match v {
+                    Value::String(s) => sql::literal(s),
+                    other => other.to_string(),
+                };
+                (k.clone(), rendered)
+            })
+            .collect(),
+        nulls_not_distinct: index.nulls_not_distinct,
+        comment: index.comment.clone(),
+    }
+}
+
+fn grants(list: &[Grant]) -> Vec<GrantDef> {
+    list.iter()
+        .flat_map(|g| {
+            g.to.iter().map(|to| GrantDef {
+                grantee: to.clone(),
+                privileges: g.privileges.clone(),
+                columns: g.columns.clone(),
+                with_grant_option: g.with_grant_option,
+            })
+        })
+        .collect()
+}

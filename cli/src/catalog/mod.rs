@@ -1,0 +1,309 @@
+//! The normalized catalog: what a database contains, independent of how it was described.
+//!
+//! The model is turned into a `Catalog` here; live introspection will produce the same
+//! type, so that diffing compares like with like. Everything is keyed by qualified name
+//! in ordered maps so that output is deterministic, and every default the model leaves
+//! implicit (constraint names, nullability of key columns, serial storage types) is made
+//! explicit.
+
+mod build;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use build::from_model;
+
+use crate::model::partitions::Bound;
+use crate::model::types::SerialKind;
+use crate::model::{
+    DefaultPrivilegeObject, FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, Privilege,
+    SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
+};
+
+/// A schema-qualified name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QName {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> QName {
+        QName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+
+    /// Quoted for SQL.
+    pub fn sql(&self) -> String {
+        crate::sql::qualified(&self.schema, &self.name)
+    }
+}
+
+impl fmt::Display for QName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub database: DatabaseDef,
+    pub roles: BTreeMap<String, RoleDef>,
+    pub extensions: Vec<String>,
+    pub schemas: BTreeMap<String, SchemaDef>,
+    pub enums: BTreeMap<QName, EnumDef>,
+    pub tables: BTreeMap<QName, TableDef>,
+    pub views: BTreeMap<QName, ViewDef>,
+    pub functions: BTreeMap<QName, FunctionDef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatabaseDef {
+    pub name: String,
+    pub owner: Option<String>,
+    pub encoding: Option<String>,
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleDef {
+    pub login: bool,
+    pub inherit: bool,
+    pub createdb: bool,
+    pub createrole: bool,
+    pub bypassrls: bool,
+    pub connection_limit: i32,
+    pub member_of: Vec<String>,
+    pub password_env: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchemaDef {
+    pub owner: Option<String>,
+    pub comment: Option<String>,
+    pub grants: Vec<GrantDef>,
+    pub default_privileges: Vec<DefaultPrivilegeDef>,
+}
+
+/// One grantee's privileges on an object (optionally restricted to columns).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GrantDef {
+    pub grantee: String,
+    pub privileges: Vec<Privilege>,
+    pub columns: Vec<String>,
+    pub with_grant_option: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DefaultPrivilegeDef {
+    pub for_role: Option<String>,
+    pub on: DefaultPrivilegeObject,
+    pub grantee: String,
+    pub privileges: Vec<Privilege>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub values: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableDef {
+    pub columns: Vec<ColumnDef>,
+    pub primary_key: Option<KeyDef>,
+    pub uniques: Vec<UniqueDef>,
+    pub checks: Vec<CheckDef>,
+    pub foreign_keys: Vec<ForeignKeyDef>,
+    pub indexes: Vec<IndexDef>,
+    pub partition_by: Option<PartitionKeyDef>,
+    pub partitions: Vec<PartitionDef>,
+    pub rls_enabled: bool,
+    pub rls_forced: bool,
+    pub policies: Vec<PolicyDef>,
+    pub triggers: Vec<TriggerDef>,
+    pub grants: Vec<GrantDef>,
+    pub comment: Option<String>,
+    pub seed: Option<SeedDef>,
+}
+
+impl TableDef {
+    pub fn column(&self, name: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDef {
+    pub name: String,
+    /// PostgreSQL's spelling of the type (`format_type`), e.g. `character varying(255)`.
+    /// For serial columns, the storage type (`integer`).
+    pub ty: String,
+    /// The model's type: serial columns render as `serial`, enums need their schema.
+    pub serial: Option<SerialKind>,
+    pub nullable: bool,
+    /// SQL expression.
+    pub default: Option<String>,
+    /// Stored generation expression.
+    pub generated: Option<String>,
+    pub identity: Option<Identity>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDef {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueDef {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckDef {
+    pub name: String,
+    pub expression: String,
+    pub no_inherit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub references: QName,
+    pub referenced_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+    pub deferrable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexDef {
+    pub name: String,
+    pub method: IndexMethod,
+    pub keys: Vec<IndexKeyDef>,
+    pub unique: bool,
+    pub predicate: Option<String>,
+    pub include: Vec<String>,
+    /// Storage parameters, rendered values (`16`, `'on'`).
+    pub with: Vec<(String, String)>,
+    pub nulls_not_distinct: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexKeyDef {
+    Column {
+        name: String,
+        opclass: Option<String>,
+        order: Option<SortOrder>,
+        nulls: Option<NullsOrder>,
+        collate: Option<String>,
+    },
+    Expression {
+        sql: String,
+        opclass: Option<String>,
+        order: Option<SortOrder>,
+        nulls: Option<NullsOrder>,
+        collate: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionKeyDef {
+    pub strategy: &'static str,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionDef {
+    pub name: String,
+    pub bound: Bound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyDef {
+    pub name: String,
+    pub command: PolicyCommand,
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    pub restrictive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerDef {
+    pub name: String,
+    pub timing: TriggerTiming,
+    pub events: Vec<TriggerEvent>,
+    pub update_of: Vec<String>,
+    pub level: TriggerLevel,
+    pub function: QName,
+    pub args: Vec<String>,
+    pub condition: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedDef {
+    pub key: Vec<String>,
+    pub rows: Vec<Vec<(String, serde_json::Value)>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewDef {
+    pub materialized: bool,
+    pub query: String,
+    pub comment: Option<String>,
+    pub security_barrier: bool,
+    pub security_invoker: bool,
+    pub indexes: Vec<IndexDef>,
+    pub grants: Vec<GrantDef>,
+    pub column_comments: Vec<(String, String)>,
+    /// Objects declared in `depends_on`.
+    pub declared_deps: Vec<QName>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub args: Vec<ArgDef>,
+    pub returns: String,
+    pub language: String,
+    pub volatility: Volatility,
+    pub security_definer: bool,
+    pub strict: bool,
+    pub parallel: Option<&'static str>,
+    pub set: Vec<(String, String)>,
+    pub body: String,
+    pub comment: Option<String>,
+    pub grants: Vec<GrantDef>,
+    pub declared_deps: Vec<QName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgDef {
+    pub name: String,
+    pub ty: String,
+    pub default: Option<String>,
+    pub mode: Option<&'static str>,
+}
+
+impl FunctionDef {
+    /// The argument types that identify the function: `(bigint, text)`.
+    pub fn signature(&self) -> String {
+        let types: Vec<&str> = self
+            .args
+            .iter()
+            .filter(|a| a.mode != Some("OUT"))
+            .map(|a| a.ty.as_str())
+            .collect();
+        format!("({})", types.join(", "))
+    }
+}

@@ -1,0 +1,310 @@
+//! Finding the objects a piece of SQL text names, and ordering objects so that each comes
+//! after what it uses.
+//!
+//! The scan is lexical: identifiers outside string literals, dollar-quoted bodies and
+//! comments, with `schema.name` pairs resolved exactly and bare names resolved in the
+//! object's own schema. It can over-approximate (a column that shares a table's name),
+//! which at worst orders two independent objects needlessly; a cycle that only exists
+//! because of such a false edge is broken in favour of the object kinds' natural order.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use crate::catalog::{Catalog, QName};
+
+/// A lexical reference: an optional schema and a name, as written (unquoted, folded).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Reference {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// Identifiers named in `text`, skipping literals, quoted bodies and comments.
+pub fn references(text: &str) -> Vec<Reference> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens: Vec<Option<String>> = Vec::new(); // None = a '.'
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '-' && chars.get(i + 1) == Some(&'-') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+            tokens.push(Some(String::new()));
+        } else if c == '\'' {
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            tokens.push(Some(String::new()));
+        } else if c == '"' {
+            let mut ident = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '"' {
+                    if chars.get(i + 1) == Some(&'"') {
+                        ident.push('"');
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ident.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            tokens.push(Some(ident));
+        } else if c == '$'
+            && let Some(end) = dollar_tag_end(&chars, i)
+        {
+            let tag: String = chars[i..=end].iter().collect();
+            let body_start = end + 1;
+            let rest: String = chars[body_start..].iter().collect();
+            // A dollar-quoted body is text that another parser (plpgsql) reads; scan it too,
+            // since a function body names the tables it uses.
+            match rest.find(&tag) {
+                Some(close) => {
+                    let body: String = rest[..close].to_string();
+                    for r in references(&body) {
+                        tokens.push(Some(String::new()));
+                        if let Some(s) = r.schema {
+                            tokens.push(Some(s));
+                            tokens.push(None);
+                        }
+                        tokens.push(Some(r.name));
+                    }
+                    i = body_start + rest[..close].chars().count() + tag.chars().count();
+                }
+                None => i = chars.len(),
+            }
+            tokens.push(Some(String::new()));
+        } else if c.is_alphabetic() || c == '_' {
+            let mut ident = String::new();
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                ident.push(chars[i].to_ascii_lowercase());
+                i += 1;
+            }
+            tokens.push(Some(ident));
+        } else if c == '.' {
+            tokens.push(None);
+            i += 1;
+        } else {
+            if !c.is_whitespace() {
+                tokens.push(Some(String::new()));
+            }
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    let mut j = 0;
+    while j < tokens.len() {
+        match (&tokens[j], tokens.get(j + 1), tokens.get(j + 2)) {
+            (Some(schema), Some(None), Some(Some(name)))
+                if !schema.is_empty() && !name.is_empty() =>
+            {
+                out.push(Reference {
+                    schema: Some(schema.clone()),
+                    name: name.clone(),
+                });
+                j += 3;
+            }
+            (Some(name), _, _) if !name.is_empty() => {
+                out.push(Reference {
+                    schema: None,
+                    name: name.clone(),
+                });
+                j += 1;
+            }
+            _ => j += 1,
+        }
+    }
+    out
+}
+
+fn dollar_tag_end(chars: &[char], start: usize) -> Option<usize> {
+    let mut k = start + 1;
+    while k < chars.len() {
+        let c = chars[k];
+        if c == '$' {
+            return Some(k);
+        }
+        if !(c.is_alphanumeric() || c == '_') || (k == start + 1 && c.is_ascii_digit()) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// An object that takes part in ordering.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Node {
+    /// Functions first: with `check_function_bodies` off they need only their signature.
+    Function(QName),
+    Table(QName),
+    View(QName),
+}
+
+impl Node {
+    pub fn name(&self) -> &QName {
+        match self {
+            Node::Function(q) | Node::Table(q) | Node::View(q) => q,
+        }
+    }
+}
+
+/// Resolves references made from an object in `schema` to catalog nodes.
+fn resolve(catalog: &Catalog, schema: &str, refs: &[Reference]) -> BTreeSet<Node> {
+    let mut out = BTreeSet::new();
+    for r in refs {
+        let q = QName::new(
+            r.schema.clone().unwrap_or_else(|| schema.to_string()),
+            r.name.clone(),
+        );
+        if catalog.tables.contains_key(&q) {
+            out.insert(Node::Table(q));
+        } else if catalog.views.contains_key(&q) {
+            out.insert(Node::View(q));
+        } else if catalog.functions.contains_key(&q) {
+            out.insert(Node::Function(q));
+        }
+    }
+    out
+}
+
+/// What each node needs created before it.
+pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
+    let mut deps = BTreeMap::new();
+    for (q, f) in &catalog.functions {
+        // Only the signature must resolve at creation; the body is checked at call time.
+        let mut text = f.returns.clone();
+        for a in &f.args {
+            text.push(' ');
+            text.push_str(&a.ty);
+        }
+        let mut d = resolve(catalog, &q.schema, &references(&text));
+        for dep in &f.declared_deps {
+            d.extend(resolve(catalog, &dep.schema, &[plain(dep)]));
+        }
+        d.remove(&Node::Function(q.clone()));
+        deps.insert(Node::Function(q.clone()), d);
+    }
+    for (q, t) in &catalog.tables {
+        let mut text = String::new();
+        for c in &t.columns {
+            for e in [&c.default, &c.generated].into_iter().flatten() {
+                text.push_str(e);
+                text.push(' ');
+            }
+        }
+        for c in &t.checks {
+            text.push_str(&c.expression);
+            text.push(' ');
+        }
+        let mut d: BTreeSet<Node> = resolve(catalog, &q.schema, &references(&text))
+            .into_iter()
+            .filter(|n| matches!(n, Node::Function(_)))
+            .collect();
+        d.remove(&Node::Table(q.clone()));
+        deps.insert(Node::Table(q.clone()), d);
+    }
+    for (q, v) in &catalog.views {
+        let mut d = resolve(catalog, &q.schema, &references(&v.query));
+        for dep in &v.declared_deps {
+            d.extend(resolve(catalog, &dep.schema, &[plain(dep)]));
+        }
+        d.remove(&Node::View(q.clone()));
+        deps.insert(Node::View(q.clone()), d);
+    }
+    deps
+}
+
+fn plain(q: &QName) -> Reference {
+    Reference {
+        schema: Some(q.schema.clone()),
+        name: q.name.clone(),
+    }
+}
+
+/// Kahn's algorithm; among ready nodes, the natural order (functions, tables, views, then
+/// by name) keeps the output stable. Nodes left in a cycle follow in natural order.
+pub fn order(deps: &BTreeMap<Node, BTreeSet<Node>>) -> Vec<Node> {
+    let mut remaining: BTreeMap<&Node, BTreeSet<&Node>> = deps
+        .iter()
+        .map(|(n, d)| (n, d.iter().filter(|x| deps.contains_key(*x)).collect()))
+        .collect();
+    let mut done: HashSet<&Node> = HashSet::new();
+    let mut out = Vec::new();
+    while !remaining.is_empty() {
+        let ready = remaining
+            .iter()
+            .find(|(_, d)| d.iter().all(|x| done.contains(x)))
+            .map(|(n, _)| *n);
+        let next = match ready {
+            Some(n) => n,
+            None => {
+                let stuck = remaining.keys().next().copied();
+                let Some(n) = stuck else { break };
+                tracing::warn!(
+                    "dependency cycle involving {}; using declaration order",
+                    n.name()
+                );
+                n
+            }
+        };
+        remaining.remove(next);
+        done.insert(next);
+        out.push(next.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_past_literals_and_comments() {
+        let refs = references(
+            "SELECT a.x FROM ims.issues i -- steam.nope\n JOIN \"Users\" u ON 'steam.no' = u.n /* x.y */",
+        );
+        let names: Vec<String> = refs
+            .iter()
+            .map(|r| match &r.schema {
+                Some(s) => format!("{s}.{}", r.name),
+                None => r.name.clone(),
+            })
+            .collect();
+        assert!(names.contains(&"ims.issues".to_string()));
+        assert!(names.contains(&"Users".to_string()));
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("nope") || n == "steam.no" || n == "x.y")
+        );
+    }
+
+    #[test]
+    fn scans_dollar_quoted_bodies() {
+        let refs = references("AS $body$ BEGIN UPDATE ims.users SET x = 1; END $body$");
+        assert!(
+            refs.iter()
+                .any(|r| r.schema.as_deref() == Some("ims") && r.name == "users")
+        );
+    }
+}
