@@ -196,7 +196,22 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
             EXIT_OK
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            match err.downcast_ref::<crate::provision::ApplyError>() {
+                Some(crate::provision::ApplyError {
+                    object: Some(key),
+                    message,
+                }) => {
+                    let pointer = crate::provision::model_pointer(&loaded.model, key);
+                    let pos = loaded.source.value_pos(&pointer);
+                    eprintln!(
+                        "{}:{}:{}: error: {message}",
+                        loaded.source.path.display(),
+                        pos.line,
+                        pos.column
+                    );
+                }
+                _ => eprintln!("error: {err:#}"),
+            }
             EXIT_INVALID
         }
     }

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError};
 use sea_orm::sqlx::{self, ConnectOptions as _, Connection as _};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, QueryResult,
+    RuntimeErr, Statement, Value,
+};
 
 /// The environment variable that names the admin connection when `--admin-url` is absent.
 pub const ADMIN_URL_ENV: &str = "SCHEMACTL_ADMIN_URL";
@@ -32,6 +35,8 @@ pub enum DbError {
     Authentication {
         user: String,
         addr: String,
+        /// 28P01 (wrong password) or 28000 (rejected by pg_hba.conf, or NOLOGIN).
+        code: &'static str,
         /// The server's own words when they add something (e.g. a pg_hba.conf rejection).
         detail: Option<String>,
         url: String,
@@ -56,7 +61,7 @@ impl DbError {
     /// The SQLSTATE behind the error, when the server sent one.
     pub fn sqlstate(&self) -> Option<&str> {
         match self {
-            DbError::Authentication { .. } => Some("28P01"),
+            DbError::Authentication { code, .. } => Some(code),
             DbError::MissingDatabase { .. } => Some("3D000"),
             DbError::Server { code, .. } => code.as_deref(),
             DbError::InvalidUrl { .. } | DbError::Unreachable { .. } => None,
@@ -65,7 +70,10 @@ impl DbError {
 }
 
 fn detail_suffix(detail: &Option<String>) -> String {
-    detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default()
+    detail
+        .as_ref()
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default()
 }
 
 /// The admin URL: the `--admin-url` flag, else `SCHEMACTL_ADMIN_URL`, else the project-local
@@ -110,7 +118,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbError> {
 
 /// Opens one plain connection (no pool) with the connect timeout. Used for the connection
 /// check above and to test whether a role can log in with a given password.
-pub(crate) async fn open(options: &PgConnectOptions, target: &Target) -> Result<PgConnection, DbError> {
+pub(crate) async fn open(
+    options: &PgConnectOptions,
+    target: &Target,
+) -> Result<PgConnection, DbError> {
     let options = options.clone().disable_statement_logging();
     match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await {
         Ok(Ok(conn)) => Ok(conn),
@@ -195,6 +206,7 @@ impl Target {
                     Some("28P01") => DbError::Authentication {
                         user: self.user.clone(),
                         addr: self.addr.clone(),
+                        code: "28P01",
                         detail: None,
                         url: self.url.clone(),
                     },
@@ -203,6 +215,7 @@ impl Target {
                     Some("28000") => DbError::Authentication {
                         user: self.user.clone(),
                         addr: self.addr.clone(),
+                        code: "28000",
                         detail: Some(db.message().to_string()),
                         url: self.url.clone(),
                     },
@@ -268,6 +281,41 @@ pub fn describe(err: &DbErr) -> String {
     out
 }
 
+/// Runs a catalog query with bound parameters (`$1`, …); errors carry the server's words.
+pub async fn query_all<C: ConnectionTrait>(
+    conn: &C,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<Vec<QueryResult>> {
+    let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+    conn.query_all_raw(statement)
+        .await
+        .map_err(|e| anyhow::anyhow!("catalog query failed: {}", describe(&e)))
+}
+
+/// Like [`query_all`], for at most one row.
+pub async fn query_opt<C: ConnectionTrait>(
+    conn: &C,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<Option<QueryResult>> {
+    let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+    conn.query_one_raw(statement)
+        .await
+        .map_err(|e| anyhow::anyhow!("catalog query failed: {}", describe(&e)))
+}
+
+/// Like [`query_all`], for exactly one row.
+pub async fn query_one<C: ConnectionTrait>(
+    conn: &C,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<QueryResult> {
+    query_opt(conn, sql, values)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("catalog query returned no row: {sql}"))
+}
+
 /// The URL with its password (in the user info or a `password=` parameter) replaced by
 /// `***`.
 pub fn redact(url: &str) -> String {
@@ -312,8 +360,8 @@ fn redact_keyvalue(text: &str) -> String {
 /// The same server and credentials, another database. Query parameters are kept, except a
 /// `dbname` that would override the path.
 pub fn with_database(url: &str, database: &str) -> anyhow::Result<String> {
-    let mut parts = Url::parse(url)
-        .ok_or_else(|| anyhow::anyhow!("not a PostgreSQL URL: {}", redact(url)))?;
+    let mut parts =
+        Url::parse(url).ok_or_else(|| anyhow::anyhow!("not a PostgreSQL URL: {}", redact(url)))?;
     parts.path = Some(percent_encode(database));
     parts.query = parts.query.and_then(|q| drop_params(&q, &["dbname"]));
     Ok(parts.render())
@@ -321,8 +369,8 @@ pub fn with_database(url: &str, database: &str) -> anyhow::Result<String> {
 
 /// The same server and database, logged in as another role.
 pub fn with_credentials(url: &str, user: &str, password: &str) -> anyhow::Result<String> {
-    let mut parts = Url::parse(url)
-        .ok_or_else(|| anyhow::anyhow!("not a PostgreSQL URL: {}", redact(url)))?;
+    let mut parts =
+        Url::parse(url).ok_or_else(|| anyhow::anyhow!("not a PostgreSQL URL: {}", redact(url)))?;
     parts.user = Some(percent_encode(user));
     parts.password = Some(percent_encode(password));
     parts.query = parts
@@ -436,6 +484,14 @@ impl Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_flag_wins() {
+        assert_eq!(
+            resolve_admin_url(Some("postgres://a@b/c")).unwrap(),
+            "postgres://a@b/c"
+        );
+    }
 
     #[test]
     fn redacts_passwords() {

@@ -5,6 +5,10 @@
 //! in parallel with each other and with other test binaries on the shared server, and a
 //! guard drops what a test made even when an assertion fails.
 
+// clippy.toml's allow-*-in-tests covers #[test] functions only, not this file's helpers;
+// here too a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -99,12 +103,8 @@ fn displays(steps: &[ClusterStep]) -> Vec<&str> {
 #[tokio::test]
 async fn roles_memberships_and_database_then_a_second_plan_is_empty() {
     let url = admin_url().await;
-    let (group, user, reader, database) = (
-        unique("grp"),
-        unique("usr"),
-        unique("ro"),
-        unique("db"),
-    );
+    let (group, user, reader, database) =
+        (unique("grp"), unique("usr"), unique("ro"), unique("db"));
     let _cleanup = Cleanup {
         url: url.clone(),
         databases: vec![database.clone()],
@@ -147,6 +147,8 @@ roles:
         ]
     );
     assert!(steps.iter().all(|s| !s.display.contains("secret")));
+    assert_eq!(steps[0].object, user);
+    assert_eq!(steps.last().unwrap().object, database);
     assert!(steps[0].sql.ends_with("PASSWORD 'first ''secret'''"));
 
     let mut summary = Summary::default();
@@ -210,8 +212,12 @@ roles:
     assert_eq!(d.try_get::<String>("", "enc").unwrap(), "UTF8");
 
     // The password works: log in as the role to the new database.
-    let as_user = db::with_credentials(&db::with_database(&url, &database).unwrap(), &user, "first 'secret'")
-        .unwrap();
+    let as_user = db::with_credentials(
+        &db::with_database(&url, &database).unwrap(),
+        &user,
+        "first 'secret'",
+    )
+    .unwrap();
     let conn = db::connect(&as_user).await.unwrap();
     let who = row(&conn, "SELECT current_user::text AS u").await.unwrap();
     assert_eq!(who.try_get::<String>("", "u").unwrap(), user);
@@ -329,7 +335,11 @@ roles:
     let admin = db::connect(&url).await.unwrap();
     for role in [&a, &b, &c] {
         assert!(
-            !exists(&admin, &format!("SELECT 1 FROM pg_roles WHERE rolname = '{role}'")).await,
+            !exists(
+                &admin,
+                &format!("SELECT 1 FROM pg_roles WHERE rolname = '{role}'")
+            )
+            .await,
             "role {role} was created"
         );
     }
@@ -349,7 +359,10 @@ async fn wrong_credentials_unreachable_server_and_missing_database_are_clear() {
         text.starts_with("authentication failed for user \"postgres\" at 127.0.0.1:54318"),
         "{text}"
     );
-    assert!(text.contains("postgres://postgres:***@127.0.0.1:54318/"), "{text}");
+    assert!(
+        text.contains("postgres://postgres:***@127.0.0.1:54318/"),
+        "{text}"
+    );
     assert!(!text.contains(password), "{text}");
 
     // A port nobody listens on: bind one, then free it.
@@ -370,7 +383,10 @@ async fn wrong_credentials_unreachable_server_and_missing_database_are_clear() {
         "{text}"
     );
     assert!(!text.contains(password), "{text}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "not fast");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "not fast"
+    );
 
     let missing = unique("nodb");
     let err = db::connect(&db::with_database(&url, &missing).unwrap())
@@ -379,7 +395,9 @@ async fn wrong_credentials_unreachable_server_and_missing_database_are_clear() {
     let text = err.to_string();
     assert!(matches!(err, DbError::MissingDatabase { .. }), "{text}");
     assert!(
-        text.starts_with(&format!("database \"{missing}\" does not exist at 127.0.0.1:")),
+        text.starts_with(&format!(
+            "database \"{missing}\" does not exist at 127.0.0.1:"
+        )),
         "{text}"
     );
     let admin_password = url
@@ -469,19 +487,18 @@ roles:
     let err = plan_cluster(&inside_admin, &model, &database, &none, true)
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("admin connection is using it"), "{err}");
+    assert!(
+        err.to_string().contains("admin connection is using it"),
+        "{err}"
+    );
     inside_admin.close().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_non_superuser_admin_with_createdb_createrole_can_provision() {
     let url = admin_url().await;
-    let (admin_role, owner, user, database) = (
-        unique("adm"),
-        unique("own"),
-        unique("app"),
-        unique("nsdb"),
-    );
+    let (admin_role, owner, user, database) =
+        (unique("adm"), unique("own"), unique("app"), unique("nsdb"));
     let _cleanup = Cleanup {
         url: url.clone(),
         databases: vec![database.clone()],
@@ -570,12 +587,14 @@ async fn a_failing_role_statement_leaves_no_role_behind() {
             display: format!("CREATE ROLE {first}"),
             kind: "role",
             change: Change::Created,
+            object: first.clone(),
         },
         ClusterStep {
             sql: format!("GRANT sc_no_such_role_anywhere TO {first}"),
             display: format!("GRANT sc_no_such_role_anywhere TO {first}"),
             kind: "role membership",
             change: Change::Created,
+            object: first.clone(),
         },
     ];
     let mut summary = Summary::default();
@@ -588,5 +607,11 @@ async fn a_failing_role_statement_leaves_no_role_behind() {
         "{err}"
     );
     assert!(summary.is_empty());
-    assert!(!exists(&admin, &format!("SELECT 1 FROM pg_roles WHERE rolname = '{first}'")).await);
+    assert!(
+        !exists(
+            &admin,
+            &format!("SELECT 1 FROM pg_roles WHERE rolname = '{first}'")
+        )
+        .await
+    );
 }

@@ -11,11 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use anyhow::{Context as _, anyhow, bail};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 
-use crate::db;
+use crate::db::{self, query_all, query_one, query_opt};
 use crate::model::{Model, Role};
 use crate::provision::summary::Summary;
 use crate::sql;
@@ -38,15 +36,19 @@ pub struct ClusterStep {
     /// "database", "comment".
     pub kind: &'static str,
     pub change: Change,
+    /// The role or database the step acts on, unquoted (for a membership, the member), so
+    /// that callers need not parse `sql`.
+    pub object: String,
 }
 
 impl ClusterStep {
-    fn new(sql: String, kind: &'static str, change: Change) -> ClusterStep {
+    fn new(object: &str, sql: String, kind: &'static str, change: Change) -> ClusterStep {
         ClusterStep {
             display: sql.clone(),
             sql,
             kind,
             change,
+            object: object.to_string(),
         }
     }
 
@@ -334,12 +336,8 @@ fn role_steps(
             let mut attrs = vec![if role.login { "LOGIN" } else { "NOLOGIN" }.to_string()];
             attrs.extend(attribute_changes(role, &LiveRole::DEFAULT));
             let head = format!("CREATE ROLE {} WITH {}", sql::ident(name), attrs.join(" "));
-            steps.push(with_password(
-                head,
-                password_of(name, role)?,
-                "role",
-                Change::Created,
-            ));
+            let password = password_of(name, role)?;
+            steps.push(with_password(name, head, password, "role", Change::Created));
             if let Some(comment) = &role.comment {
                 steps.push(role_comment(name, comment));
             }
@@ -352,6 +350,7 @@ fn role_steps(
         attrs.extend(attribute_changes(role, current));
         if !attrs.is_empty() {
             steps.push(ClusterStep::new(
+                name,
                 format!("ALTER ROLE {} WITH {}", sql::ident(name), attrs.join(" ")),
                 "role",
                 Change::Changed,
@@ -360,6 +359,7 @@ fn role_steps(
         if stale.contains(name) {
             let head = format!("ALTER ROLE {} WITH", sql::ident(name));
             steps.push(with_password(
+                name,
                 head,
                 password_of(name, role)?,
                 "role password",
@@ -417,6 +417,7 @@ fn attribute_changes(role: &Role, current: &LiveRole) -> Vec<String> {
 /// literal over the (possibly TLS) connection, as with psql's `ALTER ROLE … PASSWORD`; the
 /// server stores only its SCRAM verifier.
 fn with_password(
+    object: &str,
     head: String,
     password: Option<String>,
     kind: &'static str,
@@ -428,13 +429,15 @@ fn with_password(
             display: format!("{head} PASSWORD '***'"),
             kind,
             change,
+            object: object.to_string(),
         },
-        None => ClusterStep::new(head, kind, change),
+        None => ClusterStep::new(object, head, kind, change),
     }
 }
 
 fn role_comment(name: &str, comment: &str) -> ClusterStep {
     ClusterStep::new(
+        name,
         format!(
             "COMMENT ON ROLE {} IS {}",
             sql::ident(name),
@@ -458,6 +461,7 @@ fn membership_steps(
                 live.contains_key(name) && memberships.contains(&(parent.clone(), name.clone()));
             if !have {
                 steps.push(ClusterStep::new(
+                    name,
                     format!("GRANT {} TO {}", sql::ident(parent), sql::ident(name)),
                     "role membership",
                     Change::Created,
@@ -516,6 +520,7 @@ async fn admin_access_steps(
             ""
         };
         steps.push(ClusterStep::new(
+            &facts.user,
             format!(
                 "GRANT {} TO {}{options}",
                 sql::ident(owner),
@@ -583,12 +588,14 @@ async fn database_steps(
         if facts.version >= 130_000 {
             // FORCE terminates the other sessions itself, atomically with the drop.
             steps.push(ClusterStep::new(
+                database,
                 format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
                 "database",
                 Change::Changed,
             ));
         } else {
             steps.push(ClusterStep::new(
+                database,
                 format!(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
                      WHERE datname = {} AND pid <> pg_backend_pid()",
@@ -598,6 +605,7 @@ async fn database_steps(
                 Change::Changed,
             ));
             steps.push(ClusterStep::new(
+                database,
                 format!("DROP DATABASE IF EXISTS {name}"),
                 "database",
                 Change::Changed,
@@ -614,6 +622,7 @@ async fn database_steps(
                 && *want != owner
             {
                 steps.push(ClusterStep::new(
+                    database,
                     format!("ALTER DATABASE {name} OWNER TO {}", sql::ident(want)),
                     "database",
                     Change::Changed,
@@ -643,7 +652,12 @@ async fn database_steps(
             // template0: template1 may carry local additions (extensions, objects) that
             // the model does not declare.
             create.push_str(" TEMPLATE template0");
-            steps.push(ClusterStep::new(create, "database", Change::Created));
+            steps.push(ClusterStep::new(
+                database,
+                create,
+                "database",
+                Change::Created,
+            ));
             None
         }
     };
@@ -651,6 +665,7 @@ async fn database_steps(
         && live_comment.as_deref() != Some(comment.as_str())
     {
         steps.push(ClusterStep::new(
+            database,
             format!("COMMENT ON DATABASE {name} IS {}", sql::literal(comment)),
             "comment",
             Change::Changed,
@@ -719,44 +734,6 @@ fn count(steps: &[ClusterStep], summary: &mut Summary) {
     }
 }
 
-async fn query_all(
-    conn: &DatabaseConnection,
-    sql: &str,
-    values: Vec<Value>,
-) -> anyhow::Result<Vec<QueryResult>> {
-    conn.query_all_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        values,
-    ))
-    .await
-    .map_err(|e| anyhow!("catalog query failed: {}", db::describe(&e)))
-}
-
-async fn query_opt(
-    conn: &DatabaseConnection,
-    sql: &str,
-    values: Vec<Value>,
-) -> anyhow::Result<Option<QueryResult>> {
-    conn.query_one_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        values,
-    ))
-    .await
-    .map_err(|e| anyhow!("catalog query failed: {}", db::describe(&e)))
-}
-
-async fn query_one(
-    conn: &DatabaseConnection,
-    sql: &str,
-    values: Vec<Value>,
-) -> anyhow::Result<QueryResult> {
-    query_opt(conn, sql, values)
-        .await?
-        .ok_or_else(|| anyhow!("catalog query returned no row: {sql}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -764,6 +741,7 @@ mod tests {
     #[test]
     fn password_is_masked_in_display() {
         let step = with_password(
+            "a",
             "CREATE ROLE a WITH LOGIN".into(),
             Some("it's secret".into()),
             "role",

@@ -140,7 +140,7 @@ async fn apply_in_database(
         if step.creates
             && let Some(key) = &step.object
         {
-            outcome.summary.created(key.kind.plural());
+            outcome.summary.created(key.kind.noun());
         }
         outcome.statements.push(step.sql.clone());
     }
@@ -179,6 +179,15 @@ async fn apply_in_database(
     Ok(())
 }
 
+/// A statement that failed while applying the schema, with the object it was creating,
+/// so that the CLI can point at the object's place in the model.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ApplyError {
+    pub object: Option<ObjectKey>,
+    pub message: String,
+}
+
 async fn run<C: ConnectionTrait>(
     conn: &C,
     statement: &str,
@@ -186,22 +195,66 @@ async fn run<C: ConnectionTrait>(
 ) -> anyhow::Result<()> {
     conn.execute_unprepared(statement).await.map(|_| ()).map_err(|e| {
         let what = match object {
-            Some(k) => format!(
-                " while creating {} {}{}",
-                k.kind.plural().trim_end_matches('s'),
-                k.table.as_ref().map(|t| format!("{}.{t}.", k.schema)).unwrap_or_else(|| {
-                    if k.schema.is_empty() { String::new() } else { format!("{}.", k.schema) }
-                }),
-                k.name
-            ),
+            Some(k) => format!(" while creating {} {}", k.kind.noun(), object_name(k)),
             None => String::new(),
         };
-        let first_line = statement.lines().next().unwrap_or_default();
-        anyhow!(
-            "statement failed{what}: {}\n  statement: {first_line}\nnothing was applied: the transaction was rolled back",
-            db::describe(&e)
-        )
+        // Enough of the statement to recognise it; the whole text is in `plan`.
+        let excerpt: Vec<&str> = statement.lines().take(4).collect();
+        anyhow::Error::new(ApplyError {
+            object: object.cloned(),
+            message: format!(
+                "statement failed{what}: {}\n  statement: {}\nnothing was applied: the transaction was rolled back",
+                db::describe(&e),
+                excerpt.join("\n             ")
+            ),
+        })
     })
+}
+
+fn object_name(k: &ObjectKey) -> String {
+    match (&k.table, k.schema.is_empty()) {
+        (Some(t), _) => format!("{} on {}.{t}", k.name, k.schema),
+        (None, true) => k.name.clone(),
+        (None, false) => format!("{}.{}", k.schema, k.name),
+    }
+}
+
+/// Where in the model an object is declared, as a JSON pointer into the document.
+pub fn model_pointer(model: &Model, k: &ObjectKey) -> String {
+    use crate::load::pointer;
+    use crate::render::ObjectKind as K;
+    let s = k.schema.as_str();
+    match (k.kind, &k.table) {
+        (K::Extension, _) => pointer(["extensions"]),
+        (K::Schema, _) => pointer(["schemas", s]),
+        (K::Type, _) => pointer(["schemas", s, "enums", &k.name]),
+        (K::Function, _) => pointer(["schemas", s, "functions", &k.name]),
+        (K::Table, _) => pointer(["schemas", s, "tables", &k.name]),
+        (K::View, _) => pointer(["schemas", s, "views", &k.name]),
+        (K::MaterializedView, _) => pointer(["schemas", s, "materialized_views", &k.name]),
+        (K::ForeignKey, Some(t)) => pointer(["schemas", s, "tables", t]),
+        (K::Trigger, Some(t)) => pointer(["schemas", s, "tables", t, "triggers", &k.name]),
+        (K::Policy, Some(t)) => {
+            pointer(["schemas", s, "tables", t, "row_level_security", "policies", &k.name])
+        }
+        (K::Index, _) => {
+            let schema = model.schemas.get(s);
+            let on_table = schema.and_then(|sc| {
+                sc.tables
+                    .iter()
+                    .find(|(_, t)| t.indexes.contains_key(&k.name))
+                    .map(|(t, _)| pointer(["schemas", s, "tables", t, "indexes", &k.name]))
+            });
+            let on_view = schema.and_then(|sc| {
+                sc.materialized_views
+                    .iter()
+                    .find(|(_, v)| v.indexes.contains_key(&k.name))
+                    .map(|(v, _)| pointer(["schemas", s, "materialized_views", v, "indexes", &k.name]))
+            });
+            on_table.or(on_view).unwrap_or_else(|| pointer(["schemas", s]))
+        }
+        _ => pointer(["schemas", s]),
+    }
 }
 
 /// Drops what this run created in the cluster phase, after a failure later on. Best

@@ -34,7 +34,7 @@ impl Summary {
     pub fn lines(&self) -> Vec<String> {
         let render = |m: &BTreeMap<String, usize>| {
             m.iter()
-                .map(|(k, n)| format!("{n} {k}"))
+                .map(|(k, n)| format!("{n} {}", if *n == 1 { k.clone() } else { plural(k) }))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -46,5 +46,36 @@ impl Summary {
             out.push(format!("changed: {}", render(&self.changed)));
         }
         out
+    }
+}
+
+/// English plural of the nouns used for object kinds.
+fn plural(noun: &str) -> String {
+    if let Some(stem) = noun.strip_suffix('y') {
+        format!("{stem}ies")
+    } else if noun.ends_with('x') || noun.ends_with('s') {
+        format!("{noun}es")
+    } else {
+        format!("{noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        let mut s = Summary::default();
+        s.created("index");
+        s.created("index");
+        s.created("policy");
+        s.created("policy");
+        s.created("database");
+        s.changed("role membership");
+        assert_eq!(
+            s.lines(),
+            ["created: 1 database, 2 indexes, 2 policies", "changed: 1 role membership"]
+        );
     }
 }

@@ -36,21 +36,21 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    /// Plural noun for summaries.
-    pub fn plural(self) -> &'static str {
+    /// Noun for messages and summaries.
+    pub fn noun(self) -> &'static str {
         match self {
-            ObjectKind::Extension => "extensions",
-            ObjectKind::Schema => "schemas",
-            ObjectKind::Type => "types",
-            ObjectKind::Function => "functions",
-            ObjectKind::Table => "tables",
-            ObjectKind::Partition => "partitions",
-            ObjectKind::View => "views",
-            ObjectKind::MaterializedView => "materialized views",
-            ObjectKind::ForeignKey => "foreign keys",
-            ObjectKind::Index => "indexes",
-            ObjectKind::Trigger => "triggers",
-            ObjectKind::Policy => "policies",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Schema => "schema",
+            ObjectKind::Type => "type",
+            ObjectKind::Function => "function",
+            ObjectKind::Table => "table",
+            ObjectKind::Partition => "partition",
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
+            ObjectKind::ForeignKey => "foreign key",
+            ObjectKind::Index => "index",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Policy => "policy",
         }
     }
 }

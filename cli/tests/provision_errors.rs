@@ -1,0 +1,191 @@
+//! `provision` on bad input: a clear message, a non-zero exit, and nothing left behind.
+//! Also the non-superuser admin (the seed's `GRANT app_user TO admin_user` case).
+
+mod common_pg;
+
+use common_pg::*;
+
+/// A small model with its own roles, so each test can check that they were (not) created.
+fn small_model(tag: &str, extra_schema_objects: &str) -> String {
+    format!(
+        r#"
+database: {{ name: {tag}, owner: {tag}_owner, encoding: UTF8 }}
+roles:
+  {tag}_owner: {{ login: true, password_env: {upper}_OWNER_PW }}
+  {tag}_reader: {{ login: true, password_env: {upper}_READER_PW }}
+schemas:
+  app:
+    owner: {tag}_owner
+    grants: [{{ to: [{tag}_reader], privileges: [usage] }}]
+    tables:
+      items:
+        columns:
+          id: {{ type: integer, primary_key: true }}
+          label: {{ type: text, nullable: false }}
+        grants: [{{ to: [{tag}_reader], privileges: [select] }}]
+        row_level_security:
+          policies:
+            everyone: {{ using: "true", with_check: "true" }}
+        seed:
+          rows:
+            - {{ id: 1, label: first }}
+{extra_schema_objects}
+"#,
+        upper = tag.to_ascii_uppercase()
+    )
+}
+
+fn passwords_for(tag: &str) -> Vec<(String, String)> {
+    let upper = tag.to_ascii_uppercase();
+    vec![
+        (format!("{upper}_OWNER_PW"), "owner-pw".to_string()),
+        (format!("{upper}_READER_PW"), "reader-pw".to_string()),
+    ]
+}
+
+fn run(model: &std::path::Path, args: &[&str], env: &[(String, String)]) -> std::process::Output {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    schemactl_env(model, args, &env)
+}
+
+async fn role_exists(name: &str) -> bool {
+    let admin = connect(&admin_url()).await;
+    scalar_i64(
+        &admin,
+        &format!("SELECT count(*) FROM pg_roles WHERE rolname = {}", schemactl::sql::literal(name)),
+    )
+    .await
+        == 1
+}
+
+async fn drop_roles(names: &[String]) {
+    let admin = connect(&admin_url()).await;
+    for name in names {
+        exec(&admin, &format!("DROP ROLE IF EXISTS {}", schemactl::sql::ident(name))).await;
+    }
+}
+
+#[tokio::test]
+async fn missing_password_variable_is_reported_before_anything_runs() {
+    let tag = unique("t_nopw");
+    let model = write_model(&tag, &small_model(&tag, ""));
+    let mut env = passwords_for(&tag);
+    env.pop(); // the reader's password is missing
+    let output = run(&model, &["provision"], &env);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains(&format!("{}_READER_PW", tag.to_ascii_uppercase())), "{err}");
+    assert!(!role_exists(&format!("{tag}_owner")).await, "no role was created");
+    assert!(!database_exists(&tag).await, "no database was created");
+}
+
+#[tokio::test]
+async fn unreachable_server_gets_a_clear_message_without_the_password() {
+    let tag = unique("t_unreach");
+    let model = write_model(&tag, &small_model(&tag, ""));
+    let output = run(
+        &model,
+        &["provision", "--admin-url", "postgres://postgres:topsecret@127.0.0.1:1/postgres"],
+        &passwords_for(&tag),
+    );
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("127.0.0.1:1"), "names the server: {err}");
+    assert!(err.to_lowercase().contains("cannot reach") || err.contains("refused"), "{err}");
+    assert!(!err.contains("topsecret"), "the password is never printed: {err}");
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_a_clear_message_without_the_password() {
+    let tag = unique("t_badpw");
+    let model = write_model(&tag, &small_model(&tag, ""));
+    let url = schemactl::db::with_credentials(&admin_url(), "postgres", "wrong-password").unwrap();
+    let output = run(&model, &["provision", "--admin-url", &url], &passwords_for(&tag));
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("authentication failed"), "{err}");
+    assert!(!err.contains("wrong-password"), "{err}");
+    assert!(!database_exists(&tag).await);
+}
+
+#[tokio::test]
+async fn failure_in_a_fresh_database_leaves_nothing() {
+    let tag = unique("t_failfresh");
+    let broken_view = "    views:\n      broken:\n        query: SELECT no_such_column FROM app.items\n";
+    let model = write_model(&tag, &small_model(&tag, broken_view));
+    let output = run(&model, &["provision"], &passwords_for(&tag));
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("no_such_column"), "the server's message: {err}");
+    assert!(err.contains("app.broken"), "names the object: {err}");
+    let text = std::fs::read_to_string(&model).unwrap();
+    let line = text.lines().position(|l| l.contains("query: SELECT no_such_column")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("{}:{line}:9: error:", model.display())),
+        "points at the view in the model: {err}"
+    );
+    assert!(!database_exists(&tag).await, "the database this run created is gone");
+    assert!(!role_exists(&format!("{tag}_owner")).await, "roles this run created are gone");
+}
+
+#[tokio::test]
+async fn failure_in_an_existing_database_rolls_back_everything() {
+    let tag = unique("t_failexisting");
+    let good = write_model(&tag, &small_model(&tag, ""));
+    let output = run(&good, &["provision"], &passwords_for(&tag));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = schema_dump(&tag);
+
+    let additions = "      extra:\n        columns:\n          id: { type: integer, primary_key: true }\n    \
+                     views:\n      broken:\n        query: SELECT no_such_column FROM app.extra\n";
+    let bad = write_model(&format!("{tag}_v2"), &small_model(&tag, additions));
+    let output = run(&bad, &["provision"], &passwords_for(&tag));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("rolled back"), "{}", stderr(&output));
+    assert_eq!(before, schema_dump(&tag), "the failed run left the schema as it was");
+    let conn = connect(&db_url(&tag)).await;
+    assert_eq!(scalar_i64(&conn, "SELECT count(*) FROM app.items").await, 1);
+    drop(conn);
+    drop_database(&tag).await;
+    drop_roles(&[format!("{tag}_owner"), format!("{tag}_reader")]).await;
+}
+
+#[tokio::test]
+async fn non_superuser_admin_with_createdb_createrole_provisions() {
+    let tag = unique("t_nsu");
+    let admin_role = format!("{tag}_admin");
+    let superuser = connect(&admin_url()).await;
+    exec(
+        &superuser,
+        &format!(
+            "DROP ROLE IF EXISTS {admin_role}; CREATE ROLE {admin_role} LOGIN CREATEDB CREATEROLE PASSWORD 'nsu-admin-pw'"
+        ),
+    )
+    .await;
+    let admin_url = schemactl::db::with_credentials(&admin_url(), &admin_role, "nsu-admin-pw").unwrap();
+    let model = write_model(&tag, &small_model(&tag, ""));
+    let output = run(&model, &["provision", "--admin-url", &admin_url], &passwords_for(&tag));
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let owner = scalar_string(
+        &superuser,
+        &format!(
+            "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = {}",
+            schemactl::sql::literal(&tag)
+        ),
+    )
+    .await;
+    assert_eq!(owner, format!("{tag}_owner"), "CREATE DATABASE … OWNER worked for a non-superuser");
+    let reader = connect_as(&tag, &format!("{tag}_reader"), "reader-pw").await;
+    assert_eq!(scalar_string(&reader, "SELECT label FROM app.items WHERE id = 1").await, "first");
+    drop(reader);
+
+    // A second run by the same admin changes nothing.
+    let again = run(&model, &["provision", "--admin-url", &admin_url], &passwords_for(&tag));
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains("no change"), "{}", stderr(&again));
+
+    drop(superuser);
+    drop_database(&tag).await;
+    drop_roles(&[format!("{tag}_owner"), format!("{tag}_reader"), admin_role]).await;
+}
