@@ -1,6 +1,9 @@
 //! `provision` against the real project-local PostgreSQL 18: idempotence, --recreate, and
 //! every kind of object checked through the catalog and through behaviour.
 
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 mod common_pg;
 
 use common_pg::*;

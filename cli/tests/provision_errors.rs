@@ -1,6 +1,9 @@
 //! `provision` on bad input: a clear message, a non-zero exit, and nothing left behind.
 //! Also the non-superuser admin (the seed's `GRANT app_user TO admin_user` case).
 
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 mod common_pg;
 
 use common_pg::*;

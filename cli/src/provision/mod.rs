@@ -281,27 +281,13 @@ async fn undo_cluster(
     }
     for step in steps.iter().rev() {
         if step.kind == "role" && step.change == Change::Created {
-            let Some(name) = created_role_name(&step.sql) else {
-                continue;
-            };
-            let drop = format!("DROP ROLE IF EXISTS {}", sql::ident(&name));
+            let name = &step.object;
+            let drop = format!("DROP ROLE IF EXISTS {}", sql::ident(name));
             if admin.execute_unprepared(&drop).await.is_ok() {
                 tracing::info!("dropped role {name}, which this run had created");
             }
         }
     }
-}
-
-/// The role name of a `CREATE ROLE name …` statement, unquoted.
-fn created_role_name(statement: &str) -> Option<String> {
-    let rest = statement.strip_prefix("CREATE ROLE ")?;
-    if let Some(quoted) = rest.strip_prefix('"') {
-        let end = quoted
-            .find("\" ")
-            .or_else(|| quoted.strip_suffix('"').map(|q| q.len()))?;
-        return Some(quoted[..end].replace("\"\"", "\""));
-    }
-    rest.split_whitespace().next().map(str::to_string)
 }
 
 /// Refreshes every materialized view in dependency order, concurrently where a unique

@@ -93,7 +93,7 @@ impl Validator<'_> {
                 self.foreign_key(
                     &format!("{col_at}/references"),
                     (schema_name, table_name, table),
-                    &[column_name.clone()],
+                    std::slice::from_ref(column_name),
                     &target,
                     &columns,
                 );

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every check and test of the project, as CI runs it: formatting, lints, and the whole
+# test suite against the project-local PostgreSQL 18 + pgvector (installed on first use).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/install-postgres.sh
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo build --workspace --all-targets
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --no-fail-fast
+else
+    cargo test --workspace --no-fail-fast
+fi
