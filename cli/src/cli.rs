@@ -75,6 +75,11 @@ pub enum Command {
         #[command(subcommand)]
         command: LocalCommand,
     },
+    /// Generate the SeaORM entity crate or the documentation from the model.
+    Generate {
+        #[command(subcommand)]
+        command: crate::generate::command::GenerateCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -139,6 +144,7 @@ pub fn run(cli: Cli) -> u8 {
             };
             provision_command(&cli.schema, &options)
         }
+        Command::Generate { command } => crate::generate::command::run(&cli.schema, command),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => {

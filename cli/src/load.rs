@@ -119,7 +119,7 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
-    diagnostics.extend(crate::validate::structure::check(&value, &source));
+    diagnostics.extend(crate::validate::structure::check(&value));
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
@@ -233,7 +233,9 @@ fn unclosed_flow(text: &str, end: Pos) -> Option<(char, Pos)> {
         let trimmed = line.trim_end();
         if stack.is_empty()
             && quote.is_none()
-            && (trimmed.ends_with(": |") || trimmed.ends_with(": >") || trimmed.ends_with(": |-")
+            && (trimmed.ends_with(": |")
+                || trimmed.ends_with(": >")
+                || trimmed.ends_with(": |-")
                 || trimmed.ends_with(": >-"))
         {
             block_scalar_indent = Some(indent);

@@ -418,6 +418,15 @@ impl LocalServer {
             self.initdb(&bin, &user)?;
         }
         self.check_major()?;
+        // Checked here because the postmaster only says so in its log.
+        if let Err(err) = std::net::TcpListener::bind(("127.0.0.1", self.port)) {
+            bail!(
+                "cannot start PostgreSQL for {}: port 127.0.0.1:{} is taken ({err}); \
+                 choose another with {PORT_ENV}",
+                self.root.display(),
+                self.port
+            );
+        }
 
         tracing::info!(
             "starting PostgreSQL {} on 127.0.0.1:{} (data {})",
@@ -436,10 +445,11 @@ impl LocalServer {
             .arg(self.log_file())
             .arg("-o")
             .arg(self.postgres_options());
+        let log_start = fs::metadata(self.log_file()).map_or(0, |meta| meta.len());
         if let Err(err) = run_checked(&mut command) {
-            let log = self.log_tail(20);
+            let log = self.log_since(log_start, 20);
             return Err(err.context(format!(
-                "cannot start PostgreSQL on 127.0.0.1:{} (data {}); end of {}:\n{log}",
+                "cannot start PostgreSQL on 127.0.0.1:{} (data {}); from {}:\n{log}",
                 self.port,
                 self.data_dir().display(),
                 self.log_file().display()
@@ -514,6 +524,9 @@ impl LocalServer {
                             format!("cannot open {} to the user {name}", dir.display())
                         })?;
                 }
+            }
+            for path in [self.root.clone(), self.bin_dir().join("postgres")] {
+                user.check_reachable(&path)?;
             }
         }
         let socket_dir = self.socket_dir();
@@ -654,11 +667,17 @@ impl LocalServer {
         )
     }
 
-    fn log_tail(&self, lines: usize) -> String {
-        let mut text = String::new();
+    /// The last `lines` lines the server logged after byte `offset`: this start's story,
+    /// not that of earlier runs.
+    fn log_since(&self, offset: u64, lines: usize) -> String {
+        let mut bytes = Vec::new();
         if let Ok(mut file) = File::open(self.log_file()) {
-            let _ = file.read_to_string(&mut text);
+            use std::io::{Seek, SeekFrom};
+            let _ = file
+                .seek(SeekFrom::Start(offset))
+                .and_then(|_| file.read_to_end(&mut bytes));
         }
+        let text = String::from_utf8_lossy(&bytes);
         let all: Vec<&str> = text.lines().collect();
         all[all.len().saturating_sub(lines)..].join("\n")
     }
@@ -731,6 +750,59 @@ impl ServerUser {
             uid: lookup_id(name, "-u")?,
             gid: lookup_id(name, "-g")?,
         })
+    }
+
+    /// Fails, naming the directory to open up, when the server user cannot reach `path`.
+    /// Checked up front because initdb's own "Permission denied" does not say where.
+    fn check_reachable(&self, path: &Path) -> anyhow::Result<()> {
+        let Self::Other { name, uid, gid } = self else {
+            return Ok(());
+        };
+        let reachable = Command::new("runuser")
+            .args(["-u", name, "--", "test", "-x"])
+            .arg(path)
+            .stdin(Stdio::null())
+            .status()
+            .with_context(|| format!("cannot run `runuser -u {name} -- test -x`"))?
+            .success();
+        if reachable {
+            return Ok(());
+        }
+        // A guess from the mode bits (ACLs aside) to point at the culprit.
+        let blocking = path
+            .ancestors()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .find(|dir| {
+                fs::metadata(dir).is_ok_and(|meta| {
+                    use std::os::unix::fs::MetadataExt;
+                    let mode = meta.mode();
+                    let allowed = if meta.uid() == *uid {
+                        mode & 0o100
+                    } else if meta.gid() == *gid {
+                        mode & 0o010
+                    } else {
+                        mode & 0o001
+                    };
+                    allowed == 0
+                })
+            });
+        match blocking {
+            Some(dir) => bail!(
+                "PostgreSQL refuses to run as root, so it runs as the user {name}, which cannot \
+                 enter {} (needed to reach {}); allow it with `chmod o+x {}`",
+                dir.display(),
+                path.display(),
+                dir.display()
+            ),
+            None => bail!(
+                "PostgreSQL refuses to run as root, so it runs as the user {name}, which cannot \
+                 reach {}",
+                path.display()
+            ),
+        }
     }
 
     fn give(&self, path: &Path) -> anyhow::Result<()> {

@@ -24,7 +24,7 @@ fn relative(path: &Path) -> PathBuf {
 
 /// Loads and validates a file; the source (with a relative path) and every diagnostic.
 fn check(path: &Path) -> (Source, Vec<schemactl::diag::Diagnostic>) {
-    let result = load_file(path).unwrap_or_else(|e| panic!("{e}"));
+    let result = load_file(path).expect("the model file is readable");
     let (mut source, diagnostics) = match result {
         Ok(loaded) => {
             let diagnostics = validate(&loaded);

@@ -3,6 +3,9 @@
 //! The default cluster is shared with every other test binary, so nothing here stops it;
 //! stop/start is exercised on a private cluster of its own.
 
+// clippy.toml's allow-*-in-tests covers #[test] functions only, not this file's helpers.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;

@@ -15,7 +15,10 @@ async fn fresh_provision_then_second_run_changes_nothing() {
     drop_database(&db).await;
     let first = provision(&db);
     let log = stderr(&first);
-    assert!(log.contains("created:"), "first run reports what it created:\n{log}");
+    assert!(
+        log.contains("created:"),
+        "first run reports what it created:\n{log}"
+    );
 
     let conn = connect(&db_url(&db)).await;
     let tables = scalar_i64(
@@ -32,8 +35,15 @@ async fn fresh_provision_then_second_run_changes_nothing() {
     )
     .await;
     assert_eq!(partitions, 13, "12 monthly partitions and the default");
-    let ims_indexes = scalar_i64(&conn, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'ims'").await;
-    assert!(ims_indexes >= 40, "ims has 40+ indexes, found {ims_indexes}");
+    let ims_indexes = scalar_i64(
+        &conn,
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'ims'",
+    )
+    .await;
+    assert!(
+        ims_indexes >= 40,
+        "ims has 40+ indexes, found {ims_indexes}"
+    );
     let functions = strings(
         &conn,
         "SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
@@ -52,9 +62,16 @@ async fn fresh_provision_then_second_run_changes_nothing() {
     let before = schema_dump(&db);
     let second = provision(&db);
     let log = stderr(&second);
-    assert!(log.contains("no change"), "second run says it changed nothing:\n{log}");
+    assert!(
+        log.contains("no change"),
+        "second run says it changed nothing:\n{log}"
+    );
     assert!(!log.contains("created:"), "{log}");
-    assert_eq!(before, schema_dump(&db), "pg_dump --schema-only identical after a second run");
+    assert_eq!(
+        before,
+        schema_dump(&db),
+        "pg_dump --schema-only identical after a second run"
+    );
     drop_database(&db).await;
 }
 
@@ -63,14 +80,22 @@ async fn recreate_without_yes_on_a_non_terminal_is_refused() {
     let db = unique("t_prov_refuse");
     provision(&db);
     let conn = connect(&db_url(&db)).await;
-    exec(&conn, "CREATE TABLE public.marker (id int); INSERT INTO public.marker VALUES (1)").await;
+    exec(
+        &conn,
+        "CREATE TABLE public.marker (id int); INSERT INTO public.marker VALUES (1)",
+    )
+    .await;
     drop(conn);
 
     let output = schemactl(&schema_path(), &["provision", &db, "--recreate"]);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("--yes"), "{}", stderr(&output));
     let conn = connect(&db_url(&db)).await;
-    assert_eq!(scalar_i64(&conn, "SELECT count(*) FROM public.marker").await, 1, "nothing dropped");
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM public.marker").await,
+        1,
+        "nothing dropped"
+    );
     drop(conn);
     drop_database(&db).await;
 }
@@ -87,7 +112,11 @@ async fn recreate_with_yes_rebuilds_the_database() {
     let output = schemactl(&schema_path(), &["provision", &db, "--recreate", "--yes"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let conn = connect(&db_url(&db)).await;
-    let marker = scalar_i64(&conn, "SELECT count(*) FROM pg_class WHERE relname = 'marker'").await;
+    let marker = scalar_i64(
+        &conn,
+        "SELECT count(*) FROM pg_class WHERE relname = 'marker'",
+    )
+    .await;
     assert_eq!(marker, 0, "the old database is gone");
     let comments = scalar_i64(&conn, "SELECT count(*) FROM ims.issue_comments").await;
     assert_eq!(comments, 2, "seed rows are back");
@@ -104,7 +133,10 @@ async fn dry_run_prints_statements_and_changes_nothing() {
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(printed.contains("CREATE DATABASE"), "{printed}");
     assert!(printed.contains("CREATE TABLE steam.applications"));
-    assert!(!printed.contains("owner-test-pw"), "passwords are never printed");
+    assert!(
+        !printed.contains("owner-test-pw"),
+        "passwords are never printed"
+    );
     assert!(!database_exists(&db).await, "a dry run creates nothing");
 }
 
@@ -133,10 +165,17 @@ async fn objects_behave() {
     )
     .await
     .join("\n");
-    assert!(plan.contains("idx_applications_description_embedding"), "{plan}");
+    assert!(
+        plan.contains("idx_applications_description_embedding"),
+        "{plan}"
+    );
 
     // The generated column is computed.
-    let combined = scalar_string(&txn, "SELECT combined_text FROM steam.applications WHERE appid = 3").await;
+    let combined = scalar_string(
+        &txn,
+        "SELECT combined_text FROM steam.applications WHERE appid = 3",
+    )
+    .await;
     assert_eq!(combined, "App 3 Short 3 ");
 
     // Partition routing: a month's row lands in its partition, an out-of-range row in the default.
@@ -151,10 +190,17 @@ async fn objects_behave() {
         "SELECT tableoid::regclass::text FROM ims.crawl_sessions WHERE session_id IN (1001, 1002) ORDER BY session_id",
     )
     .await;
-    assert_eq!(placed, ["ims.crawl_sessions_2026_03", "ims.crawl_sessions_default"]);
+    assert_eq!(
+        placed,
+        ["ims.crawl_sessions_2026_03", "ims.crawl_sessions_default"]
+    );
 
     // Triggers maintain updated_at, overriding what the statement wrote.
-    exec(&txn, "UPDATE ims.users SET updated_at = '2000-01-01', display_name = 'Admin' WHERE user_id = 1").await;
+    exec(
+        &txn,
+        "UPDATE ims.users SET updated_at = '2000-01-01', display_name = 'Admin' WHERE user_id = 1",
+    )
+    .await;
     let updated = scalar_i64(
         &txn,
         "SELECT (updated_at > '2020-01-01')::int::bigint FROM ims.users WHERE user_id = 1",
@@ -163,14 +209,22 @@ async fn objects_behave() {
     assert_eq!(updated, 1, "the trigger set updated_at to now()");
 
     // search_issues ranks the seeded issue first; get_database_stats answers.
-    let found = strings(&txn, "SELECT issue_id::text FROM ims.search_issues('connection timeout')").await;
+    let found = strings(
+        &txn,
+        "SELECT issue_id::text FROM ims.search_issues('connection timeout')",
+    )
+    .await;
     assert!(!found.is_empty(), "search_issues finds the seeded issue");
     let ranks = scalar_i64(
         &txn,
         "SELECT count(*) FROM ims.search_issues('connection timeout') WHERE rank > 0",
     )
     .await;
-    assert_eq!(ranks as usize, found.len(), "every hit carries a positive rank");
+    assert_eq!(
+        ranks as usize,
+        found.len(),
+        "every hit carries a positive rank"
+    );
     let apps = scalar_i64(
         &txn,
         "SELECT value FROM steam.get_database_stats() WHERE metric = 'applications'",
@@ -196,9 +250,17 @@ async fn materialized_views_refresh_concurrently() {
     )
     .await;
     let before = scalar_i64(&conn, "SELECT count(*) FROM steam.developer_analytics").await;
-    exec(&conn, "REFRESH MATERIALIZED VIEW CONCURRENTLY steam.developer_analytics").await;
+    exec(
+        &conn,
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY steam.developer_analytics",
+    )
+    .await;
     let after = scalar_i64(&conn, "SELECT count(*) FROM steam.developer_analytics").await;
-    assert_eq!((before, after), (0, 1), "the refresh picked up the new developer");
+    assert_eq!(
+        (before, after),
+        (0, 1),
+        "the refresh picked up the new developer"
+    );
     exec(&conn, "SELECT ims.refresh_materialized_views()").await;
     drop(conn);
     drop_database(&db).await;
@@ -212,7 +274,11 @@ async fn row_level_security_as_each_role() {
     // An IMS user sees and changes only their own rows.
     let user = connect_as(&db, "ims_user", password("IMS_USER_PASSWORD")).await;
     exec(&user, "SELECT ims.set_current_user(2)").await;
-    let visible = strings(&user, "SELECT DISTINCT user_id::text FROM ims.crawl_sessions").await;
+    let visible = strings(
+        &user,
+        "SELECT DISTINCT user_id::text FROM ims.crawl_sessions",
+    )
+    .await;
     assert_eq!(visible, ["2"], "only user 2's sessions");
     let users = scalar_i64(&user, "SELECT count(*) FROM ims.users").await;
     assert_eq!(users, 1, "a user sees only their own account");
@@ -257,7 +323,11 @@ async fn row_level_security_as_each_role() {
     .await;
     let seen = scalar_i64(&admin, "SELECT count(*) FROM ims.crawl_sessions").await;
     assert_eq!(seen, 3);
-    exec(&admin, "DELETE FROM ims.crawl_sessions WHERE query_text = 'admin for analyst'").await;
+    exec(
+        &admin,
+        "DELETE FROM ims.crawl_sessions WHERE query_text = 'admin for analyst'",
+    )
+    .await;
     drop(admin);
     drop_database(&db).await;
 }

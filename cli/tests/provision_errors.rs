@@ -55,7 +55,10 @@ async fn role_exists(name: &str) -> bool {
     let admin = connect(&admin_url()).await;
     scalar_i64(
         &admin,
-        &format!("SELECT count(*) FROM pg_roles WHERE rolname = {}", schemactl::sql::literal(name)),
+        &format!(
+            "SELECT count(*) FROM pg_roles WHERE rolname = {}",
+            schemactl::sql::literal(name)
+        ),
     )
     .await
         == 1
@@ -64,7 +67,11 @@ async fn role_exists(name: &str) -> bool {
 async fn drop_roles(names: &[String]) {
     let admin = connect(&admin_url()).await;
     for name in names {
-        exec(&admin, &format!("DROP ROLE IF EXISTS {}", schemactl::sql::ident(name))).await;
+        exec(
+            &admin,
+            &format!("DROP ROLE IF EXISTS {}", schemactl::sql::ident(name)),
+        )
+        .await;
     }
 }
 
@@ -77,8 +84,14 @@ async fn missing_password_variable_is_reported_before_anything_runs() {
     let output = run(&model, &["provision"], &env);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    assert!(err.contains(&format!("{}_READER_PW", tag.to_ascii_uppercase())), "{err}");
-    assert!(!role_exists(&format!("{tag}_owner")).await, "no role was created");
+    assert!(
+        err.contains(&format!("{}_READER_PW", tag.to_ascii_uppercase())),
+        "{err}"
+    );
+    assert!(
+        !role_exists(&format!("{tag}_owner")).await,
+        "no role was created"
+    );
     assert!(!database_exists(&tag).await, "no database was created");
 }
 
@@ -88,14 +101,24 @@ async fn unreachable_server_gets_a_clear_message_without_the_password() {
     let model = write_model(&tag, &small_model(&tag, ""));
     let output = run(
         &model,
-        &["provision", "--admin-url", "postgres://postgres:topsecret@127.0.0.1:1/postgres"],
+        &[
+            "provision",
+            "--admin-url",
+            "postgres://postgres:topsecret@127.0.0.1:1/postgres",
+        ],
         &passwords_for(&tag),
     );
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(err.contains("127.0.0.1:1"), "names the server: {err}");
-    assert!(err.to_lowercase().contains("cannot reach") || err.contains("refused"), "{err}");
-    assert!(!err.contains("topsecret"), "the password is never printed: {err}");
+    assert!(
+        err.to_lowercase().contains("cannot reach") || err.contains("refused"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("topsecret"),
+        "the password is never printed: {err}"
+    );
 }
 
 #[tokio::test]
@@ -103,7 +126,11 @@ async fn wrong_credentials_get_a_clear_message_without_the_password() {
     let tag = unique("t_badpw");
     let model = write_model(&tag, &small_model(&tag, ""));
     let url = schemactl::db::with_credentials(&admin_url(), "postgres", "wrong-password").unwrap();
-    let output = run(&model, &["provision", "--admin-url", &url], &passwords_for(&tag));
+    let output = run(
+        &model,
+        &["provision", "--admin-url", &url],
+        &passwords_for(&tag),
+    );
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(err.contains("authentication failed"), "{err}");
@@ -114,21 +141,35 @@ async fn wrong_credentials_get_a_clear_message_without_the_password() {
 #[tokio::test]
 async fn failure_in_a_fresh_database_leaves_nothing() {
     let tag = unique("t_failfresh");
-    let broken_view = "    views:\n      broken:\n        query: SELECT no_such_column FROM app.items\n";
+    let broken_view =
+        "    views:\n      broken:\n        query: SELECT no_such_column FROM app.items\n";
     let model = write_model(&tag, &small_model(&tag, broken_view));
     let output = run(&model, &["provision"], &passwords_for(&tag));
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    assert!(err.contains("no_such_column"), "the server's message: {err}");
+    assert!(
+        err.contains("no_such_column"),
+        "the server's message: {err}"
+    );
     assert!(err.contains("app.broken"), "names the object: {err}");
     let text = std::fs::read_to_string(&model).unwrap();
-    let line = text.lines().position(|l| l.contains("query: SELECT no_such_column")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("query: SELECT no_such_column"))
+        .unwrap()
+        + 1;
     assert!(
         err.contains(&format!("{}:{line}:9: error:", model.display())),
         "points at the view in the model: {err}"
     );
-    assert!(!database_exists(&tag).await, "the database this run created is gone");
-    assert!(!role_exists(&format!("{tag}_owner")).await, "roles this run created are gone");
+    assert!(
+        !database_exists(&tag).await,
+        "the database this run created is gone"
+    );
+    assert!(
+        !role_exists(&format!("{tag}_owner")).await,
+        "roles this run created are gone"
+    );
 }
 
 #[tokio::test]
@@ -144,8 +185,16 @@ async fn failure_in_an_existing_database_rolls_back_everything() {
     let bad = write_model(&format!("{tag}_v2"), &small_model(&tag, additions));
     let output = run(&bad, &["provision"], &passwords_for(&tag));
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("rolled back"), "{}", stderr(&output));
-    assert_eq!(before, schema_dump(&tag), "the failed run left the schema as it was");
+    assert!(
+        stderr(&output).contains("rolled back"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        before,
+        schema_dump(&tag),
+        "the failed run left the schema as it was"
+    );
     let conn = connect(&db_url(&tag)).await;
     assert_eq!(scalar_i64(&conn, "SELECT count(*) FROM app.items").await, 1);
     drop(conn);
@@ -165,9 +214,14 @@ async fn non_superuser_admin_with_createdb_createrole_provisions() {
         ),
     )
     .await;
-    let admin_url = schemactl::db::with_credentials(&admin_url(), &admin_role, "nsu-admin-pw").unwrap();
+    let admin_url =
+        schemactl::db::with_credentials(&admin_url(), &admin_role, "nsu-admin-pw").unwrap();
     let model = write_model(&tag, &small_model(&tag, ""));
-    let output = run(&model, &["provision", "--admin-url", &admin_url], &passwords_for(&tag));
+    let output = run(
+        &model,
+        &["provision", "--admin-url", &admin_url],
+        &passwords_for(&tag),
+    );
     assert!(output.status.success(), "{}", stderr(&output));
 
     let owner = scalar_string(
@@ -178,13 +232,24 @@ async fn non_superuser_admin_with_createdb_createrole_provisions() {
         ),
     )
     .await;
-    assert_eq!(owner, format!("{tag}_owner"), "CREATE DATABASE … OWNER worked for a non-superuser");
+    assert_eq!(
+        owner,
+        format!("{tag}_owner"),
+        "CREATE DATABASE … OWNER worked for a non-superuser"
+    );
     let reader = connect_as(&tag, &format!("{tag}_reader"), "reader-pw").await;
-    assert_eq!(scalar_string(&reader, "SELECT label FROM app.items WHERE id = 1").await, "first");
+    assert_eq!(
+        scalar_string(&reader, "SELECT label FROM app.items WHERE id = 1").await,
+        "first"
+    );
     drop(reader);
 
     // A second run by the same admin changes nothing.
-    let again = run(&model, &["provision", "--admin-url", &admin_url], &passwords_for(&tag));
+    let again = run(
+        &model,
+        &["provision", "--admin-url", &admin_url],
+        &passwords_for(&tag),
+    );
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stderr(&again).contains("no change"), "{}", stderr(&again));
 

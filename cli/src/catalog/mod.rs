@@ -128,6 +128,9 @@ pub struct TableDef {
     pub grants: Vec<GrantDef>,
     pub comment: Option<String>,
     pub seed: Option<SeedDef>,
+    /// Check and foreign key constraints (by name) added `NOT VALID` and not validated
+    /// yet. Only introspection fills it: the model always asks for valid constraints.
+    pub not_valid: Vec<String>,
 }
 
 impl TableDef {

@@ -234,9 +234,15 @@ pub fn model_pointer(model: &Model, k: &ObjectKey) -> String {
         (K::MaterializedView, _) => pointer(["schemas", s, "materialized_views", &k.name]),
         (K::ForeignKey, Some(t)) => pointer(["schemas", s, "tables", t]),
         (K::Trigger, Some(t)) => pointer(["schemas", s, "tables", t, "triggers", &k.name]),
-        (K::Policy, Some(t)) => {
-            pointer(["schemas", s, "tables", t, "row_level_security", "policies", &k.name])
-        }
+        (K::Policy, Some(t)) => pointer([
+            "schemas",
+            s,
+            "tables",
+            t,
+            "row_level_security",
+            "policies",
+            &k.name,
+        ]),
         (K::Index, _) => {
             let schema = model.schemas.get(s);
             let on_table = schema.and_then(|sc| {
@@ -249,9 +255,13 @@ pub fn model_pointer(model: &Model, k: &ObjectKey) -> String {
                 sc.materialized_views
                     .iter()
                     .find(|(_, v)| v.indexes.contains_key(&k.name))
-                    .map(|(v, _)| pointer(["schemas", s, "materialized_views", v, "indexes", &k.name]))
+                    .map(|(v, _)| {
+                        pointer(["schemas", s, "materialized_views", v, "indexes", &k.name])
+                    })
             });
-            on_table.or(on_view).unwrap_or_else(|| pointer(["schemas", s]))
+            on_table
+                .or(on_view)
+                .unwrap_or_else(|| pointer(["schemas", s]))
         }
         _ => pointer(["schemas", s]),
     }

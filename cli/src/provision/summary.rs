@@ -75,7 +75,10 @@ mod tests {
         s.changed("role membership");
         assert_eq!(
             s.lines(),
-            ["created: 1 database, 2 indexes, 2 policies", "changed: 1 role membership"]
+            [
+                "created: 1 database, 2 indexes, 2 policies",
+                "changed: 1 role membership"
+            ]
         );
     }
 }

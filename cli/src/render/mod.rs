@@ -10,7 +10,8 @@
 //! grants ride along with their object.
 
 pub mod deps;
-mod objects;
+pub mod objects;
+pub mod statements;
 
 use serde::Serialize;
 

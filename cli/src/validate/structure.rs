@@ -9,13 +9,13 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use crate::diag::Diagnostic;
-use crate::load::{Source, escape_pointer, format_validator};
+use crate::load::{escape_pointer, format_validator};
 use crate::model::Model;
 
-pub fn check(document: &Value, source: &Source) -> Vec<Diagnostic> {
+pub fn check(document: &Value) -> Vec<Diagnostic> {
     let mut found = Found::default();
     for error in format_validator().iter_errors(document) {
-        describe(&error, source, &mut found);
+        describe(&error, &mut found);
     }
     let Found {
         mut out,
@@ -48,7 +48,7 @@ fn schema_root() -> &'static Value {
     ROOT.get_or_init(Model::json_schema)
 }
 
-fn describe(error: &ValidationError<'_>, source: &Source, found: &mut Found) {
+fn describe(error: &ValidationError<'_>, found: &mut Found) {
     let out = &mut found.out;
     let at = error.instance_path().as_str().to_string();
     let what = describe_location(&at);
@@ -71,9 +71,8 @@ fn describe(error: &ValidationError<'_>, source: &Source, found: &mut Found) {
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            let diag =
-                Diagnostic::new(at.clone(), format!("missing required key `{name}` {what}"))
-                    .with_hint(format!("add `{name}:`"));
+            let diag = Diagnostic::new(at.clone(), format!("missing required key `{name}` {what}"))
+                .with_hint(format!("add `{name}:`"));
             found.missing.push((at.clone(), name.to_string(), diag));
         }
         ValidationErrorKind::Type { kind } => {
@@ -115,10 +114,17 @@ fn describe(error: &ValidationError<'_>, source: &Source, found: &mut Found) {
                 .unwrap_or_default();
             let plain: Vec<String> = options
                 .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             let hint = match error.instance().as_str().and_then(|v| closest(v, &plain)) {
-                Some(near) => format!("did you mean `{near}`? expected one of: {}", choices.join(", ")),
+                Some(near) => format!(
+                    "did you mean `{near}`? expected one of: {}",
+                    choices.join(", ")
+                ),
                 None => format!("expected one of: {}", choices.join(", ")),
             };
             out.push(
@@ -143,7 +149,7 @@ fn describe(error: &ValidationError<'_>, source: &Source, found: &mut Found) {
                 .collect();
             if let [branch] = fitting.as_slice() {
                 for inner in branch.iter() {
-                    describe(inner, source, found);
+                    describe(inner, found);
                 }
             } else {
                 out.push(Diagnostic::new(

@@ -528,7 +528,12 @@ impl Validator<'_> {
                     Some(k) => format!("did you mean `{k}`?"),
                     None => format!(
                         "columns of `{ts}.{tt}`: {}",
-                        target_table.columns.keys().cloned().collect::<Vec<_>>().join(", ")
+                        target_table
+                            .columns
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 self.error(

@@ -88,7 +88,11 @@ pub fn stderr(output: &Output) -> String {
 /// Provisions the real model into `database` (a no-op when it is already there).
 pub fn provision(database: &str) -> Output {
     let output = schemactl(&schema_path(), &["provision", database]);
-    assert!(output.status.success(), "provision failed:\n{}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "provision failed:\n{}",
+        stderr(&output)
+    );
     output
 }
 
@@ -101,7 +105,10 @@ pub async fn connect(url: &str) -> DatabaseConnection {
 pub async fn connect_as(database: &str, role: &str, password: &str) -> DatabaseConnection {
     let url = schemactl::db::with_credentials(&db_url(database), role, password).unwrap();
     let mut options = sea_orm::ConnectOptions::new(url);
-    options.max_connections(1).min_connections(1).sqlx_logging(false);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
     sea_orm::Database::connect(options).await.unwrap()
 }
 

@@ -1,0 +1,784 @@
+//! Diff of tables: renames, columns, constraints, indexes, partitions, triggers, RLS and
+//! policies, grants and comments.
+
+use super::objects::render_with;
+use super::{Change, Differ, Hazard};
+use crate::catalog::{ColumnDef, IndexDef, QName, TableDef};
+use crate::model::Identity;
+use crate::render::deps::references;
+use crate::render::statements::*;
+use crate::sql::{ident, ident_list};
+
+impl Differ<'_> {
+    pub(super) fn tables(&mut self) {
+        let mut renamed_away: Vec<QName> = Vec::new();
+        for (q, desired) in &self.desired.tables {
+            let renamed_from = self
+                .hints
+                .tables
+                .get(q)
+                .map(|old| QName::new(&q.schema, old))
+                .filter(|old| {
+                    !self.current.tables.contains_key(q) && self.current.tables.contains_key(old)
+                });
+            let current_name = renamed_from.clone().unwrap_or_else(|| q.clone());
+            let Some(current) = self.current.tables.get(&current_name) else {
+                self.create_table(q);
+                continue;
+            };
+            if let Some(old) = &renamed_from {
+                renamed_away.push(old.clone());
+                self.touched_tables.insert(old.clone());
+                self.phases.tables.push(Change::new(
+                    format!("rename table {old} to {}", q.name),
+                    format!("ALTER TABLE {} RENAME TO {}", old.sql(), ident(&q.name)),
+                ));
+            }
+            if current.partition_by != desired.partition_by {
+                self.rebuild_table(q, current);
+                continue;
+            }
+            self.columns(q, current, desired);
+            self.keys(q, current, desired);
+            self.indexes(q, current, desired);
+            self.partitions(q, current, desired);
+            self.triggers_and_policies(q, current, desired);
+            self.comment(
+                &format!("TABLE {}", q.sql()),
+                &current.comment,
+                &desired.comment,
+            );
+            self.grants(
+                &format!("TABLE {}", q.sql()),
+                &current.grants,
+                &desired.grants,
+            );
+        }
+        let dropped: Vec<&QName> = self
+            .current
+            .tables
+            .keys()
+            .filter(|q| !self.desired.tables.contains_key(*q) && !renamed_away.contains(q))
+            .collect();
+        if !dropped.is_empty() {
+            let names: Vec<String> = dropped.iter().map(|q| q.sql()).collect();
+            let labels: Vec<String> = dropped.iter().map(|q| q.to_string()).collect();
+            for q in &dropped {
+                self.touched_tables.insert((*q).clone());
+            }
+            // One statement: tables that reference each other go together.
+            self.phases.drops.push(
+                Change::new(
+                    format!("drop table {}", labels.join(", ")),
+                    format!("DROP TABLE {}", names.join(", ")),
+                )
+                .hazard(Hazard::DataLoss),
+            );
+        }
+    }
+
+    /// A new table with everything on it; it is empty, so plain (non-concurrent) index
+    /// builds and immediately valid constraints cost nothing.
+    fn create_table(&mut self, q: &QName) {
+        let steps = render_with(self.desired, |r| r.table(q));
+        self.phases.tables.extend(steps);
+        let Some(t) = self.desired.tables.get(q) else {
+            return;
+        };
+        for fk in &t.foreign_keys {
+            self.phases.constraints.push(Change::new(
+                format!("add foreign key {} on {q}", fk.name),
+                foreign_key_sql(q, fk, false),
+            ));
+        }
+        for index in &t.indexes {
+            self.phases.constraints.push(Change::new(
+                format!("create index {}.{}", q.schema, index.name),
+                index_sql(q, index, false),
+            ));
+        }
+        self.new_table_dependents(q, t);
+    }
+
+    fn new_table_dependents(&mut self, q: &QName, t: &TableDef) {
+        for tr in &t.triggers {
+            self.phases.dependents.push(Change::new(
+                format!("create trigger {} on {q}", tr.name),
+                trigger_sql(q, tr, false),
+            ));
+        }
+        if t.rls_enabled {
+            self.phases.dependents.push(
+                Change::new(
+                    format!("enable row level security on {q}"),
+                    format!("ALTER TABLE {} ENABLE ROW LEVEL SECURITY", q.sql()),
+                )
+                .hazard(Hazard::Authorization),
+            );
+        }
+        if t.rls_forced {
+            self.phases.dependents.push(
+                Change::new(
+                    format!("force row level security on {q}"),
+                    format!("ALTER TABLE {} FORCE ROW LEVEL SECURITY", q.sql()),
+                )
+                .hazard(Hazard::Authorization),
+            );
+        }
+        for p in &t.policies {
+            self.phases.dependents.push(
+                Change::new(format!("create policy {} on {q}", p.name), policy_sql(q, p))
+                    .hazard(Hazard::Authorization),
+            );
+        }
+    }
+
+    /// A change of partitioning cannot be made in place: build the new table beside the
+    /// old one, copy the rows, drop the old one and take its name.
+    fn rebuild_table(&mut self, q: &QName, current: &TableDef) {
+        self.touched_tables.insert(q.clone());
+        let old = QName::new(&q.schema, format!("{}__schemactl_old", q.name));
+        let lock = |c: Change| {
+            c.hazard(Hazard::TableRewrite)
+                .hazard(Hazard::AccessExclusiveLock)
+        };
+        for (other_q, other) in &self.current.tables {
+            for fk in &other.foreign_keys {
+                if &fk.references == q && other_q != q {
+                    self.phases.teardown.push(Change::new(
+                        format!(
+                            "drop foreign key {} on {other_q} while {q} is rebuilt",
+                            fk.name
+                        ),
+                        format!(
+                            "ALTER TABLE {} DROP CONSTRAINT {}",
+                            other_q.sql(),
+                            ident(&fk.name)
+                        ),
+                    ));
+                    if let Some(d) = self.desired.tables.get(other_q)
+                        && let Some(dfk) = d.foreign_keys.iter().find(|f| f.name == fk.name)
+                    {
+                        self.add_foreign_key(other_q, dfk);
+                    }
+                }
+            }
+        }
+        self.phases.tables.push(lock(Change::new(
+            format!("move {q} aside to rebuild it with new partitioning"),
+            format!("ALTER TABLE {} RENAME TO {}", q.sql(), ident(&old.name)),
+        )));
+        // Index and constraint names are per schema: free them for the new table.
+        let mut names: Vec<String> = current.indexes.iter().map(|i| i.name.clone()).collect();
+        names.extend(current.primary_key.iter().map(|k| k.name.clone()));
+        names.extend(current.uniques.iter().map(|u| u.name.clone()));
+        for name in names {
+            let iq = QName::new(&q.schema, &name);
+            self.phases.tables.push(Change::new(
+                format!("rename index {iq} of the old table"),
+                format!(
+                    "ALTER INDEX {} RENAME TO {}",
+                    iq.sql(),
+                    ident(&format!("{name}__schemactl_old"))
+                ),
+            ));
+        }
+        for c in current.columns.iter().filter(|c| c.serial.is_some()) {
+            let seq = QName::new(&q.schema, format!("{}_{}_seq", q.name, c.name));
+            self.phases.tables.push(Change::new(
+                format!("rename sequence {seq} of the old table"),
+                format!(
+                    "ALTER SEQUENCE {} RENAME TO {}",
+                    seq.sql(),
+                    ident(&format!("{}__schemactl_old", seq.name))
+                ),
+            ));
+        }
+        let steps = render_with(self.desired, |r| r.table(q));
+        self.phases.tables.extend(steps);
+        let Some(desired) = self.desired.tables.get(q) else {
+            return;
+        };
+        let common: Vec<&str> = desired
+            .columns
+            .iter()
+            .filter(|c| c.generated.is_none() && current.column(&c.name).is_some())
+            .map(|c| c.name.as_str())
+            .collect();
+        let overriding = if desired
+            .columns
+            .iter()
+            .any(|c| c.identity == Some(Identity::Always))
+        {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        self.phases.tables.push(lock(Change::new(
+            format!("copy the rows of {q} into the rebuilt table"),
+            format!(
+                "INSERT INTO {} ({cols}){overriding} SELECT {cols} FROM {}",
+                q.sql(),
+                old.sql(),
+                cols = ident_list(&common)
+            ),
+        )));
+        for c in desired.columns.iter().filter(|c| c.serial.is_some()) {
+            self.phases.tables.push(Change::new(
+                format!("carry the sequence of {q}.{} over", c.name),
+                format!(
+                    "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST((SELECT max({}) FROM {}), 1))",
+                    crate::sql::literal(&q.sql()),
+                    crate::sql::literal(&c.name),
+                    ident(&c.name),
+                    q.sql()
+                ),
+            ));
+        }
+        self.phases.drops.push(
+            Change::new(
+                format!("drop the old copy of {q}"),
+                format!("DROP TABLE {}", old.sql()),
+            )
+            .hazard(Hazard::DataLoss),
+        );
+        for fk in &desired.foreign_keys {
+            self.add_foreign_key(q, fk);
+        }
+        for index in &desired.indexes {
+            self.phases.constraints.push(Change::new(
+                format!("create index {}.{}", q.schema, index.name),
+                index_sql(q, index, false),
+            ));
+        }
+        self.new_table_dependents(q, desired);
+    }
+
+    fn columns(&mut self, q: &QName, current: &TableDef, desired: &TableDef) {
+        let table = q.sql();
+        let mut matched: Vec<&str> = Vec::new();
+        for d in &desired.columns {
+            let old_name = self.hints.columns.get(&(q.clone(), d.name.clone()));
+            let found = current.column(&d.name).or_else(|| {
+                old_name
+                    .and_then(|old| current.column(old))
+                    .filter(|_| current.column(&d.name).is_none())
+            });
+            let Some(c) = found else {
+                let mut change = Change::new(
+                    format!("add column {q}.{}", d.name),
+                    format!("ALTER TABLE {table} ADD COLUMN {}", column_sql(d)),
+                );
+                if d.generated.is_some() || d.default.as_deref().is_some_and(is_volatile) {
+                    change = change
+                        .hazard(Hazard::TableRewrite)
+                        .hazard(Hazard::AccessExclusiveLock);
+                }
+                self.phases.tables.push(change);
+                if let Some(comment) = &d.comment {
+                    self.phases.access.push(Change::new(
+                        format!("comment on column {q}.{}", d.name),
+                        comment_sql(&format!("COLUMN {table}.{}", ident(&d.name)), Some(comment)),
+                    ));
+                }
+                continue;
+            };
+            matched.push(c.name.as_str());
+            if c.name != d.name {
+                self.touched_tables.insert(q.clone());
+                self.phases.tables.push(Change::new(
+                    format!("rename column {q}.{} to {}", c.name, d.name),
+                    format!(
+                        "ALTER TABLE {table} RENAME COLUMN {} TO {}",
+                        ident(&c.name),
+                        ident(&d.name)
+                    ),
+                ));
+            }
+            self.alter_column(q, c, d);
+        }
+        for c in &current.columns {
+            if !matched.contains(&c.name.as_str()) {
+                self.touched_tables.insert(q.clone());
+                self.phases.tables.push(
+                    Change::new(
+                        format!("drop column {q}.{}", c.name),
+                        format!("ALTER TABLE {table} DROP COLUMN {}", ident(&c.name)),
+                    )
+                    .hazard(Hazard::DataLoss),
+                );
+            }
+        }
+    }
+
+    fn alter_column(&mut self, q: &QName, c: &ColumnDef, d: &ColumnDef) {
+        let table = q.sql();
+        let col = ident(&d.name);
+        let at = format!("{q}.{}", d.name);
+        let retyped = c.ty != d.ty;
+        if retyped {
+            self.touched_tables.insert(q.clone());
+            if c.default.is_some() && c.serial.is_none() {
+                self.phases.tables.push(Change::new(
+                    format!("drop default of {at} for the type change"),
+                    format!("ALTER TABLE {table} ALTER COLUMN {col} DROP DEFAULT"),
+                ));
+            }
+            let using = self
+                .desired_using(q, &d.name)
+                .unwrap_or_else(|| format!("{col}::{}", d.ty));
+            let mut change = Change::new(
+                format!("change type of {at} from {} to {}", c.ty, d.ty),
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN {col} TYPE {} USING {using}",
+                    d.ty
+                ),
+            );
+            if !is_binary_widening(&c.ty, &d.ty) {
+                change = change
+                    .hazard(Hazard::TableRewrite)
+                    .hazard(Hazard::AccessExclusiveLock);
+            }
+            self.phases.tables.push(change);
+        }
+        if (c.default != d.default || (retyped && c.default.is_some())) && d.serial.is_none() {
+            let sql = match &d.default {
+                Some(expr) => format!("ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT {expr}"),
+                None => format!("ALTER TABLE {table} ALTER COLUMN {col} DROP DEFAULT"),
+            };
+            self.phases
+                .tables
+                .push(Change::new(format!("default of {at}"), sql));
+        }
+        if c.nullable && !d.nullable {
+            // A validated CHECK lets SET NOT NULL skip its full-table scan under lock.
+            let check = ident(&format!("{}_{}_not_null", q.name, d.name));
+            self.phases.tables.push(Change::new(
+                format!("require {at} (check added NOT VALID)"),
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID"
+                ),
+            ));
+            self.phases.tables.push(Change::new(
+                format!("validate that {at} has no NULLs"),
+                format!("ALTER TABLE {table} VALIDATE CONSTRAINT {check}"),
+            ));
+            self.phases.tables.push(Change::new(
+                format!("set {at} NOT NULL"),
+                format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL"),
+            ));
+            self.phases.tables.push(Change::new(
+                format!("drop the helper check of {at}"),
+                format!("ALTER TABLE {table} DROP CONSTRAINT {check}"),
+            ));
+        } else if !c.nullable && d.nullable {
+            self.phases.tables.push(Change::new(
+                format!("allow NULL in {at}"),
+                format!("ALTER TABLE {table} ALTER COLUMN {col} DROP NOT NULL"),
+            ));
+        }
+        match (&c.generated, &d.generated) {
+            (Some(a), Some(b)) if a != b => self.phases.tables.push(
+                Change::new(
+                    format!("new generation expression for {at}"),
+                    format!("ALTER TABLE {table} ALTER COLUMN {col} SET EXPRESSION AS ({b})"),
+                )
+                .hazard(Hazard::TableRewrite)
+                .hazard(Hazard::AccessExclusiveLock),
+            ),
+            (Some(_), None) => self.phases.tables.push(Change::new(
+                format!("{at} is no longer generated"),
+                format!("ALTER TABLE {table} ALTER COLUMN {col} DROP EXPRESSION"),
+            )),
+            (None, Some(b)) => {
+                self.touched_tables.insert(q.clone());
+                self.phases.tables.push(
+                    Change::new(
+                        format!("drop {at} to add it as generated"),
+                        format!("ALTER TABLE {table} DROP COLUMN {col}"),
+                    )
+                    .hazard(Hazard::DataLoss),
+                );
+                self.phases.tables.push(
+                    Change::new(
+                        format!("add {at} as generated from {b}"),
+                        format!("ALTER TABLE {table} ADD COLUMN {}", column_sql(d)),
+                    )
+                    .hazard(Hazard::TableRewrite)
+                    .hazard(Hazard::AccessExclusiveLock),
+                );
+            }
+            _ => {}
+        }
+        match (c.identity, d.identity) {
+            (None, Some(kind)) => self.phases.tables.push(Change::new(
+                format!("make {at} an identity column"),
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN {col} ADD {} AS IDENTITY",
+                    identity_sql(kind)
+                ),
+            )),
+            (Some(_), None) => self.phases.tables.push(Change::new(
+                format!("{at} is no longer an identity column"),
+                format!("ALTER TABLE {table} ALTER COLUMN {col} DROP IDENTITY"),
+            )),
+            (Some(a), Some(b)) if a != b => self.phases.tables.push(Change::new(
+                format!("identity kind of {at}"),
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN {col} SET {}",
+                    identity_sql(b)
+                ),
+            )),
+            _ => {}
+        }
+        if c.comment != d.comment {
+            self.phases.access.push(Change::new(
+                format!("comment on column {at}"),
+                comment_sql(&format!("COLUMN {table}.{col}"), d.comment.as_deref()),
+            ));
+        }
+    }
+
+    fn desired_using(&self, q: &QName, column: &str) -> Option<String> {
+        self.hints
+            .using
+            .get(&(q.clone(), column.to_string()))
+            .map(|u| format!("({u})"))
+    }
+
+    fn keys(&mut self, q: &QName, current: &TableDef, desired: &TableDef) {
+        let table = q.sql();
+        if current.primary_key != desired.primary_key {
+            if let Some(pk) = &current.primary_key {
+                self.phases.teardown.push(
+                    Change::new(
+                        format!("drop primary key {} of {q}", pk.name),
+                        format!("ALTER TABLE {table} DROP CONSTRAINT {}", ident(&pk.name)),
+                    )
+                    .hazard(Hazard::AccessExclusiveLock),
+                );
+            }
+            if let Some(pk) = &desired.primary_key {
+                self.phases.constraints.push(
+                    Change::new(
+                        format!("add primary key {} to {q}", pk.name),
+                        format!(
+                            "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                            ident(&pk.name),
+                            ident_list(&pk.columns)
+                        ),
+                    )
+                    .hazard(Hazard::AccessExclusiveLock),
+                );
+            }
+        }
+        for u in &current.uniques {
+            if !desired.uniques.contains(u) {
+                self.phases.teardown.push(Change::new(
+                    format!("drop unique constraint {} of {q}", u.name),
+                    format!("ALTER TABLE {table} DROP CONSTRAINT {}", ident(&u.name)),
+                ));
+            }
+        }
+        for u in &desired.uniques {
+            if !current.uniques.contains(u) {
+                self.phases.constraints.push(
+                    Change::new(
+                        format!("add unique constraint {} to {q}", u.name),
+                        format!("ALTER TABLE {table} ADD {}", unique_clause(u)),
+                    )
+                    .hazard(Hazard::AccessExclusiveLock),
+                );
+            }
+        }
+        for c in &current.checks {
+            if !desired.checks.contains(c) {
+                self.phases.teardown.push(Change::new(
+                    format!("drop check {} of {q}", c.name),
+                    format!("ALTER TABLE {table} DROP CONSTRAINT {}", ident(&c.name)),
+                ));
+            }
+        }
+        for c in &desired.checks {
+            if !current.checks.contains(c) {
+                self.phases.constraints.push(Change::new(
+                    format!("add check {} to {q} (NOT VALID)", c.name),
+                    format!("ALTER TABLE {table} ADD {} NOT VALID", check_clause(c)),
+                ));
+                self.phases.constraints.push(Change::new(
+                    format!("validate check {} of {q}", c.name),
+                    format!("ALTER TABLE {table} VALIDATE CONSTRAINT {}", ident(&c.name)),
+                ));
+            }
+        }
+        for fk in &current.foreign_keys {
+            if !desired.foreign_keys.contains(fk) {
+                self.phases.teardown.push(Change::new(
+                    format!("drop foreign key {} of {q}", fk.name),
+                    format!("ALTER TABLE {table} DROP CONSTRAINT {}", ident(&fk.name)),
+                ));
+            }
+        }
+        for fk in &desired.foreign_keys {
+            if !current.foreign_keys.contains(fk) {
+                self.add_foreign_key(q, fk);
+            } else if current.not_valid.contains(&fk.name) {
+                self.phases.constraints.push(Change::new(
+                    format!("validate foreign key {} of {q}", fk.name),
+                    format!(
+                        "ALTER TABLE {table} VALIDATE CONSTRAINT {}",
+                        ident(&fk.name)
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Added `NOT VALID` (no scan under the strong lock), then validated (a scan under a
+    /// lock that lets reads and writes go on).
+    fn add_foreign_key(&mut self, q: &QName, fk: &crate::catalog::ForeignKeyDef) {
+        self.phases.constraints.push(Change::new(
+            format!("add foreign key {} to {q} (NOT VALID)", fk.name),
+            foreign_key_sql(q, fk, true),
+        ));
+        self.phases.constraints.push(Change::new(
+            format!("validate foreign key {} of {q}", fk.name),
+            format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                q.sql(),
+                ident(&fk.name)
+            ),
+        ));
+    }
+
+    fn indexes(&mut self, q: &QName, current: &TableDef, desired: &TableDef) {
+        // CREATE INDEX CONCURRENTLY is not supported on partitioned tables.
+        let partitioned = desired.partition_by.is_some();
+        for c in &current.indexes {
+            let replaced = desired.indexes.iter().find(|d| d.name == c.name);
+            if replaced.is_some_and(|d| same_index(c, d)) {
+                continue;
+            }
+            let iq = QName::new(&q.schema, &c.name);
+            if partitioned {
+                self.phases.teardown.push(
+                    Change::new(
+                        format!("drop index {iq}"),
+                        format!("DROP INDEX {}", iq.sql()),
+                    )
+                    .hazard(Hazard::AccessExclusiveLock),
+                );
+            } else {
+                self.phases.concurrent_drops.push(
+                    Change::new(
+                        format!("drop index {iq}"),
+                        format!("DROP INDEX CONCURRENTLY IF EXISTS {}", iq.sql()),
+                    )
+                    .concurrent(),
+                );
+            }
+        }
+        for d in &desired.indexes {
+            let existing = current.indexes.iter().find(|c| c.name == d.name);
+            let iq = QName::new(&q.schema, &d.name);
+            match existing {
+                Some(c) if same_index(c, d) => {
+                    if c.comment != d.comment {
+                        self.comment(&format!("INDEX {}", iq.sql()), &c.comment, &d.comment);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if partitioned {
+                self.phases.constraints.push(
+                    Change::new(format!("create index {iq}"), index_sql(q, d, false))
+                        .hazard(Hazard::AccessExclusiveLock),
+                );
+            } else {
+                self.phases.concurrent_creates.push(
+                    Change::new(format!("create index {iq}"), index_sql(q, d, true)).concurrent(),
+                );
+            }
+            if d.comment.is_some() {
+                // After the concurrent build, so it runs outside the transaction as well.
+                self.phases.concurrent_creates.push(
+                    Change::new(
+                        format!("comment on index {iq}"),
+                        comment_sql(&format!("INDEX {}", iq.sql()), d.comment.as_deref()),
+                    )
+                    .concurrent(),
+                );
+            }
+        }
+    }
+
+    fn partitions(&mut self, q: &QName, current: &TableDef, desired: &TableDef) {
+        for p in &current.partitions {
+            if desired.partitions.contains(p) {
+                continue;
+            }
+            let pq = QName::new(&q.schema, &p.name);
+            self.phases.teardown.push(Change::new(
+                format!("detach partition {pq}"),
+                format!("ALTER TABLE {} DETACH PARTITION {}", q.sql(), pq.sql()),
+            ));
+            self.phases.drops.push(
+                Change::new(
+                    format!("drop detached partition {pq}"),
+                    format!("DROP TABLE {}", pq.sql()),
+                )
+                .hazard(Hazard::DataLoss),
+            );
+        }
+        for p in &desired.partitions {
+            if current.partitions.contains(p) {
+                continue;
+            }
+            let pq = QName::new(&q.schema, &p.name);
+            self.phases.tables.push(Change::new(
+                format!("create partition {pq}"),
+                format!(
+                    "CREATE TABLE {} PARTITION OF {} {}",
+                    pq.sql(),
+                    q.sql(),
+                    p.bound.sql()
+                ),
+            ));
+        }
+    }
+
+    fn triggers_and_policies(&mut self, q: &QName, current: &TableDef, desired: &TableDef) {
+        let table = q.sql();
+        for c in &current.triggers {
+            let kept = desired.triggers.iter().any(|d| d.name == c.name);
+            if !kept || self.dropped_functions.contains(&c.function) {
+                self.phases.teardown.push(Change::new(
+                    format!("drop trigger {} on {q}", c.name),
+                    format!("DROP TRIGGER {} ON {table}", ident(&c.name)),
+                ));
+            }
+        }
+        for d in &desired.triggers {
+            let current_trigger = current.triggers.iter().find(|c| c.name == d.name);
+            let rebuilt = self.dropped_functions.contains(&d.function);
+            match current_trigger {
+                Some(c) if c == d && !rebuilt => {}
+                Some(_) if !rebuilt => self.phases.dependents.push(Change::new(
+                    format!("replace trigger {} on {q}", d.name),
+                    trigger_sql(q, d, true),
+                )),
+                _ => self.phases.dependents.push(Change::new(
+                    format!("create trigger {} on {q}", d.name),
+                    trigger_sql(q, d, false),
+                )),
+            }
+        }
+        if current.rls_enabled != desired.rls_enabled {
+            let verb = if desired.rls_enabled {
+                "ENABLE"
+            } else {
+                "DISABLE"
+            };
+            self.phases.dependents.push(
+                Change::new(
+                    format!("{} row level security on {q}", verb.to_ascii_lowercase()),
+                    format!("ALTER TABLE {table} {verb} ROW LEVEL SECURITY"),
+                )
+                .hazard(Hazard::Authorization),
+            );
+        }
+        if current.rls_forced != desired.rls_forced {
+            let verb = if desired.rls_forced {
+                "FORCE"
+            } else {
+                "NO FORCE"
+            };
+            self.phases.dependents.push(
+                Change::new(
+                    format!("{} row level security on {q}", verb.to_ascii_lowercase()),
+                    format!("ALTER TABLE {table} {verb} ROW LEVEL SECURITY"),
+                )
+                .hazard(Hazard::Authorization),
+            );
+        }
+        let uses_dropped = |p: &crate::catalog::PolicyDef| {
+            let text = format!(
+                "{} {}",
+                p.using.as_deref().unwrap_or(""),
+                p.with_check.as_deref().unwrap_or("")
+            );
+            references(&text).iter().any(|r| {
+                let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
+                self.dropped_functions
+                    .contains(&QName::new(schema, r.name.clone()))
+            })
+        };
+        for c in &current.policies {
+            let same = desired.policies.iter().any(|d| d == c);
+            if !same || uses_dropped(c) {
+                self.phases.teardown.push(
+                    Change::new(
+                        format!("drop policy {} on {q}", c.name),
+                        format!("DROP POLICY {} ON {table}", ident(&c.name)),
+                    )
+                    .hazard(Hazard::Authorization),
+                );
+            }
+        }
+        for d in &desired.policies {
+            let same = current.policies.iter().any(|c| c == d);
+            if !same || uses_dropped(d) {
+                self.phases.dependents.push(
+                    Change::new(format!("create policy {} on {q}", d.name), policy_sql(q, d))
+                        .hazard(Hazard::Authorization),
+                );
+            }
+        }
+    }
+}
+
+fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
+    a.method == b.method
+        && a.keys == b.keys
+        && a.unique == b.unique
+        && a.predicate == b.predicate
+        && a.include == b.include
+        && a.with == b.with
+        && a.nulls_not_distinct == b.nulls_not_distinct
+}
+
+fn identity_sql(kind: Identity) -> &'static str {
+    match kind {
+        Identity::Always => "GENERATED ALWAYS",
+        Identity::ByDefault => "GENERATED BY DEFAULT",
+    }
+}
+
+/// Type changes PostgreSQL makes without rewriting the table.
+fn is_binary_widening(from: &str, to: &str) -> bool {
+    let varchar_len = |t: &str| {
+        t.strip_prefix("character varying(")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    match (varchar_len(from), varchar_len(to)) {
+        (Some(a), Some(b)) => b >= a,
+        (Some(_), None) => to == "text" || to == "character varying",
+        _ => from == "character varying" && to == "text",
+    }
+}
+
+/// Defaults evaluated per row force a rewrite when a column is added.
+fn is_volatile(expr: &str) -> bool {
+    let lower = expr.to_ascii_lowercase();
+    [
+        "random(",
+        "gen_random_uuid(",
+        "clock_timestamp(",
+        "nextval(",
+        "uuidv7(",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
+}

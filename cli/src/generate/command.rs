@@ -1,0 +1,134 @@
+//! `schemactl generate …`: argument types and the command runner.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum GenerateCommand {
+    /// Write the SeaORM entity crate sources (one module per schema) from the model.
+    Entities {
+        /// Output directory.
+        #[arg(long, default_value = "entity/src")]
+        out: PathBuf,
+        /// Write nothing; exit 1 with a unified diff when the files on disk are not current.
+        #[arg(long)]
+        check: bool,
+        /// Directory with a copy of templates/entity/ to render instead of the built-in set.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Admin URL of the server where a scratch database resolves view columns
+        /// (default: SCHEMACTL_ADMIN_URL, then the project-local server). Only used when
+        /// the model has views.
+        #[arg(long)]
+        dev_url: Option<String>,
+    },
+    /// Write the data dictionary and one Mermaid ER diagram per schema.
+    Docs {
+        /// Output directory.
+        #[arg(long, default_value = "docs")]
+        out: PathBuf,
+        /// Write nothing; exit 1 with a unified diff when the files on disk are not current.
+        #[arg(long)]
+        check: bool,
+        /// Directory with a copy of templates/docs/ to render instead of the built-in set.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
+}
+
+pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
+    let loaded = match crate::cli::load_and_validate(schema) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let catalog = crate::catalog::from_model(&loaded.model);
+    let (out, check, files, ext) = match command {
+        GenerateCommand::Entities {
+            out,
+            check,
+            templates,
+            dev_url,
+        } => {
+            let views = match resolve_views(&catalog, dev_url.as_deref()) {
+                Ok(views) => views,
+                Err(err) => {
+                    eprintln!("error: resolving view columns: {err:#}");
+                    return EXIT_USAGE;
+                }
+            };
+            let files = super::entity_files(&catalog, &views, templates.as_deref());
+            (out, *check, files, "rs")
+        }
+        GenerateCommand::Docs {
+            out,
+            check,
+            templates,
+        } => (
+            out,
+            *check,
+            super::doc_files(&catalog, templates.as_deref()),
+            "md",
+        ),
+    };
+    let files = match files {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return EXIT_USAGE;
+        }
+    };
+    if check {
+        match super::check(out, &files, ext) {
+            Ok(drift) if drift.is_empty() => {
+                tracing::info!("{}: {} file(s) up to date", out.display(), files.len());
+                EXIT_OK
+            }
+            Ok(drift) => {
+                for diff in &drift.diffs {
+                    print!("{diff}");
+                }
+                eprintln!(
+                    "error: {} file(s) differ from what the model generates, {} stale; run `schemactl generate` without --check",
+                    drift.changed.len(),
+                    drift.stale.len()
+                );
+                EXIT_INVALID
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                EXIT_USAGE
+            }
+        }
+    } else {
+        match super::write(out, &files, ext) {
+            Ok(drift) => {
+                tracing::info!(
+                    "{}: {} file(s) written, {} stale removed, {} unchanged",
+                    out.display(),
+                    drift.changed.len(),
+                    drift.stale.len(),
+                    files.len() - drift.changed.len()
+                );
+                EXIT_OK
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                EXIT_USAGE
+            }
+        }
+    }
+}
+
+fn resolve_views(
+    catalog: &crate::catalog::Catalog,
+    dev_url: Option<&str>,
+) -> anyhow::Result<super::ViewColumns> {
+    if catalog.views.is_empty() {
+        return Ok(super::ViewColumns::new());
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(super::views::resolve(catalog, dev_url))
+}

@@ -1,0 +1,33 @@
+-- Plain functions (no procedures, aggregates or window functions), except those that belong
+-- to an extension. Arguments come as aligned arrays over all arguments (OUT and TABLE
+-- columns included); defaults are cut out of pg_get_function_arguments, which is the only
+-- place that prints them one by one.
+SELECT p.oid::int8 AS oid,
+       n.nspname::text AS schema_name,
+       p.proname::text AS name,
+       coalesce(p.proargnames, '{}')::text[] AS arg_names,
+       ARRAY(SELECT quote_ident(a) FROM unnest(p.proargnames) WITH ORDINALITY x(a, ord)
+             ORDER BY ord) AS quoted_names,
+       ARRAY(SELECT format_type(t, NULL)
+             FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY a(t, ord)
+             ORDER BY ord) AS arg_types,
+       coalesce(p.proargmodes::text[], '{}') AS arg_modes,
+       p.pronargdefaults::int4 AS default_count,
+       pg_get_function_arguments(p.oid) AS arguments,
+       pg_get_function_result(p.oid) AS result,
+       l.lanname::text AS language,
+       p.provolatile::text AS volatility,
+       p.prosecdef AS security_definer,
+       p.proisstrict AS strict,
+       p.proparallel::text AS parallel,
+       coalesce(p.proconfig, '{}')::text[] AS config,
+       p.prosrc AS body,
+       obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE n.nspname = ANY($1)
+  AND p.prokind = 'f'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY 2, 3, pg_get_function_identity_arguments(p.oid)

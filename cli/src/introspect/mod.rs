@@ -1,0 +1,181 @@
+//! Live database → [`Catalog`]: the same IR the model builds, read from the system catalogs.
+//!
+//! Every object kind is read by ONE query over all requested schemas (the `.sql` files
+//! beside this module), so the number of round trips is fixed whatever the size of the
+//! schema. All queries run in one read-only REPEATABLE READ transaction, so the catalog is
+//! a consistent snapshot, with `search_path` set to `public` only: PostgreSQL qualifies
+//! every name it prints (types, view bodies, defaults) from the search path, and a fixed
+//! one makes two databases introspect to the same text whoever connects.
+//!
+//! Normalization, so that two databases built from one model compare equal:
+//! - lists whose order carries no meaning are sorted: constraints, indexes, policies,
+//!   triggers and partitions by name, grants by grantee (then privileges and columns),
+//!   privileges in [`Privilege`] order, policy roles and memberships by name. The model
+//!   side keeps YAML order instead, so compare those as sets against `from_model`;
+//! - columns keep their table order, enum labels their sort order, extensions their
+//!   creation order;
+//! - a serial column (integer default `nextval` of a sequence OWNED BY it) reads as
+//!   `serial: Some(kind)` with its storage type and no default, as the model builds it;
+//! - a privilege set that is complete for its object kind reads as `[All]` when the kind has
+//!   more than one privilege (so `EXECUTE` stays `EXECUTE`);
+//! - default privileges `FOR ROLE` the schema owner read as `for_role: None`;
+//! - a policy for PUBLIC reads with no roles; `PARALLEL UNSAFE` (the default) as `None`;
+//!   ASC and the default NULLS placement as `None`; a default operator class as `None`;
+//! - SQL text (defaults, checks, predicates, view and policy bodies) is PostgreSQL's own
+//!   deparsed form, which differs from the model's spelling: compare it only against
+//!   another introspected database (the scratch-database approach of design.md);
+//! - what a live database cannot tell is left empty: `password_env`, `declared_deps`,
+//!   `seed`.
+//!
+//! Constraints created `NOT VALID` and not validated yet are listed in
+//! [`TableDef::not_valid`](crate::catalog::TableDef::not_valid).
+
+mod acl;
+mod parse;
+mod relations;
+mod routines;
+
+use std::collections::BTreeSet;
+
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    IsolationLevel, QueryResult, Statement, TransactionTrait, Value,
+};
+
+use crate::catalog::Catalog;
+use crate::db::describe;
+
+pub use parse::parse_bound;
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// PostgreSQL schemas to read.
+    pub schemas: Vec<String>,
+    /// Roles to read besides those the objects refer to (owners, grantees, policy roles).
+    pub roles: Vec<String>,
+}
+
+/// A catalog and what reading it cost.
+#[derive(Debug, Clone)]
+pub struct Introspection {
+    pub catalog: Catalog,
+    /// SQL statements sent, transaction control included. Independent of the number of
+    /// objects: that is the point of reading each kind in one query.
+    pub queries: usize,
+}
+
+/// Reads `schemas` (and the roles their objects refer to) into a catalog.
+pub async fn introspect(conn: &DatabaseConnection, schemas: &[String]) -> anyhow::Result<Catalog> {
+    let options = Options {
+        schemas: schemas.to_vec(),
+        roles: Vec::new(),
+    };
+    Ok(introspect_with(conn, &options).await?.catalog)
+}
+
+/// [`introspect`] with an explicit role list, reporting the number of queries.
+pub async fn introspect_with(
+    conn: &DatabaseConnection,
+    options: &Options,
+) -> anyhow::Result<Introspection> {
+    let tx = conn
+        .begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot start the introspection transaction: {}",
+                describe(&e)
+            )
+        })?;
+    let mut session = Session { tx, queries: 1 };
+    session
+        .rows(
+            "SELECT set_config('search_path', 'public', true)",
+            Vec::new(),
+        )
+        .await?;
+    let catalog = read_all(&mut session, options).await?;
+    let queries = session.queries + 1;
+    // Read-only: ending it either way is the same, and a commit error is worth reporting.
+    session
+        .tx
+        .commit()
+        .await
+        .map_err(|e| anyhow::anyhow!("introspection transaction failed: {}", describe(&e)))?;
+    Ok(Introspection { catalog, queries })
+}
+
+async fn read_all(session: &mut Session, options: &Options) -> anyhow::Result<Catalog> {
+    let schemas = Value::from(options.schemas.clone());
+    let (database, extensions) = acl::database(session).await?;
+    let mut catalog = Catalog {
+        database,
+        extensions,
+        ..Default::default()
+    };
+    acl::schemas(session, &schemas, &mut catalog).await?;
+    acl::default_privileges(session, &schemas, &mut catalog).await?;
+    routines::enums(session, &schemas, &mut catalog).await?;
+    relations::read(session, &schemas, &mut catalog).await?;
+    let functions = routines::functions(session, &schemas, &mut catalog).await?;
+    acl::grants(session, &schemas, &functions, &mut catalog).await?;
+    let mut roles: BTreeSet<String> = referenced_roles(&catalog);
+    roles.extend(options.roles.iter().cloned());
+    acl::roles(session, roles.into_iter().collect(), &mut catalog).await?;
+    Ok(catalog)
+}
+
+/// Roles the catalog mentions: the database and schema owners, grantees and policy roles.
+fn referenced_roles(catalog: &Catalog) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    out.extend(catalog.database.owner.iter().cloned());
+    for schema in catalog.schemas.values() {
+        out.extend(schema.owner.iter().cloned());
+        out.extend(schema.grants.iter().map(|g| g.grantee.clone()));
+        for dp in &schema.default_privileges {
+            out.insert(dp.grantee.clone());
+            out.extend(dp.for_role.iter().cloned());
+        }
+    }
+    for table in catalog.tables.values() {
+        out.extend(table.grants.iter().map(|g| g.grantee.clone()));
+        for policy in &table.policies {
+            out.extend(policy.roles.iter().cloned());
+        }
+    }
+    for view in catalog.views.values() {
+        out.extend(view.grants.iter().map(|g| g.grantee.clone()));
+    }
+    for function in catalog.functions.values() {
+        out.extend(function.grants.iter().map(|g| g.grantee.clone()));
+    }
+    out.remove("public");
+    out
+}
+
+/// The introspection transaction, counting what it sends.
+struct Session {
+    tx: DatabaseTransaction,
+    queries: usize,
+}
+
+impl Session {
+    async fn rows(&mut self, sql: &str, values: Vec<Value>) -> anyhow::Result<Vec<QueryResult>> {
+        self.queries += 1;
+        let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+        self.tx.query_all_raw(statement).await.map_err(|e| {
+            let first = sql.lines().next().unwrap_or_default();
+            anyhow::anyhow!("catalog query failed ({first}): {}", describe(&e))
+        })
+    }
+}
+
+/// A column of a catalog row, with the column named in the error.
+fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> anyhow::Result<T> {
+    row.try_get("", column)
+        .map_err(|e| anyhow::anyhow!("catalog column `{column}`: {e}"))
+}

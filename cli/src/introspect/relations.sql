@@ -1,0 +1,32 @@
+-- Tables, partitions, views and materialized views. A partition names its parent and its
+-- bound; a partitioned table its key (`key_columns` holds '' for an expression key).
+SELECT c.oid::int8 AS oid,
+       n.nspname::text AS schema_name,
+       c.relname::text AS name,
+       c.relkind::text AS kind,
+       c.relispartition AS is_partition,
+       pc.oid::int8 AS parent_oid,
+       pg_get_expr(c.relpartbound, c.oid) AS bound,
+       pt.partstrat::text AS strategy,
+       CASE WHEN pt.partrelid IS NOT NULL THEN
+         ARRAY(SELECT coalesce(a.attname::text, '')
+               FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY k(attnum, ord)
+               LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+               ORDER BY k.ord)
+       END AS key_columns,
+       CASE WHEN pt.partrelid IS NOT NULL THEN pg_get_partkeydef(c.oid) END AS key_def,
+       c.relrowsecurity AS rls_enabled,
+       c.relforcerowsecurity AS rls_forced,
+       coalesce(c.reloptions, '{}')::text[] AS options,
+       obj_description(c.oid, 'pg_class') AS comment,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS query
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+LEFT JOIN pg_class pc ON pc.oid = i.inhparent
+LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+WHERE n.nspname = ANY($1)
+  AND c.relkind IN ('r', 'p', 'v', 'm')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 2, 3

@@ -1,0 +1,141 @@
+//! Enums and functions.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{QueryResult, Value};
+
+use super::parse::function_defaults;
+use super::{Session, get};
+use crate::catalog::{ArgDef, Catalog, EnumDef, FunctionDef, QName};
+use crate::model::Volatility;
+
+const ENUMS: &str = include_str!("enums.sql");
+const FUNCTIONS: &str = include_str!("functions.sql");
+
+pub(super) async fn enums(
+    session: &mut Session,
+    schemas: &Value,
+    catalog: &mut Catalog,
+) -> anyhow::Result<()> {
+    for row in session.rows(ENUMS, vec![schemas.clone()]).await? {
+        catalog.enums.insert(
+            QName::new(
+                get::<String>(&row, "schema_name")?,
+                get::<String>(&row, "name")?,
+            ),
+            EnumDef {
+                values: get(&row, "labels")?,
+                comment: get(&row, "comment")?,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Reads the functions and returns their oids, by which grants name them.
+pub(super) async fn functions(
+    session: &mut Session,
+    schemas: &Value,
+    catalog: &mut Catalog,
+) -> anyhow::Result<BTreeMap<i64, QName>> {
+    let mut oids = BTreeMap::new();
+    for row in session.rows(FUNCTIONS, vec![schemas.clone()]).await? {
+        let q = QName::new(
+            get::<String>(&row, "schema_name")?,
+            get::<String>(&row, "name")?,
+        );
+        if catalog.functions.contains_key(&q) {
+            // The catalog keys functions by name, as the model does: an overload cannot be
+            // represented. The first one (by argument types) is kept.
+            tracing::warn!("function {q} is overloaded; only one of its overloads is read");
+            continue;
+        }
+        catalog.functions.insert(q.clone(), function(&row, &q)?);
+        oids.insert(get(&row, "oid")?, q);
+    }
+    Ok(oids)
+}
+
+fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
+    let args = arguments(row, q)?;
+    let volatility = match get::<String>(row, "volatility")?.as_str() {
+        "i" => Volatility::Immutable,
+        "s" => Volatility::Stable,
+        _ => Volatility::Volatile,
+    };
+    let parallel = match get::<String>(row, "parallel")?.as_str() {
+        "s" => Some("SAFE"),
+        "r" => Some("RESTRICTED"),
+        // UNSAFE is the default, which the model leaves unsaid.
+        _ => None,
+    };
+    let config: Vec<String> = get(row, "config")?;
+    Ok(FunctionDef {
+        args,
+        returns: get(row, "result")?,
+        language: get::<String>(row, "language")?.to_ascii_lowercase(),
+        volatility,
+        security_definer: get(row, "security_definer")?,
+        strict: get(row, "strict")?,
+        parallel,
+        set: config
+            .iter()
+            .map(|c| match c.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (c.clone(), String::new()),
+            })
+            .collect(),
+        body: get(row, "body")?,
+        comment: get(row, "comment")?,
+        grants: Vec::new(),
+        declared_deps: Vec::new(),
+    })
+}
+
+/// The arguments as the model writes them: TABLE columns belong to the result, IN is the
+/// unsaid default mode.
+fn arguments(row: &QueryResult, q: &QName) -> anyhow::Result<Vec<ArgDef>> {
+    let names: Vec<String> = get(row, "arg_names")?;
+    let quoted: Vec<String> = get(row, "quoted_names")?;
+    let types: Vec<String> = get(row, "arg_types")?;
+    let modes: Vec<String> = get(row, "arg_modes")?;
+    let mut args = Vec::new();
+    let mut prefixes = Vec::new();
+    for (i, ty) in types.iter().enumerate() {
+        let mode = match modes.get(i).map(String::as_str) {
+            None | Some("i") => None,
+            Some("o") => Some("OUT"),
+            Some("b") => Some("INOUT"),
+            Some("v") => Some("VARIADIC"),
+            Some("t") => continue,
+            Some(other) => anyhow::bail!("function {q}: unknown argument mode `{other}`"),
+        };
+        let name = names.get(i).cloned().unwrap_or_default();
+        // How pg_get_function_arguments prints the argument, up to its default.
+        let mut prefix = mode.map(|m| format!("{m} ")).unwrap_or_default();
+        if !name.is_empty() {
+            prefix.push_str(quoted.get(i).map(String::as_str).unwrap_or(&name));
+            prefix.push(' ');
+        }
+        prefix.push_str(ty);
+        prefixes.push(prefix);
+        args.push(ArgDef {
+            name,
+            ty: ty.clone(),
+            default: None,
+            mode,
+        });
+    }
+    if get::<i32>(row, "default_count")? > 0 {
+        let text: String = get(row, "arguments")?;
+        match function_defaults(&text, &prefixes) {
+            Some(defaults) => {
+                for (arg, default) in args.iter_mut().zip(defaults) {
+                    arg.default = default;
+                }
+            }
+            None => anyhow::bail!("function {q}: cannot read argument defaults from `{text}`"),
+        }
+    }
+    Ok(args)
+}

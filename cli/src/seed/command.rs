@@ -1,0 +1,271 @@
+//! The `seed`, `load` and `steam` commands: arguments and what they print.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+
+use super::{declared, fake, load, pg, steam};
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_and_validate};
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Target database (default: DATABASE_URL, then the model's database on the admin server).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Synthetic rows instead of the declared ones: schema.table=N[,schema.table=N…].
+    #[arg(long, value_name = "TABLE=N", value_delimiter = ',')]
+    pub fake: Vec<String>,
+    /// Random seed for --fake values (keys stay random, so repeated runs never collide).
+    #[arg(long, requires = "fake")]
+    pub rng_seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// Files to load: schema.table=FILE (CSV with a header, NDJSON, or a JSON array).
+    #[arg(required = true, value_name = "TABLE=FILE")]
+    pub sources: Vec<String>,
+    /// Format of every file (default: from the extension: .csv, .ndjson/.jsonl, .json).
+    #[arg(long, value_enum)]
+    pub format: Option<load::Format>,
+    /// Target database (default: DATABASE_URL, then the model's database on the admin server).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Drop HNSW/GIN/GiST indexes of the loaded tables during the load and rebuild them in
+    /// the same transaction (readers of those tables wait until the commit).
+    #[arg(long)]
+    pub defer_indexes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SteamArgs {
+    #[command(subcommand)]
+    pub command: SteamCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SteamCommand {
+    /// Write a realistic Steam-shaped sample (appdetails + reviews) as a JSON array.
+    Generate {
+        /// Output file.
+        #[arg(long, short = 'o', default_value = "steam_sample.json")]
+        output: PathBuf,
+        #[arg(long, default_value_t = steam::DEFAULT_APPS)]
+        apps: usize,
+        #[arg(long, default_value_t = steam::DEFAULT_REVIEWS)]
+        reviews: usize,
+        /// The same seed gives the same file.
+        #[arg(long, default_value_t = steam::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Import a sample into the steam schema: lookups first, then applications, reviews and
+    /// junction rows through the id maps, all in one transaction.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Drop the HNSW/GIN indexes of applications and reviews during the import and
+        /// rebuild them before the commit.
+        #[arg(long)]
+        defer_indexes: bool,
+    },
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Runtime::new().map_err(|err| {
+        eprintln!("error: cannot start the async runtime: {err}");
+        EXIT_USAGE
+    })
+}
+
+fn fail(err: &anyhow::Error) -> u8 {
+    eprintln!("error: {err:#}");
+    EXIT_INVALID
+}
+
+pub fn run_seed(schema: &Path, args: &SeedArgs) -> u8 {
+    let loaded = match load_and_validate(schema) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let catalog = crate::catalog::from_model(&loaded.model);
+    let specs = if args.fake.is_empty() {
+        None
+    } else {
+        match fake::parse_specs(&args.fake, &catalog) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return EXIT_USAGE;
+            }
+        }
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let result = rt.block_on(async {
+        let url = pg::resolve_url(args.database_url.as_deref(), &loaded.model)?;
+        let pool = pg::pool(&url).await?;
+        match &specs {
+            Some(specs) => {
+                let report = fake::fake(&pool, &catalog, specs, args.rng_seed).await?;
+                let secs = report.elapsed.as_secs_f64();
+                let total: u64 = report.tables.iter().map(|(_, n)| n).sum();
+                for (table, n) in &report.tables {
+                    println!("added {n} synthetic row(s) to {table}");
+                }
+                println!(
+                    "{total} row(s) in {secs:.2}s ({:.0} rows/s)",
+                    total as f64 / secs.max(1e-9)
+                );
+            }
+            None => {
+                let report = declared::seed(&pool, &catalog).await?;
+                if report.changed() == 0 {
+                    println!(
+                        "{} declared seed row(s) already in place: no change",
+                        report.declared
+                    );
+                } else {
+                    for (table, n) in report.tables.iter().filter(|(_, n)| *n > 0) {
+                        println!("seeded {n} row(s) into {table}");
+                    }
+                    println!(
+                        "{} of {} declared row(s) inserted or updated",
+                        report.changed(),
+                        report.declared
+                    );
+                }
+            }
+        }
+        anyhow::Ok(())
+    });
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(&e),
+    }
+}
+
+pub fn run_load(schema: &Path, args: &LoadArgs) -> u8 {
+    let loaded = match load_and_validate(schema) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let catalog = crate::catalog::from_model(&loaded.model);
+    let mut sources = Vec::new();
+    for spec in &args.sources {
+        match load::Source::parse(spec, args.format, &catalog) {
+            Ok(s) => sources.push(s),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let options = load::LoadOptions {
+        defer_indexes: args.defer_indexes,
+    };
+    let result = rt.block_on(async {
+        let url = pg::resolve_url(args.database_url.as_deref(), &loaded.model)?;
+        let pool = pg::pool(&url).await?;
+        load::load(&pool, &catalog, &sources, options).await
+    });
+    match result {
+        Ok(report) => {
+            let secs = (report.validation + report.load).as_secs_f64();
+            for (table, rows, deferred) in &report.tables {
+                println!("loaded {rows} row(s) into {table}");
+                if !deferred.is_empty() {
+                    println!("  rebuilt deferred index(es): {}", deferred.join(", "));
+                }
+            }
+            println!(
+                "{} row(s) in {secs:.2}s (validation {:.2}s, COPY {:.2}s, {:.0} rows/s)",
+                report.rows(),
+                report.validation.as_secs_f64(),
+                report.load.as_secs_f64(),
+                report.rows() as f64 / secs.max(1e-9)
+            );
+            EXIT_OK
+        }
+        Err(e) => match e.downcast_ref::<load::InvalidData>() {
+            Some(invalid) => {
+                for p in &invalid.problems {
+                    eprintln!("error: {p}");
+                }
+                if invalid.total > invalid.problems.len() {
+                    eprintln!("… and {} more", invalid.total - invalid.problems.len());
+                }
+                eprintln!("error: {invalid}");
+                EXIT_INVALID
+            }
+            None => fail(&e),
+        },
+    }
+}
+
+pub fn run_steam(schema: &Path, args: &SteamArgs) -> u8 {
+    match &args.command {
+        SteamCommand::Generate {
+            output,
+            apps,
+            reviews,
+            seed,
+        } => {
+            let sample = steam::generate(*apps, *reviews, *seed);
+            let text = match serde_json::to_vec(&sample) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            };
+            if let Err(e) = std::fs::write(output, text) {
+                eprintln!("error: cannot write {}: {e}", output.display());
+                return EXIT_USAGE;
+            }
+            println!(
+                "wrote {} applications and {} reviews to {} (seed {seed})",
+                apps,
+                reviews,
+                output.display()
+            );
+            EXIT_OK
+        }
+        SteamCommand::Import {
+            file,
+            database_url,
+            defer_indexes,
+        } => {
+            let loaded = match load_and_validate(schema) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let rt = match runtime() {
+                Ok(rt) => rt,
+                Err(code) => return code,
+            };
+            let options = steam::ImportOptions {
+                defer_indexes: *defer_indexes,
+                owner: loaded.model.database.owner.clone(),
+            };
+            let result = rt.block_on(async {
+                let url = pg::resolve_url(database_url.as_deref(), &loaded.model)?;
+                let pool = pg::pool(&url).await?;
+                steam::import_file(&pool, file, &options).await
+            });
+            match result {
+                Ok(report) => {
+                    print!("{}", report.summary());
+                    EXIT_OK
+                }
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}

@@ -1,0 +1,686 @@
+//! `schemactl load TABLE=FILE…`: CSV, NDJSON or JSON arrays into tables by COPY.
+//!
+//! Every file is read, converted and checked before the first byte reaches the server:
+//! column types, required columns, primary keys unique inside the file, and foreign keys
+//! that resolve against the database or the other files of the same load. Any problem
+//! stops the load with nothing written; otherwise all files go in through COPY in one
+//! transaction, parents before children.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use sea_orm::sqlx::postgres::PgPool;
+use serde_json::Value;
+
+use super::pg;
+use super::types::{self, Input, Kind};
+use crate::catalog::{Catalog, ColumnDef, QName, TableDef};
+use crate::sql;
+
+/// Problems reported before giving up; the rest are only counted.
+const MAX_PROBLEMS: usize = 50;
+
+/// Separates the parts of a composite key in the sets of keys.
+const KEY_SEP: char = '\u{1f}';
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Ndjson,
+    Json,
+}
+
+impl Format {
+    /// From the file name: `.csv`, `.ndjson`/`.jsonl`, `.json`.
+    pub fn of_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One file to load into one table.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub table: QName,
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+impl Source {
+    /// Parses `schema.table=path`.
+    pub fn parse(spec: &str, format: Option<Format>, catalog: &Catalog) -> anyhow::Result<Source> {
+        let (table, path) = spec
+            .split_once('=')
+            .ok_or_else(|| anyhow!("expected TABLE=FILE (e.g. steam.developers=devs.csv), got {spec:?}"))?;
+        let table = table_name(table, catalog)?;
+        let path = PathBuf::from(path);
+        let format = format.or_else(|| Format::of_path(&path)).ok_or_else(|| {
+            anyhow!("cannot tell the format of {} from its name: use --format csv|ndjson|json", path.display())
+        })?;
+        Ok(Source { table, path, format })
+    }
+}
+
+/// A table of the model from `schema.table`.
+pub fn table_name(text: &str, catalog: &Catalog) -> anyhow::Result<QName> {
+    let (schema, name) = text
+        .split_once('.')
+        .ok_or_else(|| anyhow!("expected a schema-qualified table (schema.table), got {text:?}"))?;
+    let q = QName::new(schema, name);
+    if catalog.tables.contains_key(&q) {
+        Ok(q)
+    } else {
+        let known: Vec<String> = catalog.tables.keys().map(|k| k.to_string()).collect();
+        let hint = strsim_closest(text, &known)
+            .map(|c| format!(" (did you mean {c}?)"))
+            .unwrap_or_default();
+        bail!("the model has no table {text}{hint}")
+    }
+}
+
+fn strsim_closest<'a>(text: &str, candidates: &'a [String]) -> Option<&'a String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(text, c), c))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A record that cannot be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based data record (the CSV header is not a record); 0 for the file as a whole.
+    pub record: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if self.record > 0 {
+            write!(f, ": record {}", self.record)?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column {c}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The data did not pass validation; nothing was loaded.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} problem(s) in the data; nothing was loaded", .total)]
+pub struct InvalidData {
+    pub problems: Vec<Problem>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Drop HNSW/GIN/GiST indexes for the load and rebuild them before the commit.
+    pub defer_indexes: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    /// Table, rows loaded, indexes deferred and rebuilt.
+    pub tables: Vec<(QName, u64, Vec<String>)>,
+    pub validation: Duration,
+    pub load: Duration,
+}
+
+impl LoadReport {
+    pub fn rows(&self) -> u64 {
+        self.tables.iter().map(|(_, n, _)| n).sum()
+    }
+}
+
+/// One file, checked and encoded for COPY.
+struct Prepared {
+    source: Source,
+    columns: Vec<String>,
+    data: Vec<u8>,
+    rows: usize,
+    /// Key tuples the file provides, for column lists other files' foreign keys point at.
+    provided: HashMap<Vec<String>, HashSet<String>>,
+    /// Per foreign key (index into the table's list): value tuple → first record using it.
+    references: Vec<(usize, HashMap<String, usize>)>,
+}
+
+/// Validates every source, then loads them all in one transaction.
+pub async fn load(
+    pool: &PgPool,
+    catalog: &Catalog,
+    sources: &[Source],
+    options: LoadOptions,
+) -> anyhow::Result<LoadReport> {
+    let started = Instant::now();
+    let wanted = referenced_keys(catalog, sources);
+    let mut problems = Vec::new();
+    let mut total = 0;
+    let mut prepared = Vec::new();
+    for source in sources {
+        let table = catalog
+            .tables
+            .get(&source.table)
+            .ok_or_else(|| anyhow!("the model has no table {}", source.table))?;
+        let keys = wanted.get(&source.table).cloned().unwrap_or_default();
+        let (file, found) = prepare(source, table, catalog, keys)?;
+        total += found.len();
+        problems.extend(found);
+        prepared.push(file);
+    }
+    if total == 0 {
+        let found = check_references(pool, catalog, &prepared).await?;
+        total += found.len();
+        problems.extend(found);
+    }
+    if total > 0 {
+        problems.truncate(MAX_PROBLEMS);
+        return Err(InvalidData { problems, total }.into());
+    }
+    let validation = started.elapsed();
+
+    let loading = Instant::now();
+    let order = pg::fk_order(catalog, &prepared.iter().map(|p| p.source.table.clone()).collect::<Vec<_>>());
+    let mut txn = pool
+        .begin()
+        .await
+        .map_err(|e| anyhow!("cannot begin the load transaction: {}", pg::server_message(&e)))?;
+    let mut deferred = HashMap::new();
+    if options.defer_indexes {
+        // Dropping an index needs the table's owner.
+        pg::as_owner(&mut txn, catalog).await?;
+        for table in &order {
+            deferred.insert(table.clone(), pg::defer_heavy_indexes(&mut txn, table).await?);
+        }
+    }
+    let mut report = LoadReport {
+        validation,
+        ..Default::default()
+    };
+    for table in &order {
+        for file in prepared.iter().filter(|p| p.source.table == *table) {
+            let rows = pg::copy_in(&mut txn, table, &file.columns, &file.data, file.rows)
+                .await
+                .map_err(|e| anyhow!("{}: {e}\nnothing was loaded: the transaction was rolled back", file.source.path.display()))?;
+            fix_sequences(&mut txn, catalog, table, &file.columns).await?;
+            report.tables.push((table.clone(), rows, Vec::new()));
+        }
+    }
+    for (table, indexes) in deferred {
+        let names = indexes.names.clone();
+        indexes.restore(&mut txn).await?;
+        if let Some(entry) = report.tables.iter_mut().find(|(t, _, _)| *t == table) {
+            entry.2 = names;
+        }
+    }
+    txn.commit()
+        .await
+        .map_err(|e| anyhow!("commit failed: {}", pg::server_message(&e)))?;
+    report.load = loading.elapsed();
+    Ok(report)
+}
+
+/// For each loaded table, the column lists that foreign keys of loaded tables point at.
+fn referenced_keys(catalog: &Catalog, sources: &[Source]) -> HashMap<QName, Vec<Vec<String>>> {
+    let loaded: HashSet<&QName> = sources.iter().map(|s| &s.table).collect();
+    let mut out: HashMap<QName, Vec<Vec<String>>> = HashMap::new();
+    for source in sources {
+        let Some(table) = catalog.tables.get(&source.table) else {
+            continue;
+        };
+        for fk in &table.foreign_keys {
+            if loaded.contains(&fk.references) {
+                let lists = out.entry(fk.references.clone()).or_default();
+                if !lists.contains(&fk.referenced_columns) {
+                    lists.push(fk.referenced_columns.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sets a serial or identity sequence past the largest loaded value, so that later
+/// inserts that rely on the default do not collide with loaded keys.
+async fn fix_sequences(
+    conn: &mut sea_orm::sqlx::PgConnection,
+    catalog: &Catalog,
+    table: &QName,
+    columns: &[String],
+) -> anyhow::Result<()> {
+    let Some(def) = catalog.tables.get(table) else {
+        return Ok(());
+    };
+    for c in def.columns.iter().filter(|c| {
+        (c.serial.is_some() || c.identity.is_some()) && columns.contains(&c.name)
+    }) {
+        pg::exec(
+            conn,
+            &format!(
+                "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST((SELECT max({}) FROM {}), 1))",
+                sql::literal(&table.sql()),
+                sql::literal(&c.name),
+                sql::ident(&c.name),
+                table.sql()
+            ),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether a column may be left out of a file: the server fills it.
+fn optional(c: &ColumnDef) -> bool {
+    c.nullable || c.default.is_some() || c.serial.is_some() || c.identity.is_some()
+}
+
+fn prepare(
+    source: &Source,
+    table: &TableDef,
+    catalog: &Catalog,
+    wanted_keys: Vec<Vec<String>>,
+) -> anyhow::Result<(Prepared, Vec<Problem>)> {
+    let file = source.path.display().to_string();
+    let bytes = std::fs::read(&source.path).with_context(|| format!("cannot read {file}"))?;
+    let bar = pg::progress(bytes.len() as u64 / 64, &format!("check {}", source.table), "");
+    let mut check = Checker::new(file.clone(), table, catalog, wanted_keys);
+    match source.format {
+        Format::Csv => {
+            let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+            let header: Vec<String> = reader
+                .headers()
+                .with_context(|| format!("{file}: cannot read the CSV header"))?
+                .iter()
+                .map(|h| h.trim().to_string())
+                .collect();
+            check.set_columns(&header);
+            let mut record = csv::StringRecord::new();
+            let mut n = 0;
+            loop {
+                match reader.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        n += 1;
+                        let inputs: Vec<Input<'_>> = check
+                            .from_file
+                            .iter()
+                            .map(|i| Input::Text(record.get(*i).unwrap_or("")))
+                            .collect();
+                        check.record(n, &inputs);
+                        if n % 4096 == 0 {
+                            bar.set_position(record.position().map(|p| p.byte() / 64).unwrap_or(0));
+                        }
+                    }
+                    Err(e) => {
+                        check.problem(n + 1, None, format!("malformed CSV: {e}"));
+                        break;
+                    }
+                }
+            }
+        }
+        Format::Ndjson | Format::Json => {
+            let records = json_records(&bytes, source.format, &file, &mut check);
+            let mut names: Vec<String> = Vec::new();
+            let mut seen = HashSet::new();
+            for value in &records {
+                if let Value::Object(map) = value {
+                    for k in map.keys() {
+                        if seen.insert(k.clone()) {
+                            names.push(k.clone());
+                        }
+                    }
+                }
+            }
+            check.set_columns(&names);
+            let null = Value::Null;
+            for (i, value) in records.iter().enumerate() {
+                let Value::Object(map) = value else {
+                    check.problem(i + 1, None, format!("expected a JSON object, found {}", kind_name(value)));
+                    continue;
+                };
+                let inputs: Vec<Input<'_>> = check
+                    .copy_names
+                    .iter()
+                    .map(|c| Input::Json(map.get(c).unwrap_or(&null)))
+                    .collect();
+                check.record(i + 1, &inputs);
+                if i % 4096 == 0 {
+                    bar.set_position(i as u64);
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let problems = std::mem::take(&mut check.problems);
+    Ok((
+        Prepared {
+            source: source.clone(),
+            columns: check.copy_names,
+            data: check.data,
+            rows: check.rows,
+            provided: check.provided.into_iter().map(|(cols, _, set)| (cols, set)).collect(),
+            references: check.references.into_iter().map(|(fk, _, map)| (fk, map)).collect(),
+        },
+        problems,
+    ))
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn json_records(bytes: &[u8], format: Format, file: &str, check: &mut Checker<'_>) -> Vec<Value> {
+    if format == Format::Json {
+        return match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Array(items)) => items,
+            Ok(other) => {
+                check.problem(0, None, format!("expected a JSON array of objects, found {}", kind_name(&other)));
+                Vec::new()
+            }
+            Err(e) => {
+                check.problem(0, None, format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()));
+                Vec::new()
+            }
+        };
+    }
+    let mut out = Vec::new();
+    let text = String::from_utf8_lossy(bytes);
+    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => out.push(v),
+            Err(e) => {
+                check.problem(i + 1, None, format!("invalid JSON: {e}"));
+                out.push(Value::Null);
+            }
+        }
+    }
+    let _ = file;
+    out
+}
+
+/// Checks records one by one and encodes the good ones.
+struct Checker<'a> {
+    file: String,
+    table: &'a TableDef,
+    catalog: &'a Catalog,
+    /// Columns of the COPY, in file order, with their kinds.
+    copy_names: Vec<String>,
+    kinds: Vec<Kind>,
+    /// For CSV: the field index of each COPY column.
+    from_file: Vec<usize>,
+    required: Vec<bool>,
+    /// Positions of the primary key columns in the COPY list, when the file provides them.
+    pk: Option<Vec<usize>>,
+    pk_seen: HashMap<String, usize>,
+    provided: Vec<(Vec<String>, Vec<usize>, HashSet<String>)>,
+    references: Vec<(usize, Vec<usize>, HashMap<String, usize>)>,
+    wanted_keys: Vec<Vec<String>>,
+    data: Vec<u8>,
+    rows: usize,
+    problems: Vec<Problem>,
+    fields: Vec<Option<String>>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: String, table: &'a TableDef, catalog: &'a Catalog, wanted_keys: Vec<Vec<String>>) -> Self {
+        Checker {
+            file,
+            table,
+            catalog,
+            copy_names: Vec::new(),
+            kinds: Vec::new(),
+            from_file: Vec::new(),
+            required: Vec::new(),
+            pk: None,
+            pk_seen: HashMap::new(),
+            provided: Vec::new(),
+            references: Vec::new(),
+            wanted_keys,
+            data: Vec::new(),
+            rows: 0,
+            problems: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, record: usize, column: Option<&str>, message: String) {
+        self.problems.push(Problem {
+            file: self.file.clone(),
+            record,
+            column: column.map(str::to_string),
+            message,
+        });
+    }
+
+    /// Decides the COPY column list from the file's column names.
+    fn set_columns(&mut self, names: &[String]) {
+        for (i, name) in names.iter().enumerate() {
+            match self.table.column(name) {
+                None => {
+                    let known: Vec<String> = self.table.columns.iter().map(|c| c.name.clone()).collect();
+                    let hint = strsim_closest(name, &known).map(|c| format!(" (did you mean {c}?)")).unwrap_or_default();
+                    self.problem(0, Some(name), format!("the table has no such column{hint}"));
+                }
+                Some(c) if c.generated.is_some() => {
+                    self.problem(0, Some(name), "a generated column: the server computes it; leave it out of the file".into());
+                }
+                Some(c) => {
+                    self.copy_names.push(c.name.clone());
+                    self.kinds.push(types::kind_of(&c.ty, self.catalog));
+                    self.from_file.push(i);
+                    self.required.push(!c.nullable);
+                }
+            }
+        }
+        for c in &self.table.columns {
+            if !optional(c) && c.generated.is_none() && !self.copy_names.contains(&c.name) {
+                let message = "required (NOT NULL without a default) but missing from the file".to_string();
+                self.problem(0, Some(&c.name.clone()), message);
+            }
+        }
+        let position = |cols: &[String]| -> Option<Vec<usize>> {
+            cols.iter().map(|c| self.copy_names.iter().position(|n| n == c)).collect()
+        };
+        self.pk = self.table.primary_key.as_ref().and_then(|k| position(&k.columns));
+        self.provided = self
+            .wanted_keys
+            .iter()
+            .filter_map(|cols| position(cols).map(|p| (cols.clone(), p, HashSet::new())))
+            .collect();
+        self.references = self
+            .table
+            .foreign_keys
+            .iter()
+            .enumerate()
+            .filter_map(|(i, fk)| position(&fk.columns).map(|p| (i, p, HashMap::new())))
+            .collect();
+    }
+
+    fn record(&mut self, n: usize, inputs: &[Input<'_>]) {
+        if self.problems.len() >= MAX_PROBLEMS * 4 {
+            return;
+        }
+        self.fields.clear();
+        let mut ok = true;
+        for (j, input) in inputs.iter().enumerate() {
+            match types::convert(&self.kinds[j], *input) {
+                Ok(None) if self.required[j] => {
+                    let column = self.copy_names[j].clone();
+                    self.problem(n, Some(&column), "required (NOT NULL) but empty".into());
+                    ok = false;
+                    self.fields.push(None);
+                }
+                Ok(v) => self.fields.push(v),
+                Err(message) => {
+                    let column = self.copy_names[j].clone();
+                    self.problem(n, Some(&column), message);
+                    ok = false;
+                    self.fields.push(None);
+                }
+            }
+        }
+        if !ok {
+            return;
+        }
+        if let Some(pk) = &self.pk
+            && let Some(key) = tuple(&self.fields, pk)
+        {
+            if let Some(first) = self.pk_seen.get(&key) {
+                let columns: Vec<&str> = pk.iter().map(|i| self.copy_names[*i].as_str()).collect();
+                let message = format!(
+                    "duplicate primary key ({}) = ({}), first seen in record {first}",
+                    columns.join(", "),
+                    key.replace(KEY_SEP, ", ")
+                );
+                let column = columns.first().map(|c| c.to_string());
+                self.problem(n, column.as_deref(), message);
+                return;
+            }
+            self.pk_seen.insert(key, n);
+        }
+        for (_, positions, set) in &mut self.provided {
+            if let Some(key) = tuple(&self.fields, positions) {
+                set.insert(key);
+            }
+        }
+        for (_, positions, map) in &mut self.references {
+            if let Some(key) = tuple(&self.fields, positions) {
+                map.entry(key).or_insert(n);
+            }
+        }
+        types::push_row(&mut self.data, self.fields.iter().map(|f| f.as_deref()));
+        self.rows += 1;
+    }
+}
+
+/// The values at `positions` joined into one key; `None` when any is NULL (MATCH SIMPLE).
+fn tuple(fields: &[Option<String>], positions: &[usize]) -> Option<String> {
+    let mut key = String::new();
+    for (i, p) in positions.iter().enumerate() {
+        if i > 0 {
+            key.push(KEY_SEP);
+        }
+        key.push_str(fields.get(*p)?.as_deref()?);
+    }
+    Some(key)
+}
+
+/// Foreign key values that neither the loaded files nor the database provide.
+async fn check_references(
+    pool: &PgPool,
+    catalog: &Catalog,
+    prepared: &[Prepared],
+) -> anyhow::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for file in prepared {
+        let Some(table) = catalog.tables.get(&file.source.table) else {
+            continue;
+        };
+        for (fk_index, values) in &file.references {
+            let Some(fk) = table.foreign_keys.get(*fk_index) else {
+                continue;
+            };
+            let in_files: Vec<&HashSet<String>> = prepared
+                .iter()
+                .filter(|p| p.source.table == fk.references)
+                .filter_map(|p| p.provided.get(&fk.referenced_columns))
+                .collect();
+            let missing: Vec<&String> = values
+                .keys()
+                .filter(|k| !in_files.iter().any(|set| set.contains(*k)))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let found = existing_keys(pool, catalog, &fk.references, &fk.referenced_columns, &missing).await?;
+            let mut unresolved: Vec<(usize, &String)> = missing
+                .into_iter()
+                .filter(|k| !found.contains(*k))
+                .filter_map(|k| values.get(k).map(|n| (*n, k)))
+                .collect();
+            unresolved.sort();
+            for (record, key) in unresolved.into_iter().take(MAX_PROBLEMS) {
+                problems.push(Problem {
+                    file: file.source.path.display().to_string(),
+                    record,
+                    column: Some(fk.columns.join(", ")),
+                    message: format!(
+                        "no {} row with ({}) = ({}) in the database or the loaded files (foreign key {})",
+                        fk.references,
+                        fk.referenced_columns.join(", "),
+                        key.replace(KEY_SEP, ", "),
+                        fk.name
+                    ),
+                });
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Which of `keys` exist in `table (columns)`. Keys are compared after casting to the
+/// columns' types, so the file's spelling of a value does not matter.
+async fn existing_keys(
+    pool: &PgPool,
+    catalog: &Catalog,
+    table: &QName,
+    columns: &[String],
+    keys: &[&String],
+) -> anyhow::Result<HashSet<String>> {
+    let def = catalog.tables.get(table);
+    let mut arrays: Vec<Vec<String>> = vec![Vec::with_capacity(keys.len()); columns.len()];
+    for key in keys {
+        for (i, part) in key.split(KEY_SEP).enumerate() {
+            if let Some(a) = arrays.get_mut(i) {
+                a.push(part.to_string());
+            }
+        }
+    }
+    let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}::text[]")).collect();
+    let aliases: Vec<String> = (1..=columns.len()).map(|i| format!("k{i}")).collect();
+    let conditions: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let ty = def.and_then(|t| t.column(c)).map(|c| c.ty.as_str()).unwrap_or("text");
+            format!("t.{} = u.k{}::{ty}", sql::ident(c), i + 1)
+        })
+        .collect();
+    let statement = format!(
+        "SELECT concat_ws(E'\\x1f', {}) FROM unnest({}) AS u({}) WHERE EXISTS (SELECT 1 FROM {} t WHERE {})",
+        aliases.iter().map(|a| format!("u.{a}")).collect::<Vec<_>>().join(", "),
+        params.join(", "),
+        aliases.join(", "),
+        table.sql(),
+        conditions.join(" AND ")
+    );
+    let mut query = sea_orm::sqlx::query_scalar::<_, String>(&statement);
+    for array in arrays {
+        query = query.bind(array);
+    }
+    let found = query
+        .fetch_all(pool)
+        .await
+        .map_err(|e| anyhow!("cannot look up keys of {table}: {}", pg::server_message(&e)))?;
+    Ok(found.into_iter().collect())
+}
