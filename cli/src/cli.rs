@@ -70,6 +70,13 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Apply the model's declared seed rows (idempotent upserts, one transaction), or with
+    /// --fake add FK-consistent synthetic rows to any tables.
+    Seed(crate::seed::command::SeedArgs),
+    /// Load CSV, NDJSON or JSON files into tables by COPY, after validating every record.
+    Load(crate::seed::command::LoadArgs),
+    /// Generate a Steam-shaped sample, or import one with the two-pass strategy.
+    Steam(crate::seed::command::SteamArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -145,6 +152,9 @@ pub fn run(cli: Cli) -> u8 {
             provision_command(&cli.schema, &options)
         }
         Command::Generate { command } => crate::generate::command::run(&cli.schema, command),
+        Command::Seed(args) => crate::seed::command::run_seed(&cli.schema, args),
+        Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
+        Command::Steam(args) => crate::seed::command::run_steam(&cli.schema, args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => {

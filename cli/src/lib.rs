@@ -17,5 +17,6 @@ pub mod local;
 pub mod model;
 pub mod provision;
 pub mod render;
+pub mod seed;
 pub mod sql;
 pub mod validate;

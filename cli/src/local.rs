@@ -9,15 +9,18 @@
 //! PostgreSQL refuses to run as root, so when we are root every server-side command runs
 //! through `runuser` as the system user [`SERVER_USER`], created on first use.
 
-use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
+
+use os::{ServerUser, random_password, run_checked, shell_quote, write_private};
+
+mod os;
 
 /// Port of the default cluster unless `SCHEMACTL_LOCAL_PORT` says otherwise; far from
 /// 5432 so it never collides with a system PostgreSQL.
@@ -42,6 +45,15 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 ";
+
+const PG_ENV: [&str; 6] = [
+    "PGDATA",
+    "PGPORT",
+    "PGHOST",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGOPTIONS",
+];
 
 /// Seconds `pg_ctl -w` waits for the server to start or stop.
 const PG_CTL_TIMEOUT_SECS: &str = "120";
@@ -341,24 +353,13 @@ impl LocalServer {
             fs::read_to_string(format!("/proc/{pid}/comm"))
                 .is_ok_and(|comm| comm.trim() == "postgres")
         } else {
-            self.pg_ctl_status()?
+            let pid = pid.to_string();
+            Command::new("kill")
+                .args(["-0", &pid])
+                .output()
+                .is_ok_and(|o| o.status.success())
         };
         Ok(alive.then_some((pid, port)))
-    }
-
-    fn pg_ctl_status(&self) -> anyhow::Result<bool> {
-        let user = ServerUser::resolve()?;
-        let mut command = self.server_command(&user, "pg_ctl");
-        command.arg("status").arg("-D").arg(self.data_dir());
-        let output = command
-            .output()
-            .with_context(|| format!("cannot run {}", describe(&command)))?;
-        // 3 means "not running"; anything else but 0 is a real failure.
-        match output.status.code() {
-            Some(0) => Ok(true),
-            Some(3) => Ok(false),
-            _ => Err(command_failed(&command, &output)),
-        }
     }
 
     pub fn is_running(&self) -> anyhow::Result<bool> {
@@ -448,12 +449,12 @@ impl LocalServer {
         let log_start = fs::metadata(self.log_file()).map_or(0, |meta| meta.len());
         if let Err(err) = run_checked(&mut command) {
             let log = self.log_since(log_start, 20);
-            return Err(err.context(format!(
-                "cannot start PostgreSQL on 127.0.0.1:{} (data {}); from {}:\n{log}",
+            bail!(
+                "cannot start PostgreSQL on 127.0.0.1:{} (data {}): {err:#}\n{} says:\n{log}",
                 self.port,
                 self.data_dir().display(),
                 self.log_file().display()
-            )));
+            );
         }
         tracing::info!("PostgreSQL {} ready on 127.0.0.1:{}", self.major, self.port);
         Ok(())
@@ -508,26 +509,16 @@ impl LocalServer {
 
     /// Makes the directories the server writes to belong to the server user.
     fn prepare_root(&self, user: &ServerUser) -> anyhow::Result<()> {
-        if let ServerUser::Other { name, .. } = user {
-            // The server user must reach the data directory through the root.
-            for dir in [Some(self.root.as_path()), self.root.parent()]
-                .into_iter()
-                .flatten()
-            {
-                let mode = fs::metadata(dir)
-                    .with_context(|| format!("cannot read {}", dir.display()))?
-                    .permissions()
-                    .mode();
-                if mode & 0o005 != 0o005 {
-                    fs::set_permissions(dir, fs::Permissions::from_mode(mode | 0o755))
-                        .with_context(|| {
-                            format!("cannot open {} to the user {name}", dir.display())
-                        })?;
-                }
-            }
-            for path in [self.root.clone(), self.bin_dir().join("postgres")] {
-                user.check_reachable(&path)?;
-            }
+        if let ServerUser::Other { .. } = user {
+            // The root is ours: whatever the umask, it must let the server user through.
+            // Directories above it are the user's, so those we only diagnose.
+            let mode = fs::metadata(&self.root).map_or(0o755, |meta| meta.permissions().mode());
+            fs::set_permissions(&self.root, fs::Permissions::from_mode(mode | 0o555))
+                .with_context(|| {
+                    format!("cannot open {} to the server user", self.root.display())
+                })?;
+            user.check_reachable(&self.root)?;
+            user.check_reachable(&self.bin_dir().join("postgres"))?;
         }
         let socket_dir = self.socket_dir();
         fs::create_dir_all(&socket_dir)
@@ -617,16 +608,7 @@ impl LocalServer {
             .args(["-E", "UTF8"])
             .arg(format!("--locale={locale}"))
             .arg("--no-instructions");
-        run_checked(&mut command).map(drop).map_err(|err| {
-            if let ServerUser::Other { name, .. } = user {
-                err.context(format!(
-                    "initdb runs as the user {name}, which must be able to reach {}",
-                    staging.display()
-                ))
-            } else {
-                err
-            }
-        })
+        run_checked(&mut command).map(drop)
     }
 
     fn check_major(&self) -> anyhow::Result<()> {
@@ -695,240 +677,17 @@ impl LocalServer {
         };
         // The server user may not be allowed into the caller's directory.
         command.current_dir(&self.root).stdin(Stdio::null());
-        for var in [
-            "PGDATA",
-            "PGPORT",
-            "PGHOST",
-            "PGUSER",
-            "PGPASSWORD",
-            "PGOPTIONS",
-        ] {
+        // Settings meant for the caller's own sessions must not steer the server tools.
+        for var in PG_ENV {
             command.env_remove(var);
         }
         command
     }
 }
 
-/// The OS user the server runs as.
-enum ServerUser {
-    /// Not root: the server runs as us.
-    Current,
-    /// Root: the server runs as [`SERVER_USER`].
-    Other { name: String, uid: u32, gid: u32 },
-}
-
-impl ServerUser {
-    fn resolve() -> anyhow::Result<Self> {
-        if effective_uid()? != 0 {
-            return Ok(Self::Current);
-        }
-        let name = SERVER_USER;
-        if lookup_id(name, "-u").is_err() {
-            tracing::info!("creating the system user {name} to run PostgreSQL (it refuses root)");
-            let mut command = Command::new("useradd");
-            command.args([
-                "--system",
-                "--user-group",
-                "--no-create-home",
-                "--home-dir",
-                "/nonexistent",
-                "--shell",
-                "/usr/sbin/nologin",
-                "--comment",
-                "schemactl local PostgreSQL",
-                name,
-            ]);
-            // Another process may have created it meanwhile; only its absence is an error.
-            if let Err(err) = run_checked(&mut command)
-                && lookup_id(name, "-u").is_err()
-            {
-                return Err(err.context(format!("cannot create the system user {name}")));
-            }
-        }
-        Ok(Self::Other {
-            name: name.to_string(),
-            uid: lookup_id(name, "-u")?,
-            gid: lookup_id(name, "-g")?,
-        })
-    }
-
-    /// Fails, naming the directory to open up, when the server user cannot reach `path`.
-    /// Checked up front because initdb's own "Permission denied" does not say where.
-    fn check_reachable(&self, path: &Path) -> anyhow::Result<()> {
-        let Self::Other { name, uid, gid } = self else {
-            return Ok(());
-        };
-        let reachable = Command::new("runuser")
-            .args(["-u", name, "--", "test", "-x"])
-            .arg(path)
-            .stdin(Stdio::null())
-            .status()
-            .with_context(|| format!("cannot run `runuser -u {name} -- test -x`"))?
-            .success();
-        if reachable {
-            return Ok(());
-        }
-        // A guess from the mode bits (ACLs aside) to point at the culprit.
-        let blocking = path
-            .ancestors()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .find(|dir| {
-                fs::metadata(dir).is_ok_and(|meta| {
-                    use std::os::unix::fs::MetadataExt;
-                    let mode = meta.mode();
-                    let allowed = if meta.uid() == *uid {
-                        mode & 0o100
-                    } else if meta.gid() == *gid {
-                        mode & 0o010
-                    } else {
-                        mode & 0o001
-                    };
-                    allowed == 0
-                })
-            });
-        match blocking {
-            Some(dir) => bail!(
-                "PostgreSQL refuses to run as root, so it runs as the user {name}, which cannot \
-                 enter {} (needed to reach {}); allow it with `chmod o+x {}`",
-                dir.display(),
-                path.display(),
-                dir.display()
-            ),
-            None => bail!(
-                "PostgreSQL refuses to run as root, so it runs as the user {name}, which cannot \
-                 reach {}",
-                path.display()
-            ),
-        }
-    }
-
-    fn give(&self, path: &Path) -> anyhow::Result<()> {
-        match self {
-            Self::Current => Ok(()),
-            Self::Other { name, uid, gid } => {
-                std::os::unix::fs::chown(path, Some(*uid), Some(*gid))
-                    .with_context(|| format!("cannot give {} to the user {name}", path.display()))
-            }
-        }
-    }
-}
-
-/// The effective uid, from `/proc` since `unsafe` (hence `geteuid`) is forbidden here.
-fn effective_uid() -> anyhow::Result<u32> {
-    if let Ok(status) = fs::read_to_string("/proc/self/status")
-        && let Some(uid) = status
-            .lines()
-            .find_map(|line| line.strip_prefix("Uid:"))
-            .and_then(|ids| ids.split_whitespace().nth(1))
-            .and_then(|id| id.parse().ok())
-    {
-        return Ok(uid);
-    }
-    let output = run_checked(Command::new("id").arg("-u"))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    text.trim()
-        .parse()
-        .with_context(|| format!("`id -u` printed {text:?}, not a uid"))
-}
-
-fn lookup_id(name: &str, flag: &str) -> anyhow::Result<u32> {
-    let output = run_checked(Command::new("id").args([flag, name]))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    text.trim()
-        .parse()
-        .with_context(|| format!("`id {flag} {name}` printed {text:?}, not an id"))
-}
-
-/// 32 hex digits from the kernel's CSPRNG.
-fn random_password() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 16];
-    File::open("/dev/urandom")
-        .and_then(|mut file| file.read_exact(&mut bytes))
-        .context("cannot read /dev/urandom for the superuser password")?;
-    let mut password = String::with_capacity(32);
-    for byte in bytes {
-        let _ = write!(password, "{byte:02x}");
-    }
-    Ok(password)
-}
-
-/// Writes `text` to a file only its owner can read, created with that mode so the
-/// secret is never briefly world-readable.
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    let _ = fs::remove_file(path);
-    let mut file = OpenOptions::new()
-        .create_new(true)
-        .write(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(format!("{text}\n").as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-fn describe(command: &Command) -> String {
-    let mut text = command.get_program().to_string_lossy().into_owned();
-    for arg in command.get_args() {
-        text.push(' ');
-        text.push_str(&arg.to_string_lossy());
-    }
-    text
-}
-
-fn command_failed(command: &Command, output: &Output) -> anyhow::Error {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let detail = if stderr.trim().is_empty() {
-        stdout.trim()
-    } else {
-        stderr.trim()
-    };
-    anyhow::anyhow!(
-        "`{}` failed ({}): {detail}",
-        describe(command),
-        output.status
-    )
-}
-
-/// Runs `command` to completion, capturing its output; a failure names the command and
-/// carries its stderr.
-fn run_checked(command: &mut Command) -> anyhow::Result<Output> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("cannot run `{}`", describe(command)))?;
-    if output.status.success() {
-        Ok(output)
-    } else {
-        Err(command_failed(command, &output))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quotes_for_the_shell() {
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-    }
-
-    #[test]
-    fn passwords_are_random_hex() {
-        let a = random_password().unwrap();
-        let b = random_password().unwrap();
-        assert_eq!(a.len(), 32);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
-    }
 
     #[test]
     fn long_socket_paths_fall_back_to_tcp_only() {

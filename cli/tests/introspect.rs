@@ -217,7 +217,6 @@ async fn not_valid_constraints_and_odd_objects_are_read() {
     let parent = &c.tables[&catalog::QName::new("odd", "parent")];
     assert!(parent.uniques[0].nulls_not_distinct);
     let index = &child.indexes[0];
-    eprintln!("{index:#?}");
     assert_eq!(index.include, ["g"]);
     assert_eq!(index.with, [("fillfactor".to_string(), "70".to_string())]);
     assert!(index.predicate.is_some());

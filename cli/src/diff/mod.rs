@@ -19,6 +19,7 @@
 //! 7. drops of tables, functions, types, schemas and extensions the model no longer has;
 //! 8. outside the transaction: indexes dropped and created `CONCURRENTLY`.
 
+pub mod apply;
 mod objects;
 mod tables;
 
@@ -66,6 +67,10 @@ pub struct Change {
     /// Runs outside the plan's transaction (`CONCURRENTLY`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub concurrent: bool,
+    /// Cluster-level (roles and memberships): runs as the connecting admin rather than
+    /// as the database owner.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub as_admin: bool,
 }
 
 impl Change {
@@ -75,7 +80,13 @@ impl Change {
             sql: sql.into(),
             hazards: Vec::new(),
             concurrent: false,
+            as_admin: false,
         }
+    }
+
+    pub fn as_admin(mut self) -> Change {
+        self.as_admin = true;
+        self
     }
 
     pub fn hazard(mut self, hazard: Hazard) -> Change {
@@ -125,6 +136,25 @@ impl Hints {
             }
         }
         renames
+    }
+}
+
+impl Hints {
+    /// The hints for going back: renames the other way round, no conversions (a down
+    /// step's casts are PostgreSQL's defaults).
+    pub fn reversed(&self) -> Hints {
+        let mut back = Hints::default();
+        for (new, old) in &self.tables {
+            back.tables.insert(QName::new(&new.schema, old), new.name.clone());
+        }
+        for ((table, new_col), old_col) in &self.columns {
+            let table_then = match self.tables.get(table) {
+                Some(old_table) => QName::new(&table.schema, old_table),
+                None => table.clone(),
+            };
+            back.columns.insert((table_then, old_col.clone()), new_col.clone());
+        }
+        back
     }
 }
 

@@ -43,14 +43,16 @@ impl Differ<'_> {
                         format!("create role {name}"),
                         format!("CREATE ROLE {} WITH {}", ident(name), attrs(role)),
                     )
-                    .hazard(Hazard::Authorization),
+                    .hazard(Hazard::Authorization)
+                    .as_admin(),
                 ),
                 Some(c) if attrs(c) != attrs(role) => self.phases.setup.push(
                     Change::new(
                         format!("alter role {name}"),
                         format!("ALTER ROLE {} WITH {}", ident(name), attrs(role)),
                     )
-                    .hazard(Hazard::Authorization),
+                    .hazard(Hazard::Authorization)
+                    .as_admin(),
                 ),
                 Some(_) => {}
             }
@@ -64,7 +66,8 @@ impl Differ<'_> {
                         format!("grant role {parent} to {name}"),
                         format!("GRANT {} TO {}", ident(parent), ident(name)),
                     )
-                    .hazard(Hazard::Authorization),
+                    .hazard(Hazard::Authorization)
+                    .as_admin(),
                 );
             }
             for parent in had.difference(&wants) {
@@ -73,7 +76,8 @@ impl Differ<'_> {
                         format!("revoke role {parent} from {name}"),
                         format!("REVOKE {} FROM {}", ident(parent), ident(name)),
                     )
-                    .hazard(Hazard::Authorization),
+                    .hazard(Hazard::Authorization)
+                    .as_admin(),
                 );
             }
         }
@@ -84,7 +88,8 @@ impl Differ<'_> {
                         format!("drop role {name}"),
                         format!("DROP ROLE {}", ident(name)),
                     )
-                    .hazard(Hazard::Authorization),
+                    .hazard(Hazard::Authorization)
+                    .as_admin(),
                 );
             }
         }

@@ -33,6 +33,9 @@ impl Differ<'_> {
                     format!("rename table {old} to {}", q.name),
                     format!("ALTER TABLE {} RENAME TO {}", old.sql(), ident(&q.name)),
                 ));
+                for c in current.columns.iter().filter(|c| !c.nullable) {
+                    self.phases.tables.push(rename_not_null(q, &old.name, &q.name, &c.name, &c.name));
+                }
             }
             if current.partition_by != desired.partition_by {
                 self.rebuild_table(q, current);
@@ -168,6 +171,9 @@ impl Differ<'_> {
             format!("move {q} aside to rebuild it with new partitioning"),
             format!("ALTER TABLE {} RENAME TO {}", q.sql(), ident(&old.name)),
         )));
+        for c in current.columns.iter().filter(|c| !c.nullable) {
+            self.phases.tables.push(rename_not_null(&old, &q.name, &old.name, &c.name, &c.name));
+        }
         // Index and constraint names are per schema: free them for the new table.
         let mut names: Vec<String> = current.indexes.iter().map(|i| i.name.clone()).collect();
         names.extend(current.primary_key.iter().map(|k| k.name.clone()));
@@ -352,7 +358,9 @@ impl Differ<'_> {
         }
         if c.nullable && !d.nullable {
             // A validated CHECK lets SET NOT NULL skip its full-table scan under lock.
-            let check = ident(&format!("{}_{}_not_null", q.name, d.name));
+            // Not `<table>_<column>_not_null`: PostgreSQL 18 names its own NOT NULL
+            // constraints that way, and SET NOT NULL must be free to take the name.
+            let check = ident(&truncate_identifier(format!("schemactl_not_null_{}", d.name)));
             self.phases.tables.push(Change::new(
                 format!("require {at} (check added NOT VALID)"),
                 format!(
@@ -448,7 +456,18 @@ impl Differ<'_> {
 
     fn keys(&mut self, q: &QName, current: &TableDef, desired: &TableDef) {
         let table = q.sql();
-        if current.primary_key != desired.primary_key {
+        let renamed_only = match (&current.primary_key, &desired.primary_key) {
+            (Some(c), Some(d)) => c.columns == d.columns && c.name != d.name,
+            _ => false,
+        };
+        if renamed_only
+            && let (Some(c), Some(d)) = (&current.primary_key, &desired.primary_key)
+        {
+            self.phases.tables.push(Change::new(
+                format!("rename primary key of {q} to {}", d.name),
+                format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", ident(&c.name), ident(&d.name)),
+            ));
+        } else if current.primary_key != desired.primary_key {
             if let Some(pk) = &current.primary_key {
                 self.phases.teardown.push(
                     Change::new(
@@ -781,4 +800,29 @@ fn is_volatile(expr: &str) -> bool {
     ]
     .iter()
     .any(|f| lower.contains(f))
+}
+
+/// PostgreSQL keeps the first 63 bytes of an identifier; cut on a character boundary.
+fn truncate_identifier(mut name: String) -> String {
+    while name.len() > crate::validate::MAX_IDENTIFIER_BYTES {
+        name.pop();
+    }
+    name
+}
+
+/// PostgreSQL 18 records NOT NULL as a constraint named `<table>_<column>_not_null`; a
+/// fresh database names it after the current table and column, so renames carry the name
+/// along. Older servers have no such constraint, and the block does nothing there.
+fn rename_not_null(table: &QName, old_table: &str, new_table: &str, old_column: &str, new_column: &str) -> Change {
+    let from = truncate_identifier(format!("{old_table}_{old_column}_not_null"));
+    let to = truncate_identifier(format!("{new_table}_{new_column}_not_null"));
+    let sql = format!(
+        "DO $$\nBEGIN\n    IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass AND conname = {}) THEN\n        ALTER TABLE {} RENAME CONSTRAINT {} TO {};\n    END IF;\nEND\n$$",
+        crate::sql::literal(&table.sql()),
+        crate::sql::literal(&from),
+        table.sql(),
+        ident(&from),
+        ident(&to)
+    );
+    Change::new(format!("rename NOT NULL constraint {from} of {table} to {to}"), sql)
 }

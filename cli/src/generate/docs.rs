@@ -195,7 +195,9 @@ fn table_doc(table: &TableDef, name: &str) -> TableDoc {
                 nullable: if c.nullable { "yes" } else { "no" },
                 default: match (&c.generated, &c.identity, &c.default) {
                     (Some(expr), _, _) => format!("generated: {}", code(expr)),
-                    (_, Some(identity), _) => format!("identity ({identity:?})").to_lowercase(),
+                    (_, Some(identity), _) => format!("identity ({identity:?})")
+                        .to_lowercase()
+                        .replace("bydefault", "by default"),
                     (_, _, Some(d)) => code(d),
                     _ if c.serial.is_some() => "sequence".to_string(),
                     _ => String::new(),
@@ -252,7 +254,7 @@ fn schema_doc(catalog: &Catalog, schema: &str) -> SchemaDoc {
                 .map(|c| ErAttribute {
                     ty: er_type(&c.ty, schema),
                     name: c.name.clone(),
-                    keys: column_keys(table, &c.name).replace("UK", "UK"),
+                    keys: column_keys(table, &c.name),
                 })
                 .collect(),
         });

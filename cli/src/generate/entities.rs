@@ -298,14 +298,14 @@ pub fn build(catalog: &Catalog, views: &ViewColumns, options: &Options) -> Crate
     }
 }
 
-/// The name SeaORM binds enum values with. Outside `public` it is schema-qualified:
-/// sqlx resolves it with `::regtype`, so values bind whatever the search_path is
-/// (SeaQL/sea-orm#2581).
+/// The name SeaORM casts enum values to. sea-query quotes it as one identifier
+/// (`CAST($1 AS "…")`), so outside `public` the embedded `"."` makes the cast
+/// schema-qualified and independent of the search_path (SeaQL/sea-orm#2581).
 pub fn enum_name(q: &QName) -> String {
     if q.schema == "public" {
         q.name.clone()
     } else {
-        format!("{}.{}", q.schema, q.name)
+        format!("{}\".\"{}", q.schema, q.name)
     }
 }
 

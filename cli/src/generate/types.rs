@@ -144,8 +144,8 @@ mod tests {
     #[test]
     fn spellings_from_the_catalog_map_like_sea_orm_cli() {
         assert_eq!(
-            map("numeric(10,2)", "s").column_type.as_deref(),
-            Some("column_type = \"Decimal(Some((10, 2)))\"")
+            map("numeric(10,2)", "s").column_type,
+            vec!["column_type = \"Decimal(Some((10, 2)))\"".to_string()]
         );
         assert_eq!(map("character varying(20)", "s").rust, "String");
         assert_eq!(

@@ -5,6 +5,7 @@
 SELECT p.oid::int8 AS oid,
        n.nspname::text AS schema_name,
        p.proname::text AS name,
+       pg_get_userbyid(p.proowner)::text AS owner,
        coalesce(p.proargnames, '{}')::text[] AS arg_names,
        ARRAY(SELECT quote_ident(a) FROM unnest(p.proargnames) WITH ORDINALITY x(a, ord)
              ORDER BY ord) AS quoted_names,

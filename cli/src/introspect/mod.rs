@@ -10,25 +10,36 @@
 //! Normalization, so that two databases built from one model compare equal:
 //! - lists whose order carries no meaning are sorted: constraints, indexes, policies,
 //!   triggers and partitions by name, grants by grantee (then privileges and columns),
-//!   privileges in [`Privilege`] order, policy roles and memberships by name. The model
-//!   side keeps YAML order instead, so compare those as sets against `from_model`;
+//!   privileges in [`Privilege`](crate::model::Privilege) order, trigger events in
+//!   INSERT, UPDATE, DELETE, TRUNCATE order, policy roles, memberships and granted columns
+//!   by name. The model side keeps YAML order instead, so compare those as sets against
+//!   `from_model`;
 //! - columns keep their table order, enum labels their sort order, extensions their
-//!   creation order;
+//!   creation order (plpgsql, present everywhere, is left out);
 //! - a serial column (integer default `nextval` of a sequence OWNED BY it) reads as
 //!   `serial: Some(kind)` with its storage type and no default, as the model builds it;
-//! - a privilege set that is complete for its object kind reads as `[All]` when the kind has
-//!   more than one privilege (so `EXECUTE` stays `EXECUTE`);
+//! - a privilege set that is complete for its object kind reads as `[All]` when the kind
+//!   has more than one privilege (so `EXECUTE` stays `EXECUTE`). An ACL never changed
+//!   (NULL: the built-in defaults, e.g. PUBLIC's EXECUTE on functions) reads as no grants;
 //! - default privileges `FOR ROLE` the schema owner read as `for_role: None`;
 //! - a policy for PUBLIC reads with no roles; `PARALLEL UNSAFE` (the default) as `None`;
 //!   ASC and the default NULLS placement as `None`; a default operator class as `None`;
-//! - SQL text (defaults, checks, predicates, view and policy bodies) is PostgreSQL's own
-//!   deparsed form, which differs from the model's spelling: compare it only against
-//!   another introspected database (the scratch-database approach of design.md);
+//! - SQL text (defaults, checks, predicates, view and policy bodies, function results,
+//!   partition bounds) is PostgreSQL's own deparsed form, which differs from the model's
+//!   spelling (`'2026-01-01'` reads `'2026-01-01 00:00:00+00'` on a timestamptz key in a
+//!   UTC session): compare it only against another introspected database (the
+//!   scratch-database approach of design.md);
 //! - what a live database cannot tell is left empty: `password_env`, `declared_deps`,
 //!   `seed`.
 //!
 //! Constraints created `NOT VALID` and not validated yet are listed in
 //! [`TableDef::not_valid`](crate::catalog::TableDef::not_valid).
+//!
+//! What the IR cannot hold is skipped, with a warning where it matters: objects that belong
+//! to an extension, overloads beyond the first of a function name, procedures and
+//! aggregates, partitions of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept),
+//! and the owners of tables and functions (their roles are still read). PostgreSQL 18's
+//! virtual generated columns read as generated columns.
 
 mod acl;
 mod parse;
@@ -52,7 +63,8 @@ pub use parse::parse_bound;
 pub struct Options {
     /// PostgreSQL schemas to read.
     pub schemas: Vec<String>,
-    /// Roles to read besides those the objects refer to (owners, grantees, policy roles).
+    /// Roles to read besides those the objects refer to (owners, grantees, policy roles,
+    /// default privileges) and their memberships.
     pub roles: Vec<String>,
 }
 
@@ -120,16 +132,17 @@ async fn read_all(session: &mut Session, options: &Options) -> anyhow::Result<Ca
     acl::schemas(session, &schemas, &mut catalog).await?;
     acl::default_privileges(session, &schemas, &mut catalog).await?;
     routines::enums(session, &schemas, &mut catalog).await?;
-    relations::read(session, &schemas, &mut catalog).await?;
-    let functions = routines::functions(session, &schemas, &mut catalog).await?;
+    let mut roles = relations::read(session, &schemas, &mut catalog).await?;
+    let functions = routines::functions(session, &schemas, &mut catalog, &mut roles).await?;
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
-    let mut roles: BTreeSet<String> = referenced_roles(&catalog);
+    roles.extend(referenced_roles(&catalog));
     roles.extend(options.roles.iter().cloned());
     acl::roles(session, roles.into_iter().collect(), &mut catalog).await?;
     Ok(catalog)
 }
 
-/// Roles the catalog mentions: the database and schema owners, grantees and policy roles.
+/// Roles the catalog mentions: the database and schema owners, grantees, policy roles and
+/// default privileges' roles. PUBLIC is not a role.
 fn referenced_roles(catalog: &Catalog) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     out.extend(catalog.database.owner.iter().cloned());

@@ -59,7 +59,7 @@ pub fn trigger_when(definition: &str) -> Option<String> {
 pub fn strip_outer_parens(text: &str) -> String {
     let text = text.trim();
     match group(text) {
-        Some((inner, rest)) if rest.is_empty() => inner.trim().to_string(),
+        Some((inner, "")) => inner.trim().to_string(),
         _ => text.to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! Tables, partitions, views and materialized views, and what hangs off them: columns,
 //! constraints, indexes, policies and triggers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{QueryResult, Value};
 
@@ -31,12 +31,15 @@ enum Rel {
     View(QName),
 }
 
+/// Reads every relation into `catalog` and returns their owners, which the catalog does
+/// not record but whose roles belong in it.
 pub(super) async fn read(
     session: &mut Session,
     schemas: &Value,
     catalog: &mut Catalog,
-) -> anyhow::Result<()> {
-    let rels = relations(session, schemas, catalog).await?;
+) -> anyhow::Result<BTreeSet<String>> {
+    let mut owners = BTreeSet::new();
+    let rels = relations(session, schemas, catalog, &mut owners).await?;
     columns(session, schemas, &rels, catalog).await?;
     constraints(session, schemas, &rels, catalog).await?;
     indexes(session, schemas, &rels, catalog).await?;
@@ -45,18 +48,20 @@ pub(super) async fn read(
     for table in catalog.tables.values_mut() {
         table.partitions.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    Ok(())
+    Ok(owners)
 }
 
 async fn relations(
     session: &mut Session,
     schemas: &Value,
     catalog: &mut Catalog,
+    owners: &mut BTreeSet<String>,
 ) -> anyhow::Result<HashMap<i64, Rel>> {
     let mut rels = HashMap::new();
     let mut partitions = Vec::new();
     for row in session.rows(RELATIONS, vec![schemas.clone()]).await? {
         let oid: i64 = get(&row, "oid")?;
+        owners.insert(get(&row, "owner")?);
         let q = QName::new(
             get::<String>(&row, "schema_name")?,
             get::<String>(&row, "name")?,

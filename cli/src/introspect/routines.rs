@@ -1,6 +1,6 @@
 //! Enums and functions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{QueryResult, Value};
 
@@ -32,14 +32,17 @@ pub(super) async fn enums(
     Ok(())
 }
 
-/// Reads the functions and returns their oids, by which grants name them.
+/// Reads the functions and returns their oids, by which grants name them. Their owners,
+/// which the catalog does not record, go to `owners`.
 pub(super) async fn functions(
     session: &mut Session,
     schemas: &Value,
     catalog: &mut Catalog,
+    owners: &mut BTreeSet<String>,
 ) -> anyhow::Result<BTreeMap<i64, QName>> {
     let mut oids = BTreeMap::new();
     for row in session.rows(FUNCTIONS, vec![schemas.clone()]).await? {
+        owners.insert(get(&row, "owner")?);
         let q = QName::new(
             get::<String>(&row, "schema_name")?,
             get::<String>(&row, "name")?,

@@ -51,8 +51,12 @@ impl Summary {
 
 /// English plural of the nouns used for object kinds.
 fn plural(noun: &str) -> String {
-    if let Some(stem) = noun.strip_suffix('y') {
-        format!("{stem}ies")
+    let consonant_y = noun.ends_with('y')
+        && !noun.ends_with("ay")
+        && !noun.ends_with("ey")
+        && !noun.ends_with("oy");
+    if consonant_y {
+        format!("{}ies", &noun[..noun.len() - 1])
     } else if noun.ends_with('x') || noun.ends_with('s') {
         format!("{noun}es")
     } else {
@@ -73,6 +77,8 @@ mod tests {
         s.created("policy");
         s.created("database");
         s.changed("role membership");
+        s.created("foreign key");
+        s.created("foreign key");
         assert_eq!(
             s.lines(),
             [

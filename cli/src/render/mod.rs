@@ -109,8 +109,6 @@ pub fn create_script(catalog: &Catalog) -> Vec<Step> {
     }
     r.setting("SET LOCAL check_function_bodies = off".to_string());
     r.schemas();
-    // Before any table or sequence exists, so that the objects created next get them.
-    r.default_privileges();
     r.enums();
     for node in deps::order(&deps::dependencies(catalog)) {
         match node {
@@ -123,6 +121,9 @@ pub fn create_script(catalog: &Catalog) -> Vec<Step> {
     r.indexes();
     r.triggers();
     r.row_level_security();
+    // Last: default privileges are for objects created later by other means. Set before
+    // the model's own objects, they would grant on those too, beyond what the model says.
+    r.default_privileges();
     r.finish()
 }
 

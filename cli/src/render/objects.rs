@@ -1,7 +1,7 @@
 //! The create script: each object's statements, with its comments and grants attached.
 
 use crate::catalog::{Catalog, QName, TableDef, ViewDef};
-use crate::model::DefaultPrivilegeObject;
+use crate::model::{DefaultPrivilegeObject, Privilege};
 use crate::sql::{ident, literal};
 
 use super::statements::*;
@@ -183,6 +183,23 @@ impl<'c> Renderer<'c> {
         }
         for g in &t.grants {
             self.attach(key, grant_sql(g, &format!("TABLE {}", q.sql())));
+            // Inserting into a serial column calls nextval() on its sequence, which needs
+            // USAGE; identity columns need nothing.
+            let inserts = g
+                .privileges
+                .iter()
+                .any(|p| matches!(p, Privilege::Insert | Privilege::All));
+            if inserts {
+                for c in t.columns.iter().filter(|c| c.serial.is_some()) {
+                    let seq = QName::new(&q.schema, format!("{}_{}_seq", q.name, c.name));
+                    let usage = format!(
+                        "GRANT USAGE ON SEQUENCE {} TO {}",
+                        seq.sql(),
+                        role_sql(&g.grantee)
+                    );
+                    self.attach(key, usage);
+                }
+            }
         }
     }
 

@@ -29,10 +29,12 @@ pub async fn seed(pool: &PgPool, catalog: &Catalog) -> anyhow::Result<SeedReport
         declared: seeds.iter().map(|t| t.upserts.len()).sum(),
         ..Default::default()
     };
-    let mut txn = pool
-        .begin()
-        .await
-        .map_err(|e| anyhow!("cannot begin the seed transaction: {}", pg::server_message(&e)))?;
+    let mut txn = pool.begin().await.map_err(|e| {
+        anyhow!(
+            "cannot begin the seed transaction: {}",
+            pg::server_message(&e)
+        )
+    })?;
     pg::as_owner(&mut txn, catalog).await?;
     for table in &seeds {
         let mut changed = 0;

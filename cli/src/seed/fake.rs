@@ -40,7 +40,12 @@ pub struct FakeSpec {
 /// Parses `schema.table=N` items (a list may also come comma-separated in one item).
 pub fn parse_specs(items: &[String], catalog: &Catalog) -> anyhow::Result<Vec<FakeSpec>> {
     let mut out: Vec<FakeSpec> = Vec::new();
-    for item in items.iter().flat_map(|i| i.split(',')).map(str::trim).filter(|i| !i.is_empty()) {
+    for item in items
+        .iter()
+        .flat_map(|i| i.split(','))
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
         let (table, n) = item
             .split_once('=')
             .ok_or_else(|| anyhow!("expected schema.table=N, got {item:?}"))?;
@@ -75,8 +80,15 @@ enum Source {
     /// Part of a unique key: text with a per-run tag and a counter.
     Tagged,
     /// Position within the chosen parent row of foreign key `fk`.
-    Parent { fk: usize, part: usize },
-    Random { kind: Kind, allowed: Allowed, nullable: bool },
+    Parent {
+        fk: usize,
+        part: usize,
+    },
+    Random {
+        kind: Kind,
+        allowed: Allowed,
+        nullable: bool,
+    },
     Null,
 }
 
@@ -103,7 +115,10 @@ pub async fn fake(
     // Keys come from entropy even with a fixed seed, so repeated runs never collide.
     let mut key_rng = Rng::new();
     let tag = format!("{:06x}", key_rng.u32(..0x00ff_ffff));
-    let order = pg::fk_order(catalog, &specs.iter().map(|s| s.table.clone()).collect::<Vec<_>>());
+    let order = pg::fk_order(
+        catalog,
+        &specs.iter().map(|s| s.table.clone()).collect::<Vec<_>>(),
+    );
     let mut txn = pool
         .begin()
         .await
@@ -119,9 +134,17 @@ pub async fn fake(
             .get(table)
             .ok_or_else(|| anyhow!("the model has no table {table}"))?;
         let mut plan = plan(&mut txn, catalog, table, def).await?;
-        let rows = generate(&mut txn, table, &mut plan, spec.rows, &mut rng, &mut key_rng, &tag)
-            .await
-            .map_err(|e| anyhow!("{e}\nnothing was added: the transaction was rolled back"))?;
+        let rows = generate(
+            &mut txn,
+            table,
+            &mut plan,
+            spec.rows,
+            &mut rng,
+            &mut key_rng,
+            &tag,
+        )
+        .await
+        .map_err(|e| anyhow!("{e}\nnothing was added: the transaction was rolled back"))?;
         report.tables.push((table.clone(), rows));
     }
     txn.commit()
@@ -137,14 +160,23 @@ async fn plan(
     table: &QName,
     def: &TableDef,
 ) -> anyhow::Result<Plan> {
-    let checks: Vec<(String, Allowed)> = def.checks.iter().filter_map(|c| values::simple_check(&c.expression)).collect();
+    let checks: Vec<(String, Allowed)> = def
+        .checks
+        .iter()
+        .filter_map(|c| values::simple_check(&c.expression))
+        .collect();
     // Columns named in checks the generator cannot read: NULL satisfies the usual
     // "x IS NULL OR x >= y" form, so nullable ones stay NULL.
     let opaque: HashSet<&str> = def
         .checks
         .iter()
         .filter(|c| values::simple_check(&c.expression).is_none())
-        .flat_map(|c| def.columns.iter().filter(|col| mentions(&c.expression, &col.name)).map(|col| col.name.as_str()))
+        .flat_map(|c| {
+            def.columns
+                .iter()
+                .filter(|col| mentions(&c.expression, &col.name))
+                .map(|col| col.name.as_str())
+        })
         .collect();
     let mut unique_keys: Vec<&Vec<String>> = def.uniques.iter().map(|u| &u.columns).collect();
     if let Some(pk) = &def.primary_key {
@@ -163,7 +195,11 @@ async fn plan(
         fk_nullable: def
             .foreign_keys
             .iter()
-            .map(|fk| fk.columns.iter().all(|c| def.column(c).is_some_and(|c| c.nullable)))
+            .map(|fk| {
+                fk.columns
+                    .iter()
+                    .all(|c| def.column(c).is_some_and(|c| c.nullable))
+            })
             .collect(),
         picked_uniques: Vec::new(),
         next_int: Vec::new(),
@@ -190,9 +226,14 @@ async fn plan(
                 .find(|(c, _)| *c == column.name)
                 .map(|(_, a)| a.clone())
                 .unwrap_or_default();
-            let generable = values::value(&mut Rng::with_seed(0), &kind, &column.name, &allowed).is_some();
+            let generable =
+                values::value(&mut Rng::with_seed(0), &kind, &column.name, &allowed).is_some();
             match (generable, column.nullable, column.default.is_some()) {
-                (true, ..) => Source::Random { kind, allowed, nullable: column.nullable && !keyed },
+                (true, ..) => Source::Random {
+                    kind,
+                    allowed,
+                    nullable: column.nullable && !keyed,
+                },
                 (false, _, true) => continue,
                 (false, true, false) => Source::Null,
                 (false, false, false) => bail!(
@@ -218,21 +259,37 @@ async fn plan(
                 fk.references
             );
         }
-        plan.parents[i] = keys.into_iter().map(|k| k.split('\u{1f}').map(str::to_string).collect()).collect();
+        plan.parents[i] = keys
+            .into_iter()
+            .map(|k| k.split('\u{1f}').map(str::to_string).collect())
+            .collect();
     }
     // A unique key without a counted or random-UUID column can repeat: remember what is
     // taken, in the database and in this run.
     for key in unique_keys {
-        let positions: Option<Vec<usize>> = key.iter().map(|c| plan.columns.iter().position(|n| n == c)).collect();
+        let positions: Option<Vec<usize>> = key
+            .iter()
+            .map(|c| plan.columns.iter().position(|n| n == c))
+            .collect();
         let Some(positions) = positions else { continue };
         let counted = positions.iter().any(|p| {
             matches!(
                 plan.sources.get(*p),
-                Some(Source::NextInt | Source::Tagged | Source::Random { kind: Kind::Uuid, .. })
+                Some(
+                    Source::NextInt
+                        | Source::Tagged
+                        | Source::Random {
+                            kind: Kind::Uuid,
+                            ..
+                        }
+                )
             )
         });
         if !counted {
-            let taken = key_tuples(conn, catalog, table, key).await?.into_iter().collect();
+            let taken = key_tuples(conn, catalog, table, key)
+                .await?
+                .into_iter()
+                .collect();
             plan.picked_uniques.push((positions, taken));
         }
     }
@@ -246,11 +303,21 @@ fn mentions(expression: &str, column: &str) -> bool {
 }
 
 async fn max_of(conn: &mut PgConnection, table: &QName, column: &ColumnDef) -> anyhow::Result<i64> {
-    let statement = format!("SELECT COALESCE(max({})::bigint, 0) FROM {}", sql::ident(&column.name), table.sql());
-    sqlx::query_scalar::<_, i64>(&statement)
+    let statement = format!(
+        "SELECT COALESCE(max({})::bigint, 0) FROM {}",
+        sql::ident(&column.name),
+        table.sql()
+    );
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(statement))
         .fetch_one(conn)
         .await
-        .map_err(|e| anyhow!("cannot read the largest {table}.{}: {}", column.name, pg::server_message(&e)))
+        .map_err(|e| {
+            anyhow!(
+                "cannot read the largest {table}.{}: {}",
+                column.name,
+                pg::server_message(&e)
+            )
+        })
 }
 
 /// Every key tuple of `table (columns)` as text, parts separated by U+001F.
@@ -261,18 +328,29 @@ async fn key_tuples(
     columns: &[String],
 ) -> anyhow::Result<Vec<String>> {
     let _ = catalog;
-    let parts: Vec<String> = columns.iter().map(|c| format!("{}::text", sql::ident(c))).collect();
-    let not_null: Vec<String> = columns.iter().map(|c| format!("{} IS NOT NULL", sql::ident(c))).collect();
+    let parts: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{}::text", sql::ident(c)))
+        .collect();
+    let not_null: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{} IS NOT NULL", sql::ident(c)))
+        .collect();
     let statement = format!(
         "SELECT concat_ws(E'\\x1f', {}) FROM {} WHERE {}",
         parts.join(", "),
         table.sql(),
         not_null.join(" AND ")
     );
-    sqlx::query_scalar::<_, String>(&statement)
+    sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(statement))
         .fetch_all(conn)
         .await
-        .map_err(|e| anyhow!("cannot read the keys of {table}: {}", pg::server_message(&e)))
+        .map_err(|e| {
+            anyhow!(
+                "cannot read the keys of {table}: {}",
+                pg::server_message(&e)
+            )
+        })
 }
 
 async fn generate(
@@ -293,10 +371,12 @@ async fn generate(
         sql::ident_list(&plan.columns)
     );
     let bar = pg::progress(rows, &format!("fake {table}"), "rows");
-    let mut copy = conn
-        .copy_in_raw(&statement)
-        .await
-        .map_err(|e| anyhow!("COPY into {table} failed to start: {}", pg::server_message(&e)))?;
+    let mut copy = conn.copy_in_raw(&statement).await.map_err(|e| {
+        anyhow!(
+            "COPY into {table} failed to start: {}",
+            pg::server_message(&e)
+        )
+    })?;
     let mut buf = Vec::with_capacity(BATCH * 128);
     let mut fields: Vec<Option<String>> = Vec::with_capacity(plan.columns.len());
     let mut counter: u64 = 0;
@@ -314,7 +394,10 @@ async fn generate(
         }
         if let Err(e) = copy.send(buf.as_slice()).await {
             let _ = copy.abort("client error").await;
-            return Err(anyhow!("COPY into {table} failed: {}", pg::server_message(&e)));
+            return Err(anyhow!(
+                "COPY into {table} failed: {}",
+                pg::server_message(&e)
+            ));
         }
         done += batch;
         bar.set_position(done);
@@ -368,13 +451,21 @@ fn row(
                     .copied()
                     .flatten()
                     .and_then(|i| plan.parents.get(*fk)?.get(i)?.get(*part).cloned()),
-                Source::Random { kind, allowed, nullable } => {
+                Source::Random {
+                    kind,
+                    allowed,
+                    nullable,
+                } => {
                     if *nullable && rng.f64() < NULL_SHARE {
                         None
                     } else if *kind == Kind::Uuid {
                         Some(values::uuid(key_rng))
                     } else {
-                        let column = plan.columns.get(fields.len()).map(String::as_str).unwrap_or("");
+                        let column = plan
+                            .columns
+                            .get(fields.len())
+                            .map(String::as_str)
+                            .unwrap_or("");
                         values::value(rng, kind, column, allowed)
                     }
                 }
@@ -386,7 +477,10 @@ fn row(
             .picked_uniques
             .iter()
             .map(|(positions, _)| {
-                let parts: Option<Vec<&str>> = positions.iter().map(|p| fields.get(*p).and_then(|f| f.as_deref())).collect();
+                let parts: Option<Vec<&str>> = positions
+                    .iter()
+                    .map(|p| fields.get(*p).and_then(|f| f.as_deref()))
+                    .collect();
                 parts.map(|p| p.join("\u{1f}"))
             })
             .collect();
@@ -404,5 +498,7 @@ fn row(
             return Ok(());
         }
     }
-    bail!("no unused combination for a unique key after {RETRIES} attempts: the parent tables have too few rows for this many")
+    bail!(
+        "no unused combination for a unique key after {RETRIES} attempts: the parent tables have too few rows for this many"
+    )
 }

@@ -18,11 +18,18 @@ pub struct Allowed {
 /// `c BETWEEN a AND b`, `c IN ('a', …)`. Returns the column and what it allows, or
 /// `None` for anything else.
 pub fn simple_check(expression: &str) -> Option<(String, Allowed)> {
-    let e = expression.trim().trim_start_matches('(').trim_end_matches(')').trim();
+    let t = expression.trim();
+    let e = match t.strip_prefix('(').and_then(|i| i.strip_suffix(')')) {
+        Some(inner) => inner.trim(),
+        None => t,
+    };
     let lower = e.to_ascii_lowercase();
     let (column, rest) = e.split_once(char::is_whitespace)?;
     let column = column.trim_matches('"').to_string();
-    if !column.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if !column
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         return None;
     }
     let rest_lower = lower[column.len()..].trim().to_string();
@@ -38,7 +45,9 @@ pub fn simple_check(expression: &str) -> Option<(String, Allowed)> {
             .split(',')
             .map(|v| {
                 let v = v.trim();
-                v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')).map(|v| v.replace("''", "'"))
+                v.strip_prefix('\'')
+                    .and_then(|v| v.strip_suffix('\''))
+                    .map(|v| v.replace("''", "'"))
             })
             .collect();
         allowed.one_of = Some(values?);
@@ -66,21 +75,51 @@ const LAST: &[&str] = &[
     "Park", "Johnson", "Lee", "O'Brien", "Novak", "Haddad", "Larsen", "Costa", "Ivanova", "Chen",
 ];
 const CITIES: &[&str] = &[
-    "Seoul", "Berlin", "São Paulo", "Tokyo", "Lagos", "Toronto", "Mumbai", "Madrid", "Sydney",
-    "Austin", "Warsaw", "Nairobi", "Lyon", "Busan", "Oslo", "Lima",
+    "Seoul",
+    "Berlin",
+    "São Paulo",
+    "Tokyo",
+    "Lagos",
+    "Toronto",
+    "Mumbai",
+    "Madrid",
+    "Sydney",
+    "Austin",
+    "Warsaw",
+    "Nairobi",
+    "Lyon",
+    "Busan",
+    "Oslo",
+    "Lima",
 ];
 const PRODUCTS: &[&str] = &[
-    "Laptop", "Headphones", "Keyboard", "Monitor", "Mouse", "Webcam", "Desk Lamp", "USB-C Hub",
-    "Game Pad", "Microphone", "Speaker", "Tablet", "Charger", "SSD 1TB", "Router",
+    "Laptop",
+    "Headphones",
+    "Keyboard",
+    "Monitor",
+    "Mouse",
+    "Webcam",
+    "Desk Lamp",
+    "USB-C Hub",
+    "Game Pad",
+    "Microphone",
+    "Speaker",
+    "Tablet",
+    "Charger",
+    "SSD 1TB",
+    "Router",
 ];
 const STATUSES: &[&str] = &["pending", "completed", "failed", "refunded"];
 const WORDS: &[&str] = &[
     "quick", "batch", "timeout", "river", "signal", "amber", "orbit", "pixel", "harbor", "quiet",
-    "ledger", "cobalt", "meadow", "vector", "summit", "lantern", "gravel", "echo", "falcon", "mosaic",
+    "ledger", "cobalt", "meadow", "vector", "summit", "lantern", "gravel", "echo", "falcon",
+    "mosaic",
 ];
 
 pub fn pick<'a>(rng: &mut Rng, list: &'a [&'a str]) -> &'a str {
-    list.get(rng.usize(..list.len())).copied().unwrap_or_default()
+    list.get(rng.usize(..list.len()))
+        .copied()
+        .unwrap_or_default()
 }
 
 /// A random version-4 UUID.
@@ -100,7 +139,10 @@ pub fn uuid(rng: &mut Rng) -> String {
 }
 
 fn words(rng: &mut Rng, count: usize) -> String {
-    (0..count).map(|_| pick(rng, WORDS)).collect::<Vec<_>>().join(" ")
+    (0..count)
+        .map(|_| pick(rng, WORDS))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn bounded(kind_max: f64, allowed: &Allowed, default: (f64, f64)) -> (f64, f64) {
@@ -219,7 +261,10 @@ mod tests {
     #[test]
     fn checks() {
         let (c, a) = simple_check("metacritic_score BETWEEN 0 AND 100").unwrap();
-        assert_eq!((c.as_str(), a.min, a.max), ("metacritic_score", Some(0.0), Some(100.0)));
+        assert_eq!(
+            (c.as_str(), a.min, a.max),
+            ("metacritic_score", Some(0.0), Some(100.0))
+        );
         let (c, a) = simple_check("role IN ('admin', 'user', 'readonly')").unwrap();
         assert_eq!(c, "role");
         assert_eq!(a.one_of.unwrap(), ["admin", "user", "readonly"]);

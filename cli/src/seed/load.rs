@@ -57,15 +57,22 @@ pub struct Source {
 impl Source {
     /// Parses `schema.table=path`.
     pub fn parse(spec: &str, format: Option<Format>, catalog: &Catalog) -> anyhow::Result<Source> {
-        let (table, path) = spec
-            .split_once('=')
-            .ok_or_else(|| anyhow!("expected TABLE=FILE (e.g. steam.developers=devs.csv), got {spec:?}"))?;
+        let (table, path) = spec.split_once('=').ok_or_else(|| {
+            anyhow!("expected TABLE=FILE (e.g. steam.developers=devs.csv), got {spec:?}")
+        })?;
         let table = table_name(table, catalog)?;
         let path = PathBuf::from(path);
         let format = format.or_else(|| Format::of_path(&path)).ok_or_else(|| {
-            anyhow!("cannot tell the format of {} from its name: use --format csv|ndjson|json", path.display())
+            anyhow!(
+                "cannot tell the format of {} from its name: use --format csv|ndjson|json",
+                path.display()
+            )
         })?;
-        Ok(Source { table, path, format })
+        Ok(Source {
+            table,
+            path,
+            format,
+        })
     }
 }
 
@@ -149,9 +156,9 @@ impl LoadReport {
 /// One file, checked and encoded for COPY.
 struct Prepared {
     source: Source,
-    columns: Vec<String>,
-    data: Vec<u8>,
-    rows: usize,
+    /// COPY batches: columns, data, rows. Records that leave out different defaulted
+    /// columns go in different batches, so that the server fills those defaults.
+    batches: Vec<(Vec<String>, Vec<u8>, usize)>,
     /// Key tuples the file provides, for column lists other files' foreign keys point at.
     provided: HashMap<Vec<String>, HashSet<String>>,
     /// Per foreign key (index into the table's list): value tuple → first record using it.
@@ -193,17 +200,28 @@ pub async fn load(
     let validation = started.elapsed();
 
     let loading = Instant::now();
-    let order = pg::fk_order(catalog, &prepared.iter().map(|p| p.source.table.clone()).collect::<Vec<_>>());
-    let mut txn = pool
-        .begin()
-        .await
-        .map_err(|e| anyhow!("cannot begin the load transaction: {}", pg::server_message(&e)))?;
+    let order = pg::fk_order(
+        catalog,
+        &prepared
+            .iter()
+            .map(|p| p.source.table.clone())
+            .collect::<Vec<_>>(),
+    );
+    let mut txn = pool.begin().await.map_err(|e| {
+        anyhow!(
+            "cannot begin the load transaction: {}",
+            pg::server_message(&e)
+        )
+    })?;
     let mut deferred = HashMap::new();
     if options.defer_indexes {
         // Dropping an index needs the table's owner.
         pg::as_owner(&mut txn, catalog).await?;
         for table in &order {
-            deferred.insert(table.clone(), pg::defer_heavy_indexes(&mut txn, table).await?);
+            deferred.insert(
+                table.clone(),
+                pg::defer_heavy_indexes(&mut txn, table).await?,
+            );
         }
     }
     let mut report = LoadReport {
@@ -212,10 +230,18 @@ pub async fn load(
     };
     for table in &order {
         for file in prepared.iter().filter(|p| p.source.table == *table) {
-            let rows = pg::copy_in(&mut txn, table, &file.columns, &file.data, file.rows)
-                .await
-                .map_err(|e| anyhow!("{}: {e}\nnothing was loaded: the transaction was rolled back", file.source.path.display()))?;
-            fix_sequences(&mut txn, catalog, table, &file.columns).await?;
+            let mut rows = 0;
+            for (columns, data, count) in &file.batches {
+                rows += pg::copy_in(&mut txn, table, columns, data, *count)
+                    .await
+                    .map_err(|e| {
+                        anyhow!(
+                            "{}: {e}\nnothing was loaded: the transaction was rolled back",
+                            file.source.path.display()
+                        )
+                    })?;
+                fix_sequences(&mut txn, catalog, table, columns).await?;
+            }
             report.tables.push((table.clone(), rows, Vec::new()));
         }
     }
@@ -264,9 +290,11 @@ async fn fix_sequences(
     let Some(def) = catalog.tables.get(table) else {
         return Ok(());
     };
-    for c in def.columns.iter().filter(|c| {
-        (c.serial.is_some() || c.identity.is_some()) && columns.contains(&c.name)
-    }) {
+    for c in def
+        .columns
+        .iter()
+        .filter(|c| (c.serial.is_some() || c.identity.is_some()) && columns.contains(&c.name))
+    {
         pg::exec(
             conn,
             &format!(
@@ -295,11 +323,17 @@ fn prepare(
 ) -> anyhow::Result<(Prepared, Vec<Problem>)> {
     let file = source.path.display().to_string();
     let bytes = std::fs::read(&source.path).with_context(|| format!("cannot read {file}"))?;
-    let bar = pg::progress(bytes.len() as u64 / 64, &format!("check {}", source.table), "");
+    let bar = pg::progress(
+        bytes.len() as u64 / 64,
+        &format!("check {}", source.table),
+        "",
+    );
     let mut check = Checker::new(file.clone(), table, catalog, wanted_keys);
     match source.format {
         Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .from_reader(bytes.as_slice());
             let header: Vec<String> = reader
                 .headers()
                 .with_context(|| format!("{file}: cannot read the CSV header"))?
@@ -314,10 +348,10 @@ fn prepare(
                     Ok(false) => break,
                     Ok(true) => {
                         n += 1;
-                        let inputs: Vec<Input<'_>> = check
+                        let inputs: Vec<Option<Input<'_>>> = check
                             .from_file
                             .iter()
-                            .map(|i| Input::Text(record.get(*i).unwrap_or("")))
+                            .map(|i| Some(Input::Text(record.get(*i).unwrap_or(""))))
                             .collect();
                         check.record(n, &inputs);
                         if n % 4096 == 0 {
@@ -345,16 +379,19 @@ fn prepare(
                 }
             }
             check.set_columns(&names);
-            let null = Value::Null;
             for (i, value) in records.iter().enumerate() {
                 let Value::Object(map) = value else {
-                    check.problem(i + 1, None, format!("expected a JSON object, found {}", kind_name(value)));
+                    check.problem(
+                        i + 1,
+                        None,
+                        format!("expected a JSON object, found {}", kind_name(value)),
+                    );
                     continue;
                 };
-                let inputs: Vec<Input<'_>> = check
+                let inputs: Vec<Option<Input<'_>>> = check
                     .copy_names
                     .iter()
-                    .map(|c| Input::Json(map.get(c).unwrap_or(&null)))
+                    .map(|c| map.get(c).map(Input::Json))
                     .collect();
                 check.record(i + 1, &inputs);
                 if i % 4096 == 0 {
@@ -368,11 +405,30 @@ fn prepare(
     Ok((
         Prepared {
             source: source.clone(),
-            columns: check.copy_names,
-            data: check.data,
-            rows: check.rows,
-            provided: check.provided.into_iter().map(|(cols, _, set)| (cols, set)).collect(),
-            references: check.references.into_iter().map(|(fk, _, map)| (fk, map)).collect(),
+            batches: check
+                .batches
+                .into_iter()
+                .map(|(omitted, data, rows)| {
+                    let columns = check
+                        .copy_names
+                        .iter()
+                        .zip(&omitted)
+                        .filter(|(_, o)| !**o)
+                        .map(|(c, _)| c.clone())
+                        .collect();
+                    (columns, data, rows)
+                })
+                .collect(),
+            provided: check
+                .provided
+                .into_iter()
+                .map(|(cols, _, set)| (cols, set))
+                .collect(),
+            references: check
+                .references
+                .into_iter()
+                .map(|(fk, _, map)| (fk, map))
+                .collect(),
         },
         problems,
     ))
@@ -394,11 +450,26 @@ fn json_records(bytes: &[u8], format: Format, file: &str, check: &mut Checker<'_
         return match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Array(items)) => items,
             Ok(other) => {
-                check.problem(0, None, format!("expected a JSON array of objects, found {}", kind_name(&other)));
+                check.problem(
+                    0,
+                    None,
+                    format!(
+                        "expected a JSON array of objects, found {}",
+                        kind_name(&other)
+                    ),
+                );
                 Vec::new()
             }
             Err(e) => {
-                check.problem(0, None, format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()));
+                check.problem(
+                    0,
+                    None,
+                    format!(
+                        "invalid JSON at line {}, column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                );
                 Vec::new()
             }
         };
@@ -435,14 +506,22 @@ struct Checker<'a> {
     provided: Vec<(Vec<String>, Vec<usize>, HashSet<String>)>,
     references: Vec<(usize, Vec<usize>, HashMap<String, usize>)>,
     wanted_keys: Vec<Vec<String>>,
-    data: Vec<u8>,
-    rows: usize,
+    /// Whether the server has a default for the column (default, serial, identity).
+    defaulted: Vec<bool>,
+    /// Per set of left-out defaulted columns: COPY data and row count.
+    batches: Vec<(Vec<bool>, Vec<u8>, usize)>,
+    omitted: Vec<bool>,
     problems: Vec<Problem>,
     fields: Vec<Option<String>>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(file: String, table: &'a TableDef, catalog: &'a Catalog, wanted_keys: Vec<Vec<String>>) -> Self {
+    fn new(
+        file: String,
+        table: &'a TableDef,
+        catalog: &'a Catalog,
+        wanted_keys: Vec<Vec<String>>,
+    ) -> Self {
         Checker {
             file,
             table,
@@ -456,8 +535,9 @@ impl<'a> Checker<'a> {
             provided: Vec::new(),
             references: Vec::new(),
             wanted_keys,
-            data: Vec::new(),
-            rows: 0,
+            defaulted: Vec::new(),
+            batches: Vec::new(),
+            omitted: Vec::new(),
             problems: Vec::new(),
             fields: Vec::new(),
         }
@@ -477,31 +557,48 @@ impl<'a> Checker<'a> {
         for (i, name) in names.iter().enumerate() {
             match self.table.column(name) {
                 None => {
-                    let known: Vec<String> = self.table.columns.iter().map(|c| c.name.clone()).collect();
-                    let hint = strsim_closest(name, &known).map(|c| format!(" (did you mean {c}?)")).unwrap_or_default();
+                    let known: Vec<String> =
+                        self.table.columns.iter().map(|c| c.name.clone()).collect();
+                    let hint = strsim_closest(name, &known)
+                        .map(|c| format!(" (did you mean {c}?)"))
+                        .unwrap_or_default();
                     self.problem(0, Some(name), format!("the table has no such column{hint}"));
                 }
                 Some(c) if c.generated.is_some() => {
-                    self.problem(0, Some(name), "a generated column: the server computes it; leave it out of the file".into());
+                    self.problem(
+                        0,
+                        Some(name),
+                        "a generated column: the server computes it; leave it out of the file"
+                            .into(),
+                    );
                 }
                 Some(c) => {
                     self.copy_names.push(c.name.clone());
                     self.kinds.push(types::kind_of(&c.ty, self.catalog));
                     self.from_file.push(i);
                     self.required.push(!c.nullable);
+                    self.defaulted
+                        .push(c.default.is_some() || c.serial.is_some() || c.identity.is_some());
                 }
             }
         }
         for c in &self.table.columns {
             if !optional(c) && c.generated.is_none() && !self.copy_names.contains(&c.name) {
-                let message = "required (NOT NULL without a default) but missing from the file".to_string();
+                let message =
+                    "required (NOT NULL without a default) but missing from the file".to_string();
                 self.problem(0, Some(&c.name.clone()), message);
             }
         }
         let position = |cols: &[String]| -> Option<Vec<usize>> {
-            cols.iter().map(|c| self.copy_names.iter().position(|n| n == c)).collect()
+            cols.iter()
+                .map(|c| self.copy_names.iter().position(|n| n == c))
+                .collect()
         };
-        self.pk = self.table.primary_key.as_ref().and_then(|k| position(&k.columns));
+        self.pk = self
+            .table
+            .primary_key
+            .as_ref()
+            .and_then(|k| position(&k.columns));
         self.provided = self
             .wanted_keys
             .iter()
@@ -516,14 +613,23 @@ impl<'a> Checker<'a> {
             .collect();
     }
 
-    fn record(&mut self, n: usize, inputs: &[Input<'_>]) {
+    /// Checks one record; `None` is a key the record does not have.
+    fn record(&mut self, n: usize, inputs: &[Option<Input<'_>>]) {
         if self.problems.len() >= MAX_PROBLEMS * 4 {
             return;
         }
         self.fields.clear();
+        self.omitted.clear();
         let mut ok = true;
         for (j, input) in inputs.iter().enumerate() {
-            match types::convert(&self.kinds[j], *input) {
+            let omitted = input.is_none() && self.defaulted[j];
+            self.omitted.push(omitted);
+            if omitted {
+                self.fields.push(None);
+                continue;
+            }
+            let input = input.unwrap_or(Input::Json(&serde_json::Value::Null));
+            match types::convert(&self.kinds[j], input) {
                 Ok(None) if self.required[j] => {
                     let column = self.copy_names[j].clone();
                     self.problem(n, Some(&column), "required (NOT NULL) but empty".into());
@@ -568,8 +674,23 @@ impl<'a> Checker<'a> {
                 map.entry(key).or_insert(n);
             }
         }
-        types::push_row(&mut self.data, self.fields.iter().map(|f| f.as_deref()));
-        self.rows += 1;
+        let index = match self.batches.iter().position(|b| b.0 == self.omitted) {
+            Some(i) => i,
+            None => {
+                self.batches.push((self.omitted.clone(), Vec::new(), 0));
+                self.batches.len() - 1
+            }
+        };
+        let omitted = &self.omitted;
+        let row = self
+            .fields
+            .iter()
+            .zip(omitted)
+            .filter(|(_, o)| !**o)
+            .map(|(f, _)| f.as_deref());
+        let batch = &mut self.batches[index];
+        types::push_row(&mut batch.1, row);
+        batch.2 += 1;
     }
 }
 
@@ -612,7 +733,14 @@ async fn check_references(
             if missing.is_empty() {
                 continue;
             }
-            let found = existing_keys(pool, catalog, &fk.references, &fk.referenced_columns, &missing).await?;
+            let found = existing_keys(
+                pool,
+                catalog,
+                &fk.references,
+                &fk.referenced_columns,
+                &missing,
+            )
+            .await?;
             let mut unresolved: Vec<(usize, &String)> = missing
                 .into_iter()
                 .filter(|k| !found.contains(*k))
@@ -656,25 +784,35 @@ async fn existing_keys(
             }
         }
     }
-    let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}::text[]")).collect();
+    let params: Vec<String> = (1..=columns.len())
+        .map(|i| format!("${i}::text[]"))
+        .collect();
     let aliases: Vec<String> = (1..=columns.len()).map(|i| format!("k{i}")).collect();
     let conditions: Vec<String> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let ty = def.and_then(|t| t.column(c)).map(|c| c.ty.as_str()).unwrap_or("text");
+            let ty = def
+                .and_then(|t| t.column(c))
+                .map(|c| c.ty.as_str())
+                .unwrap_or("text");
             format!("t.{} = u.k{}::{ty}", sql::ident(c), i + 1)
         })
         .collect();
     let statement = format!(
         "SELECT concat_ws(E'\\x1f', {}) FROM unnest({}) AS u({}) WHERE EXISTS (SELECT 1 FROM {} t WHERE {})",
-        aliases.iter().map(|a| format!("u.{a}")).collect::<Vec<_>>().join(", "),
+        aliases
+            .iter()
+            .map(|a| format!("u.{a}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         params.join(", "),
         aliases.join(", "),
         table.sql(),
         conditions.join(" AND ")
     );
-    let mut query = sea_orm::sqlx::query_scalar::<_, String>(&statement);
+    let mut query =
+        sea_orm::sqlx::query_scalar::<_, String>(sea_orm::sqlx::AssertSqlSafe(statement));
     for array in arrays {
         query = query.bind(array);
     }

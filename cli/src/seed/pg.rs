@@ -42,11 +42,17 @@ pub async fn pool(url: &str) -> anyhow::Result<PgPool> {
 }
 
 pub async fn exec(conn: &mut PgConnection, statement: &str) -> anyhow::Result<u64> {
-    sqlx::raw_sql(statement)
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_string()))
         .execute(conn)
         .await
         .map(|r| r.rows_affected())
-        .map_err(|e| anyhow!("{}\n  statement: {}", server_message(&e), excerpt(statement)))
+        .map_err(|e| {
+            anyhow!(
+                "{}\n  statement: {}",
+                server_message(&e),
+                excerpt(statement)
+            )
+        })
 }
 
 /// The server's words for a failed statement, with detail, hint and where.
@@ -56,7 +62,11 @@ pub fn server_message(err: &sqlx::Error) -> String {
     };
     let mut out = db.message().to_string();
     if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
-        for (label, part) in [("DETAIL", pg.detail()), ("HINT", pg.hint()), ("CONTEXT", pg.r#where())] {
+        for (label, part) in [
+            ("DETAIL", pg.detail()),
+            ("HINT", pg.hint()),
+            ("CONTEXT", pg.r#where()),
+        ] {
             if let Some(text) = part {
                 out.push_str(&format!("\n{label}: {text}"));
             }
@@ -105,9 +115,8 @@ pub fn progress(len: u64, message: &str, unit: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    let template = format!(
-        "{{msg:>24}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} {{per_sec}} {{eta}}"
-    );
+    let template =
+        format!("{{msg:>24}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} {{per_sec}} {{eta}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("=> "));
     }

@@ -162,8 +162,9 @@ fn convert_value(kind: &Kind, input: Input<'_>) -> Result<String, String> {
             let t = text.trim();
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .map(|d| d.to_string())
-                .or_else(|_| timestamp(t).map(|ts| ts.date_naive().to_string()))
-                .map_err(|_| format!("expected a date (YYYY-MM-DD), found {text:?}"))
+                .ok()
+                .or_else(|| timestamp(t).map(|ts| ts.date_naive().to_string()))
+                .ok_or_else(|| format!("expected a date (YYYY-MM-DD), found {text:?}"))
         }
         Kind::Timestamp | Kind::TimestampTz => {
             let ts = match input {
@@ -173,8 +174,10 @@ fn convert_value(kind: &Kind, input: Input<'_>) -> Result<String, String> {
                     .ok_or_else(|| format!("{n} is not a Unix time in seconds"))?,
                 _ => {
                     let text = scalar(input)?;
-                    timestamp(text.trim()).map_err(|_| {
-                        format!("expected a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS), found {text:?}")
+                    timestamp(text.trim()).ok_or_else(|| {
+                        format!(
+                            "expected a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS), found {text:?}"
+                        )
                     })?
                 }
             };
@@ -191,15 +194,13 @@ fn convert_value(kind: &Kind, input: Input<'_>) -> Result<String, String> {
                 .map_err(|e| format!("invalid JSON: {e}")),
         },
         Kind::Vector(dim) => {
-            let items: Vec<Value> = match input {
-                Input::Json(Value::Array(items)) => items.clone(),
-                Input::Json(Value::String(s)) | Input::Text(s) => {
-                    match serde_json::from_str::<Value>(s) {
-                        Ok(Value::Array(items)) => items,
-                        _ => return Err(format!("expected a vector like [0.1, 0.2], found {s:?}")),
-                    }
-                }
-                Input::Json(other) => return Err(format!("expected a vector, found {other}")),
+            let items: Vec<Value> = match (input, text_of(input)) {
+                (Input::Json(Value::Array(items)), _) => items.clone(),
+                (_, Some(s)) => match serde_json::from_str::<Value>(s) {
+                    Ok(Value::Array(items)) => items,
+                    _ => return Err(format!("expected a vector like [0.1, 0.2], found {s:?}")),
+                },
+                (other, None) => return Err(format!("expected a vector, found {other:?}")),
             };
             if let Some(d) = dim
                 && items.len() != *d
@@ -214,9 +215,9 @@ fn convert_value(kind: &Kind, input: Input<'_>) -> Result<String, String> {
             }
             Ok(Value::Array(items).to_string())
         }
-        Kind::Array(element) => match input {
-            Input::Json(Value::Array(items)) => array_literal(element, items),
-            Input::Json(Value::String(s)) | Input::Text(s) => {
+        Kind::Array(element) => match (input, text_of(input)) {
+            (Input::Json(Value::Array(items)), _) => array_literal(element, items),
+            (_, Some(s)) => {
                 let t = s.trim();
                 if t.starts_with('[') {
                     match serde_json::from_str::<Value>(t) {
@@ -230,11 +231,11 @@ fn convert_value(kind: &Kind, input: Input<'_>) -> Result<String, String> {
                     Err(format!("expected an array ([..] or {{..}}), found {t:?}"))
                 }
             }
-            Input::Json(other) => Err(format!("expected an array, found {other}")),
+            (other, None) => Err(format!("expected an array, found {other:?}")),
         },
         Kind::Enum(values) => {
             let text = scalar(input)?;
-            if values.iter().any(|v| *v == text) {
+            if values.contains(&text) {
                 Ok(text)
             } else {
                 Err(format!(
@@ -250,6 +251,15 @@ fn convert_value(kind: &Kind, input: Input<'_>) -> Result<String, String> {
             },
             _ => scalar(input),
         },
+    }
+}
+
+/// The text of a string value or CSV field.
+fn text_of(input: Input<'_>) -> Option<&str> {
+    match input {
+        Input::Text(t) => Some(t),
+        Input::Json(Value::String(s)) => Some(s.as_str()),
+        Input::Json(_) => None,
     }
 }
 
@@ -313,28 +323,31 @@ fn uuid(text: &str) -> Result<String, String> {
 }
 
 /// Parses the timestamp spellings files commonly hold; a missing zone means UTC.
-pub fn timestamp(text: &str) -> Result<DateTime<Utc>, ()> {
+pub fn timestamp(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(ts) = DateTime::parse_from_rfc3339(text) {
-        return Ok(ts.with_timezone(&Utc));
+        return Some(ts.with_timezone(&Utc));
     }
     let with_zone = ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%z"];
     for candidate in [text.to_string(), format!("{text}:00")] {
         for format in with_zone {
             if let Ok(ts) = DateTime::parse_from_str(&candidate, format) {
-                return Ok(ts.with_timezone(&Utc));
+                return Some(ts.with_timezone(&Utc));
             }
         }
     }
-    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(ts) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(ts.and_utc());
+            return Some(ts.and_utc());
         }
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|ts| ts.and_utc())
-        .ok_or(())
 }
 
 fn array_literal(element: &Kind, items: &[Value]) -> Result<String, String> {
@@ -400,20 +413,32 @@ mod tests {
 
     #[test]
     fn conversions() {
-        assert_eq!(conv(&Kind::Int(64), json!(5_000_000_000_i64)), Ok(Some("5000000000".into())));
+        assert_eq!(
+            conv(&Kind::Int(64), json!(5_000_000_000_i64)),
+            Ok(Some("5000000000".into()))
+        );
         assert!(conv(&Kind::Int(32), json!(5_000_000_000_i64)).is_err());
         assert_eq!(
             conv(&Kind::Uuid, json!("{0E2B7C1E-8A4D-4C6B-9E21-5D7A0C9B1F42}")),
             Ok(Some("0e2b7c1e-8a4d-4c6b-9e21-5d7a0c9b1f42".into()))
         );
         assert!(conv(&Kind::Numeric(Some((10, 2))), json!("123456789.5")).is_err());
-        assert_eq!(conv(&Kind::Numeric(Some((10, 2))), json!(12.5)), Ok(Some("12.5".into())));
         assert_eq!(
-            conv(&Kind::Array(Box::new(Kind::Text(None))), json!(["a\"b", null])),
+            conv(&Kind::Numeric(Some((10, 2))), json!(12.5)),
+            Ok(Some("12.5".into()))
+        );
+        assert_eq!(
+            conv(
+                &Kind::Array(Box::new(Kind::Text(None))),
+                json!(["a\"b", null])
+            ),
             Ok(Some("{\"a\\\"b\",NULL}".into()))
         );
         assert!(conv(&Kind::Vector(Some(3)), json!([1, 2])).is_err());
-        assert_eq!(conv(&Kind::Vector(Some(2)), json!("[1, 2.5]")), Ok(Some("[1,2.5]".into())));
+        assert_eq!(
+            conv(&Kind::Vector(Some(2)), json!("[1, 2.5]")),
+            Ok(Some("[1,2.5]".into()))
+        );
         assert_eq!(
             conv(&Kind::TimestampTz, json!(0)),
             Ok(Some("1970-01-01T00:00:00+00:00".into()))

@@ -29,7 +29,9 @@ pub struct Model {
     pub last_comment_at: Option<DateTimeWithTimeZone>,
     pub attachment_count: Option<i64>,
     #[sea_orm(
-        ignore, column_type = "custom(\"tsvector\")", select_as = "text",
+        ignore,
+        column_type = "custom(\"tsvector\")",
+        select_as = "text",
         nullable
     )]
     pub search_vector: Option<String>,

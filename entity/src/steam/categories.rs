@@ -32,7 +32,11 @@ impl Related<super::applications::Entity> for Entity {
         super::application_categories::Relation::Applications.def()
     }
     fn via() -> Option<RelationDef> {
-        Some(super::application_categories::Relation::Categories.def().rev())
+        Some(
+            super::application_categories::Relation::Categories
+                .def()
+                .rev(),
+        )
     }
 }
 

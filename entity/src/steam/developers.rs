@@ -30,7 +30,11 @@ impl Related<super::applications::Entity> for Entity {
         super::application_developers::Relation::Applications.def()
     }
     fn via() -> Option<RelationDef> {
-        Some(super::application_developers::Relation::Developers.def().rev())
+        Some(
+            super::application_developers::Relation::Developers
+                .def()
+                .rev(),
+        )
     }
 }
 

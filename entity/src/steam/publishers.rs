@@ -30,7 +30,11 @@ impl Related<super::applications::Entity> for Entity {
         super::application_publishers::Relation::Applications.def()
     }
     fn via() -> Option<RelationDef> {
-        Some(super::application_publishers::Relation::Publishers.def().rev())
+        Some(
+            super::application_publishers::Relation::Publishers
+                .def()
+                .rev(),
+        )
     }
 }
 

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 
 /// The `type` field of the Steam appdetails API
 #[derive(Debug, Clone, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "steam.app_type")]
+#[sea_orm(rs_type = "Enum", db_type = "Enum", enum_name = "steam\".\"app_type")]
 pub enum AppType {
     #[sea_orm(string_value = "game")]
     Game,

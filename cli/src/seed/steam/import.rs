@@ -148,24 +148,58 @@ impl ImportReport {
     pub fn summary(&self) -> String {
         let mut out = String::new();
         let line = "=".repeat(64);
-        out.push_str(&format!("{line}\n{:^64}\n{line}\n", "IMPORT SUMMARY REPORT"));
-        out.push_str(&format!("{:<34}{:>12}\n", "Total Applications:", thousands(self.applications)));
+        out.push_str(&format!(
+            "{line}\n{:^64}\n{line}\n",
+            "IMPORT SUMMARY REPORT"
+        ));
+        out.push_str(&format!(
+            "{:<34}{:>12}\n",
+            "Total Applications:",
+            thousands(self.applications)
+        ));
         let mut types: Vec<(&String, &u64)> = self.by_type.iter().collect();
         types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (ty, n) in types {
-            out.push_str(&format!("{:<34}{:>12}\n", format!("  - {}:", label(ty)), thousands(*n)));
+            out.push_str(&format!(
+                "{:<34}{:>12}\n",
+                format!("  - {}:", label(ty)),
+                thousands(*n)
+            ));
         }
-        out.push_str(&format!("{:<34}{:>12}\n", "Total Reviews:", thousands(self.reviews)));
-        out.push_str(&format!("{:<34}{:>12}\n", "Unique Developers Imported:", thousands(self.developers as u64)));
-        out.push_str(&format!("{:<34}{:>12}\n", "Unique Publishers Imported:", thousands(self.publishers as u64)));
-        out.push_str(&format!("{:<34}{:>12}\n", "Genres / Categories:", format!("{} / {}", self.genres, self.categories)));
-        out.push_str(&format!("{:<34}{:>12}\n", "Junction Rows:", thousands(self.junction_rows)));
+        out.push_str(&format!(
+            "{:<34}{:>12}\n",
+            "Total Reviews:",
+            thousands(self.reviews)
+        ));
+        out.push_str(&format!(
+            "{:<34}{:>12}\n",
+            "Unique Developers Imported:",
+            thousands(self.developers as u64)
+        ));
+        out.push_str(&format!(
+            "{:<34}{:>12}\n",
+            "Unique Publishers Imported:",
+            thousands(self.publishers as u64)
+        ));
+        out.push_str(&format!(
+            "{:<34}{:>12}\n",
+            "Genres / Categories:",
+            format!("{} / {}", self.genres, self.categories)
+        ));
+        out.push_str(&format!(
+            "{:<34}{:>12}\n",
+            "Junction Rows:",
+            thousands(self.junction_rows)
+        ));
         let rows = self.applications + self.reviews + self.junction_rows;
         let secs = self.elapsed.as_secs_f64();
         out.push_str(&format!(
             "{:<34}{:>12}\n{line}\n",
             "Elapsed:",
-            format!("{secs:.2}s ({} rows/s)", thousands((rows as f64 / secs.max(1e-9)) as u64))
+            format!(
+                "{secs:.2}s ({} rows/s)",
+                thousands((rows as f64 / secs.max(1e-9)) as u64)
+            )
         ));
         out
     }
@@ -177,7 +211,9 @@ fn label(ty: &str) -> String {
         "dlc" => "DLC".into(),
         other => {
             let mut c = other.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + "s").unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>() + "s")
+                .unwrap_or_default()
         }
     }
 }
@@ -186,7 +222,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -195,23 +231,66 @@ pub fn thousands(n: u64) -> String {
 }
 
 const APP_COLUMNS: &[&str] = &[
-    "appid", "name", "type", "is_free", "required_age", "short_description", "detailed_description",
-    "about_the_game", "supported_languages", "header_image", "capsule_image", "website",
-    "controller_support", "price_overview", "platforms", "metacritic_score", "metacritic_url",
-    "recommendations_total", "release_date", "coming_soon", "pc_requirements", "mac_requirements",
-    "linux_requirements", "achievements_total", "background", "content_descriptors", "dlc_appids",
+    "appid",
+    "name",
+    "type",
+    "is_free",
+    "required_age",
+    "short_description",
+    "detailed_description",
+    "about_the_game",
+    "supported_languages",
+    "header_image",
+    "capsule_image",
+    "website",
+    "controller_support",
+    "price_overview",
+    "platforms",
+    "metacritic_score",
+    "metacritic_url",
+    "recommendations_total",
+    "release_date",
+    "coming_soon",
+    "pc_requirements",
+    "mac_requirements",
+    "linux_requirements",
+    "achievements_total",
+    "background",
+    "content_descriptors",
+    "dlc_appids",
 ];
 
 const REVIEW_COLUMNS: &[&str] = &[
-    "recommendationid", "appid", "author_steamid", "author_num_games_owned", "author_num_reviews",
-    "author_playtime_forever", "author_playtime_last_two_weeks", "author_playtime_at_review",
-    "author_last_played", "review", "language", "voted_up", "votes_up", "votes_funny",
-    "weighted_vote_score", "comment_count", "steam_purchase", "received_for_free",
-    "written_during_early_access", "primarily_steam_deck", "timestamp_created", "timestamp_updated",
+    "recommendationid",
+    "appid",
+    "author_steamid",
+    "author_num_games_owned",
+    "author_num_reviews",
+    "author_playtime_forever",
+    "author_playtime_last_two_weeks",
+    "author_playtime_at_review",
+    "author_last_played",
+    "review",
+    "language",
+    "voted_up",
+    "votes_up",
+    "votes_funny",
+    "weighted_vote_score",
+    "comment_count",
+    "steam_purchase",
+    "received_for_free",
+    "written_during_early_access",
+    "primarily_steam_deck",
+    "timestamp_created",
+    "timestamp_updated",
 ];
 
 /// Reads and imports a sample file.
-pub async fn import_file(pool: &PgPool, path: &Path, options: &ImportOptions) -> anyhow::Result<ImportReport> {
+pub async fn import_file(
+    pool: &PgPool,
+    path: &Path,
+    options: &ImportOptions,
+) -> anyhow::Result<ImportReport> {
     let started = Instant::now();
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let apps: Vec<App> = serde_json::from_slice(&bytes).map_err(|e| {
@@ -222,19 +301,28 @@ pub async fn import_file(pool: &PgPool, path: &Path, options: &ImportOptions) ->
             e.column()
         )
     })?;
-    let mut report = import(pool, &apps, options)
-        .await
-        .map_err(|e| anyhow!("{}: {e:#}\nnothing was imported: the transaction was rolled back", path.display()))?;
+    let mut report = import(pool, &apps, options).await.map_err(|e| {
+        anyhow!(
+            "{}: {e:#}\nnothing was imported: the transaction was rolled back",
+            path.display()
+        )
+    })?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
-async fn import(pool: &PgPool, apps: &[App], options: &ImportOptions) -> anyhow::Result<ImportReport> {
+async fn import(
+    pool: &PgPool,
+    apps: &[App],
+    options: &ImportOptions,
+) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport::default();
-    let mut txn = pool
-        .begin()
-        .await
-        .map_err(|e| anyhow!("cannot begin the import transaction: {}", pg::server_message(&e)))?;
+    let mut txn = pool.begin().await.map_err(|e| {
+        anyhow!(
+            "cannot begin the import transaction: {}",
+            pg::server_message(&e)
+        )
+    })?;
     if let Some(owner) = &options.owner {
         pg::set_role(&mut txn, owner).await?;
     }
@@ -249,13 +337,27 @@ async fn import(pool: &PgPool, apps: &[App], options: &ImportOptions) -> anyhow:
         let mut seen_dev = std::collections::HashSet::new();
         let mut seen_pub = std::collections::HashSet::new();
         for app in apps {
-            developers.extend(app.developers.iter().map(|s| s.trim()).filter(|s| !s.is_empty() && seen_dev.insert(*s)));
-            publishers.extend(app.publishers.iter().map(|s| s.trim()).filter(|s| !s.is_empty() && seen_pub.insert(*s)));
+            developers.extend(
+                app.developers
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty() && seen_dev.insert(*s)),
+            );
+            publishers.extend(
+                app.publishers
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty() && seen_pub.insert(*s)),
+            );
             for g in &app.genres {
-                genres.entry(g.description.as_str()).or_insert_with(|| id_of(&g.id));
+                genres
+                    .entry(g.description.as_str())
+                    .or_insert_with(|| id_of(&g.id));
             }
             for c in &app.categories {
-                categories.entry(c.description.as_str()).or_insert_with(|| id_of(&c.id));
+                categories
+                    .entry(c.description.as_str())
+                    .or_insert_with(|| id_of(&c.id));
             }
             scan.inc(1);
         }
@@ -265,13 +367,48 @@ async fn import(pool: &PgPool, apps: &[App], options: &ImportOptions) -> anyhow:
     report.publishers = publishers.len();
     report.genres = genres.len();
     report.categories = categories.len();
-    let dev_ids = lookup(&mut txn, "developers", "developer_id", None, &developers, &[], &mut report).await?;
-    let pub_ids = lookup(&mut txn, "publishers", "publisher_id", None, &publishers, &[], &mut report).await?;
+    let dev_ids = lookup(
+        &mut txn,
+        "developers",
+        "developer_id",
+        None,
+        &developers,
+        &[],
+        &mut report,
+    )
+    .await?;
+    let pub_ids = lookup(
+        &mut txn,
+        "publishers",
+        "publisher_id",
+        None,
+        &publishers,
+        &[],
+        &mut report,
+    )
+    .await?;
     let (names, ids): (Vec<&str>, Vec<Option<i64>>) = genres.into_iter().unzip();
-    let genre_ids = lookup(&mut txn, "genres", "genre_id", Some("steam_genre_id"), &names, &ids, &mut report).await?;
+    let genre_ids = lookup(
+        &mut txn,
+        "genres",
+        "genre_id",
+        Some("steam_genre_id"),
+        &names,
+        &ids,
+        &mut report,
+    )
+    .await?;
     let (names, ids): (Vec<&str>, Vec<Option<i64>>) = categories.into_iter().unzip();
-    let category_ids =
-        lookup(&mut txn, "categories", "category_id", Some("steam_category_id"), &names, &ids, &mut report).await?;
+    let category_ids = lookup(
+        &mut txn,
+        "categories",
+        "category_id",
+        Some("steam_category_id"),
+        &names,
+        &ids,
+        &mut report,
+    )
+    .await?;
 
     // Pass 2: main rows and junction rows, encoded for COPY through the id maps.
     let mut app_data = Vec::new();
@@ -285,20 +422,38 @@ async fn import(pool: &PgPool, apps: &[App], options: &ImportOptions) -> anyhow:
     let mut junction_count = [0u64; 4];
     for app in apps {
         push_app(&mut app_data, app);
-        *report.by_type.entry(app.ty.clone().unwrap_or_else(|| "unknown".into())).or_default() += 1;
+        *report
+            .by_type
+            .entry(app.ty.clone().unwrap_or_else(|| "unknown".into()))
+            .or_default() += 1;
         let appid = app.appid.to_string();
         let groups: [Vec<i32>; 4] = [
-            app.developers.iter().filter_map(|d| dev_ids.get(d.trim()).copied()).collect(),
-            app.publishers.iter().filter_map(|p| pub_ids.get(p.trim()).copied()).collect(),
-            app.genres.iter().filter_map(|g| genre_ids.get(g.description.as_str()).copied()).collect(),
-            app.categories.iter().filter_map(|c| category_ids.get(c.description.as_str()).copied()).collect(),
+            app.developers
+                .iter()
+                .filter_map(|d| dev_ids.get(d.trim()).copied())
+                .collect(),
+            app.publishers
+                .iter()
+                .filter_map(|p| pub_ids.get(p.trim()).copied())
+                .collect(),
+            app.genres
+                .iter()
+                .filter_map(|g| genre_ids.get(g.description.as_str()).copied())
+                .collect(),
+            app.categories
+                .iter()
+                .filter_map(|c| category_ids.get(c.description.as_str()).copied())
+                .collect(),
         ];
         for (i, mut ids) in groups.into_iter().enumerate() {
             // The API repeats a category now and then; a junction row exists once.
             ids.sort_unstable();
             ids.dedup();
             for id in ids {
-                push_row(&mut junctions[i].2, [Some(appid.as_str()), Some(id.to_string().as_str())]);
+                push_row(
+                    &mut junctions[i].2,
+                    [Some(appid.as_str()), Some(id.to_string().as_str())],
+                );
                 junction_count[i] += 1;
             }
         }
@@ -309,15 +464,32 @@ async fn import(pool: &PgPool, apps: &[App], options: &ImportOptions) -> anyhow:
     }
     report.applications = apps.len() as u64;
 
-    let tables = [QName::new("steam", "applications"), QName::new("steam", "reviews")];
+    let tables = [
+        QName::new("steam", "applications"),
+        QName::new("steam", "reviews"),
+    ];
     let mut deferred = Vec::new();
     if options.defer_indexes {
         for t in &tables {
             deferred.push(pg::defer_heavy_indexes(&mut txn, t).await?);
         }
     }
-    let app_updates = APP_COLUMNS.iter().skip(1).copied().chain(["updated_at"]).collect::<Vec<_>>();
-    stage_and_upsert(&mut txn, &tables[0], APP_COLUMNS, &app_data, apps.len(), "appid", Some(&app_updates)).await?;
+    let app_updates = APP_COLUMNS
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(["updated_at"])
+        .collect::<Vec<_>>();
+    stage_and_upsert(
+        &mut txn,
+        &tables[0],
+        APP_COLUMNS,
+        &app_data,
+        apps.len(),
+        "appid",
+        Some(&app_updates),
+    )
+    .await?;
     let review_updates = REVIEW_COLUMNS.iter().skip(1).copied().collect::<Vec<_>>();
     stage_and_upsert(
         &mut txn,
@@ -331,7 +503,16 @@ async fn import(pool: &PgPool, apps: &[App], options: &ImportOptions) -> anyhow:
     .await?;
     for ((table, id_column, data), count) in junctions.iter().zip(junction_count) {
         let q = QName::new("steam", *table);
-        stage_and_upsert(&mut txn, &q, &["appid", id_column], data, count as usize, "", None).await?;
+        stage_and_upsert(
+            &mut txn,
+            &q,
+            &["appid", id_column],
+            data,
+            count as usize,
+            "",
+            None,
+        )
+        .await?;
         report.junction_rows += count;
     }
     for d in deferred {
@@ -368,11 +549,17 @@ async fn lookup(
             "INSERT INTO {} (name, {col}) SELECT * FROM unnest($1::text[], $2::integer[]) ON CONFLICT (name) DO NOTHING",
             q.sql()
         ),
-        None => format!("INSERT INTO {} (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", q.sql()),
+        None => format!(
+            "INSERT INTO {} (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING",
+            q.sql()
+        ),
     };
-    let mut query = sqlx::query(&insert).bind(&names);
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(insert)).bind(&names);
     if steam_id_column.is_some() {
-        let ids: Vec<Option<i32>> = steam_ids.iter().map(|i| i.and_then(|v| i32::try_from(v).ok())).collect();
+        let ids: Vec<Option<i32>> = steam_ids
+            .iter()
+            .map(|i| i.and_then(|v| i32::try_from(v).ok()))
+            .collect();
         query = query.bind(ids);
     }
     let inserted = query
@@ -382,11 +569,14 @@ async fn lookup(
         .rows_affected();
     report.new_lookups.push((static_name(table), inserted));
     tracing::info!("populated {inserted} new record(s) into {q}");
-    let rows = sqlx::query(&format!("SELECT name, {id_column} FROM {} WHERE name = ANY($1)", q.sql()))
-        .bind(&names)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| anyhow!("cannot read the ids of {q}: {}", pg::server_message(&e)))?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT name, {id_column} FROM {} WHERE name = ANY($1)",
+        q.sql()
+    )))
+    .bind(&names)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| anyhow!("cannot read the ids of {q}: {}", pg::server_message(&e)))?;
     let mut map = HashMap::with_capacity(rows.len());
     for row in rows {
         map.insert(row.try_get::<String, _>(0)?, row.try_get::<i32, _>(1)?);
@@ -417,7 +607,11 @@ async fn stage_and_upsert(
     let stage = QName::new("pg_temp", format!("stage_{}", table.name));
     pg::exec(
         conn,
-        &format!("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP", stage.sql(), table.sql()),
+        &format!(
+            "CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP",
+            stage.sql(),
+            table.sql()
+        ),
     )
     .await?;
     let columns_owned: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
@@ -441,7 +635,11 @@ async fn stage_and_upsert(
     };
     pg::exec(
         conn,
-        &format!("INSERT INTO {} ({list}) SELECT {list} FROM {} {conflict}", table.sql(), stage.sql()),
+        &format!(
+            "INSERT INTO {} ({list}) SELECT {list} FROM {} {conflict}",
+            table.sql(),
+            stage.sql()
+        ),
     )
     .await
     .map_err(|e| anyhow!("{table}: {e}"))?;
@@ -470,7 +668,14 @@ fn push_app(buf: &mut Vec<u8>, app: &App) {
         .and_then(parse_release_date)
         .map(|d| d.to_string());
     let dlc = (!app.dlc.is_empty()).then(|| {
-        format!("{{{}}}", app.dlc.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+        format!(
+            "{{{}}}",
+            app.dlc
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        )
     });
     let fields: [Option<String>; 27] = [
         Some(app.appid.to_string()),
@@ -488,15 +693,24 @@ fn push_app(buf: &mut Vec<u8>, app: &App) {
         text(&app.controller_support).map(str::to_string),
         json(&app.price_overview),
         json(&app.platforms),
-        app.metacritic.as_ref().and_then(|m| m.score).map(|s| s.to_string()),
+        app.metacritic
+            .as_ref()
+            .and_then(|m| m.score)
+            .map(|s| s.to_string()),
         app.metacritic.as_ref().and_then(|m| m.url.clone()),
-        app.recommendations.as_ref().and_then(|r| r.total).map(|t| t.to_string()),
+        app.recommendations
+            .as_ref()
+            .and_then(|r| r.total)
+            .map(|t| t.to_string()),
         date,
         Some(release.is_some_and(|r| r.coming_soon).to_string()),
         requirements(&app.pc_requirements),
         requirements(&app.mac_requirements),
         requirements(&app.linux_requirements),
-        app.achievements.as_ref().and_then(|a| a.total).map(|t| t.to_string()),
+        app.achievements
+            .as_ref()
+            .and_then(|a| a.total)
+            .map(|t| t.to_string()),
         text(&app.background).map(str::to_string),
         json(&app.content_descriptors),
         dlc,
@@ -573,8 +787,14 @@ mod tests {
 
     #[test]
     fn release_dates() {
-        assert_eq!(parse_release_date("Sep 2, 2025"), NaiveDate::from_ymd_opt(2025, 9, 2));
-        assert_eq!(parse_release_date("2 Sep, 2025"), NaiveDate::from_ymd_opt(2025, 9, 2));
+        assert_eq!(
+            parse_release_date("Sep 2, 2025"),
+            NaiveDate::from_ymd_opt(2025, 9, 2)
+        );
+        assert_eq!(
+            parse_release_date("2 Sep, 2025"),
+            NaiveDate::from_ymd_opt(2025, 9, 2)
+        );
         assert_eq!(parse_release_date("Coming soon"), None);
         assert_eq!(thousands(36265), "36,265");
     }

@@ -1,0 +1,144 @@
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+//! `schemactl seed --fake`: exact counts, no orphans, and repeated runs that keep growing.
+
+mod common_pg;
+
+use common_pg::*;
+
+fn fake(db: &str, spec: &str) -> (bool, String, String) {
+    let url = db_url(db);
+    let out = schemactl(
+        &schema_path(),
+        &["seed", "--database-url", &url, "--fake", spec],
+    );
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr(&out),
+    )
+}
+
+const ORPHANS: &str = "SELECT
+    (SELECT count(*) FROM streaming.transactions t WHERE NOT EXISTS (SELECT 1 FROM streaming.users u WHERE u.user_id = t.user_id) AND t.user_id IS NOT NULL)
+  + (SELECT count(*) FROM streaming.detailed_transactions d WHERE NOT EXISTS (SELECT 1 FROM streaming.transactions t WHERE t.transaction_id = d.transaction_id) AND d.transaction_id IS NOT NULL)
+  + (SELECT count(*) FROM streaming.detailed_transactions d WHERE NOT EXISTS (SELECT 1 FROM streaming.users u WHERE u.user_id = d.user_id) AND d.user_id IS NOT NULL)";
+
+#[tokio::test]
+async fn streaming_loads_grow_exactly_without_orphans() {
+    let db = unique("seed_fake");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+
+    // Children alone cannot point anywhere yet.
+    let (ok, _, err) = fake(&db, "streaming.transactions=5");
+    assert!(!ok);
+    assert!(err.contains("add streaming.users=N"), "{err}");
+
+    for run in 1..=3_i64 {
+        let (ok, out, err) = fake(
+            &db,
+            "streaming.detailed_transactions=100,streaming.users=10,streaming.transactions=30",
+        );
+        assert!(ok, "run {run}: {err}");
+        assert!(
+            out.contains("added 100 synthetic row(s) to streaming.detailed_transactions"),
+            "{out}"
+        );
+        assert_eq!(
+            scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
+            10 * run
+        );
+        assert_eq!(
+            scalar_i64(&conn, "SELECT count(*) FROM streaming.transactions").await,
+            30 * run
+        );
+        assert_eq!(
+            scalar_i64(
+                &conn,
+                "SELECT count(*) FROM streaming.detailed_transactions"
+            )
+            .await,
+            100 * run
+        );
+        assert_eq!(scalar_i64(&conn, ORPHANS).await, 0);
+    }
+    // Later runs reference earlier parents too, and nullable columns are sometimes NULL.
+    assert!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM streaming.users WHERE email IS NULL OR city IS NULL"
+        )
+        .await
+            > 0
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT max(id) FROM streaming.detailed_transactions").await,
+        300
+    );
+    assert!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM streaming.users WHERE age < 0 OR email NOT LIKE '%@%'"
+        )
+        .await
+            == 0
+    );
+    // Children alone now point at existing parents.
+    let (ok, _, err) = fake(&db, "streaming.detailed_transactions=50");
+    assert!(ok, "{err}");
+    assert_eq!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM streaming.detailed_transactions"
+        )
+        .await,
+        350
+    );
+    assert_eq!(scalar_i64(&conn, ORPHANS).await, 0);
+    drop(conn);
+    drop_database(&db).await;
+}
+
+#[tokio::test]
+async fn steam_tables_respect_enums_checks_and_unique_keys() {
+    let db = unique("seed_fake_steam");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+    for _ in 0..2 {
+        let (ok, _, err) = fake(
+            &db,
+            "steam.applications=40,steam.developers=5,steam.application_developers=60,steam.reviews=100",
+        );
+        assert!(ok, "{err}");
+    }
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.applications").await,
+        80
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.developers").await,
+        10
+    );
+    // Pairs are unique even though both sides are picked.
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.application_developers").await,
+        120
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.reviews").await,
+        200
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.reviews r WHERE NOT EXISTS (SELECT 1 FROM steam.applications a WHERE a.appid = r.appid)").await,
+        0
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.applications WHERE metacritic_score NOT BETWEEN 0 AND 100 OR required_age < 0").await,
+        0
+    );
+    assert!(scalar_i64(&conn, "SELECT count(DISTINCT type) FROM steam.applications").await > 3);
+    drop(conn);
+    drop_database(&db).await;
+}

@@ -1,0 +1,306 @@
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+//! `schemactl load`: files are validated record by record before anything is written, and
+//! loaded by COPY in one transaction.
+
+mod common_pg;
+
+use std::path::PathBuf;
+
+use common_pg::*;
+
+const U1: &str = "0E2B7C1E-8A4D-4C6B-9E21-5D7A0C9B1F42";
+const U2: &str = "7d1f3c5a-1111-4b6b-9e21-000000000002";
+const T1: &str = "aaaaaaaa-0000-4000-8000-000000000001";
+const T2: &str = "aaaaaaaa-0000-4000-8000-000000000002";
+
+fn write(name: &str, text: &str) -> PathBuf {
+    let dir = workspace()
+        .join("target")
+        .join("seed-load-tests")
+        .join(std::process::id().to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn load(db: &str, args: &[String]) -> (bool, String, String) {
+    let url = db_url(db);
+    let mut all: Vec<&str> = vec!["load", "--database-url", &url];
+    all.extend(args.iter().map(String::as_str));
+    let out = schemactl(&schema_path(), &all);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr(&out),
+    )
+}
+
+fn spec(table: &str, path: &std::path::Path) -> String {
+    format!("{table}={}", path.display())
+}
+
+fn users_csv() -> PathBuf {
+    write(
+        "users.csv",
+        &format!(
+            "user_id,name,email,age,city,registration_date\n\
+             {U1},\"Kim, Minjun\",minjun@example.com,34,Seoul,2025-03-01 09:30:00\n\
+             {U2},\"Quote \"\"Q\"\" Tab\",,,\"Multi\nline\",2025-03-02T10:00:00\n"
+        ),
+    )
+}
+
+fn transactions_ndjson(amount2: &str, user2: &str) -> PathBuf {
+    write(
+        "transactions.ndjson",
+        &format!(
+            "{{\"transaction_id\": \"{T1}\", \"user_id\": \"{}\", \"amount\": 19.99, \"transaction_date\": \"2025-03-05 12:00:00\", \"status\": \"completed\"}}\n\
+             {{\"transaction_id\": \"{T2}\", \"user_id\": \"{user2}\", \"amount\": {amount2}, \"status\": null}}\n",
+            U1.to_lowercase()
+        ),
+    )
+}
+
+#[tokio::test]
+async fn loads_validates_and_rolls_back() {
+    let db = unique("seed_load");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+
+    // Parents and children in one load: the transactions' user ids resolve against the
+    // CSV of users, the line items' against both files.
+    let users = users_csv();
+    let items = write(
+        "items.json",
+        &format!(
+            "[{{\"transaction_id\": \"{T1}\", \"user_id\": \"{U1}\", \"product_name\": \"Laptop\", \"quantity\": 1, \"unit_price\": \"999.00\"}},\
+              {{\"transaction_id\": \"{T2}\", \"user_id\": \"{U2}\", \"product_name\": \"Mouse\", \"quantity\": 2, \"unit_price\": 12.5}}]"
+        ),
+    );
+    let good = transactions_ndjson("5", U2);
+    let (ok, out, err) = load(
+        &db,
+        &[
+            spec("streaming.detailed_transactions", &items),
+            spec("streaming.transactions", &good),
+            spec("streaming.users", &users),
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("loaded 2 row(s) into streaming.users"),
+        "{out}"
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
+        2
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            &format!("SELECT name FROM streaming.users WHERE user_id = '{U2}'")
+        )
+        .await,
+        "Quote \"Q\" Tab"
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            &format!("SELECT city FROM streaming.users WHERE user_id = '{U2}'")
+        )
+        .await,
+        "Multi\nline"
+    );
+    assert_eq!(
+        scalar_i64(&conn, &format!("SELECT count(*) FROM streaming.users WHERE user_id = '{U2}' AND email IS NULL AND age IS NULL")).await,
+        1
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            "SELECT registration_date::text FROM streaming.users WHERE age = 34"
+        )
+        .await,
+        "2025-03-01 09:30:00"
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            "SELECT sum(quantity * unit_price)::text FROM streaming.detailed_transactions"
+        )
+        .await,
+        "1024.00"
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.detailed_transactions WHERE id IS NOT NULL AND created_at IS NOT NULL").await,
+        2
+    );
+
+    // A bad value in the last record: the file, record and column are named, and
+    // nothing of either file is loaded.
+    let more_users = write(
+        "more_users.csv",
+        "user_id,name\n11111111-2222-4333-8444-555555555555,New person\n",
+    );
+    let bad = write(
+        "bad.ndjson",
+        &format!(
+            "{{\"transaction_id\": \"bbbbbbbb-0000-4000-8000-000000000001\", \"user_id\": \"{U2}\", \"amount\": 1}}\n\
+             {{\"transaction_id\": \"bbbbbbbb-0000-4000-8000-000000000002\", \"user_id\": \"{U2}\", \"amount\": \"12x\"}}\n"
+        ),
+    );
+    let (ok, _, err) = load(
+        &db,
+        &[
+            spec("streaming.users", &more_users),
+            spec("streaming.transactions", &bad),
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("bad.ndjson: record 2, column amount"), "{err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
+        2
+    );
+
+    // A foreign key that resolves nowhere, a numeric too wide for numeric(10,2), and a
+    // primary key repeated inside the file.
+    let orphan = transactions_ndjson("123456789.5", "99999999-0000-4000-8000-000000000000");
+    let (ok, _, err) = load(&db, &[spec("streaming.transactions", &orphan)]);
+    assert!(!ok);
+    assert!(
+        err.contains("transactions.ndjson: record 2, column amount"),
+        "{err}"
+    );
+    let orphan = transactions_ndjson("1", "99999999-0000-4000-8000-000000000000");
+    let (ok, _, err) = load(&db, &[spec("streaming.transactions", &orphan)]);
+    assert!(!ok);
+    assert!(
+        err.contains("record 2, column user_id: no streaming.users row"),
+        "{err}"
+    );
+    let dup = write(
+        "dup.csv",
+        "user_id,name\n11111111-2222-4333-8444-555555555555,A\n11111111-2222-4333-8444-555555555555,B\n",
+    );
+    let (ok, _, err) = load(&db, &[spec("streaming.users", &dup)]);
+    assert!(!ok);
+    assert!(
+        err.contains("dup.csv: record 2, column user_id: duplicate primary key"),
+        "{err}"
+    );
+    assert!(err.contains("first seen in record 1"), "{err}");
+
+    // Unknown and generated columns, and a required column left out.
+    let wrong = write("wrong.csv", "nmae,created_at\nX,2025-01-01\n");
+    let (ok, _, err) = load(&db, &[spec("steam.developers", &wrong)]);
+    assert!(!ok);
+    assert!(
+        err.contains("column nmae: the table has no such column (did you mean name?)"),
+        "{err}"
+    );
+    assert!(err.contains("column name: required"), "{err}");
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.transactions").await,
+        2
+    );
+
+    drop(conn);
+    drop_database(&db).await;
+}
+
+#[tokio::test]
+async fn loads_steam_types_with_deferred_indexes() {
+    let db = unique("seed_load_steam");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+    let vector: Vec<f64> = (0..384).map(|i| f64::from(i) / 384.0).collect();
+    let apps = serde_json::json!([
+        {
+            "appid": 10, "name": "Counter-Strike", "type": "game", "is_free": false,
+            "price_overview": {"currency": "USD", "final": 999}, "dlc_appids": [20, 30],
+            "description_embedding": vector, "release_date": "2000-11-01",
+            "updated_at": 1_700_000_000
+        },
+        { "appid": 20, "name": "DLC \\ with backslash\tand tab", "type": "dlc", "is_free": true, "dlc_appids": [] }
+    ]);
+    let path = write("apps.json", &apps.to_string());
+    let (ok, out, err) = load(
+        &db,
+        &["--defer-indexes".into(), spec("steam.applications", &path)],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("idx_applications_description_embedding"),
+        "{out}"
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT vector_dims(description_embedding)::bigint FROM steam.applications WHERE appid = 10").await,
+        384
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            "SELECT dlc_appids::text FROM steam.applications WHERE appid = 10"
+        )
+        .await,
+        "{20,30}"
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            "SELECT (price_overview->>'final') FROM steam.applications WHERE appid = 10"
+        )
+        .await,
+        "999"
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            "SELECT name FROM steam.applications WHERE appid = 20"
+        )
+        .await,
+        "DLC \\ with backslash\tand tab"
+    );
+    assert_eq!(
+        scalar_string(
+            &conn,
+            "SELECT updated_at AT TIME ZONE 'UTC' || '' FROM steam.applications WHERE appid = 10"
+        )
+        .await,
+        "2023-11-14 22:13:20"
+    );
+    // The deferred indexes are back.
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'steam' AND indexname IN ('idx_applications_description_embedding', 'idx_applications_name_trgm')").await,
+        2
+    );
+
+    let bad = serde_json::json!([{ "appid": 30, "type": "gaem" }, { "appid": 40, "description_embedding": [1, 2, 3] }]);
+    let path = write("bad_apps.json", &bad.to_string());
+    let (ok, _, err) = load(&db, &[spec("steam.applications", &path)]);
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "bad_apps.json: record 1, column type: \"gaem\" is not one of the enum's values"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "record 2, column description_embedding: vector of 3 dimensions, the column has 384"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.applications").await,
+        2
+    );
+
+    drop(conn);
+    drop_database(&db).await;
+}

@@ -1,0 +1,169 @@
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+//! The Steam sample: a deterministic generator and the two-pass import, which is
+//! all-or-nothing.
+
+mod common_pg;
+
+use std::path::PathBuf;
+
+use common_pg::*;
+
+fn sample(name: &str, args: &[&str]) -> PathBuf {
+    let dir = workspace()
+        .join("target")
+        .join("seed-steam-tests")
+        .join(std::process::id().to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    let mut all = vec!["steam", "generate", "-o", path.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = schemactl(&schema_path(), &all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    path
+}
+
+fn import(db: &str, path: &std::path::Path) -> (bool, String, String) {
+    let url = db_url(db);
+    let out = schemactl(
+        &schema_path(),
+        &[
+            "steam",
+            "import",
+            path.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ],
+    );
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr(&out),
+    )
+}
+
+const COUNTS: &str = "SELECT (SELECT count(*) FROM steam.applications) * 1000000000
+    + (SELECT count(*) FROM steam.reviews) * 10000 + (SELECT count(*) FROM steam.developers)";
+
+#[tokio::test]
+async fn imports_the_default_sample_twice_with_the_same_result() {
+    let db = unique("seed_steam");
+    drop_database(&db).await;
+    provision(&db);
+    let path = sample("sample.json", &[]);
+    let again = sample("sample_again.json", &[]);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        std::fs::read(&again).unwrap(),
+        "same seed, same file"
+    );
+
+    let (ok, out, err) = import(&db, &path);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Total Applications:") && out.contains("8,711"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Total Reviews:") && out.contains("36,265"),
+        "{out}"
+    );
+    let conn = connect(&db_url(&db)).await;
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.applications").await,
+        8711
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.reviews").await,
+        36265
+    );
+    // Applications by type in the summary match the database.
+    let games = scalar_i64(
+        &conn,
+        "SELECT count(*) FROM steam.applications WHERE type = 'game'",
+    )
+    .await;
+    assert!(out.contains(&format!("Games:")), "{out}");
+    assert!(games > 4000, "{games}");
+    // BIGINT statistics past the 32-bit range survived.
+    assert!(
+        scalar_i64(
+            &conn,
+            "SELECT max(author_playtime_forever) FROM steam.reviews"
+        )
+        .await
+            > i64::from(i32::MAX)
+    );
+    // Every junction row points at existing rows, and every application has a developer.
+    let orphans = scalar_i64(
+        &conn,
+        "SELECT (SELECT count(*) FROM steam.application_developers j LEFT JOIN steam.developers d USING (developer_id) WHERE d.developer_id IS NULL)
+              + (SELECT count(*) FROM steam.application_genres j LEFT JOIN steam.genres g USING (genre_id) WHERE g.genre_id IS NULL)
+              + (SELECT count(*) FROM steam.applications a WHERE NOT EXISTS (SELECT 1 FROM steam.application_developers j WHERE j.appid = a.appid))",
+    )
+    .await;
+    assert_eq!(orphans, 0);
+    assert!(scalar_i64(&conn, "SELECT count(*) FROM steam.application_categories").await > 8711);
+    let price = scalar_i64(
+        &conn,
+        "SELECT count(*) FROM steam.applications WHERE (price_overview->>'final')::int > 0 AND release_date IS NOT NULL",
+    )
+    .await;
+    assert!(price > 1000, "{price}");
+
+    // A second import updates in place: same counts.
+    let before = scalar_i64(&conn, COUNTS).await;
+    let (ok, _, err) = import(&db, &path);
+    assert!(ok, "{err}");
+    assert_eq!(scalar_i64(&conn, COUNTS).await, before);
+    drop(conn);
+    drop_database(&db).await;
+}
+
+#[tokio::test]
+async fn a_corrupt_last_record_leaves_the_database_as_before() {
+    let db = unique("seed_steam_fail");
+    drop_database(&db).await;
+    provision(&db);
+    let path = sample(
+        "small.json",
+        &["--apps", "200", "--reviews", "800", "--seed", "7"],
+    );
+    let mut apps: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let list = apps.as_array_mut().unwrap();
+    let last = list.last_mut().unwrap();
+    // Valid JSON and a valid shape; only the database's CHECK (0..100) rejects it, after
+    // the lookups and every other row went in.
+    last["metacritic"] = serde_json::json!({ "score": 150 });
+    last["developers"] = serde_json::json!(["A Brand New Developer"]);
+    let corrupt = path.with_file_name("corrupt.json");
+    std::fs::write(&corrupt, apps.to_string()).unwrap();
+
+    let conn = connect(&db_url(&db)).await;
+    let before = scalar_i64(&conn, COUNTS).await;
+    let (ok, _, err) = import(&db, &corrupt);
+    assert!(!ok);
+    assert!(err.contains("metacritic_score"), "{err}");
+    assert!(err.contains("rolled back"), "{err}");
+    assert_eq!(scalar_i64(&conn, COUNTS).await, before);
+    assert_eq!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM steam.developers WHERE name = 'A Brand New Developer'"
+        )
+        .await,
+        0
+    );
+
+    // The same file without the bad record imports.
+    apps.as_array_mut().unwrap().pop();
+    std::fs::write(&corrupt, apps.to_string()).unwrap();
+    let (ok, _, err) = import(&db, &corrupt);
+    assert!(ok, "{err}");
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM steam.applications").await,
+        199
+    );
+    drop(conn);
+    drop_database(&db).await;
+}
