@@ -148,6 +148,7 @@ pub fn run(cli: Cli) -> u8 {
                 recreate: *recreate,
                 yes: *yes,
                 dry_run: *dry_run,
+                passwords: None,
             };
             provision_command(&cli.schema, &options)
         }

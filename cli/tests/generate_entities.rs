@@ -239,7 +239,12 @@ fn check_exits_1_with_a_diff_and_writes_nothing() {
         common_pg::schemactl(&model, &args)
     };
     let first = run(&["--check"]);
-    assert_eq!(first.status.code(), Some(1), "{}", common_pg::stderr(&first));
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        common_pg::stderr(&first)
+    );
     assert!(String::from_utf8_lossy(&first.stdout).contains("+++ b/"));
     assert!(!out.exists(), "--check wrote files");
     assert!(run(&[]).status.success());
@@ -255,7 +260,10 @@ fn check_exits_1_with_a_diff_and_writes_nothing() {
     let drifted = run(&["--check"]);
     assert_eq!(drifted.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&drifted.stdout);
-    assert!(diff.contains("-// edited") && diff.contains("gone.rs"), "{diff}");
+    assert!(
+        diff.contains("-// edited") && diff.contains("gone.rs"),
+        "{diff}"
+    );
     assert!(run(&[]).status.success());
     assert!(!out.join("shop").join("gone.rs").exists());
     assert_eq!(run(&["--check"]).status.code(), Some(0));
@@ -271,7 +279,11 @@ fn templates_dir_replaces_the_built_in_templates() {
     }
     let prelude = dir.join("prelude.rs.j2");
     let text = std::fs::read_to_string(&prelude).unwrap();
-    std::fs::write(&prelude, text.replace("{{ banner }}", "{{ banner }}\n// custom")).unwrap();
+    std::fs::write(
+        &prelude,
+        text.replace("{{ banner }}", "{{ banner }}\n// custom"),
+    )
+    .unwrap();
     let files =
         generate::entity_files(&catalog_of(RELATIONS), &ViewColumns::new(), Some(&dir)).unwrap();
     assert!(files[Path::new("shop/prelude.rs")].contains("// custom"));

@@ -73,7 +73,11 @@ async fn streaming_loads_grow_exactly_without_orphans() {
             > 0
     );
     assert_eq!(
-        scalar_i64(&conn, "SELECT max(id) FROM streaming.detailed_transactions").await,
+        scalar_i64(
+            &conn,
+            "SELECT max(id)::bigint FROM streaming.detailed_transactions"
+        )
+        .await,
         300
     );
     assert!(

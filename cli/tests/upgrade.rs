@@ -94,7 +94,10 @@ schemas:
         body: SELECT count(*) FROM app.orders WHERE customer_id = p_customer
 "#;
 
-const ENV: &[(&str, &str)] = &[("UP_OWNER_PW", "up-owner-pw"), ("UP_READER_PW", "up-reader-pw")];
+const ENV: &[(&str, &str)] = &[
+    ("UP_OWNER_PW", "up-owner-pw"),
+    ("UP_READER_PW", "up-reader-pw"),
+];
 
 fn edited(edits: &[(&str, &str)]) -> String {
     let mut text = BASE.to_string();
@@ -109,20 +112,31 @@ fn load(name: &str, text: &str) -> schemactl::model::Model {
     let loaded = schemactl::load::load_str(Path::new(name), text.to_string())
         .unwrap_or_else(|(source, d)| panic!("{}", schemactl::diag::render_all(&d, &source)));
     let problems = schemactl::validate::validate(&loaded);
-    assert!(problems.is_empty(), "{}", schemactl::diag::render_all(&problems, &loaded.source));
+    assert!(
+        problems.is_empty(),
+        "{}",
+        schemactl::diag::render_all(&problems, &loaded.source)
+    );
     loaded.model
 }
 
 fn provision_text(database: &str, text: &str) {
     let path = write_model(database, text);
     let output = schemactl_env(&path, &["provision", database, "--recreate", "--yes"], ENV);
-    assert!(output.status.success(), "provision {database}:\n{}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "provision {database}:\n{}",
+        stderr(&output)
+    );
 }
 
 /// Applies a plan as `apply` does: connected as the admin, objects made as the owner.
 async fn apply(database: &str, plan: &Plan) {
     let mut options = sea_orm::ConnectOptions::new(db_url(database));
-    options.max_connections(1).min_connections(1).sqlx_logging(false);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
     let conn = sea_orm::Database::connect(options).await.unwrap();
     schemactl::diff::apply::apply(&conn, plan, Some("up_owner"))
         .await
@@ -135,9 +149,17 @@ async fn scenario(name: &str, edits: &[(&str, &str)]) -> Plan {
     let new_text = edited(edits);
     let old = load("old.yaml", &old_text);
     let new = load("new.yaml", &new_text);
-    let up = diff(&from_model(&old), &from_model(&new), &Hints::from_model(&new));
+    let up = diff(
+        &from_model(&old),
+        &from_model(&new),
+        &Hints::from_model(&new),
+    );
     assert!(!up.is_empty(), "{name}: the edit produces a plan");
-    let down = diff(&from_model(&new), &from_model(&old), &Hints::from_model(&new).reversed());
+    let down = diff(
+        &from_model(&new),
+        &from_model(&old),
+        &Hints::from_model(&new).reversed(),
+    );
 
     let upgraded = format!("up_{name}_{}", std::process::id());
     let fresh = format!("fr_{name}_{}", std::process::id());
@@ -148,8 +170,16 @@ async fn scenario(name: &str, edits: &[(&str, &str)]) -> Plan {
     let upgraded_dump = schema_dump(&upgraded);
     let fresh_dump = schema_dump(&fresh);
     assert_dumps_equal(name, "upgrade", &up, &upgraded_dump, &fresh_dump);
-    let again = diff(&from_model(&new), &from_model(&new), &Hints::from_model(&new));
-    assert!(again.is_empty(), "{name}: no drift after the upgrade:\n{}", again.sql());
+    let again = diff(
+        &from_model(&new),
+        &from_model(&new),
+        &Hints::from_model(&new),
+    );
+    assert!(
+        again.is_empty(),
+        "{name}: no drift after the upgrade:\n{}",
+        again.sql()
+    );
 
     apply(&upgraded, &down).await;
     assert_dumps_equal(name, "down", &down, &schema_dump(&upgraded), &old_dump);
@@ -193,72 +223,168 @@ fn has_hazard(plan: &Plan, hazard: Hazard) -> bool {
 
 #[tokio::test]
 async fn add_column() {
-    scenario("add_column", &[("          updated_at: { type: timestamptz }\n", "          updated_at: { type: timestamptz }\n          note: { type: text }\n")]).await;
+    scenario(
+        "add_column",
+        &[(
+            "          updated_at: { type: timestamptz }\n",
+            "          updated_at: { type: timestamptz }\n          note: { type: text }\n",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn drop_column() {
-    let plan = scenario("drop_column", &[("          tier: { type: integer }\n", "")]).await;
+    let plan = scenario(
+        "drop_column",
+        &[("          tier: { type: integer }\n", "")],
+    )
+    .await;
     assert!(has_hazard(&plan, Hazard::DataLoss));
 }
 
 #[tokio::test]
 async fn rename_column() {
-    let plan = scenario("rename_column", &[("          name: { type: text }\n", "          full_name: { type: text, renamed_from: name }\n"), ("columns: [name] }", "columns: [full_name] }")]).await;
-    assert!(plan.sql().contains("RENAME COLUMN name TO full_name"), "{}", plan.sql());
-    assert!(!plan.sql().contains("DROP COLUMN"), "a rename, never a drop and add");
+    let plan = scenario(
+        "rename_column",
+        &[
+            (
+                "          name: { type: text }\n",
+                "          full_name: { type: text, renamed_from: name }\n",
+            ),
+            ("columns: [name] }", "columns: [full_name] }"),
+        ],
+    )
+    .await;
+    assert!(
+        plan.sql().contains("RENAME COLUMN name TO full_name"),
+        "{}",
+        plan.sql()
+    );
+    assert!(
+        !plan.sql().contains("DROP COLUMN"),
+        "a rename, never a drop and add"
+    );
 }
 
 #[tokio::test]
 async fn column_type_change() {
-    let plan = scenario("type_change", &[("tier: { type: integer }", "tier: { type: bigint }")]).await;
+    let plan = scenario(
+        "type_change",
+        &[("tier: { type: integer }", "tier: { type: bigint }")],
+    )
+    .await;
     assert!(has_hazard(&plan, Hazard::TableRewrite));
 }
 
 #[tokio::test]
 async fn not_null_added() {
-    let plan = scenario("not_null", &[("          name: { type: text }\n", "          name: { type: text, nullable: false }\n")]).await;
+    let plan = scenario(
+        "not_null",
+        &[(
+            "          name: { type: text }\n",
+            "          name: { type: text, nullable: false }\n",
+        )],
+    )
+    .await;
     assert!(plan.sql().contains("NOT VALID"), "{}", plan.sql());
     assert!(plan.sql().contains("VALIDATE CONSTRAINT"));
 }
 
 #[tokio::test]
 async fn enum_value_added() {
-    let plan = scenario("enum_added", &[("status: [new, active, closed]", "status: [new, active, on_hold, closed]")]).await;
-    assert!(plan.sql().contains("ADD VALUE 'on_hold' AFTER 'active'"), "{}", plan.sql());
+    let plan = scenario(
+        "enum_added",
+        &[(
+            "status: [new, active, closed]",
+            "status: [new, active, on_hold, closed]",
+        )],
+    )
+    .await;
+    assert!(
+        plan.sql().contains("ADD VALUE 'on_hold' AFTER 'active'"),
+        "{}",
+        plan.sql()
+    );
 }
 
 #[tokio::test]
 async fn enum_value_removed() {
-    let plan = scenario("enum_removed", &[("status: [new, active, closed]", "status: [new, active]")]).await;
-    assert!(has_hazard(&plan, Hazard::DataLoss), "removing a value is hazardous");
+    let plan = scenario(
+        "enum_removed",
+        &[("status: [new, active, closed]", "status: [new, active]")],
+    )
+    .await;
+    assert!(
+        has_hazard(&plan, Hazard::DataLoss),
+        "removing a value is hazardous"
+    );
 }
 
 #[tokio::test]
 async fn foreign_key_added() {
-    let plan = scenario("fk_added", &[("customer_id: { type: bigint, nullable: false }", "customer_id: { type: bigint, nullable: false, references: { table: customers } }")]).await;
+    let plan = scenario(
+        "fk_added",
+        &[(
+            "customer_id: { type: bigint, nullable: false }",
+            "customer_id: { type: bigint, nullable: false, references: { table: customers } }",
+        )],
+    )
+    .await;
     assert!(plan.sql().contains("NOT VALID"));
 }
 
 #[tokio::test]
 async fn unique_made_composite() {
-    scenario("unique_composite", &[("customers_email_key: [email]", "customers_email_key: [email, name]")]).await;
+    scenario(
+        "unique_composite",
+        &[(
+            "customers_email_key: [email]",
+            "customers_email_key: [email, name]",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn hnsw_parameters_changed() {
-    let plan = scenario("hnsw_params", &[("with: { m: 16, ef_construction: 64 }", "with: { m: 24, ef_construction: 100 }")]).await;
-    assert!(plan.changes.iter().any(|c| c.concurrent && c.sql.contains("CREATE INDEX CONCURRENTLY")));
+    let plan = scenario(
+        "hnsw_params",
+        &[(
+            "with: { m: 16, ef_construction: 64 }",
+            "with: { m: 24, ef_construction: 100 }",
+        )],
+    )
+    .await;
+    assert!(
+        plan.changes
+            .iter()
+            .any(|c| c.concurrent && c.sql.contains("CREATE INDEX CONCURRENTLY"))
+    );
 }
 
 #[tokio::test]
 async fn partial_index_predicate_changed() {
-    scenario("partial_predicate", &[("where: \"updated_at IS NULL\"", "where: \"updated_at IS NOT NULL\"")]).await;
+    scenario(
+        "partial_predicate",
+        &[(
+            "where: \"updated_at IS NULL\"",
+            "where: \"updated_at IS NOT NULL\"",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn index_becomes_expression_index() {
-    scenario("expression_index", &[("customers_name_idx: { columns: [name] }", "customers_name_idx: { columns: [{ expression: \"lower(name)\" }] }")]).await;
+    scenario(
+        "expression_index",
+        &[(
+            "customers_name_idx: { columns: [name] }",
+            "customers_name_idx: { columns: [{ expression: \"lower(name)\" }] }",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -281,31 +407,69 @@ async fn table_made_partitioned() {
 
 #[tokio::test]
 async fn policy_using_changed() {
-    scenario("policy_using", &[("reader_sees_all: { command: select, to: [up_reader], using: \"true\" }", "reader_sees_all: { command: select, to: [up_reader], using: \"tier IS NOT NULL\" }")]).await;
+    scenario(
+        "policy_using",
+        &[(
+            "reader_sees_all: { command: select, to: [up_reader], using: \"true\" }",
+            "reader_sees_all: { command: select, to: [up_reader], using: \"tier IS NOT NULL\" }",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn rls_forced() {
-    scenario("rls_forced", &[("        row_level_security:\n          policies:", "        row_level_security:\n          force: true\n          policies:")]).await;
+    scenario(
+        "rls_forced",
+        &[(
+            "        row_level_security:\n          policies:",
+            "        row_level_security:\n          force: true\n          policies:",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn view_with_dependent_view_changed() {
-    let plan = scenario("view_chain", &[("count(o.id) AS orders FROM", "count(o.id) AS orders, max(o.placed_at) AS last_order FROM")]).await;
+    let plan = scenario(
+        "view_chain",
+        &[(
+            "count(o.id) AS orders FROM",
+            "count(o.id) AS orders, max(o.placed_at) AS last_order FROM",
+        )],
+    )
+    .await;
     let sql = plan.sql();
     let drop_dependent = sql.find("DROP VIEW app.big_customers").unwrap();
     let drop_changed = sql.find("DROP VIEW app.customer_orders").unwrap();
-    assert!(drop_dependent < drop_changed, "the dependent view is dropped first");
+    assert!(
+        drop_dependent < drop_changed,
+        "the dependent view is dropped first"
+    );
 }
 
 #[tokio::test]
 async fn materialized_view_changed() {
-    scenario("matview", &[("sum(total) AS total FROM", "sum(total) AS total, count(*) AS n FROM")]).await;
+    scenario(
+        "matview",
+        &[(
+            "sum(total) AS total FROM",
+            "sum(total) AS total, count(*) AS n FROM",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn function_used_by_trigger_changed() {
-    let plan = scenario("trigger_function", &[("NEW.updated_at := now();", "NEW.updated_at := clock_timestamp();")]).await;
+    let plan = scenario(
+        "trigger_function",
+        &[(
+            "NEW.updated_at := now();",
+            "NEW.updated_at := clock_timestamp();",
+        )],
+    )
+    .await;
     assert!(plan.sql().contains("CREATE OR REPLACE FUNCTION app.touch"));
 }
 
@@ -316,7 +480,14 @@ async fn function_signature_changed() {
 
 #[tokio::test]
 async fn grant_revoked() {
-    let plan = scenario("grant_revoked", &[("        grants: [{ to: [up_reader], privileges: [select] }]\n", "")]).await;
+    let plan = scenario(
+        "grant_revoked",
+        &[(
+            "        grants: [{ to: [up_reader], privileges: [select] }]\n",
+            "",
+        )],
+    )
+    .await;
     assert!(has_hazard(&plan, Hazard::Authorization));
 }
 
@@ -327,7 +498,14 @@ async fn default_privilege_added() {
 
 #[tokio::test]
 async fn comment_changed() {
-    scenario("comment", &[("comment: People who order", "comment: Customers who placed at least one order")]).await;
+    scenario(
+        "comment",
+        &[(
+            "comment: People who order",
+            "comment: Customers who placed at least one order",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -343,7 +521,14 @@ async fn table_added_and_dropped() {
 
 #[tokio::test]
 async fn table_renamed() {
-    let plan = scenario("table_renamed", &[("      notes:\n        columns:", "      memos:\n        renamed_from: notes\n        columns:")]).await;
+    let plan = scenario(
+        "table_renamed",
+        &[(
+            "      notes:\n        columns:",
+            "      memos:\n        renamed_from: notes\n        columns:",
+        )],
+    )
+    .await;
     assert!(plan.sql().contains("RENAME TO memos"), "{}", plan.sql());
     assert!(!has_hazard(&plan, Hazard::DataLoss));
 }
@@ -351,8 +536,19 @@ async fn table_renamed() {
 #[tokio::test]
 async fn role_membership_added() {
     let name = "role_membership";
-    let plan = scenario(name, &[("up_reader: { login: true, password_env: UP_READER_PW }", "up_reader: { login: true, password_env: UP_READER_PW, member_of: [up_owner] }")]).await;
-    assert!(plan.sql().contains("GRANT up_owner TO up_reader"), "{}", plan.sql());
+    let plan = scenario(
+        name,
+        &[(
+            "up_reader: { login: true, password_env: UP_READER_PW }",
+            "up_reader: { login: true, password_env: UP_READER_PW, member_of: [up_owner] }",
+        )],
+    )
+    .await;
+    assert!(
+        plan.sql().contains("GRANT up_owner TO up_reader"),
+        "{}",
+        plan.sql()
+    );
     // The down step revoked it again; roles are cluster-wide, so check the cluster.
     let admin = connect(&admin_url()).await;
     let members = scalar_i64(

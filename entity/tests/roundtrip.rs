@@ -5,7 +5,6 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use entity::{ims, steam, streaming};
 use sea_orm::entity::prelude::*;
@@ -24,27 +23,33 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Provisions through the CLI, as a user would, holding the workspace's cluster lock
+/// Provisions the real model through the library, holding the workspace's cluster lock
 /// (roles are cluster-wide).
-fn provision(database: &str) {
+async fn provision(database: &str) {
     let lock = File::create(workspace().join("target").join("schemactl-tests.lock")).unwrap();
     lock.lock().unwrap();
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .current_dir(workspace())
-        .args(["run", "-q", "-p", "schemactl", "--", "--schema", "schema.yaml"])
-        .args(["provision", database])
-        .env("SCHEMACTL_ADMIN_URL", schemactl::local::admin_url().unwrap())
-        .env("SCHEMACTL_LOG", "warn");
-    for (var, value) in PASSWORDS {
-        command.env(var, value);
-    }
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "provision failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let loaded = schemactl::load::load_file(&workspace().join("schema.yaml"))
+        .unwrap()
+        .unwrap_or_else(|(source, d)| panic!("{}", schemactl::diag::render_all(&d, &source)));
+    let by_variable: std::collections::BTreeMap<&str, &str> = PASSWORDS.iter().copied().collect();
+    let passwords = loaded
+        .model
+        .roles
+        .iter()
+        .filter_map(|(role, r)| {
+            let var = r.password_env.as_deref()?;
+            Some((role.clone(), String::from(*by_variable.get(var)?)))
+        })
+        .collect();
+    let options = schemactl::provision::Options {
+        database: Some(database.to_string()),
+        admin_url: Some(schemactl::local::admin_url().unwrap()),
+        passwords: Some(passwords),
+        ..Default::default()
+    };
+    schemactl::provision::provision(&loaded.model, &options)
+        .await
+        .unwrap_or_else(|e| panic!("provision failed: {e:#}"));
 }
 
 async fn drop_database(name: &str) {
@@ -68,9 +73,9 @@ fn ts(s: &str) -> DateTimeWithTimeZone {
 async fn every_table_round_trips_through_the_generated_entities() {
     let database = format!("entity_roundtrip_{}", std::process::id());
     drop_database(&database).await;
-    provision(&database);
-    let url = schemactl::db::with_database(&schemactl::local::admin_url().unwrap(), &database)
-        .unwrap();
+    provision(&database).await;
+    let url =
+        schemactl::db::with_database(&schemactl::local::admin_url().unwrap(), &database).unwrap();
     let db = schemactl::db::connect(&url).await.unwrap();
     // The enum lives in `steam`, which is not on the search_path: SeaQL #2581.
     let row = db
@@ -119,7 +124,10 @@ async fn steam_tables(db: &DatabaseConnection) {
         .unwrap();
     assert_eq!(found.r#type, Some(AppType::Dlc));
     assert_eq!(found.dlc_appids, Some(vec![1, 2, 3]));
-    assert_eq!(found.description_embedding.unwrap().as_slice(), &embedding[..]);
+    assert_eq!(
+        found.description_embedding.unwrap().as_slice(),
+        &embedding[..]
+    );
     assert_eq!(found.price_overview.unwrap()["final"], 1999);
 
     let review = steam::reviews::ActiveModel {
@@ -429,20 +437,74 @@ async fn views(db: &DatabaseConnection) {
         .unwrap();
     assert_eq!(dev.developer_name.as_deref(), Some("Dev"));
     assert_eq!(dev.total_apps, Some(1));
-    assert_eq!(steam::publisher_analytics::Entity::find().all(db).await.unwrap().len(), 1);
-    assert_eq!(steam::genre_analytics::Entity::find().all(db).await.unwrap().len(), 1);
-    assert!(!ims::mv_issue_trends::Entity::find().all(db).await.unwrap().is_empty());
-    assert!(!ims::mv_product_statistics::Entity::find().all(db).await.unwrap().is_empty());
+    assert_eq!(
+        steam::publisher_analytics::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        steam::genre_analytics::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        !ims::mv_issue_trends::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !ims::mv_product_statistics::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let detail = ims::v_session_detail::Entity::find()
         .order_by_asc(ims::v_session_detail::Column::SessionId)
         .all(db)
         .await
         .unwrap();
-    assert!(detail.iter().any(|d| d.session_id == 1000 && d.linked_issues == Some(1)));
-    assert!(!ims::v_user_dashboard::Entity::find().all(db).await.unwrap().is_empty());
-    assert!(!ims::v_issue_search::Entity::find().all(db).await.unwrap().is_empty());
-    assert!(!ims::v_product_stats::Entity::find().all(db).await.unwrap().is_empty());
-    assert!(!ims::v_recent_errors::Entity::find().all(db).await.unwrap().is_empty());
+    assert!(
+        detail
+            .iter()
+            .any(|d| d.session_id == 1000 && d.linked_issues == Some(1))
+    );
+    assert!(
+        !ims::v_user_dashboard::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !ims::v_issue_search::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !ims::v_product_stats::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !ims::v_recent_errors::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Views are read-only entities: the hook refuses before any SQL reaches the server.
     let err = ims::v_product_stats::ActiveModel {

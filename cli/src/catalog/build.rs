@@ -358,7 +358,11 @@ fn build_column(schema_name: &str, name: &str, column: &Column, in_pk: bool) -> 
         name: name.to_string(),
         ty: render_type(&column.ty, schema_name),
         serial,
-        nullable: !in_pk && column.nullable.unwrap_or(true),
+        // PostgreSQL makes key, identity and serial columns NOT NULL whatever is written.
+        nullable: !in_pk
+            && serial.is_none()
+            && column.identity.is_none()
+            && column.nullable.unwrap_or(true),
         default: column.default.as_ref().map(|d| match d {
             Value::Object(_) | Value::Array(_) => format!(
                 "{}::{}",

@@ -23,7 +23,12 @@ pub async fn lock(conn: &DatabaseConnection) -> anyhow::Result<()> {
         [ADVISORY_LOCK_KEY.into()],
     ))
     .await
-    .map_err(|e| anyhow!("cannot take the schemactl advisory lock: {}", db::describe(&e)))?;
+    .map_err(|e| {
+        anyhow!(
+            "cannot take the schemactl advisory lock: {}",
+            db::describe(&e)
+        )
+    })?;
     Ok(())
 }
 
@@ -51,14 +56,21 @@ pub async fn apply(
         plan.changes.iter().partition(|c| c.concurrent);
     let set_owner = owner.map(|o| format!("SET LOCAL ROLE {}", crate::sql::ident(o)));
     if !transactional.is_empty() {
-        let txn = conn.begin().await.context("cannot begin the plan's transaction")?;
+        let txn = conn
+            .begin()
+            .await
+            .context("cannot begin the plan's transaction")?;
         let mut as_owner = false;
         for change in &transactional {
             tracing::info!("{}", change.description);
             if let Some(set_owner) = &set_owner
                 && as_owner == change.as_admin
             {
-                let switch = if change.as_admin { "RESET ROLE" } else { set_owner.as_str() };
+                let switch = if change.as_admin {
+                    "RESET ROLE"
+                } else {
+                    set_owner.as_str()
+                };
                 txn.execute_unprepared(switch)
                     .await
                     .map_err(|e| anyhow!("cannot switch role ({switch}): {}", db::describe(&e)))?;
@@ -134,7 +146,12 @@ async fn drop_invalid_index(conn: &DatabaseConnection, qualified: &str) -> anyho
         tracing::warn!("dropping invalid index {qualified} left by an interrupted build");
         conn.execute_unprepared(&format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"))
             .await
-            .map_err(|e| anyhow!("cannot drop invalid index {qualified}: {}", db::describe(&e)))?;
+            .map_err(|e| {
+                anyhow!(
+                    "cannot drop invalid index {qualified}: {}",
+                    db::describe(&e)
+                )
+            })?;
     }
     Ok(())
 }
@@ -149,6 +166,9 @@ mod tests {
             concurrent_index_name("CREATE INDEX CONCURRENTLY idx_a ON app.items USING gin (x)"),
             Some("app.idx_a".into())
         );
-        assert_eq!(concurrent_index_name("DROP INDEX CONCURRENTLY IF EXISTS app.x"), None);
+        assert_eq!(
+            concurrent_index_name("DROP INDEX CONCURRENTLY IF EXISTS app.x"),
+            None
+        );
     }
 }

@@ -145,14 +145,16 @@ impl Hints {
     pub fn reversed(&self) -> Hints {
         let mut back = Hints::default();
         for (new, old) in &self.tables {
-            back.tables.insert(QName::new(&new.schema, old), new.name.clone());
+            back.tables
+                .insert(QName::new(&new.schema, old), new.name.clone());
         }
         for ((table, new_col), old_col) in &self.columns {
             let table_then = match self.tables.get(table) {
                 Some(old_table) => QName::new(&table.schema, old_table),
                 None => table.clone(),
             };
-            back.columns.insert((table_then, old_col.clone()), new_col.clone());
+            back.columns
+                .insert((table_then, old_col.clone()), new_col.clone());
         }
         back
     }

@@ -34,7 +34,9 @@ impl Differ<'_> {
                     format!("ALTER TABLE {} RENAME TO {}", old.sql(), ident(&q.name)),
                 ));
                 for c in current.columns.iter().filter(|c| !c.nullable) {
-                    self.phases.tables.push(rename_not_null(q, &old.name, &q.name, &c.name, &c.name));
+                    self.phases
+                        .tables
+                        .push(rename_not_null(q, &old.name, &q.name, &c.name, &c.name));
                 }
             }
             if current.partition_by != desired.partition_by {
@@ -172,7 +174,9 @@ impl Differ<'_> {
             format!("ALTER TABLE {} RENAME TO {}", q.sql(), ident(&old.name)),
         )));
         for c in current.columns.iter().filter(|c| !c.nullable) {
-            self.phases.tables.push(rename_not_null(&old, &q.name, &old.name, &c.name, &c.name));
+            self.phases
+                .tables
+                .push(rename_not_null(&old, &q.name, &old.name, &c.name, &c.name));
         }
         // Index and constraint names are per schema: free them for the new table.
         let mut names: Vec<String> = current.indexes.iter().map(|i| i.name.clone()).collect();
@@ -360,7 +364,10 @@ impl Differ<'_> {
             // A validated CHECK lets SET NOT NULL skip its full-table scan under lock.
             // Not `<table>_<column>_not_null`: PostgreSQL 18 names its own NOT NULL
             // constraints that way, and SET NOT NULL must be free to take the name.
-            let check = ident(&truncate_identifier(format!("schemactl_not_null_{}", d.name)));
+            let check = ident(&truncate_identifier(format!(
+                "schemactl_not_null_{}",
+                d.name
+            )));
             self.phases.tables.push(Change::new(
                 format!("require {at} (check added NOT VALID)"),
                 format!(
@@ -460,12 +467,14 @@ impl Differ<'_> {
             (Some(c), Some(d)) => c.columns == d.columns && c.name != d.name,
             _ => false,
         };
-        if renamed_only
-            && let (Some(c), Some(d)) = (&current.primary_key, &desired.primary_key)
-        {
+        if renamed_only && let (Some(c), Some(d)) = (&current.primary_key, &desired.primary_key) {
             self.phases.tables.push(Change::new(
                 format!("rename primary key of {q} to {}", d.name),
-                format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", ident(&c.name), ident(&d.name)),
+                format!(
+                    "ALTER TABLE {table} RENAME CONSTRAINT {} TO {}",
+                    ident(&c.name),
+                    ident(&d.name)
+                ),
             ));
         } else if current.primary_key != desired.primary_key {
             if let Some(pk) = &current.primary_key {
@@ -813,7 +822,13 @@ fn truncate_identifier(mut name: String) -> String {
 /// PostgreSQL 18 records NOT NULL as a constraint named `<table>_<column>_not_null`; a
 /// fresh database names it after the current table and column, so renames carry the name
 /// along. Older servers have no such constraint, and the block does nothing there.
-fn rename_not_null(table: &QName, old_table: &str, new_table: &str, old_column: &str, new_column: &str) -> Change {
+fn rename_not_null(
+    table: &QName,
+    old_table: &str,
+    new_table: &str,
+    old_column: &str,
+    new_column: &str,
+) -> Change {
     let from = truncate_identifier(format!("{old_table}_{old_column}_not_null"));
     let to = truncate_identifier(format!("{new_table}_{new_column}_not_null"));
     let sql = format!(
@@ -824,5 +839,8 @@ fn rename_not_null(table: &QName, old_table: &str, new_table: &str, old_column: 
         ident(&from),
         ident(&to)
     );
-    Change::new(format!("rename NOT NULL constraint {from} of {table} to {to}"), sql)
+    Change::new(
+        format!("rename NOT NULL constraint {from} of {table} to {to}"),
+        sql,
+    )
 }

@@ -35,6 +35,9 @@ pub struct Options {
     pub recreate: bool,
     pub yes: bool,
     pub dry_run: bool,
+    /// Role passwords by role name, for library callers; `None` reads the environment
+    /// variables the model names.
+    pub passwords: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// What a run did or, with `dry_run`, would do.
@@ -61,7 +64,10 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
         .clone()
         .unwrap_or_else(|| model.database.name.clone());
     // Before any statement: a missing password must not leave half a cluster behind.
-    let passwords = cluster::read_passwords(model)?;
+    let passwords = match &options.passwords {
+        Some(given) => given.clone(),
+        None => cluster::read_passwords(model)?,
+    };
     if options.recreate {
         cluster::confirm_recreate(&database, options.yes)?;
     }

@@ -226,10 +226,14 @@ impl<'c> Renderer<'c> {
         }
         for index in &v.indexes {
             let iq = QName::new(&q.schema, &index.name);
-            self.create(
-                ObjectKey::new(ObjectKind::Index, &iq),
-                index_sql(q, index, false),
-            );
+            let index_key = ObjectKey::new(ObjectKind::Index, &iq);
+            self.create(index_key.clone(), index_sql(q, index, false));
+            if let Some(c) = &index.comment {
+                self.attach(
+                    &index_key,
+                    comment_sql(&format!("INDEX {}", iq.sql()), Some(c)),
+                );
+            }
         }
     }
 

@@ -338,13 +338,7 @@ fn view_facts(f: &mut Facts, q: &QName, v: &ViewDef, extra_grants: &[GrantDef]) 
     comments.sort();
     f.insert(format!("view {q} column comments"), format!("{comments:?}"));
     for i in &v.indexes {
-        // Known gap of the renderer: it creates a materialized view's indexes but not their
-        // comments, so provisioning loses them. Compare everything else.
-        let uncommented = IndexDef {
-            comment: None,
-            ..i.clone()
-        };
-        index_facts(f, q, &uncommented);
+        index_facts(f, q, i);
     }
     let mut all = v.grants.clone();
     all.extend(extra_grants.iter().cloned());
