@@ -47,10 +47,34 @@ pub enum Command {
     /// Print the JSON Schema of the model format (kept at docs/schema.json).
     JsonSchema,
     /// Print the SQL that creates the model in an empty database (no server needed).
+    /// Print the SQL that takes a database to the model: from an empty database (no
+    /// server needed), or with --database-url from that live database, hazards shown.
     Plan {
-        /// Output format: `sql` (a script for `psql -f`) or `json` (the ordered steps).
+        /// Output format: `sql` (a script) or `json` (the ordered steps).
         #[arg(long, value_enum, default_value_t = PlanFormat::Sql)]
         format: PlanFormat,
+        /// Compare with this live database instead of an empty one.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+        /// Exit 2 when there are changes and 0 when there are none.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Apply the plan from a live database to the model, refusing hazards not allowed.
+    Apply {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// Allow steps with this hazard (repeatable).
+        #[arg(long = "allow-hazard", value_enum)]
+        allow_hazards: Vec<crate::diff::Hazard>,
+        /// Apply without asking for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Exit 1 and print the difference when the database does not match the model.
+    Drift {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
     },
     /// Create or bring up to date a database with everything the model declares: roles,
     /// the database, extensions, schema objects, grants, policies and seed rows.
@@ -117,7 +141,7 @@ pub fn main() -> ExitCode {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter =
-        EnvFilter::try_from_env("SCHEMACTL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+        EnvFilter::try_from_env("SCHEMACTL_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -134,7 +158,22 @@ pub fn run(cli: Cli) -> u8 {
             println!("{text}");
             EXIT_OK
         }
-        Command::Plan { format } => plan_command(&cli.schema, *format),
+        Command::Plan {
+            format,
+            database_url: None,
+            ..
+        } => plan_command(&cli.schema, *format),
+        Command::Plan {
+            format,
+            database_url: Some(url),
+            exit_code,
+        } => crate::upgrade_command::plan(&cli.schema, url, *format, *exit_code),
+        Command::Apply {
+            database_url,
+            allow_hazards,
+            yes,
+        } => crate::upgrade_command::apply(&cli.schema, database_url, allow_hazards, *yes),
+        Command::Drift { database_url } => crate::upgrade_command::drift(&cli.schema, database_url),
         Command::Provision {
             database,
             admin_url,

@@ -19,4 +19,6 @@ pub mod provision;
 pub mod render;
 pub mod seed;
 pub mod sql;
+pub mod upgrade;
+pub mod upgrade_command;
 pub mod validate;

@@ -384,6 +384,15 @@ impl Differ<'_> {
                     };
                     self.comment(&format!("{noun} {}", q.sql()), &current.comment, &v.comment);
                     self.grants(&format!("TABLE {}", q.sql()), &current.grants, &v.grants);
+                    for index in &v.indexes {
+                        let before = current
+                            .indexes
+                            .iter()
+                            .find(|i| i.name == index.name)
+                            .and_then(|i| i.comment.clone());
+                        let iq = QName::new(&q.schema, &index.name);
+                        self.comment(&format!("INDEX {}", iq.sql()), &before, &index.comment);
+                    }
                     let _ = view_kind(v);
                 }
                 _ => {
@@ -574,5 +583,16 @@ fn same_view(a: &ViewDef, b: &ViewDef) -> bool {
         && a.query == b.query
         && a.security_barrier == b.security_barrier
         && a.security_invoker == b.security_invoker
-        && a.indexes == b.indexes
+        && uncommented(&a.indexes) == uncommented(&b.indexes)
+}
+
+/// Index definitions without their comments, which change without a rebuild.
+fn uncommented(indexes: &[crate::catalog::IndexDef]) -> Vec<crate::catalog::IndexDef> {
+    indexes
+        .iter()
+        .map(|i| crate::catalog::IndexDef {
+            comment: None,
+            ..i.clone()
+        })
+        .collect()
 }

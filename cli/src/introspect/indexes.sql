@@ -48,6 +48,9 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1)
   AND c.relkind IN ('r', 'p', 'm')
   AND NOT c.relispartition
+  -- An INVALID index is what an interrupted CREATE INDEX CONCURRENTLY leaves: it does not
+  -- count as present, so the next plan builds it again (apply drops the leftover first).
+  AND i.indisvalid
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con
                   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                     AND con.contype IN ('p', 'u', 'x'))

@@ -69,7 +69,7 @@ pub fn schemactl_env(schema: &Path, args: &[&str], env: &[(&str, &str)]) -> Outp
         .args(args)
         .stdin(Stdio::null())
         .env("SCHEMACTL_ADMIN_URL", admin_url())
-        .env("SCHEMACTL_LOG", "info")
+        .env("SCHEMACTL_LOG", "info,sqlx=warn")
         .env("NO_COLOR", "1");
     for (var, _) in PASSWORDS {
         command.env_remove(var);

@@ -1,0 +1,198 @@
+//! `plan --database-url`, `apply` and `drift`: the live database against the model.
+//!
+//! Comparing SQL text written in the model with PostgreSQL's deparsed text would report
+//! differences that are not there. So the desired state is the model applied to a scratch
+//! database on the same server and introspected, like the live one. The scratch database
+//! is named after a hash of the script that builds it and kept, so a later plan for the
+//! same model only introspects. When the server will not let us create it (no CREATEDB,
+//! or an untrusted extension without superuser), the model's own catalog is used instead
+//! and bodies are compared as written.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use anyhow::anyhow;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use crate::catalog::{Catalog, from_model};
+use crate::db;
+use crate::diff::{Hints, Plan, diff};
+use crate::introspect::{self, Options};
+use crate::model::Model;
+use crate::render;
+use crate::sql;
+
+const SCRATCH_PREFIX: &str = "schemactl_scratch_";
+
+/// The two sides of a comparison and how the desired one was obtained.
+pub struct Comparison {
+    pub current: Catalog,
+    pub desired: Catalog,
+    /// True when the desired side went through a scratch database (normalized SQL).
+    pub normalized: bool,
+}
+
+pub fn schemas_of(model: &Model) -> Vec<String> {
+    model.schemas.keys().cloned().collect()
+}
+
+fn introspect_options(model: &Model) -> Options {
+    Options {
+        schemas: schemas_of(model),
+        roles: model.roles.keys().cloned().collect(),
+    }
+}
+
+/// Reads the live database behind `url` as a catalog of the model's schemas and roles.
+pub async fn current(model: &Model, url: &str) -> anyhow::Result<Catalog> {
+    let conn = db::connect(url).await?;
+    Ok(introspect::introspect_with(&conn, &introspect_options(model))
+        .await?
+        .catalog)
+}
+
+/// The model as PostgreSQL would hold it, via a (cached) scratch database.
+pub async fn desired(model: &Model, url: &str) -> anyhow::Result<(Catalog, bool)> {
+    let catalog = from_model(model);
+    match scratch_catalog(model, &catalog, url).await {
+        Ok(normalized) => Ok((normalized, true)),
+        Err(err) => {
+            tracing::warn!(
+                "no scratch database ({err:#}); comparing SQL bodies as written in the model"
+            );
+            Ok((catalog, false))
+        }
+    }
+}
+
+pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
+    let current = current(model, url).await?;
+    let (desired, normalized) = desired(model, url).await?;
+    Ok(Comparison {
+        current,
+        desired,
+        normalized,
+    })
+}
+
+pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
+    let c = compare(model, url).await?;
+    Ok(diff(&c.current, &c.desired, &Hints::from_model(model)))
+}
+
+async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow::Result<Catalog> {
+    let script = render::create_script(catalog);
+    let text = render::script_sql(&script);
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
+    let server = db::connect(url).await?;
+    let exists = db::query_opt(
+        &server,
+        "SELECT 1 AS found FROM pg_database WHERE datname = $1",
+        vec![name.clone().into()],
+    )
+    .await?
+    .is_some();
+    if !exists {
+        drop_stale_scratches(&server).await;
+        build_scratch(&server, url, &name, model.database.owner.as_deref(), &script).await?;
+    }
+    let scratch = db::connect(&db::with_database(url, &name)?).await?;
+    let read = introspect::introspect_with(&scratch, &introspect_options(model)).await?;
+    Ok(read.catalog)
+}
+
+async fn build_scratch(
+    server: &DatabaseConnection,
+    url: &str,
+    name: &str,
+    owner: Option<&str>,
+    script: &[render::Step],
+) -> anyhow::Result<()> {
+    // Built under a temporary name and renamed when complete, so that a scratch database
+    // that exists under its final name is always whole.
+    let building = format!("{name}_building");
+    let quoted = sql::ident(&building);
+    server
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        .await
+        .map_err(|e| anyhow!("{}", db::describe(&e)))?;
+    server
+        .execute_unprepared(&format!(
+            "CREATE DATABASE {quoted}{} TEMPLATE template0",
+            owner.map(|o| format!(" OWNER {}", sql::ident(o))).unwrap_or_default()
+        ))
+        .await
+        .map_err(|e| anyhow!("cannot create a scratch database: {}", db::describe(&e)))?;
+    let result = async {
+        let conn = db::connect(&db::with_database(url, &building)?).await?;
+        let txn = conn.begin().await?;
+        for step in script {
+            txn.execute_unprepared(&step.sql)
+                .await
+                .map_err(|e| anyhow!("{}\n  statement: {}", db::describe(&e), first_line(&step.sql)))?;
+        }
+        txn.commit().await?;
+        drop(conn);
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(err) = result {
+        let _ = server
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            .await;
+        return Err(err);
+    }
+    server
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {quoted} RENAME TO {}",
+            sql::ident(name)
+        ))
+        .await
+        .map_err(|e| anyhow!("{}", db::describe(&e)))?;
+    Ok(())
+}
+
+/// Scratch databases of earlier models are no longer needed. Best effort: one that is in
+/// use by a concurrent run stays.
+async fn drop_stale_scratches(server: &DatabaseConnection) {
+    let Ok(rows) = db::query_all(
+        server,
+        "SELECT datname::text AS name FROM pg_database WHERE datname LIKE 'schemactl\\_scratch\\_%'",
+        vec![],
+    )
+    .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "name") else {
+            continue;
+        };
+        let _ = server
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", sql::ident(&name)))
+            .await;
+    }
+}
+
+fn first_line(sql: &str) -> &str {
+    sql.lines().next().unwrap_or_default()
+}
+
+/// Applies a plan under the advisory lock, creating objects as the database owner.
+pub async fn apply(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<()> {
+    let mut options = sea_orm::ConnectOptions::new(url.to_string());
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    let conn = sea_orm::Database::connect(options)
+        .await
+        .map_err(|e| anyhow!("cannot connect to {}: {}", db::redact(url), db::describe(&e)))?;
+    crate::diff::apply::lock(&conn).await?;
+    let result =
+        crate::diff::apply::apply(&conn, plan, model.database.owner.as_deref()).await;
+    let unlocked = crate::diff::apply::unlock(&conn).await;
+    result?;
+    unlocked
+}

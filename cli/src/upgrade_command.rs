@@ -1,0 +1,122 @@
+//! The CLI side of `plan --database-url`, `apply` and `drift`: output, confirmation and
+//! exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, PlanFormat, load_and_validate};
+use crate::diff::{Hazard, Plan};
+
+/// `plan --exit-code` exits with this when there are changes.
+pub const EXIT_CHANGES: u8 = 2;
+
+fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Runtime::new().map_err(|err| {
+        eprintln!("error: cannot start the async runtime: {err}");
+        EXIT_USAGE
+    })
+}
+
+fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan), u8> {
+    let loaded = load_and_validate(schema)?;
+    let rt = runtime()?;
+    match rt.block_on(crate::upgrade::plan(&loaded.model, url)) {
+        Ok(plan) => Ok((loaded.model, plan)),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
+pub fn plan(schema: &Path, url: &str, format: PlanFormat, exit_code: bool) -> u8 {
+    let (_, plan) = match compute(schema, url) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match format {
+        PlanFormat::Sql if plan.is_empty() => println!("-- no changes: the database matches the model"),
+        PlanFormat::Sql => print!("{}", plan.sql()),
+        PlanFormat::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
+    }
+    if exit_code && !plan.is_empty() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    }
+}
+
+pub fn drift(schema: &Path, url: &str) -> u8 {
+    let (_, plan) = match compute(schema, url) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if plan.is_empty() {
+        println!("no drift: the database matches the model");
+        EXIT_OK
+    } else {
+        println!("drift: {} step(s) would bring the database to the model\n", plan.changes.len());
+        print!("{}", plan.sql());
+        EXIT_INVALID
+    }
+}
+
+pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
+    let (model, plan) = match compute(schema, url) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if plan.is_empty() {
+        tracing::info!("no changes: the database matches the model");
+        return EXIT_OK;
+    }
+    let refused: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.hazards.iter().any(|h| !allowed.contains(h)))
+        .collect();
+    if !refused.is_empty() {
+        eprintln!("error: the plan has hazardous steps that were not allowed:");
+        for change in &refused {
+            let hazards: Vec<String> = change.hazards.iter().map(Hazard::to_string).collect();
+            eprintln!("  - {} [{}]", change.description, hazards.join(", "));
+        }
+        let kinds: std::collections::BTreeSet<String> = refused
+            .iter()
+            .flat_map(|c| c.hazards.iter())
+            .filter(|h| !allowed.contains(h))
+            .map(Hazard::to_string)
+            .collect();
+        let flags: Vec<String> = kinds.iter().map(|k| format!("--allow-hazard {k}")).collect();
+        eprintln!("nothing was applied; to proceed, review the plan and pass {}", flags.join(" "));
+        return EXIT_INVALID;
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            eprintln!("error: apply changes the database; pass --yes to confirm (no terminal to ask on)");
+            return EXIT_USAGE;
+        }
+        print!("{}Apply these {} step(s)? [y/N] ", plan.sql(), plan.changes.len());
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            eprintln!("not applied");
+            return EXIT_INVALID;
+        }
+    }
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    match rt.block_on(crate::upgrade::apply(&model, url, &plan)) {
+        Ok(()) => {
+            tracing::info!("applied {} step(s)", plan.changes.len());
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            EXIT_INVALID
+        }
+    }
+}
