@@ -71,6 +71,8 @@ pub enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Versioned migrations: write the next one offline, apply or revert them.
+    Migrate(crate::migrate::command::MigrateArgs),
     /// Exit 1 and print the difference when the database does not match the model.
     Drift {
         #[arg(long, env = "DATABASE_URL")]
@@ -140,8 +142,8 @@ pub fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("SCHEMACTL_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("SCHEMACTL_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -173,6 +175,7 @@ pub fn run(cli: Cli) -> u8 {
             allow_hazards,
             yes,
         } => crate::upgrade_command::apply(&cli.schema, database_url, allow_hazards, *yes),
+        Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args),
         Command::Drift { database_url } => crate::upgrade_command::drift(&cli.schema, database_url),
         Command::Provision {
             database,
@@ -188,6 +191,10 @@ pub fn run(cli: Cli) -> u8 {
                 yes: *yes,
                 dry_run: *dry_run,
                 passwords: None,
+                migrations: {
+                    let dir = crate::migrate::default_dir(&cli.schema);
+                    dir.join("sql").is_dir().then_some(dir)
+                },
             };
             provision_command(&cli.schema, &options)
         }

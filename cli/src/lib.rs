@@ -14,6 +14,7 @@ pub mod generate;
 pub mod introspect;
 pub mod load;
 pub mod local;
+pub mod migrate;
 pub mod model;
 pub mod provision;
 pub mod render;

@@ -45,9 +45,11 @@ fn introspect_options(model: &Model) -> Options {
 /// Reads the live database behind `url` as a catalog of the model's schemas and roles.
 pub async fn current(model: &Model, url: &str) -> anyhow::Result<Catalog> {
     let conn = db::connect(url).await?;
-    Ok(introspect::introspect_with(&conn, &introspect_options(model))
-        .await?
-        .catalog)
+    Ok(
+        introspect::introspect_with(&conn, &introspect_options(model))
+            .await?
+            .catalog,
+    )
 }
 
 /// The model as PostgreSQL would hold it, via a (cached) scratch database.
@@ -94,12 +96,43 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
     .await?
     .is_some();
     if !exists {
+        build_scratch(
+            &server,
+            url,
+            &name,
+            model.database.owner.as_deref(),
+            &script,
+        )
+        .await?;
         drop_stale_scratches(&server).await;
-        build_scratch(&server, url, &name, model.database.owner.as_deref(), &script).await?;
     }
-    let scratch = db::connect(&db::with_database(url, &name)?).await?;
-    let read = introspect::introspect_with(&scratch, &introspect_options(model)).await?;
-    Ok(read.catalog)
+    let scratch_url = db::with_database(url, &name)?;
+    let read = async {
+        let scratch = db::connect(&scratch_url).await?;
+        introspect::introspect_with(&scratch, &introspect_options(model)).await
+    }
+    .await;
+    match read {
+        Ok(read) => Ok(read.catalog),
+        // Gone between the check and the read (dropped by another run): build it again.
+        Err(_) if exists => {
+            build_scratch(
+                &server,
+                url,
+                &name,
+                model.database.owner.as_deref(),
+                &script,
+            )
+            .await?;
+            let scratch = db::connect(&scratch_url).await?;
+            Ok(
+                introspect::introspect_with(&scratch, &introspect_options(model))
+                    .await?
+                    .catalog,
+            )
+        }
+        Err(err) => Err(err),
+    }
 }
 
 async fn build_scratch(
@@ -120,7 +153,9 @@ async fn build_scratch(
     server
         .execute_unprepared(&format!(
             "CREATE DATABASE {quoted}{} TEMPLATE template0",
-            owner.map(|o| format!(" OWNER {}", sql::ident(o))).unwrap_or_default()
+            owner
+                .map(|o| format!(" OWNER {}", sql::ident(o)))
+                .unwrap_or_default()
         ))
         .await
         .map_err(|e| anyhow!("cannot create a scratch database: {}", db::describe(&e)))?;
@@ -128,9 +163,13 @@ async fn build_scratch(
         let conn = db::connect(&db::with_database(url, &building)?).await?;
         let txn = conn.begin().await?;
         for step in script {
-            txn.execute_unprepared(&step.sql)
-                .await
-                .map_err(|e| anyhow!("{}\n  statement: {}", db::describe(&e), first_line(&step.sql)))?;
+            txn.execute_unprepared(&step.sql).await.map_err(|e| {
+                anyhow!(
+                    "{}\n  statement: {}",
+                    db::describe(&e),
+                    first_line(&step.sql)
+                )
+            })?;
         }
         txn.commit().await?;
         drop(conn);
@@ -153,19 +192,24 @@ async fn build_scratch(
     Ok(())
 }
 
-/// Scratch databases of earlier models are no longer needed. Best effort: one that is in
-/// use by a concurrent run stays.
+/// How many scratch databases (one per model version) are kept for reuse.
+const SCRATCH_KEPT: usize = 8;
+
+/// Drops scratch databases beyond the newest few. Never forced: one that a concurrent
+/// run is reading has a connection, and then its DROP fails and it stays.
 async fn drop_stale_scratches(server: &DatabaseConnection) {
     let Ok(rows) = db::query_all(
         server,
-        "SELECT datname::text AS name FROM pg_database WHERE datname LIKE 'schemactl\\_scratch\\_%'",
+        "SELECT datname::text AS name FROM pg_database \
+         WHERE datname LIKE 'schemactl\\_scratch\\_%' AND datname NOT LIKE '%\\_building' \
+         ORDER BY oid DESC",
         vec![],
     )
     .await
     else {
         return;
     };
-    for row in rows {
+    for row in rows.iter().skip(SCRATCH_KEPT) {
         let Ok(name) = row.try_get::<String>("", "name") else {
             continue;
         };
@@ -186,12 +230,15 @@ pub async fn apply(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<()> 
         .max_connections(1)
         .min_connections(1)
         .sqlx_logging(false);
-    let conn = sea_orm::Database::connect(options)
-        .await
-        .map_err(|e| anyhow!("cannot connect to {}: {}", db::redact(url), db::describe(&e)))?;
+    let conn = sea_orm::Database::connect(options).await.map_err(|e| {
+        anyhow!(
+            "cannot connect to {}: {}",
+            db::redact(url),
+            db::describe(&e)
+        )
+    })?;
     crate::diff::apply::lock(&conn).await?;
-    let result =
-        crate::diff::apply::apply(&conn, plan, model.database.owner.as_deref()).await;
+    let result = crate::diff::apply::apply(&conn, plan, model.database.owner.as_deref()).await;
     let unlocked = crate::diff::apply::unlock(&conn).await;
     result?;
     unlocked

@@ -35,9 +35,14 @@ pub fn plan(schema: &Path, url: &str, format: PlanFormat, exit_code: bool) -> u8
         Err(code) => return code,
     };
     match format {
-        PlanFormat::Sql if plan.is_empty() => println!("-- no changes: the database matches the model"),
+        PlanFormat::Sql if plan.is_empty() => {
+            println!("-- no changes: the database matches the model")
+        }
         PlanFormat::Sql => print!("{}", plan.sql()),
-        PlanFormat::Json => println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default()),
+        PlanFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&plan).unwrap_or_default()
+        ),
     }
     if exit_code && !plan.is_empty() {
         EXIT_CHANGES
@@ -55,7 +60,10 @@ pub fn drift(schema: &Path, url: &str) -> u8 {
         println!("no drift: the database matches the model");
         EXIT_OK
     } else {
-        println!("drift: {} step(s) would bring the database to the model\n", plan.changes.len());
+        println!(
+            "drift: {} step(s) would bring the database to the model\n",
+            plan.changes.len()
+        );
         print!("{}", plan.sql());
         EXIT_INVALID
     }
@@ -87,16 +95,28 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
             .filter(|h| !allowed.contains(h))
             .map(Hazard::to_string)
             .collect();
-        let flags: Vec<String> = kinds.iter().map(|k| format!("--allow-hazard {k}")).collect();
-        eprintln!("nothing was applied; to proceed, review the plan and pass {}", flags.join(" "));
+        let flags: Vec<String> = kinds
+            .iter()
+            .map(|k| format!("--allow-hazard {k}"))
+            .collect();
+        eprintln!(
+            "nothing was applied; to proceed, review the plan and pass {}",
+            flags.join(" ")
+        );
         return EXIT_INVALID;
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            eprintln!("error: apply changes the database; pass --yes to confirm (no terminal to ask on)");
+            eprintln!(
+                "error: apply changes the database; pass --yes to confirm (no terminal to ask on)"
+            );
             return EXIT_USAGE;
         }
-        print!("{}Apply these {} step(s)? [y/N] ", plan.sql(), plan.changes.len());
+        print!(
+            "{}Apply these {} step(s)? [y/N] ",
+            plan.sql(),
+            plan.changes.len()
+        );
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);

@@ -83,12 +83,18 @@ async fn plan_drift_and_apply_with_hazards() {
     assert_eq!(out.status.code(), Some(0), "no changes: {}", stderr(&out));
 
     // v2 adds `rating` and drops `note`.
-    let v2 = write_model(&format!("{tag}_v2"), &model(&tag, "          rating: { type: integer }", ""));
+    let v2 = write_model(
+        &format!("{tag}_v2"),
+        &model(&tag, "          rating: { type: integer }", ""),
+    );
     let out = run(&v2, &["plan", "--database-url", &url, "--exit-code"]);
     assert_eq!(out.status.code(), Some(2), "changes: {}", stderr(&out));
     let plan = String::from_utf8_lossy(&out.stdout);
     assert!(plan.contains("ADD COLUMN rating integer"), "{plan}");
-    assert!(plan.contains("DROP COLUMN note") && plan.contains("[hazard: data-loss]"), "{plan}");
+    assert!(
+        plan.contains("DROP COLUMN note") && plan.contains("[hazard: data-loss]"),
+        "{plan}"
+    );
     let out = run(&v2, &["drift", "--database-url", &url]);
     assert_eq!(out.status.code(), Some(1));
 
@@ -96,18 +102,55 @@ async fn plan_drift_and_apply_with_hazards() {
     assert_eq!(out.status.code(), Some(1), "refused");
     let err = stderr(&out);
     assert!(err.contains("--allow-hazard data-loss"), "{err}");
-    assert_eq!(columns(&tag).await, ["id", "label", "note"], "nothing applied");
+    assert_eq!(
+        columns(&tag).await,
+        ["id", "label", "note"],
+        "nothing applied"
+    );
 
-    let out = run(&v2, &["apply", "--database-url", &url, "--allow-hazard", "data-loss"]);
-    assert_eq!(out.status.code(), Some(2), "no terminal and no --yes: {}", stderr(&out));
+    let out = run(
+        &v2,
+        &[
+            "apply",
+            "--database-url",
+            &url,
+            "--allow-hazard",
+            "data-loss",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no terminal and no --yes: {}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("--yes"));
-    assert_eq!(columns(&tag).await, ["id", "label", "note"], "nothing applied");
+    assert_eq!(
+        columns(&tag).await,
+        ["id", "label", "note"],
+        "nothing applied"
+    );
 
-    let out = run(&v2, &["apply", "--database-url", &url, "--allow-hazard", "data-loss", "--yes"]);
+    let out = run(
+        &v2,
+        &[
+            "apply",
+            "--database-url",
+            &url,
+            "--allow-hazard",
+            "data-loss",
+            "--yes",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(columns(&tag).await, ["id", "label", "rating"]);
     let out = run(&v2, &["drift", "--database-url", &url]);
-    assert_eq!(out.status.code(), Some(0), "no drift after apply: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "no drift after apply: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     drop_database(&tag).await;
 }
 
@@ -115,7 +158,14 @@ async fn plan_drift_and_apply_with_hazards() {
 async fn two_applies_never_interleave() {
     let tag = unique("t_lock");
     let (url, _) = setup(&tag);
-    let v2 = write_model(&format!("{tag}_v2"), &model(&tag, "          note: { type: text }\n          extra: { type: text }", ""));
+    let v2 = write_model(
+        &format!("{tag}_v2"),
+        &model(
+            &tag,
+            "          note: { type: text }\n          extra: { type: text }",
+            "",
+        ),
+    );
 
     // Another schemactl writer holds the advisory lock.
     let mut options = sea_orm::ConnectOptions::new(url.clone());
@@ -126,12 +176,23 @@ async fn two_applies_never_interleave() {
 
     let mut child = spawn(&v2, &["apply", "--database-url", &url, "--yes"]);
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert!(child.try_wait().unwrap().is_none(), "apply waits for the lock");
-    assert_eq!(columns(&tag).await, ["id", "label", "note"], "and has changed nothing");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "apply waits for the lock"
+    );
+    assert_eq!(
+        columns(&tag).await,
+        ["id", "label", "note"],
+        "and has changed nothing"
+    );
 
     exec(&holder, &format!("SELECT pg_advisory_unlock({key})")).await;
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(columns(&tag).await, ["id", "label", "note", "extra"]);
     drop(holder);
     drop_database(&tag).await;
@@ -142,10 +203,18 @@ async fn a_run_killed_during_a_concurrent_index_build_converges() {
     let tag = unique("t_killed");
     let (url, _) = setup(&tag);
     let conn = connect(&url).await;
-    exec(&conn, "INSERT INTO app.items SELECT g, 'label ' || g FROM generate_series(1, 1000) g").await;
+    exec(
+        &conn,
+        "INSERT INTO app.items SELECT g, 'label ' || g FROM generate_series(1, 1000) g",
+    )
+    .await;
     let v2 = write_model(
         &format!("{tag}_v2"),
-        &model(&tag, "          note: { type: text }", "          items_note_idx: { columns: [note] }"),
+        &model(
+            &tag,
+            "          note: { type: text }",
+            "          items_note_idx: { columns: [note] }",
+        ),
     );
 
     // A transaction with an old snapshot makes CREATE INDEX CONCURRENTLY wait after it has
@@ -166,7 +235,10 @@ async fn a_run_killed_during_a_concurrent_index_build_converges() {
         if waiting > 0 {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "the index build never started");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the index build never started"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Kill the client and its server session, as a crash would.
@@ -186,7 +258,11 @@ async fn a_run_killed_during_a_concurrent_index_build_converges() {
     assert_eq!(invalid, 1, "the killed run left an invalid index behind");
 
     let out = run(&v2, &["apply", "--database-url", &url, "--yes"]);
-    assert!(out.status.success(), "the next run converges: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "the next run converges: {}",
+        stderr(&out)
+    );
     let valid = scalar_i64(
         &conn,
         "SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('app.items_note_idx') AND indisvalid",
@@ -194,7 +270,12 @@ async fn a_run_killed_during_a_concurrent_index_build_converges() {
     .await;
     assert_eq!(valid, 1);
     let out = run(&v2, &["drift", "--database-url", &url]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     drop(conn);
     drop(snapshot_holder);
     drop_database(&tag).await;
@@ -207,14 +288,25 @@ async fn a_failing_step_leaves_the_database_as_it_was() {
     let conn = connect(&url).await;
     exec(&conn, "INSERT INTO app.items VALUES (1, NULL), (2, 'x')").await;
     // v2 adds a column and makes `label` NOT NULL, which the NULL row violates.
-    let text = model(&tag, "          note: { type: text }\n          added: { type: text }", "")
-        .replace("label: { type: text }", "label: { type: text, nullable: false }");
+    let text = model(
+        &tag,
+        "          note: { type: text }\n          added: { type: text }",
+        "",
+    )
+    .replace(
+        "label: { type: text }",
+        "label: { type: text, nullable: false }",
+    );
     let v2 = write_model(&format!("{tag}_v2"), &text);
     let before = schema_dump(&tag);
     let out = run(&v2, &["apply", "--database-url", &url, "--yes"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("rolled back"), "{}", stderr(&out));
-    assert_eq!(before, schema_dump(&tag), "the added column is gone with the rollback");
+    assert_eq!(
+        before,
+        schema_dump(&tag),
+        "the added column is gone with the rollback"
+    );
     let _ = conn.execute_unprepared("SELECT 1").await;
     drop(conn);
     drop_database(&tag).await;

@@ -232,6 +232,17 @@ pub fn diff(current: &Catalog, desired: &Catalog, hints: &Hints) -> Plan {
     // Last: which views to rebuild depends on what the table and function diffs touched.
     d.views();
     d.default_privileges();
+    if !d.phases.functions.is_empty() {
+        // Function bodies may use tables created later in the plan; like pg_dump, check
+        // them when they run rather than when they are created.
+        d.phases.setup.insert(
+            0,
+            Change::new(
+                "check function bodies when they run",
+                "SET LOCAL check_function_bodies = off",
+            ),
+        );
+    }
     d.phases.into_plan()
 }
 
@@ -247,6 +258,8 @@ pub(crate) struct Phases {
     pub access: Vec<Change>,
     pub drops: Vec<Change>,
     pub late_drops: Vec<Change>,
+    /// Schemas, extensions and roles: only once nothing inside them is left.
+    pub container_drops: Vec<Change>,
     pub concurrent_drops: Vec<Change>,
     pub concurrent_creates: Vec<Change>,
 }
@@ -264,6 +277,7 @@ impl Phases {
             self.access,
             self.drops,
             self.late_drops,
+            self.container_drops,
             self.concurrent_drops,
             self.concurrent_creates,
         ] {

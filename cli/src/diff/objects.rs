@@ -83,7 +83,7 @@ impl Differ<'_> {
         }
         for name in self.current.roles.keys() {
             if !self.desired.roles.contains_key(name) {
-                self.phases.late_drops.push(
+                self.phases.container_drops.push(
                     Change::new(
                         format!("drop role {name}"),
                         format!("DROP ROLE {}", ident(name)),
@@ -106,12 +106,15 @@ impl Differ<'_> {
         }
         for ext in &self.current.extensions {
             if !self.desired.extensions.contains(ext) {
-                self.phases.late_drops.push(
+                self.phases.container_drops.push(
                     Change::new(
                         format!("drop extension {ext}"),
                         format!("DROP EXTENSION {}", ident(ext)),
                     )
-                    .hazard(Hazard::DataLoss),
+                    .hazard(Hazard::DataLoss)
+                    // Shared by whatever else uses it: dropped only by an admin, never
+                    // by a migration's down step.
+                    .as_admin(),
                 );
             }
         }
@@ -141,7 +144,7 @@ impl Differ<'_> {
         }
         for name in self.current.schemas.keys() {
             if !self.desired.schemas.contains_key(name) {
-                self.phases.late_drops.push(
+                self.phases.container_drops.push(
                     Change::new(
                         format!("drop schema {name}"),
                         format!("DROP SCHEMA {}", ident(name)),
@@ -414,7 +417,7 @@ impl Differ<'_> {
             let had: BTreeSet<_> = current.iter().collect();
             let wants: BTreeSet<_> = schema.default_privileges.iter().collect();
             for dp in wants.difference(&had) {
-                self.phases.setup.push(
+                self.phases.access.push(
                     Change::new(
                         format!("default privileges in schema {name} for {}", dp.grantee),
                         default_privilege_sql(name, dp, true),
@@ -490,19 +493,23 @@ pub(super) fn render_with(catalog: &Catalog, f: impl FnOnce(&mut Renderer)) -> V
 
 fn step_change(step: Step) -> Change {
     let description = match &step.object {
-        Some(k) if step.creates => {
-            format!("create {} {}{}", k.kind.noun(), qualify(&k.schema), k.name)
-        }
+        Some(k) if step.creates => format!("create {} {}", k.kind.noun(), display_name(k)),
         Some(k) => format!(
-            "{} {}{}: {}",
+            "{} {}: {}",
             k.kind.noun(),
-            qualify(&k.schema),
-            k.name,
+            display_name(k),
             first_words(&step.sql)
         ),
-        None => first_words(&step.sql),
+        None => format!("session: {}", first_words(&step.sql)),
     };
     Change::new(description, step.sql)
+}
+
+fn display_name(k: &crate::render::ObjectKey) -> String {
+    match k.kind {
+        crate::render::ObjectKind::Schema | crate::render::ObjectKind::Extension => k.name.clone(),
+        _ => format!("{}{}", qualify(&k.schema), k.name),
+    }
 }
 
 fn qualify(schema: &str) -> String {

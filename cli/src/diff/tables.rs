@@ -101,6 +101,13 @@ impl Differ<'_> {
                 format!("create index {}.{}", q.schema, index.name),
                 index_sql(q, index, false),
             ));
+            if let Some(comment) = &index.comment {
+                let iq = QName::new(&q.schema, &index.name);
+                self.phases.constraints.push(Change::new(
+                    format!("comment on index {iq}"),
+                    comment_sql(&format!("INDEX {}", iq.sql()), Some(comment)),
+                ));
+            }
         }
         self.new_table_dependents(q, t);
     }
@@ -260,6 +267,13 @@ impl Differ<'_> {
                 format!("create index {}.{}", q.schema, index.name),
                 index_sql(q, index, false),
             ));
+            if let Some(comment) = &index.comment {
+                let iq = QName::new(&q.schema, &index.name);
+                self.phases.constraints.push(Change::new(
+                    format!("comment on index {iq}"),
+                    comment_sql(&format!("INDEX {}", iq.sql()), Some(comment)),
+                ));
+            }
         }
         self.new_table_dependents(q, desired);
     }

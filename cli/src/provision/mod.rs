@@ -38,6 +38,9 @@ pub struct Options {
     /// Role passwords by role name, for library callers; `None` reads the environment
     /// variables the model names.
     pub passwords: Option<std::collections::BTreeMap<String, String>>,
+    /// Versioned migrations to apply instead of creating objects directly (the
+    /// `migration/` directory beside the model, when it has steps).
+    pub migrations: Option<std::path::PathBuf>,
 }
 
 /// What a run did or, with `dry_run`, would do.
@@ -64,6 +67,15 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
         .clone()
         .unwrap_or_else(|| model.database.name.clone());
     // Before any statement: a missing password must not leave half a cluster behind.
+    if let Some(dir) = &options.migrations
+        && !crate::migrate::is_current(dir, model)?
+    {
+        return Err(anyhow!(
+            "the migrations in {} are behind the model: run `schemactl migrate new NAME` to \
+             write the next one, then provision again (nothing was changed)",
+            dir.display()
+        ));
+    }
     let passwords = match &options.passwords {
         Some(given) => given.clone(),
         None => cluster::read_passwords(model)?,
@@ -105,7 +117,10 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
     }
 
     cluster::execute_cluster(&admin, &cluster_steps, &mut outcome.summary).await?;
-    let result = apply_in_database(&db_url, &catalog, &mut outcome).await;
+    let result = match &options.migrations {
+        Some(dir) => apply_migrations(model, &db_url, dir, &catalog, &mut outcome).await,
+        None => apply_in_database(&db_url, &catalog, &mut outcome).await,
+    };
     if let Err(err) = result {
         undo_cluster(&admin, &cluster_steps, &database, creates_database).await;
         return Err(err);
@@ -150,6 +165,75 @@ async fn apply_in_database(
         }
         outcome.statements.push(step.sql.clone());
     }
+    apply_seeds(&txn, catalog, &seeds, outcome).await?;
+    txn.commit()
+        .await
+        .map_err(|e| anyhow!("commit failed: {}", db::describe(&e)))?;
+    Ok(())
+}
+
+/// Brings the database to the model through the versioned migrations, then seeds, then
+/// checks that the result has no drift from the model.
+async fn apply_migrations(
+    model: &Model,
+    db_url: &str,
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    outcome: &mut Outcome,
+) -> anyhow::Result<()> {
+    let conn = crate::migrate::run::connect(db_url).await?;
+    // Extensions need the admin (pgvector is not trusted); the migrations, run as the
+    // owner, then find them present.
+    let existing = existing_objects(&conn).await?;
+    for ext in &catalog.extensions {
+        let key = ObjectKey {
+            kind: render::ObjectKind::Extension,
+            schema: String::new(),
+            name: ext.clone(),
+            table: None,
+        };
+        if !existing.contains(&key) {
+            run(
+                &conn,
+                &format!("CREATE EXTENSION IF NOT EXISTS {}", sql::ident(ext)),
+                Some(&key),
+            )
+            .await?;
+            outcome.summary.created("extension");
+        }
+    }
+    let applied =
+        crate::migrate::run::up(&conn, dir, None, catalog.database.owner.as_deref()).await?;
+    for version in &applied {
+        tracing::info!("applied migration {version}");
+        outcome.summary.created("migration");
+    }
+    let seeds = seed::seed_statements(catalog);
+    let txn = conn
+        .begin()
+        .await
+        .context("cannot begin the seed transaction")?;
+    apply_seeds(&txn, catalog, &seeds, outcome).await?;
+    txn.commit()
+        .await
+        .map_err(|e| anyhow!("commit failed: {}", db::describe(&e)))?;
+    let drift = crate::upgrade::plan(model, db_url).await?;
+    if !drift.is_empty() {
+        return Err(anyhow!(
+            "after the migrations the database still differs from the model:\n{}",
+            drift.sql()
+        ));
+    }
+    Ok(())
+}
+
+/// Upserts the declared seed rows, as the owner, inside the caller's transaction.
+async fn apply_seeds<C: ConnectionTrait>(
+    txn: &C,
+    catalog: &Catalog,
+    seeds: &[seed::TableSeed],
+    outcome: &mut Outcome,
+) -> anyhow::Result<()> {
     if !seeds.is_empty() {
         if let Some(owner) = &catalog.database.owner {
             // Rows are written as the owner, like the objects, so that RLS applies to the
@@ -158,7 +242,7 @@ async fn apply_in_database(
                 .await
                 .map_err(|e| anyhow!("cannot switch to the owner role: {}", db::describe(&e)))?;
         }
-        for table in &seeds {
+        for table in seeds {
             let mut rows = 0;
             for upsert in &table.upserts {
                 let result = txn.execute_unprepared(upsert).await.map_err(|e| {
@@ -172,16 +256,13 @@ async fn apply_in_database(
             }
             if rows > 0 {
                 for fix in &table.sequence_fixes {
-                    run(&txn, fix, None).await?;
+                    run(txn, fix, None).await?;
                 }
                 tracing::info!("seeded {rows} row(s) into {}", table.table);
             }
             outcome.seeded_rows += rows;
         }
     }
-    txn.commit()
-        .await
-        .map_err(|e| anyhow!("commit failed: {}", db::describe(&e)))?;
     Ok(())
 }
 

@@ -250,7 +250,7 @@ async fn plan(
         if !fk.columns.iter().all(|c| plan.columns.contains(c)) {
             continue;
         }
-        let keys = key_tuples(conn, catalog, &fk.references, &fk.referenced_columns).await?;
+        let keys = key_tuples(conn, &fk.references, &fk.referenced_columns).await?;
         // A nullable key could stay NULL, but rows that point nowhere are rarely what a
         // synthetic load wants; only a self-reference may start empty.
         if keys.is_empty() && (fk.references != *table || !plan.fk_nullable[i]) {
@@ -288,10 +288,7 @@ async fn plan(
             )
         });
         if !counted {
-            let taken = key_tuples(conn, catalog, table, key)
-                .await?
-                .into_iter()
-                .collect();
+            let taken = key_tuples(conn, table, key).await?.into_iter().collect();
             plan.picked_uniques.push((positions, taken));
         }
     }
@@ -325,11 +322,9 @@ async fn max_of(conn: &mut PgConnection, table: &QName, column: &ColumnDef) -> a
 /// Every key tuple of `table (columns)` as text, parts separated by U+001F.
 async fn key_tuples(
     conn: &mut PgConnection,
-    catalog: &Catalog,
     table: &QName,
     columns: &[String],
 ) -> anyhow::Result<Vec<String>> {
-    let _ = catalog;
     let parts: Vec<String> = columns
         .iter()
         .map(|c| format!("{}::text", sql::ident(c)))

@@ -366,7 +366,7 @@ fn prepare(
             }
         }
         Format::Ndjson | Format::Json => {
-            let records = json_records(&bytes, source.format, &file, &mut check);
+            let records = json_records(&bytes, source.format, &mut check);
             let mut names: Vec<String> = Vec::new();
             let mut seen = HashSet::new();
             for value in &records {
@@ -445,7 +445,7 @@ fn kind_name(v: &Value) -> &'static str {
     }
 }
 
-fn json_records(bytes: &[u8], format: Format, file: &str, check: &mut Checker<'_>) -> Vec<Value> {
+fn json_records(bytes: &[u8], format: Format, check: &mut Checker<'_>) -> Vec<Value> {
     if format == Format::Json {
         return match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Array(items)) => items,
@@ -485,7 +485,6 @@ fn json_records(bytes: &[u8], format: Format, file: &str, check: &mut Checker<'_
             }
         }
     }
-    let _ = file;
     out
 }
 

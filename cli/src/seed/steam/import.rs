@@ -207,15 +207,21 @@ impl ImportReport {
 
 fn label(ty: &str) -> String {
     match ty {
-        "game" => "Games".into(),
-        "dlc" => "DLC".into(),
-        other => {
-            let mut c = other.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>() + "s")
-                .unwrap_or_default()
-        }
+        "game" => "Games",
+        "dlc" => "DLC",
+        "demo" => "Demos",
+        "mod" => "Mods",
+        "music" => "Music",
+        "video" => "Videos",
+        "episode" => "Episodes",
+        "application" => "Applications",
+        "tool" => "Tools",
+        "series" => "Series",
+        "hardware" => "Hardware",
+        "advertising" => "Advertising",
+        other => other,
     }
+    .to_string()
 }
 
 pub fn thousands(n: u64) -> String {

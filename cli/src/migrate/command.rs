@@ -1,0 +1,125 @@
+//! The `migrate` subcommands.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_and_validate};
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Migrations directory (default: `migration/` beside the model).
+    #[arg(long, global = true)]
+    pub dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: MigrateCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Write the next migration from the last migration's state to the model (offline).
+    New {
+        /// Name of the step: lower-case letters, digits and `_`.
+        name: String,
+    },
+    /// Apply pending migrations.
+    Up {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// Apply at most this many.
+        #[arg(short = 'n', long)]
+        steps: Option<usize>,
+    },
+    /// Revert the last migrations (one by default).
+    Down {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(short = 'n', long, default_value_t = 1)]
+        steps: usize,
+    },
+    /// List migrations and whether each is applied.
+    Status {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+}
+
+pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| super::default_dir(schema));
+    let loaded = match load_and_validate(schema) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let owner = loaded.model.database.owner.clone();
+    if let MigrateCommand::New { name } = &args.command {
+        return match super::new_migration(&dir, &loaded.model, name) {
+            Ok(super::NewOutcome::NoChange) => {
+                println!("no changes since the last migration: nothing written");
+                EXIT_OK
+            }
+            Ok(super::NewOutcome::Written {
+                version,
+                up_steps,
+                down_steps,
+            }) => {
+                println!(
+                    "wrote {} ({up_steps} step(s) up, {down_steps} down)",
+                    dir.join("sql").join(&version).display()
+                );
+                EXIT_OK
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                EXIT_USAGE
+            }
+        };
+    }
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let result = rt.block_on(async {
+        match &args.command {
+            MigrateCommand::New { .. } => Ok(()),
+            MigrateCommand::Up { database_url, steps } => {
+                let conn = super::run::connect(database_url).await?;
+                let done = super::run::up(&conn, &dir, *steps, owner.as_deref()).await?;
+                if done.is_empty() {
+                    println!("no pending migrations");
+                } else {
+                    println!("applied {} migration(s): {}", done.len(), done.join(", "));
+                }
+                Ok(())
+            }
+            MigrateCommand::Down { database_url, steps } => {
+                let conn = super::run::connect(database_url).await?;
+                let done = super::run::down(&conn, &dir, *steps, owner.as_deref()).await?;
+                println!("reverted {} migration(s): {}", done.len(), done.join(", "));
+                Ok(())
+            }
+            MigrateCommand::Status { database_url } => {
+                let conn = super::run::connect(database_url).await?;
+                for step in super::run::status(&conn, &dir).await? {
+                    println!("{} {}", if step.applied { "applied" } else { "pending" }, step.version);
+                }
+                if !super::is_current(&dir, &loaded.model)? {
+                    println!("the model has changes no migration covers: run `schemactl migrate new NAME`");
+                }
+                anyhow::Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            EXIT_INVALID
+        }
+    }
+}

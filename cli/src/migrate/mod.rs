@@ -1,0 +1,210 @@
+//! Versioned migrations: `migrate new` writes the next step offline; `migrate up|down|status`
+//! run them against a database (see `run`).
+//!
+//! Layout under the migrations directory (default `migration/` beside the model):
+//! - `sql/<version>/up.sql`, `down.sql`: the transactional part of each direction;
+//! - `sql/<version>/up_concurrent.sql`, `down_concurrent.sql`: `CONCURRENTLY` statements,
+//!   one per line block, each safe to run again;
+//! - `src/<version>.rs`: a thin sea-orm-migration wrapper that `include_str!`s the SQL;
+//! - `src/lib.rs`: the migrator listing every step;
+//! - `schema.snapshot.json`: the model as of the last step, so `migrate new` needs no
+//!   database.
+//!
+//! Roles and memberships are cluster-wide and managed by `provision`, so they are left out
+//! of migration files.
+
+pub mod command;
+pub mod run;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+
+use crate::catalog::from_model;
+use crate::diff::{Change, Hints, Plan, diff};
+use crate::model::Model;
+
+const SNAPSHOT: &str = "schema.snapshot.json";
+const MIGRATION_TEMPLATE: &str = include_str!("../../../templates/migration/migration.rs.j2");
+const LIB_TEMPLATE: &str = include_str!("../../../templates/migration/lib.rs.j2");
+
+/// The migrations directory for a model file: `migration/` beside it.
+pub fn default_dir(schema: &Path) -> PathBuf {
+    schema
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .join("migration")
+}
+
+/// The versions under `sql/`, oldest first (versions sort by their timestamp prefix).
+pub fn versions(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let sql = dir.join("sql");
+    if !sql.exists() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in
+        std::fs::read_dir(&sql).with_context(|| format!("cannot read {}", sql.display()))?
+    {
+        let entry = entry?;
+        if entry.file_type()?.is_dir()
+            && let Some(name) = entry.file_name().to_str()
+        {
+            out.push(name.to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The model as of the last migration; an empty model before the first.
+pub fn snapshot(dir: &Path) -> anyhow::Result<Model> {
+    let path = dir.join(SNAPSHOT);
+    if !path.exists() {
+        return Ok(Model::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a model snapshot", path.display()))
+}
+
+/// Whether the migrations bring a database to exactly `model`.
+pub fn is_current(dir: &Path, model: &Model) -> anyhow::Result<bool> {
+    let old = snapshot(dir)?;
+    Ok(pending_plan(&old, model).0.is_empty())
+}
+
+fn pending_plan(old: &Model, new: &Model) -> (Plan, Plan) {
+    let hints = Hints::from_model(new);
+    let keep = |plan: Plan| Plan {
+        changes: plan.changes.into_iter().filter(|c| !c.as_admin).collect(),
+    };
+    let up = keep(diff(&from_model(old), &from_model(new), &hints));
+    let down = keep(diff(&from_model(new), &from_model(old), &hints.reversed()));
+    (up, down)
+}
+
+/// What `migrate new` did.
+#[derive(Debug)]
+pub enum NewOutcome {
+    NoChange,
+    Written {
+        version: String,
+        up_steps: usize,
+        down_steps: usize,
+    },
+}
+
+/// Writes the next migration, from the snapshot to `model`, named `m<UTC timestamp>_<name>`.
+pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<NewOutcome> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        return Err(anyhow!(
+            "migration name `{name}`: use lower-case letters, digits and `_`"
+        ));
+    }
+    let old = snapshot(dir)?;
+    let (up, down) = pending_plan(&old, model);
+    if up.is_empty() {
+        return Ok(NewOutcome::NoChange);
+    }
+    let version = format!("m{}_{name}", chrono::Utc::now().format("%Y%m%d_%H%M%S"));
+    let step_dir = dir.join("sql").join(&version);
+    std::fs::create_dir_all(&step_dir)
+        .with_context(|| format!("cannot create {}", step_dir.display()))?;
+    let up_concurrent = write_direction(&step_dir, "up", &up)?;
+    let down_concurrent = write_direction(&step_dir, "down", &down)?;
+    let env = minijinja::Environment::new();
+    let wrapper = env.render_str(
+        MIGRATION_TEMPLATE,
+        minijinja::context! {
+            version => &version,
+            concurrent => up_concurrent || down_concurrent,
+            up_concurrent => up_concurrent,
+            down_concurrent => down_concurrent,
+        },
+    )?;
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src)?;
+    std::fs::write(src.join(format!("{version}.rs")), wrapper)?;
+    write_lib(dir)?;
+    let snapshot_text = serde_json::to_string_pretty(model)?;
+    std::fs::write(dir.join(SNAPSHOT), snapshot_text + "\n")?;
+    Ok(NewOutcome::Written {
+        version,
+        up_steps: up.changes.len(),
+        down_steps: down.changes.len(),
+    })
+}
+
+/// Writes `<direction>.sql` and, when needed, `<direction>_concurrent.sql`; true when the
+/// concurrent file was written.
+fn write_direction(step_dir: &Path, direction: &str, plan: &Plan) -> anyhow::Result<bool> {
+    let (concurrent, transactional): (Vec<&Change>, Vec<&Change>) =
+        plan.changes.iter().partition(|c| c.concurrent);
+    let mut text = String::new();
+    for c in &transactional {
+        push_step(&mut text, c);
+    }
+    std::fs::write(step_dir.join(format!("{direction}.sql")), text)?;
+    if concurrent.is_empty() {
+        return Ok(false);
+    }
+    let mut text = String::new();
+    for c in &concurrent {
+        // A rerun after an interrupted build meets an invalid leftover of the same name.
+        if let Some(rest) = c
+            .sql
+            .strip_prefix("CREATE INDEX CONCURRENTLY ")
+            .or_else(|| c.sql.strip_prefix("CREATE UNIQUE INDEX CONCURRENTLY "))
+            && let (Some(name), Some(table)) = (
+                rest.split_whitespace().next(),
+                rest.split(" ON ")
+                    .nth(1)
+                    .and_then(|t| t.split_whitespace().next()),
+            )
+        {
+            let schema = table.split('.').next().unwrap_or(table);
+            text.push_str(&format!(
+                "DROP INDEX CONCURRENTLY IF EXISTS {schema}.{name};\n"
+            ));
+        }
+        text.push_str(&c.sql.replace('\n', " "));
+        text.push_str(";\n");
+    }
+    std::fs::write(step_dir.join(format!("{direction}_concurrent.sql")), text)?;
+    Ok(true)
+}
+
+fn push_step(out: &mut String, c: &Change) {
+    out.push_str(&format!("-- {}", c.description));
+    if !c.hazards.is_empty() {
+        let names: Vec<String> = c.hazards.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(" [hazard: {}]", names.join(", ")));
+    }
+    out.push('\n');
+    out.push_str(&c.sql);
+    out.push_str(";\n\n");
+}
+
+/// Regenerates `src/lib.rs` from the versions present.
+pub fn write_lib(dir: &Path) -> anyhow::Result<()> {
+    let env = minijinja::Environment::new();
+    let lib = env.render_str(
+        LIB_TEMPLATE,
+        minijinja::context! { migrations => versions(dir)? },
+    )?;
+    std::fs::write(dir.join("src").join("lib.rs"), lib)?;
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! `migrate up|down|status`: the same SQL as the sea-orm-migration crate, recorded in the
+//! same `seaql_migrations` table, under the schemactl advisory lock.
+//!
+//! A step without concurrent statements runs in one transaction together with its record,
+//! so it is all or nothing. A step with them leaves a mark after its transactional part,
+//! as the generated wrapper does, so a run killed during the concurrent part resumes there.
+
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use crate::db;
+use crate::diff::apply::{lock, unlock};
+use crate::sql::literal;
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS seaql_migrations \
+     (version varchar NOT NULL PRIMARY KEY, applied_at bigint NOT NULL)";
+const CREATE_MARKS: &str =
+    "CREATE TABLE IF NOT EXISTS public.schemactl_migration_marks (version text PRIMARY KEY)";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepStatus {
+    pub version: String,
+    pub applied: bool,
+}
+
+/// One connection, so the session advisory lock covers every statement.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut options = sea_orm::ConnectOptions::new(url.to_string());
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    sea_orm::Database::connect(options).await.map_err(|e| {
+        anyhow!(
+            "cannot connect to {}: {}",
+            db::redact(url),
+            db::describe(&e)
+        )
+    })
+}
+
+pub async fn status(conn: &DatabaseConnection, dir: &Path) -> anyhow::Result<Vec<StepStatus>> {
+    conn.execute_unprepared(CREATE_TABLE).await?;
+    let applied = applied(conn).await?;
+    Ok(super::versions(dir)?
+        .into_iter()
+        .map(|v| StepStatus {
+            applied: applied.contains(&v),
+            version: v,
+        })
+        .collect())
+}
+
+async fn applied(conn: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
+    let rows = db::query_all(
+        conn,
+        "SELECT version FROM seaql_migrations ORDER BY version",
+        vec![],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "version").map_err(Into::into))
+        .collect()
+}
+
+/// Applies pending steps (all, or the first `limit`); returns the versions applied.
+/// With `owner`, objects are created as that role.
+pub async fn up(
+    conn: &DatabaseConnection,
+    dir: &Path,
+    limit: Option<usize>,
+    owner: Option<&str>,
+) -> anyhow::Result<Vec<String>> {
+    lock(conn).await?;
+    let result = async {
+        conn.execute_unprepared(CREATE_TABLE).await?;
+        let done = applied(conn).await?;
+        let pending: Vec<String> = super::versions(dir)?
+            .into_iter()
+            .filter(|v| !done.contains(v))
+            .take(limit.unwrap_or(usize::MAX))
+            .collect();
+        for version in &pending {
+            tracing::info!("applying migration {version}");
+            run_step(conn, dir, version, "up", owner).await?;
+        }
+        anyhow::Ok(pending)
+    }
+    .await;
+    let unlocked = unlock(conn).await;
+    let pending = result?;
+    unlocked?;
+    Ok(pending)
+}
+
+/// Reverts the last `count` applied steps, newest first; returns the versions reverted.
+pub async fn down(
+    conn: &DatabaseConnection,
+    dir: &Path,
+    count: usize,
+    owner: Option<&str>,
+) -> anyhow::Result<Vec<String>> {
+    lock(conn).await?;
+    let result = async {
+        conn.execute_unprepared(CREATE_TABLE).await?;
+        let mut done = applied(conn).await?;
+        done.reverse();
+        let targets: Vec<String> = done.into_iter().take(count).collect();
+        for version in &targets {
+            tracing::info!("reverting migration {version}");
+            run_step(conn, dir, version, "down", owner).await?;
+        }
+        anyhow::Ok(targets)
+    }
+    .await;
+    let unlocked = unlock(conn).await;
+    let targets = result?;
+    unlocked?;
+    Ok(targets)
+}
+
+async fn run_step(
+    conn: &DatabaseConnection,
+    dir: &Path,
+    version: &str,
+    direction: &str,
+    owner: Option<&str>,
+) -> anyhow::Result<()> {
+    let step = dir.join("sql").join(version);
+    let read = |file: String| -> anyhow::Result<String> {
+        let path = step.join(&file);
+        if path.exists() {
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))
+        } else {
+            Ok(String::new())
+        }
+    };
+    let transactional = read(format!("{direction}.sql"))?;
+    let concurrent = read(format!("{direction}_concurrent.sql"))?;
+    let record = if direction == "up" {
+        format!(
+            "INSERT INTO seaql_migrations (version, applied_at) VALUES ({}, {})",
+            literal(version),
+            chrono::Utc::now().timestamp()
+        )
+    } else {
+        format!(
+            "DELETE FROM seaql_migrations WHERE version = {}",
+            literal(version)
+        )
+    };
+    let set_role = owner.map(|o| format!("SET LOCAL ROLE {}", crate::sql::ident(o)));
+    let fail = |e: sea_orm::DbErr| {
+        anyhow!(
+            "migration {version} ({direction}) failed: {}; nothing of it was applied",
+            db::describe(&e)
+        )
+    };
+    if concurrent.trim().is_empty() {
+        let txn = conn.begin().await?;
+        if let Some(s) = &set_role {
+            txn.execute_unprepared(s).await.map_err(fail)?;
+        }
+        if !transactional.trim().is_empty() {
+            txn.execute_unprepared(&transactional).await.map_err(fail)?;
+        }
+        // The record belongs to whoever runs the migrations, not to the owner role.
+        if set_role.is_some() {
+            txn.execute_unprepared("RESET ROLE").await.map_err(fail)?;
+        }
+        txn.execute_unprepared(&record).await.map_err(fail)?;
+        txn.commit().await.map_err(fail)?;
+        return Ok(());
+    }
+    conn.execute_unprepared(CREATE_MARKS).await?;
+    let mark = literal(version);
+    let marked = db::query_opt(
+        conn,
+        &format!("SELECT 1 AS m FROM public.schemactl_migration_marks WHERE version = {mark}"),
+        vec![],
+    )
+    .await?
+    .is_some();
+    if !marked {
+        let txn = conn.begin().await?;
+        if let Some(s) = &set_role {
+            txn.execute_unprepared(s).await.map_err(fail)?;
+        }
+        txn.execute_unprepared(&transactional).await.map_err(fail)?;
+        if set_role.is_some() {
+            txn.execute_unprepared("RESET ROLE").await.map_err(fail)?;
+        }
+        txn.execute_unprepared(&format!(
+            "INSERT INTO public.schemactl_migration_marks VALUES ({mark})"
+        ))
+        .await
+        .map_err(fail)?;
+        txn.commit().await.map_err(fail)?;
+    }
+    if let Some(o) = owner {
+        conn.execute_unprepared(&format!("SET ROLE {}", crate::sql::ident(o)))
+            .await?;
+    }
+    for statement in concurrent
+        .split(";\n")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        conn.execute_unprepared(statement).await.map_err(|e| {
+            anyhow!(
+                "migration {version} ({direction}): `{statement}` failed: {}; rerun to resume",
+                db::describe(&e)
+            )
+        })?;
+    }
+    if owner.is_some() {
+        conn.execute_unprepared("RESET ROLE").await?;
+    }
+    let txn = conn.begin().await?;
+    txn.execute_unprepared(&record).await?;
+    txn.execute_unprepared(&format!(
+        "DELETE FROM public.schemactl_migration_marks WHERE version = {mark}"
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
