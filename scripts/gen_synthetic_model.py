@@ -16,7 +16,7 @@ Writes into DIR:
   stats.txt          `key value` lines with the model's size.
 
 Only the standard library is used. Output is deterministic for a given --seed and
---nonce. The nonce goes into the database comment so that each benchmark run gets a
+--nonce. The nonce goes into a schema comment so that each benchmark run gets a
 scratch database of its own (`plan` names it after a hash of the model's script), which
 makes its first `plan` really cold.
 """
@@ -195,13 +195,14 @@ def build(seed, nonce):
             stats["views"] += 1
         schemas[schema] = {
             "owner": OWNER,
-            "comment": f"Synthetic schema {schema}",
+            # The nonce is in a schema comment: part of the script `plan` hashes.
+            "comment": f"Synthetic schema {schema}" + (f" ({nonce})" if si == 0 else ""),
             "tables": tables,
             "views": views,
         }
     model = {
         "database": {"name": "bench_diff", "owner": OWNER, "encoding": "UTF8",
-                     "comment": f"Synthetic 1,000-table benchmark model ({nonce})"},
+                     "comment": "Synthetic 1,000-table benchmark model"},
         "roles": {OWNER: {"login": True, "password_env": "BENCH_OWNER_PW",
                           "comment": "Owns the benchmark database and its schemas"}},
         "schemas": schemas,

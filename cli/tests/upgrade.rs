@@ -183,6 +183,71 @@ async fn scenario(name: &str, edits: &[(&str, &str)]) -> Plan {
 
     apply(&upgraded, &down).await;
     assert_dumps_equal(name, "down", &down, &schema_dump(&upgraded), &old_dump);
+
+    // The same edit as a generated migration, run by the migration runner. Role changes
+    // are cluster-level and left to `provision`, so a roles-only edit has no migration.
+    if up.changes.iter().all(|c| c.as_admin) {
+        drop_database(&upgraded).await;
+        drop_database(&fresh).await;
+        return up;
+    }
+    let migrated = format!("mg_{name}_{}", std::process::id());
+    let dir = workspace()
+        .join("target")
+        .join("test-migrations")
+        .join(&migrated);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    for (model, step) in [(&old, "base"), (&new, "edit")] {
+        match schemactl::migrate::new_migration(&dir, model, step).unwrap() {
+            schemactl::migrate::NewOutcome::Written { .. } => {}
+            schemactl::migrate::NewOutcome::NoChange => panic!("{name}: migration {step} is empty"),
+        }
+        // Versions are timestamped to the second.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let admin = connect(&admin_url()).await;
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {migrated} WITH (FORCE)"),
+    )
+    .await;
+    exec(
+        &admin,
+        &format!("CREATE DATABASE {migrated} OWNER up_owner"),
+    )
+    .await;
+    exec(
+        &connect(&db_url(&migrated)).await,
+        "CREATE EXTENSION vector",
+    )
+    .await;
+    let runner = schemactl::migrate::run::connect(&db_url(&migrated))
+        .await
+        .unwrap();
+    let applied = schemactl::migrate::run::up(&runner, &dir, None, Some("up_owner"))
+        .await
+        .unwrap();
+    assert_eq!(applied.len(), 2, "{name}: both migrations applied");
+    assert_dumps_equal(
+        name,
+        "the generated migration",
+        &up,
+        &schema_dump(&migrated),
+        &fresh_dump,
+    );
+    schemactl::migrate::run::down(&runner, &dir, 1, Some("up_owner"))
+        .await
+        .unwrap();
+    assert_dumps_equal(
+        name,
+        "the migration's down",
+        &down,
+        &schema_dump(&migrated),
+        &old_dump,
+    );
+    drop(runner);
+    drop_database(&migrated).await;
     drop_database(&upgraded).await;
     drop_database(&fresh).await;
     up

@@ -82,7 +82,7 @@ mod tests {
         assert_eq!(
             s.lines(),
             [
-                "created: 1 database, 2 indexes, 2 policies",
+                "created: 1 database, 2 foreign keys, 2 indexes, 2 policies",
                 "changed: 1 role membership"
             ]
         );

@@ -178,7 +178,10 @@ pub async fn drop_database(name: &str) {
 pub fn schema_dump(database: &str) -> String {
     let bin = schemactl::local::bin_dir().unwrap();
     let output = Command::new(bin.join("pg_dump"))
-        .args(["--schema-only", "--restrict-key=schemactltest", "-d"])
+        .args(["--schema-only", "--restrict-key=schemactltest"])
+        // The migration history is bookkeeping, not schema.
+        .args(["--exclude-table=public.seaql_migrations"])
+        .args(["--exclude-table=public.schemactl_migration_marks", "-d"])
         .arg(db_url(database))
         .output()
         .unwrap();

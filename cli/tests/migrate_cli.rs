@@ -1,0 +1,132 @@
+//! The migration workflow on a copy of the project: `migrate new` with and without
+//! changes, `provision` refusing when the migrations are behind, then catching up.
+
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod common_pg;
+
+use std::path::{Path, PathBuf};
+
+use common_pg::*;
+
+/// A project directory with the repository's model and migrations.
+fn project_copy(tag: &str) -> PathBuf {
+    let dir = workspace().join("target").join("test-projects").join(tag);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migration").join("src")).unwrap();
+    std::fs::copy(schema_path(), dir.join("schema.yaml")).unwrap();
+    copy_tree(
+        &workspace().join("migration").join("sql"),
+        &dir.join("migration").join("sql"),
+    );
+    std::fs::copy(
+        workspace().join("migration").join("schema.snapshot.json"),
+        dir.join("migration").join("schema.snapshot.json"),
+    )
+    .unwrap();
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn migrations_behind_the_model_stop_provisioning_until_caught_up() {
+    let tag = unique("t_migflow");
+    let dir = project_copy(&tag);
+    let schema = dir.join("schema.yaml");
+
+    let out = schemactl(&schema, &["migrate", "new", "nothing"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("nothing written"), "{}", stdout(&out));
+    let steps_before = schemactl::migrate::versions(&dir.join("migration"))
+        .unwrap()
+        .len();
+
+    // Edit the model: a new column on streaming.users.
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let anchor = "      users:\n";
+    let at = text.rfind(anchor).expect("streaming.users in schema.yaml");
+    let columns_at =
+        at + text[at..].find("        columns:\n").unwrap() + "        columns:\n".len();
+    let mut edited = text.clone();
+    edited.insert_str(columns_at, "          nickname: { type: text }\n");
+    std::fs::write(&schema, &edited).unwrap();
+
+    drop_database(&tag).await;
+    let out = schemactl(&schema, &["provision", &tag]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("migrate new"), "{}", stderr(&out));
+    assert!(!database_exists(&tag).await, "nothing was changed");
+
+    let out = schemactl(&schema, &["migrate", "new", "add_nickname"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let versions = schemactl::migrate::versions(&dir.join("migration")).unwrap();
+    assert_eq!(versions.len(), steps_before + 1);
+    let newest = versions.last().unwrap();
+    assert!(newest.ends_with("_add_nickname"));
+    let up =
+        std::fs::read_to_string(dir.join("migration/sql").join(newest).join("up.sql")).unwrap();
+    assert!(up.contains("ADD COLUMN nickname text"), "{up}");
+    let lib = std::fs::read_to_string(dir.join("migration/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains(&format!("mod {newest};")),
+        "lib.rs lists the new step"
+    );
+    assert!(
+        dir.join("migration/src")
+            .join(format!("{newest}.rs"))
+            .exists()
+    );
+
+    let out = schemactl(&schema, &["provision", &tag]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = connect(&db_url(&tag)).await;
+    let columns = strings(
+        &conn,
+        "SELECT column_name::text FROM information_schema.columns \
+         WHERE table_schema = 'streaming' AND table_name = 'users' AND column_name = 'nickname'",
+    )
+    .await;
+    assert_eq!(columns, ["nickname"]);
+    let recorded = scalar_i64(&conn, "SELECT count(*) FROM seaql_migrations").await;
+    assert_eq!(recorded as usize, versions.len());
+    drop(conn);
+
+    let out = schemactl(
+        &schema,
+        &["migrate", "status", "--database-url", &db_url(&tag)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("pending"), "{}", stdout(&out));
+    let out = schemactl(
+        &schema,
+        &["migrate", "down", "--database-url", &db_url(&tag)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = connect(&db_url(&tag)).await;
+    let columns = strings(
+        &conn,
+        "SELECT column_name::text FROM information_schema.columns \
+         WHERE table_schema = 'streaming' AND table_name = 'users' AND column_name = 'nickname'",
+    )
+    .await;
+    assert!(columns.is_empty(), "down removed the column");
+    drop(conn);
+    drop_database(&tag).await;
+}
