@@ -67,10 +67,14 @@ pub async fn desired(model: &Model, url: &str) -> anyhow::Result<(Catalog, bool)
 }
 
 pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
-    let current = current(model, url).await?;
-    let (desired, normalized) = desired(model, url).await?;
+    // The two reads are independent; overlapping them halves a plan's wait.
+    let (current, desired) = tokio::join!(current(model, url), desired(model, url));
+    let (mut desired, normalized) = desired?;
+    // Roles are cluster-wide: the scratch database sees the same roles as the live one, so
+    // what the roles should be comes from the model.
+    desired.roles = from_model(model).roles;
     Ok(Comparison {
-        current,
+        current: current?,
         desired,
         normalized,
     })
@@ -109,11 +113,11 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
     let scratch_url = db::with_database(url, &name)?;
     let read = async {
         let scratch = db::connect(&scratch_url).await?;
-        introspect::introspect_with(&scratch, &introspect_options(model)).await
+        cached_catalog(&scratch, model).await
     }
     .await;
     match read {
-        Ok(read) => Ok(read.catalog),
+        Ok(catalog) => Ok(catalog),
         // Gone between the check and the read (dropped by another run): build it again.
         Err(_) if exists => {
             build_scratch(
@@ -125,11 +129,7 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
             )
             .await?;
             let scratch = db::connect(&scratch_url).await?;
-            Ok(
-                introspect::introspect_with(&scratch, &introspect_options(model))
-                    .await?
-                    .catalog,
-            )
+            cached_catalog(&scratch, model).await
         }
         Err(err) => Err(err),
     }
@@ -217,6 +217,37 @@ async fn drop_stale_scratches(server: &DatabaseConnection) {
             .execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", sql::ident(&name)))
             .await;
     }
+}
+
+/// The scratch database's catalog, read once and then kept inside it as JSON: the
+/// scratch database never changes, so later plans skip its introspection.
+async fn cached_catalog(scratch: &DatabaseConnection, model: &Model) -> anyhow::Result<Catalog> {
+    let cached = db::query_opt(
+        scratch,
+        "SELECT catalog::text AS catalog FROM public.schemactl_catalog LIMIT 1",
+        vec![],
+    )
+    .await;
+    if let Ok(Some(row)) = cached
+        && let Ok(text) = row.try_get::<String>("", "catalog")
+        && let Ok(catalog) = serde_json::from_str::<Catalog>(&text)
+    {
+        return Ok(catalog);
+    }
+    let catalog = introspect::introspect_with(scratch, &introspect_options(model))
+        .await?
+        .catalog;
+    let json = serde_json::to_string(&catalog)?;
+    // Best effort: without the cache the next plan introspects again.
+    let _ = scratch
+        .execute_unprepared(&format!(
+            "CREATE TABLE IF NOT EXISTS public.schemactl_catalog (catalog jsonb NOT NULL); \
+             TRUNCATE public.schemactl_catalog; \
+             INSERT INTO public.schemactl_catalog VALUES ({}::jsonb)",
+            sql::literal(&json)
+        ))
+        .await;
+    Ok(catalog)
 }
 
 fn first_line(sql: &str) -> &str {

@@ -247,8 +247,8 @@ async fn not_valid_constraints_and_odd_objects_are_read() {
         defaults,
         [None, Some("'x, y'::text"), Some("'{}'::integer[]")]
     );
-    assert_eq!(f.args[2].mode, Some("VARIADIC"));
-    assert_eq!(f.parallel, Some("SAFE"));
+    assert_eq!(f.args[2].mode.as_deref(), Some("VARIADIC"));
+    assert_eq!(f.parallel.as_deref(), Some("SAFE"));
     let tr = &child.triggers[0];
     assert_eq!(tr.args, ["arg one", "x"]);
     assert_eq!(tr.update_of, ["v"]);

@@ -87,11 +87,14 @@ pub fn from_model(model: &Model) -> Catalog {
                             name: a.name.clone(),
                             ty: render_type(&a.ty, schema_name),
                             default: a.default.as_ref().map(expression),
-                            mode: a.mode.map(|m| match m {
-                                ArgMode::In => "IN",
-                                ArgMode::Out => "OUT",
-                                ArgMode::Inout => "INOUT",
-                                ArgMode::Variadic => "VARIADIC",
+                            mode: a.mode.map(|m| {
+                                match m {
+                                    ArgMode::In => "IN",
+                                    ArgMode::Out => "OUT",
+                                    ArgMode::Inout => "INOUT",
+                                    ArgMode::Variadic => "VARIADIC",
+                                }
+                                .to_string()
                             }),
                         })
                         .collect(),
@@ -100,10 +103,13 @@ pub fn from_model(model: &Model) -> Catalog {
                     volatility: function.volatility,
                     security_definer: function.security_definer,
                     strict: function.strict,
-                    parallel: function.parallel.map(|p| match p {
-                        ParallelSafety::Unsafe => "UNSAFE",
-                        ParallelSafety::Restricted => "RESTRICTED",
-                        ParallelSafety::Safe => "SAFE",
+                    parallel: function.parallel.map(|p| {
+                        match p {
+                            ParallelSafety::Unsafe => "UNSAFE",
+                            ParallelSafety::Restricted => "RESTRICTED",
+                            ParallelSafety::Safe => "SAFE",
+                        }
+                        .to_string()
                     }),
                     set: function
                         .set
@@ -282,7 +288,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
         .collect();
     if let Some(by) = &table.partition_by {
         def.partition_by = Some(PartitionKeyDef {
-            strategy: by.strategy(),
+            strategy: by.strategy().to_string(),
             columns: by.columns().to_vec(),
         });
         def.partitions = partitions::expand(table_name, table)

@@ -11,6 +11,8 @@ mod build;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 pub use build::from_model;
 
 use crate::model::partitions::Bound;
@@ -41,13 +43,31 @@ impl QName {
     }
 }
 
+/// Serialized as one string, `schema` and `name` joined by the ASCII unit separator: a
+/// `QName` keys maps, and JSON map keys are strings.
+impl Serialize for QName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}\u{1f}{}", self.schema, self.name))
+    }
+}
+
+impl<'de> Deserialize<'de> for QName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<QName, D::Error> {
+        let text = String::deserialize(d)?;
+        let (schema, name) = text
+            .split_once('\u{1f}')
+            .ok_or_else(|| serde::de::Error::custom(format!("not a qualified name: {text:?}")))?;
+        Ok(QName::new(schema, name))
+    }
+}
+
 impl fmt::Display for QName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}", self.schema, self.name)
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     pub database: DatabaseDef,
     pub roles: BTreeMap<String, RoleDef>,
@@ -59,7 +79,7 @@ pub struct Catalog {
     pub functions: BTreeMap<QName, FunctionDef>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DatabaseDef {
     pub name: String,
     pub owner: Option<String>,
@@ -67,7 +87,7 @@ pub struct DatabaseDef {
     pub locale: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleDef {
     pub login: bool,
     pub inherit: bool,
@@ -80,7 +100,7 @@ pub struct RoleDef {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SchemaDef {
     pub owner: Option<String>,
     pub comment: Option<String>,
@@ -89,7 +109,7 @@ pub struct SchemaDef {
 }
 
 /// One grantee's privileges on an object (optionally restricted to columns).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GrantDef {
     pub grantee: String,
     pub privileges: Vec<Privilege>,
@@ -97,7 +117,7 @@ pub struct GrantDef {
     pub with_grant_option: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DefaultPrivilegeDef {
     pub for_role: Option<String>,
     pub on: DefaultPrivilegeObject,
@@ -105,13 +125,13 @@ pub struct DefaultPrivilegeDef {
     pub privileges: Vec<Privilege>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumDef {
     pub values: Vec<String>,
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableDef {
     pub columns: Vec<ColumnDef>,
     pub primary_key: Option<KeyDef>,
@@ -139,7 +159,7 @@ impl TableDef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnDef {
     pub name: String,
     /// PostgreSQL's spelling of the type (`format_type`), e.g. `character varying(255)`.
@@ -156,27 +176,27 @@ pub struct ColumnDef {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyDef {
     pub name: String,
     pub columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UniqueDef {
     pub name: String,
     pub columns: Vec<String>,
     pub nulls_not_distinct: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckDef {
     pub name: String,
     pub expression: String,
     pub no_inherit: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKeyDef {
     pub name: String,
     pub columns: Vec<String>,
@@ -187,7 +207,7 @@ pub struct ForeignKeyDef {
     pub deferrable: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexDef {
     pub name: String,
     pub method: IndexMethod,
@@ -201,7 +221,7 @@ pub struct IndexDef {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IndexKeyDef {
     Column {
         name: String,
@@ -219,19 +239,19 @@ pub enum IndexKeyDef {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionKeyDef {
-    pub strategy: &'static str,
+    pub strategy: String,
     pub columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionDef {
     pub name: String,
     pub bound: Bound,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyDef {
     pub name: String,
     pub command: PolicyCommand,
@@ -241,7 +261,7 @@ pub struct PolicyDef {
     pub restrictive: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TriggerDef {
     pub name: String,
     pub timing: TriggerTiming,
@@ -254,13 +274,13 @@ pub struct TriggerDef {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeedDef {
     pub key: Vec<String>,
     pub rows: Vec<Vec<(String, serde_json::Value)>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewDef {
     pub materialized: bool,
     pub query: String,
@@ -274,7 +294,7 @@ pub struct ViewDef {
     pub declared_deps: Vec<QName>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionDef {
     pub args: Vec<ArgDef>,
     pub returns: String,
@@ -282,7 +302,7 @@ pub struct FunctionDef {
     pub volatility: Volatility,
     pub security_definer: bool,
     pub strict: bool,
-    pub parallel: Option<&'static str>,
+    pub parallel: Option<String>,
     pub set: Vec<(String, String)>,
     pub body: String,
     pub comment: Option<String>,
@@ -290,12 +310,12 @@ pub struct FunctionDef {
     pub declared_deps: Vec<QName>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArgDef {
     pub name: String,
     pub ty: String,
     pub default: Option<String>,
-    pub mode: Option<&'static str>,
+    pub mode: Option<String>,
 }
 
 impl FunctionDef {
@@ -304,7 +324,7 @@ impl FunctionDef {
         let types: Vec<&str> = self
             .args
             .iter()
-            .filter(|a| a.mode != Some("OUT"))
+            .filter(|a| a.mode.as_deref() != Some("OUT"))
             .map(|a| a.ty.as_str())
             .collect();
         format!("({})", types.join(", "))

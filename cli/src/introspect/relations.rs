@@ -146,7 +146,10 @@ fn partition_key(row: &QueryResult) -> anyhow::Result<Option<PartitionKeyDef>> {
         let def: Option<String> = get(row, "key_def")?;
         columns = vec![def.unwrap_or_default()];
     }
-    Ok(Some(PartitionKeyDef { strategy, columns }))
+    Ok(Some(PartitionKeyDef {
+        strategy: strategy.to_string(),
+        columns,
+    }))
 }
 
 fn flag(options: &[String], name: &str) -> bool {

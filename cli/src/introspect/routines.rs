@@ -80,7 +80,7 @@ fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
         volatility,
         security_definer: get(row, "security_definer")?,
         strict: get(row, "strict")?,
-        parallel,
+        parallel: parallel.map(str::to_string),
         set: config
             .iter()
             .map(|c| match c.split_once('=') {
@@ -126,7 +126,7 @@ fn arguments(row: &QueryResult, q: &QName) -> anyhow::Result<Vec<ArgDef>> {
             name,
             ty: ty.clone(),
             default: None,
-            mode,
+            mode: mode.map(str::to_string),
         });
     }
     if get::<i32>(row, "default_count")? > 0 {

@@ -5,14 +5,14 @@ use chrono::{Datelike, Months, NaiveDate};
 use super::{PartitionBound, PartitionInterval, Table};
 
 /// One partition as it will exist in the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExpandedPartition {
     pub name: String,
     pub bound: Bound,
 }
 
 /// A partition bound with SQL literals already rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Bound {
     Range { from: Vec<String>, to: Vec<String> },
     List(Vec<String>),

@@ -40,7 +40,7 @@ pub enum SqlType {
     Array(Box<SqlType>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SerialKind {
     Small,
     Regular,

@@ -18,7 +18,7 @@ pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
         .iter()
         .map(|a| {
             let mut s = String::new();
-            if let Some(mode) = a.mode {
+            if let Some(mode) = &a.mode {
                 s.push_str(mode);
                 s.push(' ');
             }
@@ -47,7 +47,7 @@ pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
     if f.security_definer {
         sql.push_str(" SECURITY DEFINER");
     }
-    if let Some(p) = f.parallel {
+    if let Some(p) = &f.parallel {
         sql.push_str(&format!(" PARALLEL {p}"));
     }
     for (k, v) in &f.set {

@@ -170,7 +170,7 @@ fn facts(c: &Catalog, model: &Catalog, is_model: bool) -> Facts {
             .args
             .iter()
             .map(|a| {
-                let mode = a.mode.filter(|m| *m != "IN").unwrap_or("");
+                let mode = a.mode.as_deref().filter(|m| *m != "IN").unwrap_or("");
                 format!(
                     "{mode} {}: {} default={}",
                     a.name,
@@ -195,7 +195,7 @@ fn facts(c: &Catalog, model: &Catalog, is_model: bool) -> Facts {
                 func.volatility,
                 func.security_definer,
                 func.strict,
-                func.parallel.filter(|p| *p != "UNSAFE"),
+                func.parallel.as_deref().filter(|p| *p != "UNSAFE"),
                 func.set
             ),
         );
