@@ -333,6 +333,30 @@ async fn rename_column() {
 }
 
 #[tokio::test]
+async fn rename_not_null_column() {
+    // PostgreSQL 18 names NOT NULL constraints after the column: the rename carries it.
+    scenario(
+        "rename_nn_column",
+        &[
+            (
+                "          email: { type: text, nullable: false }\n",
+                "          mail: { type: text, nullable: false, renamed_from: email }\n",
+            ),
+            (
+                "customers_email_key: [email]",
+                "customers_email_key: [mail]",
+            ),
+            (
+                "SELECT c.id, c.email, count",
+                "SELECT c.id, c.mail AS email, count",
+            ),
+            ("GROUP BY c.id, c.email", "GROUP BY c.id, c.mail"),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn column_type_change() {
     let plan = scenario(
         "type_change",

@@ -20,6 +20,7 @@
 //! 8. outside the transaction: indexes dropped and created `CONCURRENTLY`.
 
 pub mod apply;
+mod columns;
 mod objects;
 mod tables;
 
