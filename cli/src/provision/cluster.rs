@@ -286,6 +286,8 @@ async fn stale_passwords(
         .as_ref()
         .clone()
         .database(&facts.database);
+    // The logins are independent: trying them all at once costs one round of SCRAM.
+    let mut checks = tokio::task::JoinSet::new();
     for (name, role) in &model.roles {
         let (Some(password), Some(current)) = (passwords.get(name), live.get(name)) else {
             continue;
@@ -299,16 +301,25 @@ async fn stale_passwords(
             continue;
         }
         let options = base.clone().username(name).password(password);
-        let target = db::Target::of(&options, "");
-        match db::open(&options, &target).await {
-            Ok(conn) => {
-                use sea_orm::sqlx::Connection as _;
-                let _ = conn.close().await;
+        let name = name.clone();
+        checks.spawn(async move {
+            let target = db::Target::of(&options, "");
+            match db::open(&options, &target).await {
+                Ok(conn) => {
+                    use sea_orm::sqlx::Connection as _;
+                    let _ = conn.close().await;
+                    None
+                }
+                Err(err) => {
+                    tracing::debug!(role = %name, code = ?err.sqlstate(), "password check failed");
+                    Some(name)
+                }
             }
-            Err(err) => {
-                tracing::debug!(role = %name, code = ?err.sqlstate(), "password check failed");
-                stale.insert(name.clone());
-            }
+        });
+    }
+    while let Some(result) = checks.join_next().await {
+        if let Some(name) = result? {
+            stale.insert(name);
         }
     }
     Ok(stale)
