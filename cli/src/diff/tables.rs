@@ -96,6 +96,12 @@ impl Differ<'_> {
                 foreign_key_sql(q, fk, false),
             ));
         }
+        self.new_table_dependents(q, t);
+    }
+
+    /// What a table created in this plan gets once it exists: its indexes (plain builds:
+    /// the table is new), triggers, row-level security and policies.
+    fn new_table_dependents(&mut self, q: &QName, t: &TableDef) {
         for index in &t.indexes {
             self.phases.constraints.push(Change::new(
                 format!("create index {}.{}", q.schema, index.name),
@@ -109,10 +115,6 @@ impl Differ<'_> {
                 ));
             }
         }
-        self.new_table_dependents(q, t);
-    }
-
-    fn new_table_dependents(&mut self, q: &QName, t: &TableDef) {
         for tr in &t.triggers {
             self.phases.dependents.push(Change::new(
                 format!("create trigger {} on {q}", tr.name),
@@ -261,19 +263,6 @@ impl Differ<'_> {
         );
         for fk in &desired.foreign_keys {
             self.add_foreign_key(q, fk);
-        }
-        for index in &desired.indexes {
-            self.phases.constraints.push(Change::new(
-                format!("create index {}.{}", q.schema, index.name),
-                index_sql(q, index, false),
-            ));
-            if let Some(comment) = &index.comment {
-                let iq = QName::new(&q.schema, &index.name);
-                self.phases.constraints.push(Change::new(
-                    format!("comment on index {iq}"),
-                    comment_sql(&format!("INDEX {}", iq.sql()), Some(comment)),
-                ));
-            }
         }
         self.new_table_dependents(q, desired);
     }
