@@ -90,6 +90,7 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------
 echo "== build"
@@ -140,12 +141,21 @@ run_schemactl() {
     (cd "$work" && "$schemactl" --schema "$1" generate entities --out "$2" \
         --dev-url "$admin_url") </dev/null >"$3" 2>&1
 }
+# run_sea runs one sea-orm-cli process per schema, one after the other. With sea_deadline
+# set (the warm-up), every process gets only the time left until then (status 124 when it
+# runs out) and runs with -v, which logs every discovery query with its elapsed time.
+sea_deadline=""
 run_sea() {
-    local s
+    local s left verbose=() limit=()
     rm -rf "$2" && mkdir -p "$2"
     for s in "${schemas[@]}"; do
-        (cd "$work" && "$sea_orm_cli" generate entity -u "$db_url" -s "$s" \
-            -o "$2/$s") </dev/null >>"$3" 2>&1 || return 1
+        if [ -n "$sea_deadline" ]; then
+            left="$(awk -v d="$sea_deadline" -v n="$(now)" 'BEGIN { l = d - n; printf "%d", (l < 1) ? 1 : l }')"
+            limit=(timeout "$left")
+            verbose=(-v)
+        fi
+        (cd "$work" && "${limit[@]}" "$sea_orm_cli" generate entity "${verbose[@]}" \
+            -u "$db_url" -s "$s" -o "$2/$s") </dev/null >>"$3" 2>&1 || return "$?"
     done
 }
 # timed TOOL MODEL OUT: prints the wall-clock seconds of one run; shows the log on failure.
@@ -153,7 +163,12 @@ timed() {
     local log="$work/$1.log" start end
     : >"$log"
     start="$(now)"
-    if ! "run_$1" "$2" "$3" "$log"; then
+    local status=0
+    "run_$1" "$2" "$3" "$log" || status=$?
+    if [ "$status" = 124 ] && [ "$1" = sea ] && [ -n "$sea_deadline" ]; then
+        echo "timeout"
+        return 0
+    elif [ "$status" != 0 ]; then
         echo >&2
         echo "bench-entities.sh: $1 failed on $2; its output:" >&2
         mask <"$log" | tail -n 40 >&2
@@ -184,21 +199,60 @@ if ! flock -w 600 "$lock_fd"; then
 fi
 
 results=()
-bench_model() { # bench_model LABEL MODEL
-    local label="$1" model="$2" out_a="$work/$1/out-schemactl" out_b="$work/$1/out-sea" i a b
-    mkdir -p "$work/$label"
+# sea-orm-cli's warm-up gets SEA_TIMEOUT seconds for the whole model (default 600). When it
+# does not finish, sea-orm-cli is not repeated for that model and its row says "timeout";
+# the -v log of the warm-up tells how far discovery got and how long its queries took.
+sea_timeout="${SEA_TIMEOUT:-600}"
+[[ "$sea_timeout" =~ ^[1-9][0-9]*$ ]] || die "SEA_TIMEOUT must be a positive integer"
+
+# The pgvector workaround. sea-orm-cli sets search_path to the one schema it generates
+# (`SET search_path = 'steam'`) and resolves column types with `'"udt_name"'::regtype`, so
+# a table with a vector column fails ("type "vector" does not exist") while the extension
+# lives in another schema (public). When exactly one schema has vector columns, the bench
+# database's extension is moved there (ALTER EXTENSION vector SET SCHEMA; tables, columns
+# and indexes stay as they are); sea-orm-cli's -v run shows the failure without it.
+vector_workaround() {
+    local used ext_schema
+    used="$("$psql" -X -At -v ON_ERROR_STOP=1 -d "$db_url" -c "
+        SELECT string_agg(DISTINCT n.nspname, ' ')
+          FROM pg_attribute a
+          JOIN pg_class c ON c.oid = a.attrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_type t ON t.oid = a.atttypid
+          JOIN pg_extension e ON e.extname = 'vector' AND t.typnamespace = e.extnamespace
+         WHERE t.typname = 'vector' AND a.attnum > 0 AND NOT a.attisdropped
+           AND c.relkind IN ('r', 'p')")"
+    [ -n "$used" ] || return 0
+    ext_schema="$("$psql" -X -At -d "$db_url" -c "SELECT extnamespace::regnamespace FROM pg_extension WHERE extname = 'vector'")"
+    if [[ "$used" == *" "* ]]; then
+        echo "note: vector columns in several schemas ($used); sea-orm-cli fails on all but the one holding the extension ($ext_schema)"
+    elif [ "$used" != "$ext_schema" ]; then
+        "$psql" -X -q -v ON_ERROR_STOP=1 -d "$db_url" -c "ALTER EXTENSION vector SET SCHEMA \"$used\"" ||
+            die "ALTER EXTENSION vector SET SCHEMA $used failed"
+        echo "pgvector workaround: extension vector moved from $ext_schema to $used in $db (only for sea-orm-cli)"
+    fi
+}
+
+bench_model() { # bench_model LABEL MODEL WITH_SEA(1|0)
+    local label="$1" model="$2" with_sea="$3" out_a="$work/$1/out-schemactl" out_b="$work/$1/out-sea" i a b
+    mkdir -p "$work/$label" "$out_b"
     echo
     echo "==== $label: $model"
-    echo "== provision $db"
-    local t0
-    t0="$(now)"
-    (cd "$work" && "$schemactl" --schema "$model" provision "$db" --admin-url "$admin_url" \
-        --recreate --yes) </dev/null >"$work/provision.log" 2>&1 ||
-        {
-            mask <"$work/provision.log" | tail -n 40 >&2
-            die "provision of $model failed"
-        }
-    echo "provisioned in $(elapsed "$t0" "$(now)") s"
+    if [ "$with_sea" = 1 ]; then
+        echo "== provision $db"
+        local t0
+        t0="$(now)"
+        (cd "$work" && "$schemactl" --schema "$model" provision "$db" --admin-url "$admin_url" \
+            --recreate --yes) </dev/null >"$work/provision.log" 2>&1 ||
+            {
+                mask <"$work/provision.log" | tail -n 40 >&2
+                die "provision of $model failed"
+            }
+        echo "provisioned in $(elapsed "$t0" "$(now)") s"
+        vector_workaround
+    else
+        echo "(schemactl only: sea-orm-cli is not run on this model)"
+    fi
 
     echo "== warm-up (untimed)"
     a="$(timed schemactl "$model" "$out_a")"
@@ -208,35 +262,67 @@ bench_model() { # bench_model LABEL MODEL
         find "$out_a" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort
     )
     [ "${#schemas[@]}" -gt 0 ] || die "schemactl wrote no schema module for $model"
-    b="$(timed sea "$model" "$out_b")"
-    echo "schemactl ${a}s, sea-orm-cli ${b}s (schemas: ${schemas[*]})"
+    b="-"
+    if [ "$with_sea" = 1 ]; then
+        sea_deadline="$(awk -v n="$(now)" -v t="$sea_timeout" 'BEGIN { printf "%.6f", n + t }')"
+        b="$(timed sea "$model" "$out_b")"
+        sea_deadline=""
+        mask <"$work/sea.log" >"$work/$label/sea-warmup-v.log"
+        if [ "$b" = timeout ]; then
+            local done_q slowest
+            # The server does not notice a killed client while a query runs: cancel it.
+            admin_psql -At -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE datname = '$db' AND pid <> pg_backend_pid()" >/dev/null || true
+            # Per table, sea-schema runs a columns query, then a constraints query over
+            # information_schema.table_constraints, then an indexes query.
+            done_q="$(grep -c 'elapsed_secs=.*' "$work/sea.log" | tr -d ' ' || true)"
+            slowest="$(grep -oE 'elapsed_secs=[0-9.e-]+' "$work/sea.log" |
+                cut -d= -f2 | sort -g | tail -n 3 | tr '\n' ' ' || true)"
+            echo "sea-orm-cli did not finish within ${sea_timeout}s (schemas ${schemas[*]}, one after the other):"
+            echo "  tables discovered: $(grep -c 'FROM \\"information_schema\\".\\"table_constraints\\"' "$work/sea.log" || true) constraint queries finished; $done_q queries logged"
+            echo "  slowest queries (s): ${slowest:-none finished}"
+            echo "  last schema started: $(grep -oE "SET search_path = '[^']*'" "$work/sea.log" | tail -n 1)"
+            b="timeout"
+        fi
+    fi
+    echo "schemactl ${a}s, sea-orm-cli ${b}$([ "$b" = timeout ] || [ "$b" = - ] || echo s) (schemas: ${schemas[*]})"
 
     echo "== $reps repetitions, alternating"
     printf '%4s  %14s  %16s\n' "rep" "schemactl (s)" "sea-orm-cli (s)"
-    local ta=() tb=()
+    local ta=() tb=() b2
     for ((i = 1; i <= reps; i++)); do
         a="$(timed schemactl "$model" "$out_a")"
-        b="$(timed sea "$model" "$out_b")"
+        if [ "$b" = timeout ] || [ "$b" = - ]; then
+            b2="-"
+        else
+            b2="$(timed sea "$model" "$out_b")"
+            tb+=("$b2")
+        fi
         ta+=("$a")
-        tb+=("$b")
-        printf '%4d  %14s  %16s\n' "$i" "$a" "$b"
+        printf '%4d  %14s  %16s\n' "$i" "$a" "$b2"
     done
     echo "output: schemactl $(summary "$out_a"); sea-orm-cli $(summary "$out_b")"
     rm -rf "$keep/$label"
     mkdir -p "$keep/$label"
     cp -r "$out_a" "$keep/$label/schemactl"
     cp -r "$out_b" "$keep/$label/sea-orm-cli"
+    cp "$work/$label/sea-warmup-v.log" "$keep/$label/" 2>/dev/null || true
 
-    local am amin amax bm bmin bmax ratio
+    local am amin amax bm="$b" bmin="" bmax="" ratio="-"
     read -r am amin amax <<<"$(stats "${ta[@]}")"
-    read -r bm bmin bmax <<<"$(stats "${tb[@]}")"
-    ratio="$(awk -v a="$am" -v b="$bm" 'BEGIN { printf "%.1f", b / a }')"
+    if [ "${#tb[@]}" -gt 0 ]; then
+        read -r bm bmin bmax <<<"$(stats "${tb[@]}")"
+        ratio="$(awk -v a="$am" -v b="$bm" 'BEGIN { printf "%.1fx", b / a }')"
+    elif [ "$b" = timeout ]; then
+        bm=">${sea_timeout}"
+        ratio="$(awk -v a="$am" -v b="$sea_timeout" 'BEGIN { printf ">%.0fx", b / a }')"
+    fi
     results+=("$label|${#schemas[@]}|$am|$amin|$amax|$bm|$bmin|$bmax|$ratio")
 }
 
-bench_model synthetic "$work/synthetic/model.yaml"
-bench_model no-views "$work/no-views/model.yaml"
-bench_model real "$repo_root/schema.yaml"
+bench_model synthetic "$work/synthetic/model.yaml" 1
+bench_model no-views "$work/no-views/model.yaml" 0
+bench_model real "$repo_root/schema.yaml" 1
 flock -u "$lock_fd" || true
 
 echo
@@ -245,8 +331,8 @@ printf '%-10s  %7s  %-28s  %-28s  %s\n' "model" "schemas" "schemactl median (min
     "sea-orm-cli median (min-max)" "sea-orm-cli/schemactl"
 for r in "${results[@]}"; do
     IFS='|' read -r label ns am amin amax bm bmin bmax ratio <<<"$r"
-    printf '%-10s  %7s  %-28s  %-28s  %sx\n' "$label" "$ns" "$am ($amin-$amax)" \
-        "$bm ($bmin-$bmax)" "$ratio"
+    [ -n "$bmin" ] && bm="$bm ($bmin-$bmax)"
+    printf '%-10s  %7s  %-28s  %-28s  %s\n' "$label" "$ns" "$am ($amin-$amax)" "$bm" "$ratio"
 done
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share the cores)"

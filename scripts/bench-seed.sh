@@ -42,6 +42,9 @@ sql() { "$PSQL" -X -q -t -A "$URL" -c "SET client_min_messages = warning" -c "$1
 best() { printf '%s\n' "$@" | sort -g | head -n 1; }
 
 $BIN provision "$DB" >/dev/null 2>&1
+# Other builds share this machine: record the load the figures were taken under.
+LOAD_START=$(uptime | sed 's/.*load average: //')
+echo "load average at start: $LOAD_START"
 
 echo "== 1. Steam sample: generate and two-pass import"
 SAMPLE=$WORK/steam_sample.json
@@ -110,6 +113,7 @@ echo "server-side INSERT … SELECT generate_series: ${SERVER_BEST}s (runs: ${SE
 echo "  schemactl vs server-side: $(ratio "$SERVER_BEST" "$FAKE_BEST")x the speed; goal < 10 s"
 
 echo
+echo "load average at start: $LOAD_START; at end: $(uptime | sed 's/.*load average: //')"
 echo "| Benchmark | schemactl | Peer (same run) | Ratio |"
 echo "|---|---|---|---|"
 echo "| Steam sample import, 8,711 apps + 36,265 reviews ($STEAM_ROWS rows with junctions) | ${STEAM} s | seed 000: ~12 s | $(ratio 12 "$STEAM")x faster |"

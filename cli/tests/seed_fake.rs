@@ -23,12 +23,23 @@ const ORPHANS: &str = "SELECT
   + (SELECT count(*) FROM streaming.detailed_transactions d WHERE NOT EXISTS (SELECT 1 FROM streaming.transactions t WHERE t.transaction_id = d.transaction_id) AND d.transaction_id IS NOT NULL)
   + (SELECT count(*) FROM streaming.detailed_transactions d WHERE NOT EXISTS (SELECT 1 FROM streaming.users u WHERE u.user_id = d.user_id) AND d.user_id IS NOT NULL)";
 
+/// Every index and foreign key of the streaming schema: a large load sets some aside and
+/// must put them back exactly.
+const DEFINITIONS: &str = "SELECT string_agg(d, E'\\n' ORDER BY d) FROM (
+    SELECT pg_get_indexdef(i.indexrelid) AS d
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+     WHERE c.relnamespace = 'streaming'::regnamespace AND i.indisvalid AND i.indisready
+    UNION ALL
+    SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+      FROM pg_constraint WHERE connamespace = 'streaming'::regnamespace) s";
+
 #[tokio::test]
 async fn streaming_loads_grow_exactly_without_orphans() {
     let db = unique("seed_fake");
     drop_database(&db).await;
     provision(&db);
     let conn = connect(&db_url(&db)).await;
+    let definitions = scalar_string(&conn, DEFINITIONS).await;
 
     // Children alone cannot point anywhere yet.
     let (ok, _, err) = fake(&db, "streaming.transactions=5");
@@ -62,6 +73,7 @@ async fn streaming_loads_grow_exactly_without_orphans() {
             100 * run
         );
         assert_eq!(scalar_i64(&conn, ORPHANS).await, 0);
+        assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     }
     // Later runs reference earlier parents too, and nullable columns are sometimes NULL.
     assert!(

@@ -41,6 +41,16 @@ fn import(db: &str, path: &std::path::Path) -> (bool, String, String) {
     )
 }
 
+/// Every index and constraint of the steam schema, as the server would recreate them: a
+/// large import sets some aside and must put them back exactly, or not at all.
+const DEFINITIONS: &str = "SELECT string_agg(d, E'\\n' ORDER BY d) FROM (
+    SELECT pg_get_indexdef(i.indexrelid) || coalesce(' -- ' || obj_description(i.indexrelid, 'pg_class'), '') AS d
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+     WHERE c.relnamespace = 'steam'::regnamespace AND i.indisvalid AND i.indisready
+    UNION ALL
+    SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+      FROM pg_constraint WHERE connamespace = 'steam'::regnamespace) s";
+
 const COUNTS: &str = "SELECT (SELECT count(*) FROM steam.applications) * 1000000000
     + (SELECT count(*) FROM steam.reviews) * 10000 + (SELECT count(*) FROM steam.developers)";
 
@@ -57,8 +67,11 @@ async fn imports_the_default_sample_twice_with_the_same_result() {
         "same seed, same file"
     );
 
+    let conn = connect(&db_url(&db)).await;
+    let definitions = scalar_string(&conn, DEFINITIONS).await;
     let (ok, out, err) = import(&db, &path);
     assert!(ok, "{err}");
+    assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     assert!(
         out.contains("Total Applications:") && out.contains("8,711"),
         "{out}"
@@ -67,7 +80,6 @@ async fn imports_the_default_sample_twice_with_the_same_result() {
         out.contains("Total Reviews:") && out.contains("36,265"),
         "{out}"
     );
-    let conn = connect(&db_url(&db)).await;
     assert_eq!(
         scalar_i64(&conn, "SELECT count(*) FROM steam.applications").await,
         8711
@@ -119,6 +131,7 @@ async fn imports_the_default_sample_twice_with_the_same_result() {
     let (ok, _, err) = import(&db, &path);
     assert!(ok, "{err}");
     assert_eq!(scalar_i64(&conn, COUNTS).await, before);
+    assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     drop(conn);
     drop_database(&db).await;
 }
@@ -145,11 +158,14 @@ async fn a_corrupt_last_record_leaves_the_database_as_before() {
 
     let conn = connect(&db_url(&db)).await;
     let before = scalar_i64(&conn, COUNTS).await;
+    let definitions = scalar_string(&conn, DEFINITIONS).await;
     let (ok, _, err) = import(&db, &corrupt);
     assert!(!ok);
     assert!(err.contains("metacritic_score"), "{err}");
     assert!(err.contains("rolled back"), "{err}");
     assert_eq!(scalar_i64(&conn, COUNTS).await, before);
+    // The indexes and foreign keys set aside for the load are back, as they were.
+    assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     assert_eq!(
         scalar_i64(
             &conn,
@@ -168,6 +184,7 @@ async fn a_corrupt_last_record_leaves_the_database_as_before() {
         scalar_i64(&conn, "SELECT count(*) FROM steam.applications").await,
         199
     );
+    assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     drop(conn);
     drop_database(&db).await;
 }

@@ -15,6 +15,7 @@ use fastrand::Rng;
 use sea_orm::sqlx::postgres::{PgConnection, PgPool};
 use sea_orm::sqlx::{self};
 
+use super::bulk;
 use super::fake_values::{self as values, Allowed};
 use super::load::table_name;
 use super::pg;
@@ -134,6 +135,13 @@ pub async fn fake(
             .get(table)
             .ok_or_else(|| anyhow!("the model has no table {table}"))?;
         let mut plan = plan(&mut txn, catalog, table, def).await?;
+        // A load that at least doubles the table builds its indexes and validates its
+        // foreign keys once, after the rows are in (see `bulk`).
+        let set_aside = if bulk::worthwhile(&mut txn, table, spec.rows).await? {
+            bulk::set_aside(&mut txn, table).await?
+        } else {
+            bulk::SetAside::default()
+        };
         let rows = generate(
             &mut txn,
             table,
@@ -145,6 +153,9 @@ pub async fn fake(
         )
         .await
         .map_err(|e| anyhow!("{e}\nnothing was added: the transaction was rolled back"))?;
+        set_aside.restore(&mut txn).await.map_err(|e| {
+            anyhow!("{table}: {e}\nnothing was added: the transaction was rolled back")
+        })?;
         report.tables.push((table.clone(), rows));
     }
     txn.commit()

@@ -147,6 +147,7 @@ pub async fn copy_in(
     {
         bar.set_style(style.progress_chars("=> "));
     }
+    let started = std::time::Instant::now();
     let mut copy = conn
         .copy_in_raw(&statement)
         .await
@@ -170,6 +171,10 @@ pub async fn copy_in(
         .await
         .map_err(|e| anyhow!("COPY into {table} failed: {}", server_message(&e)))?;
     bar.finish_and_clear();
+    tracing::debug!(
+        "copied {count} row(s) into {table} in {:?}",
+        started.elapsed()
+    );
     Ok(count)
 }
 

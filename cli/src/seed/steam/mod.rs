@@ -2,6 +2,8 @@
 
 pub mod generate;
 pub mod import;
+mod records;
+mod report;
 
 pub use generate::{DEFAULT_APPS, DEFAULT_REVIEWS, DEFAULT_SEED, generate};
 pub use import::{ImportOptions, ImportReport, import_file};
