@@ -108,7 +108,7 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
             &script,
         )
         .await?;
-        drop_stale_scratches(&server).await;
+        drop_stale_scratches(&server, SCRATCH_PREFIX).await;
     }
     let scratch_url = db::with_database(url, &name)?;
     let read = async {
@@ -197,13 +197,14 @@ const SCRATCH_KEPT: usize = 8;
 
 /// Drops scratch databases beyond the newest few. Never forced: one that a concurrent
 /// run is reading has a connection, and then its DROP fails and it stays.
-async fn drop_stale_scratches(server: &DatabaseConnection) {
+pub(crate) async fn drop_stale_scratches(server: &DatabaseConnection, prefix: &str) {
+    let pattern = format!("{}%", prefix.replace('_', "\\_"));
     let Ok(rows) = db::query_all(
         server,
         "SELECT datname::text AS name FROM pg_database \
-         WHERE datname LIKE 'schemactl\\_scratch\\_%' AND datname NOT LIKE '%\\_building' \
+         WHERE datname LIKE $1 AND datname NOT LIKE '%\\_building' \
          ORDER BY oid DESC",
-        vec![],
+        vec![pattern.into()],
     )
     .await
     else {

@@ -5,6 +5,8 @@
 //! database (no roles, grants, policies or seed rows: those need passwords and add
 //! nothing to the types) and PostgreSQL's own answer is read back from `pg_attribute`.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use anyhow::Context;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
@@ -13,6 +15,9 @@ use crate::catalog::{Catalog, QName};
 use crate::db;
 use crate::render::{self, ObjectKind};
 use crate::sql;
+
+/// Scratch databases for view columns: one per model version, kept for reuse.
+const SCRATCH_PREFIX: &str = "schemactl_gen_";
 
 const COLUMNS_SQL: &str = "\
 SELECT n.nspname::text, c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)
@@ -40,6 +45,9 @@ fn scratch_statements(catalog: &Catalog) -> Vec<String> {
 }
 
 /// Resolves the columns of every view of the catalog. Without views no server is needed.
+///
+/// The scratch database is named after a hash of the statements that build it and kept,
+/// so regenerating for an unchanged model only reads `pg_attribute`.
 pub async fn resolve(catalog: &Catalog, admin_url: Option<&str>) -> anyhow::Result<ViewColumns> {
     let mut out = ViewColumns::new();
     if catalog.views.is_empty() {
@@ -47,24 +55,22 @@ pub async fn resolve(catalog: &Catalog, admin_url: Option<&str>) -> anyhow::Resu
     }
     let admin_url = db::resolve_admin_url(admin_url)?;
     let admin = db::connect(&admin_url).await?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    let scratch = format!("schemactl_gen_{}_{stamp}", std::process::id());
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {}", sql::ident(&scratch)))
-        .await
-        .with_context(|| format!("creating the scratch database {scratch} for view columns"))?;
-    let result = read_columns(catalog, &admin_url, &scratch).await;
-    let dropped = admin
-        .execute_unprepared(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            sql::ident(&scratch)
-        ))
-        .await;
-    let rows = result?;
-    dropped.with_context(|| format!("dropping the scratch database {scratch}"))?;
+    let statements = scratch_statements(catalog);
+    let mut hasher = DefaultHasher::new();
+    statements.hash(&mut hasher);
+    let scratch = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
+    let exists = db::query_opt(
+        &admin,
+        "SELECT 1 AS found FROM pg_database WHERE datname = $1",
+        vec![scratch.clone().into()],
+    )
+    .await?
+    .is_some();
+    if !exists {
+        build(&admin, &admin_url, &scratch, &statements).await?;
+        crate::upgrade::drop_stale_scratches(&admin, SCRATCH_PREFIX).await;
+    }
+    let rows = read_columns(&admin_url, &scratch).await?;
     for (schema, name, column, ty) in rows {
         let q = QName::new(schema, name);
         if catalog.views.contains_key(&q) {
@@ -74,20 +80,60 @@ pub async fn resolve(catalog: &Catalog, admin_url: Option<&str>) -> anyhow::Resu
     Ok(out)
 }
 
+/// Builds the scratch database under a temporary name and renames it when complete, so
+/// one that exists under its final name is always whole.
+async fn build(
+    admin: &sea_orm::DatabaseConnection,
+    admin_url: &str,
+    scratch: &str,
+    statements: &[String],
+) -> anyhow::Result<()> {
+    let building = format!("{scratch}_building");
+    let quoted = sql::ident(&building);
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", db::describe(&e)))?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {quoted}"))
+        .await
+        .with_context(|| format!("creating the scratch database {building} for view columns"))?;
+    let result = async {
+        let conn = db::connect(&db::with_database(admin_url, &building)?).await?;
+        let txn = conn.begin().await?;
+        for statement in statements {
+            txn.execute_unprepared(statement)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}\n  in: {statement}", db::describe(&e)))
+                .context("creating the model in the scratch database")?;
+        }
+        txn.commit().await?;
+        conn.close().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(err) = result {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            .await;
+        return Err(err);
+    }
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {quoted} RENAME TO {}",
+            sql::ident(scratch)
+        ))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", db::describe(&e)))?;
+    Ok(())
+}
+
 async fn read_columns(
-    catalog: &Catalog,
     admin_url: &str,
     scratch: &str,
 ) -> anyhow::Result<Vec<(String, String, String, String)>> {
     let conn = db::connect(&db::with_database(admin_url, scratch)?).await?;
-    let txn = conn.begin().await?;
-    for statement in scratch_statements(catalog) {
-        txn.execute_unprepared(&statement)
-            .await
-            .map_err(|e| anyhow::anyhow!("{}\n  in: {statement}", db::describe(&e)))
-            .context("creating the model in the scratch database")?;
-    }
-    let rows = db::query_all(&txn, COLUMNS_SQL, Vec::new()).await?;
+    let rows = db::query_all(&conn, COLUMNS_SQL, Vec::new()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push((
@@ -97,7 +143,6 @@ async fn read_columns(
             row.try_get_by_index::<String>(3)?,
         ));
     }
-    txn.rollback().await?;
     conn.close().await?;
     Ok(out)
 }
