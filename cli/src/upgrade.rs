@@ -86,19 +86,15 @@ pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
 }
 
 async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow::Result<Catalog> {
-    let script = render::create_script(catalog);
-    let text = render::script_sql(&script);
+    let script: Vec<String> = render::create_script(catalog)
+        .into_iter()
+        .map(|step| step.sql)
+        .collect();
     let mut hasher = DefaultHasher::new();
-    text.hash(&mut hasher);
+    script.hash(&mut hasher);
     let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
     let server = db::connect(url).await?;
-    let exists = db::query_opt(
-        &server,
-        "SELECT 1 AS found FROM pg_database WHERE datname = $1",
-        vec![name.clone().into()],
-    )
-    .await?
-    .is_some();
+    let exists = database_exists(&server, &name).await?;
     if !exists {
         build_scratch(
             &server,
@@ -135,12 +131,26 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
     }
 }
 
-async fn build_scratch(
+pub(crate) async fn database_exists(
+    server: &DatabaseConnection,
+    name: &str,
+) -> anyhow::Result<bool> {
+    Ok(db::query_opt(
+        server,
+        "SELECT 1 AS found FROM pg_database WHERE datname = $1",
+        vec![name.to_string().into()],
+    )
+    .await?
+    .is_some())
+}
+
+/// Creates a scratch database `name` (owned by `owner`) holding `statements`.
+pub(crate) async fn build_scratch(
     server: &DatabaseConnection,
     url: &str,
     name: &str,
     owner: Option<&str>,
-    script: &[render::Step],
+    script: &[String],
 ) -> anyhow::Result<()> {
     // Built under a temporary name and renamed when complete, so that a scratch database
     // that exists under its final name is always whole.
@@ -162,12 +172,12 @@ async fn build_scratch(
     let result = async {
         let conn = db::connect(&db::with_database(url, &building)?).await?;
         let txn = conn.begin().await?;
-        for step in script {
-            txn.execute_unprepared(&step.sql).await.map_err(|e| {
+        for statement in script {
+            txn.execute_unprepared(statement).await.map_err(|e| {
                 anyhow!(
                     "{}\n  statement: {}",
                     db::describe(&e),
-                    first_line(&step.sql)
+                    first_line(statement)
                 )
             })?;
         }

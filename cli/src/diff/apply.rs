@@ -120,7 +120,7 @@ fn step_error(change: &Change, e: &sea_orm::DbErr) -> anyhow::Error {
 }
 
 /// The schema-qualified index name of a `CREATE [UNIQUE] INDEX CONCURRENTLY name ON t`.
-fn concurrent_index_name(sql: &str) -> Option<String> {
+pub(crate) fn concurrent_index_name(sql: &str) -> Option<String> {
     let rest = sql
         .strip_prefix("CREATE UNIQUE INDEX CONCURRENTLY ")
         .or_else(|| sql.strip_prefix("CREATE INDEX CONCURRENTLY "))?;

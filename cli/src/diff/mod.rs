@@ -203,7 +203,8 @@ impl Plan {
     }
 }
 
-fn push_step(out: &mut String, c: &Change) {
+/// One step as script text: a comment with its description and hazards, then the SQL.
+pub(crate) fn push_step(out: &mut String, c: &Change) {
     out.push_str(&format!("-- {}", c.description));
     if !c.hazards.is_empty() {
         let names: Vec<String> = c.hazards.iter().map(Hazard::to_string).collect();

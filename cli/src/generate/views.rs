@@ -8,13 +8,11 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::Context;
-use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use super::entities::ViewColumns;
 use crate::catalog::{Catalog, QName};
 use crate::db;
 use crate::render::{self, ObjectKind};
-use crate::sql;
 
 /// Scratch databases for view columns: one per model version, kept for reuse.
 const SCRATCH_PREFIX: &str = "schemactl_gen_";
@@ -59,15 +57,10 @@ pub async fn resolve(catalog: &Catalog, admin_url: Option<&str>) -> anyhow::Resu
     let mut hasher = DefaultHasher::new();
     statements.hash(&mut hasher);
     let scratch = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
-    let exists = db::query_opt(
-        &admin,
-        "SELECT 1 AS found FROM pg_database WHERE datname = $1",
-        vec![scratch.clone().into()],
-    )
-    .await?
-    .is_some();
-    if !exists {
-        build(&admin, &admin_url, &scratch, &statements).await?;
+    if !crate::upgrade::database_exists(&admin, &scratch).await? {
+        crate::upgrade::build_scratch(&admin, &admin_url, &scratch, None, &statements)
+            .await
+            .context("creating the model in the scratch database for view columns")?;
         crate::upgrade::drop_stale_scratches(&admin, SCRATCH_PREFIX).await;
     }
     let rows = read_columns(&admin_url, &scratch).await?;
@@ -78,54 +71,6 @@ pub async fn resolve(catalog: &Catalog, admin_url: Option<&str>) -> anyhow::Resu
         }
     }
     Ok(out)
-}
-
-/// Builds the scratch database under a temporary name and renames it when complete, so
-/// one that exists under its final name is always whole.
-async fn build(
-    admin: &sea_orm::DatabaseConnection,
-    admin_url: &str,
-    scratch: &str,
-    statements: &[String],
-) -> anyhow::Result<()> {
-    let building = format!("{scratch}_building");
-    let quoted = sql::ident(&building);
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", db::describe(&e)))?;
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {quoted}"))
-        .await
-        .with_context(|| format!("creating the scratch database {building} for view columns"))?;
-    let result = async {
-        let conn = db::connect(&db::with_database(admin_url, &building)?).await?;
-        let txn = conn.begin().await?;
-        for statement in statements {
-            txn.execute_unprepared(statement)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}\n  in: {statement}", db::describe(&e)))
-                .context("creating the model in the scratch database")?;
-        }
-        txn.commit().await?;
-        conn.close().await?;
-        anyhow::Ok(())
-    }
-    .await;
-    if let Err(err) = result {
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-            .await;
-        return Err(err);
-    }
-    admin
-        .execute_unprepared(&format!(
-            "ALTER DATABASE {quoted} RENAME TO {}",
-            sql::ident(scratch)
-        ))
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", db::describe(&e)))?;
-    Ok(())
 }
 
 async fn read_columns(

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, anyhow};
 
 use crate::catalog::from_model;
-use crate::diff::{Change, Hints, Plan, diff};
+use crate::diff::{Change, Hints, Plan, diff, push_step};
 use crate::model::Model;
 
 const SNAPSHOT: &str = "schema.snapshot.json";
@@ -164,38 +164,14 @@ fn write_direction(step_dir: &Path, direction: &str, plan: &Plan) -> anyhow::Res
     let mut text = String::new();
     for c in &concurrent {
         // A rerun after an interrupted build meets an invalid leftover of the same name.
-        if let Some(rest) = c
-            .sql
-            .strip_prefix("CREATE INDEX CONCURRENTLY ")
-            .or_else(|| c.sql.strip_prefix("CREATE UNIQUE INDEX CONCURRENTLY "))
-            && let (Some(name), Some(table)) = (
-                rest.split_whitespace().next(),
-                rest.split(" ON ")
-                    .nth(1)
-                    .and_then(|t| t.split_whitespace().next()),
-            )
-        {
-            let schema = table.split('.').next().unwrap_or(table);
-            text.push_str(&format!(
-                "DROP INDEX CONCURRENTLY IF EXISTS {schema}.{name};\n"
-            ));
+        if let Some(index) = crate::diff::apply::concurrent_index_name(&c.sql) {
+            text.push_str(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index};\n"));
         }
         text.push_str(&c.sql.replace('\n', " "));
         text.push_str(";\n");
     }
     std::fs::write(step_dir.join(format!("{direction}_concurrent.sql")), text)?;
     Ok(true)
-}
-
-fn push_step(out: &mut String, c: &Change) {
-    out.push_str(&format!("-- {}", c.description));
-    if !c.hazards.is_empty() {
-        let names: Vec<String> = c.hazards.iter().map(ToString::to_string).collect();
-        out.push_str(&format!(" [hazard: {}]", names.join(", ")));
-    }
-    out.push('\n');
-    out.push_str(&c.sql);
-    out.push_str(";\n\n");
 }
 
 /// Regenerates `src/lib.rs` from the versions present.
