@@ -86,6 +86,9 @@ pub enum Command {
         /// Admin connection URL (default: SCHEMACTL_ADMIN_URL, then the project-local server).
         #[arg(long)]
         admin_url: Option<String>,
+        /// SQLite models: the database file, as sqlite://FILE (created when missing).
+        #[arg(long)]
+        database_url: Option<String>,
         /// Terminate connections, drop the database and provision it from scratch.
         #[arg(long)]
         recreate: bool,
@@ -103,6 +106,8 @@ pub enum Command {
     Load(crate::seed::command::LoadArgs),
     /// Generate a Steam-shaped sample, or import one with the two-pass strategy.
     Steam(crate::seed::command::SteamArgs),
+    /// IGDB games on SQLite (seed 002): generate a sample, or ingest a file with dedup by id.
+    Igdb(crate::sqlite::ingest::command::IgdbArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -178,11 +183,19 @@ pub fn run(cli: Cli) -> u8 {
         Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args),
         Command::Drift { database_url } => crate::upgrade_command::drift(&cli.schema, database_url),
         Command::Provision {
+            database_url: Some(url),
+            recreate,
+            yes,
+            dry_run,
+            ..
+        } => provision_sqlite(&cli.schema, url, *recreate, *yes, *dry_run),
+        Command::Provision {
             database,
             admin_url,
             recreate,
             yes,
             dry_run,
+            database_url: None,
         } => {
             let options = crate::provision::Options {
                 database: database.clone(),
@@ -202,6 +215,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Seed(args) => crate::seed::command::run_seed(&cli.schema, args),
         Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
         Command::Steam(args) => crate::seed::command::run_steam(&cli.schema, args),
+        Command::Igdb(args) => crate::sqlite::ingest::command::run(args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => {
@@ -280,11 +294,85 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
     }
 }
 
+/// `provision --database-url sqlite://FILE [--recreate --yes]`.
+fn provision_sqlite(
+    path: &std::path::Path,
+    url: &str,
+    recreate: bool,
+    yes: bool,
+    dry_run: bool,
+) -> u8 {
+    let loaded = match load_and_validate(path) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    if let Err(err) = crate::sqlite::selected(&loaded.model, Some(url)) {
+        eprintln!("error: {err:#}");
+        return EXIT_USAGE;
+    }
+    if recreate && !yes && !dry_run {
+        eprintln!("error: --recreate deletes the database file; pass --yes to confirm");
+        return EXIT_USAGE;
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let started = std::time::Instant::now();
+    if dry_run {
+        let file = crate::sqlite::path_of(url)
+            .map(|p| p.exists())
+            .unwrap_or(false);
+        if recreate || !file {
+            print!("{}", crate::sqlite::render::script(&loaded.model));
+            return EXIT_OK;
+        }
+        return crate::upgrade_command::plan(path, url, PlanFormat::Sql, false);
+    }
+    match runtime.block_on(crate::sqlite::provision(&loaded.model, url, recreate)) {
+        Ok(done) => {
+            let elapsed = started.elapsed().as_secs_f64();
+            if done.plan.is_empty() {
+                tracing::info!(
+                    "database {} already matches the model: no change ({elapsed:.2}s)",
+                    done.path.display()
+                );
+            } else {
+                tracing::info!(
+                    "database {} {} with {} step(s) in {elapsed:.2}s",
+                    done.path.display(),
+                    if done.created { "created" } else { "upgraded" },
+                    done.plan.changes.len()
+                );
+            }
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            EXIT_INVALID
+        }
+    }
+}
+
 fn plan_command(path: &std::path::Path, format: PlanFormat) -> u8 {
     let loaded = match load_and_validate(path) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if loaded.model.database.target == crate::model::Target::Sqlite {
+        let objects = crate::sqlite::render::objects(&loaded.model);
+        match format {
+            PlanFormat::Sql => print!("{}", crate::sqlite::render::script(&loaded.model)),
+            PlanFormat::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&objects).unwrap_or_default()
+            ),
+        }
+        return EXIT_OK;
+    }
     let catalog = crate::catalog::from_model(&loaded.model);
     let steps = crate::render::create_script(&catalog);
     match format {

@@ -20,6 +20,7 @@ pub mod provision;
 pub mod render;
 pub mod seed;
 pub mod sql;
+pub mod sqlite;
 pub mod upgrade;
 pub mod upgrade_command;
 pub mod validate;

@@ -81,6 +81,9 @@ pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
 }
 
 pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
+    if crate::sqlite::selected(model, Some(url))? {
+        return crate::sqlite::plan(model, url).await;
+    }
     let c = compare(model, url).await?;
     Ok(diff(&c.current, &c.desired, &Hints::from_model(model)))
 }
@@ -267,6 +270,9 @@ fn first_line(sql: &str) -> &str {
 
 /// Applies a plan under the advisory lock, creating objects as the database owner.
 pub async fn apply(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<()> {
+    if crate::sqlite::selected(model, Some(url))? {
+        return crate::sqlite::apply(url, plan).await;
+    }
     let mut options = sea_orm::ConnectOptions::new(url.to_string());
     options
         .max_connections(1)

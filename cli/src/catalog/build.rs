@@ -320,7 +320,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
         .triggers
         .iter()
         .map(|(name, t)| {
-            let (fs, fname) = split_qualified(&t.function, schema_name);
+            let (fs, fname) = split_qualified(t.function.as_deref().unwrap_or(""), schema_name);
             TriggerDef {
                 name: name.clone(),
                 timing: t.timing,

@@ -165,6 +165,10 @@ impl Hints {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
     pub changes: Vec<Change>,
+    /// SQLite: the plan rebuilds tables, so foreign keys are switched off around its
+    /// transaction and `PRAGMA foreign_key_check` must find nothing before the commit.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub foreign_keys_off: bool,
 }
 
 impl Plan {
@@ -187,11 +191,20 @@ impl Plan {
         let (concurrent, transactional): (Vec<&Change>, Vec<&Change>) =
             self.changes.iter().partition(|c| c.concurrent);
         if !transactional.is_empty() {
+            if self.foreign_keys_off {
+                out.push_str("PRAGMA foreign_keys = OFF;\n");
+            }
             out.push_str("BEGIN;\n\n");
             for c in &transactional {
                 push_step(&mut out, c);
             }
+            if self.foreign_keys_off {
+                out.push_str("-- the rebuilt tables must not break a reference\nPRAGMA foreign_key_check;\n\n");
+            }
             out.push_str("COMMIT;\n");
+            if self.foreign_keys_off {
+                out.push_str("PRAGMA foreign_keys = ON;\n");
+            }
         }
         if !concurrent.is_empty() {
             out.push_str("\n-- CONCURRENTLY cannot run inside a transaction block.\n\n");
@@ -285,7 +298,10 @@ impl Phases {
         ] {
             changes.extend(phase);
         }
-        Plan { changes }
+        Plan {
+            changes,
+            foreign_keys_off: false,
+        }
     }
 }
 

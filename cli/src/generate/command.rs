@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::model::Target;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum GenerateCommand {
-    /// Write the SeaORM entity crate sources (one module per schema) from the model.
+    /// Write the SeaORM entity crate sources (one module per schema) from the model. For a
+    /// SQLite model: one module per table and view at the crate root, view columns read
+    /// from an in-memory SQLite database.
     Entities {
         /// Output directory.
         #[arg(long, default_value = "entity/src")]
@@ -21,7 +24,7 @@ pub enum GenerateCommand {
         templates: Option<PathBuf>,
         /// Admin URL of the server where a scratch database resolves view columns
         /// (default: SCHEMACTL_ADMIN_URL, then the project-local server). Only used when
-        /// the model has views.
+        /// the model has views. Not used for a SQLite model.
         #[arg(long)]
         dev_url: Option<String>,
     },
@@ -52,6 +55,14 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
             templates,
             dev_url,
         } => {
+            if loaded.model.database.target == Target::Sqlite {
+                let files = tokio::runtime::Runtime::new()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|rt| {
+                        rt.block_on(super::sqlite::files(&loaded.model, templates.as_deref()))
+                    });
+                return finish(out, *check, files, "rs");
+            }
             let views = match resolve_views(&catalog, dev_url.as_deref()) {
                 Ok(views) => views,
                 Err(err) => {
@@ -73,6 +84,11 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
             "md",
         ),
     };
+    finish(out, check, files, ext)
+}
+
+/// Compares (`--check`) or writes the rendered files; the exit code.
+fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &str) -> u8 {
     let files = match files {
         Ok(files) => files,
         Err(err) => {

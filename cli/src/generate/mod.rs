@@ -7,6 +7,8 @@
 pub mod command;
 pub mod docs;
 pub mod entities;
+pub mod sqlite;
+pub mod sqlite_types;
 pub mod types;
 pub mod views;
 
@@ -16,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use minijinja::{AutoEscape, Environment, Value};
 
-pub use entities::{CrateCtx, Options, ViewColumns};
+pub use entities::{CrateCtx, Dialect, Options, ViewColumns};
 
 use crate::catalog::Catalog;
 

@@ -82,10 +82,25 @@ pub fn is_current(dir: &Path, model: &Model) -> anyhow::Result<bool> {
     Ok(pending_plan(&old, model).0.is_empty())
 }
 
+/// First line of a SQLite step that rebuilds tables: the runner switches foreign keys off
+/// around its transaction and checks them before the commit.
+pub const FOREIGN_KEYS_OFF: &str =
+    "-- schemactl: foreign_keys off, foreign_key_check before commit";
+
 fn pending_plan(old: &Model, new: &Model) -> (Plan, Plan) {
+    if new.database.target == crate::model::Target::Sqlite {
+        use crate::sqlite::{diff, render};
+        let hints = diff::Hints::from_model(new);
+        let (before, after) = (render::objects(old), render::objects(new));
+        return (
+            diff::diff(&before, &after, &hints),
+            diff::diff(&after, &before, &hints.reversed()),
+        );
+    }
     let hints = Hints::from_model(new);
     let keep = |plan: Plan| Plan {
         changes: plan.changes.into_iter().filter(|c| !c.as_admin).collect(),
+        ..plan
     };
     let up = keep(diff(&from_model(old), &from_model(new), &hints));
     let down = keep(diff(&from_model(new), &from_model(old), &hints.reversed()));
@@ -154,6 +169,10 @@ fn write_direction(step_dir: &Path, direction: &str, plan: &Plan) -> anyhow::Res
     let (concurrent, transactional): (Vec<&Change>, Vec<&Change>) =
         plan.changes.iter().partition(|c| c.concurrent);
     let mut text = String::new();
+    if plan.foreign_keys_off {
+        text.push_str(FOREIGN_KEYS_OFF);
+        text.push('\n');
+    }
     for c in &transactional {
         push_step(&mut text, c);
     }

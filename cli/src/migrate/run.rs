@@ -11,8 +11,28 @@ use anyhow::{Context, anyhow};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::db;
-use crate::diff::apply::{lock, unlock};
+use crate::diff::apply;
 use crate::sql::literal;
+
+/// PostgreSQL: the advisory lock. SQLite: nothing, since a write transaction already
+/// excludes every other writer of the file.
+async fn lock(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    if is_sqlite(conn) {
+        return Ok(());
+    }
+    apply::lock(conn).await
+}
+
+async fn unlock(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    if is_sqlite(conn) {
+        return Ok(());
+    }
+    apply::unlock(conn).await
+}
+
+fn is_sqlite(conn: &DatabaseConnection) -> bool {
+    conn.get_database_backend() == sea_orm::DbBackend::Sqlite
+}
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS seaql_migrations \
      (version varchar NOT NULL PRIMARY KEY, applied_at bigint NOT NULL)";
@@ -159,6 +179,15 @@ async fn run_step(
             db::describe(&e)
         )
     };
+    if is_sqlite(conn) {
+        return run_sqlite_step(conn, &transactional, &record)
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "migration {version} ({direction}) failed: {e:#}; nothing of it was applied"
+                )
+            });
+    }
     if concurrent.trim().is_empty() {
         let txn = conn.begin().await?;
         if let Some(s) = &set_role {
@@ -227,4 +256,24 @@ async fn run_step(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A SQLite step: one transaction with its record; with foreign keys off around it when
+/// the step rebuilds tables (see `super::FOREIGN_KEYS_OFF`).
+async fn run_sqlite_step(
+    conn: &DatabaseConnection,
+    transactional: &str,
+    record: &str,
+) -> anyhow::Result<()> {
+    let plan = crate::diff::Plan {
+        changes: vec![
+            crate::diff::Change::new("migration", transactional),
+            crate::diff::Change::new("record", record),
+        ]
+        .into_iter()
+        .filter(|c| !c.sql.trim().is_empty())
+        .collect(),
+        foreign_keys_off: transactional.starts_with(super::FOREIGN_KEYS_OFF),
+    };
+    crate::sqlite::apply_with(conn, &plan).await
 }

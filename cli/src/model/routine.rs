@@ -149,8 +149,12 @@ pub struct Trigger {
     /// row (default) or statement.
     #[serde(default)]
     pub for_each: TriggerLevel,
-    /// Trigger function: `name` (same schema) or `schema.name`.
-    pub function: String,
+    /// PostgreSQL: the trigger function, `name` (same schema) or `schema.name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// SQLite: the statements between `BEGIN` and `END`, each ending in `;`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// Literal string arguments passed to the function.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,

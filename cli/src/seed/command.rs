@@ -88,6 +88,20 @@ pub fn run_seed(schema: &Path, args: &SeedArgs) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
+    match crate::sqlite::selected(&loaded.model, args.database_url.as_deref()) {
+        Ok(true) => {
+            return crate::sqlite::seed::run(
+                &loaded.model,
+                args.database_url.as_deref(),
+                &args.fake,
+            );
+        }
+        Ok(false) => {}
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_USAGE;
+        }
+    }
     let catalog = crate::catalog::from_model(&loaded.model);
     let specs = if args.fake.is_empty() {
         None

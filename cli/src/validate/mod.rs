@@ -1,6 +1,7 @@
 //! Semantic validation: everything the JSON Schema cannot see. Every problem is
 //! collected; nothing stops at the first.
 
+pub mod sqlite;
 pub mod structure;
 mod tables;
 
@@ -52,13 +53,7 @@ impl<'m> Validator<'m> {
             self.role_ref(&pointer(["database", "owner"]), owner);
         }
         if model.database.target == Target::Sqlite {
-            self.error(
-                Diagnostic::new(
-                    pointer(["database", "target"]),
-                    "target `sqlite` is not supported yet",
-                )
-                .with_hint("the SQLite dialect is planned; use `postgres` for now"),
-            );
+            self.diagnostics.extend(sqlite::check(model));
         }
         for (i, ext) in model.extensions.iter().enumerate() {
             self.identifier(

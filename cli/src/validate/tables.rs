@@ -215,7 +215,30 @@ impl Validator<'_> {
         for (name, trigger) in &table.triggers {
             let trigger_at = format!("{at}/triggers/{name}");
             self.identifier(&trigger_at, name, true);
-            let (fs, fname) = split_qualified(&trigger.function, schema_name);
+            if self.model.database.target == crate::model::Target::Sqlite {
+                // SQLite triggers carry their statements; `sqlite.rs` checks them.
+                continue;
+            }
+            if trigger.body.is_some() {
+                self.error(
+                    Diagnostic::new(
+                        format!("{trigger_at}/body"),
+                        format!("trigger `{name}` has a `body`, which only SQLite triggers take"),
+                    )
+                    .with_hint("a PostgreSQL trigger calls a function: write `function: NAME`"),
+                );
+            }
+            let Some(function) = trigger.function.as_deref() else {
+                self.error(
+                    Diagnostic::new(
+                        trigger_at.clone(),
+                        format!("trigger `{name}` names no `function`"),
+                    )
+                    .with_hint("declare the function under `functions` with `returns: trigger`"),
+                );
+                continue;
+            };
+            let (fs, fname) = split_qualified(function, schema_name);
             match self
                 .model
                 .schemas

@@ -1,0 +1,592 @@
+//! The steps from one SQLite schema to another.
+//!
+//! Both sides are lists of `CREATE` statements (from `sqlite_schema`, or rendered from a
+//! model). Tables are compared by structure, parsed with sqlparser, so that the text
+//! SQLite rewrites after `ADD COLUMN` or `RENAME COLUMN` compares equal to a fresh
+//! rendering; indexes, views and triggers by their normalized statement.
+//!
+//! SQLite's `ALTER TABLE` only renames and adds columns, so every other table change is
+//! the 12-step rebuild (<https://www.sqlite.org/lang_altertable.html#otheralter>): create
+//! the new shape under a temporary name, copy the rows, drop the old table, rename, then
+//! recreate the table's indexes and triggers. It runs with foreign keys switched off
+//! around the transaction and `PRAGMA foreign_key_check` before the commit (see
+//! `Plan::foreign_keys_off`). Views and triggers that mention a rebuilt table are dropped
+//! first and recreated after, because SQLite refuses a rename while a view names a
+//! missing table.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use sqlparser::ast::{ColumnOption, Expr, GeneratedAs, Statement};
+use sqlparser::dialect::SQLiteDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use super::render::{Kind, Object};
+use crate::diff::{Change, Hazard, Plan};
+use crate::sql::{ident, ident_list};
+
+/// Renames and conversions declared in the model (`renamed_from`, `using`).
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// New table → old name.
+    pub tables: BTreeMap<String, String>,
+    /// (table, new column) → old column name.
+    pub columns: BTreeMap<(String, String), String>,
+    /// (table, column) → expression computing the new value from the old row.
+    pub using: BTreeMap<(String, String), String>,
+}
+
+impl Hints {
+    pub fn from_model(model: &crate::model::Model) -> Hints {
+        let mut hints = Hints::default();
+        for schema in model.schemas.values() {
+            for (table_name, table) in &schema.tables {
+                if let Some(old) = &table.renamed_from {
+                    hints.tables.insert(table_name.clone(), old.clone());
+                }
+                for (column_name, column) in &table.columns {
+                    let key = (table_name.clone(), column_name.clone());
+                    if let Some(old) = &column.renamed_from {
+                        hints.columns.insert(key.clone(), old.clone());
+                    }
+                    if let Some(using) = &column.using {
+                        hints.using.insert(key, using.clone());
+                    }
+                }
+            }
+        }
+        hints
+    }
+
+    /// The hints for going back: renames inverted; conversions have no known inverse.
+    pub fn reversed(&self) -> Hints {
+        let tables: BTreeMap<String, String> = self
+            .tables
+            .iter()
+            .map(|(new, old)| (old.clone(), new.clone()))
+            .collect();
+        let columns = self
+            .columns
+            .iter()
+            .map(|((table, new), old)| {
+                let table = self
+                    .tables
+                    .get(table)
+                    .cloned()
+                    .unwrap_or_else(|| table.clone());
+                ((table, old.clone()), new.clone())
+            })
+            .collect();
+        Hints {
+            tables,
+            columns,
+            using: BTreeMap::new(),
+        }
+    }
+}
+
+/// A table's structure: column definitions by name (in order) and table constraints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    columns: IndexMap<String, String>,
+    /// Whether `ALTER TABLE ADD COLUMN` can add each column.
+    addable: IndexMap<String, bool>,
+    constraints: BTreeSet<String>,
+}
+
+fn shape(sql: &str) -> Option<Shape> {
+    let statements = Parser::parse_sql(&SQLiteDialect {}, &unquote(sql)).ok()?;
+    let Some(Statement::CreateTable(create)) = statements.into_iter().next() else {
+        return None;
+    };
+    let mut columns = IndexMap::new();
+    let mut addable = IndexMap::new();
+    for column in &create.columns {
+        let options: Vec<String> = column.options.iter().map(|o| o.to_string()).collect();
+        columns.insert(
+            column.name.value.clone(),
+            format!("{} {}", column.data_type, options.join(" ")),
+        );
+        addable.insert(column.name.value.clone(), can_add(column));
+    }
+    let constraints = create.constraints.iter().map(|c| c.to_string()).collect();
+    Some(Shape {
+        columns,
+        addable,
+        constraints,
+    })
+}
+
+/// SQLite's rules for `ADD COLUMN`: no key, no UNIQUE, no stored generated column, a
+/// constant default, and a non-NULL default when the column is NOT NULL or a reference.
+fn can_add(column: &sqlparser::ast::ColumnDef) -> bool {
+    let mut not_null = false;
+    let mut references = false;
+    let mut default: Option<&Expr> = None;
+    for option in &column.options {
+        match &option.option {
+            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_) => return false,
+            ColumnOption::Generated { generated_as, .. }
+                if !matches!(generated_as, GeneratedAs::ExpStored) =>
+            {
+                // Virtual generated columns can be added; stored ones cannot.
+            }
+            ColumnOption::Generated { .. } => return false,
+            ColumnOption::NotNull => not_null = true,
+            ColumnOption::ForeignKey(_) => references = true,
+            ColumnOption::Default(expr) => default = Some(expr),
+            _ => {}
+        }
+    }
+    let constant = match default {
+        None => true,
+        Some(Expr::Value(_)) | Some(Expr::UnaryOp { .. }) => true,
+        Some(_) => false,
+    };
+    let non_null_default = matches!(default, Some(Expr::Value(v)) if !v.to_string().eq_ignore_ascii_case("NULL"))
+        || matches!(default, Some(Expr::UnaryOp { .. }));
+    constant && (!not_null || non_null_default) && (!references || default.is_none())
+}
+
+/// A statement in a form where spacing and keyword case do not matter.
+pub fn normalize(sql: &str) -> String {
+    let sql = unquote(sql);
+    match Parser::parse_sql(&SQLiteDialect {}, &sql) {
+        Ok(statements) if statements.len() == 1 => statements[0].to_string(),
+        _ => sql.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// The statement with quotes dropped from identifiers that do not need them. SQLite
+/// quotes the names it writes into stored statements (`RENAME` rewrites references as
+/// `"name"`), while the renderer quotes only where needed; both mean the same.
+fn unquote(sql: &str) -> String {
+    let dialect = SQLiteDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return sql.to_string();
+    };
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            Token::Word(word)
+                if word.quote_style.is_some() && crate::sql::ident(&word.value) == word.value =>
+            {
+                word.value
+            }
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The statement with every identifier naming a renamed table replaced by its new name.
+fn rename_references(sql: &str, renamed: &BTreeMap<String, String>) -> String {
+    let dialect = SQLiteDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return sql.to_string();
+    };
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            Token::Word(word) => match renamed
+                .iter()
+                .find(|(old, _)| old.eq_ignore_ascii_case(&word.value))
+            {
+                Some((_, new)) => ident(new),
+                None => Token::Word(word).to_string(),
+            },
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// Whether `text` mentions `name` as a whole word (quoted or not), case-insensitively.
+fn mentions(text: &str, name: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    lower.match_indices(&name).any(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + name.len()).copied();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// The plan from `current` to `desired`.
+pub fn diff(current: &[Object], desired: &[Object], hints: &Hints) -> Plan {
+    let find = |list: &[Object], kind: Kind, name: &str| -> Option<Object> {
+        list.iter()
+            .find(|o| o.kind == kind && o.name == name)
+            .cloned()
+    };
+    let tables = |list: &[Object]| -> Vec<Object> {
+        list.iter()
+            .filter(|o| o.kind == Kind::Table)
+            .cloned()
+            .collect()
+    };
+    let mut steps = Steps::default();
+
+    // Tables: renames first, so that the rest compares like with like.
+    let mut current_tables: IndexMap<String, Object> = tables(current)
+        .into_iter()
+        .map(|o| (o.name.clone(), o))
+        .collect();
+    let desired_tables = tables(desired);
+    let mut renamed_tables: BTreeMap<String, String> = BTreeMap::new();
+    for table in &desired_tables {
+        if current_tables.contains_key(&table.name) {
+            continue;
+        }
+        if let Some(old) = hints.tables.get(&table.name)
+            && let Some(mut object) = current_tables.shift_remove(old)
+        {
+            steps.tables.push(Change::new(
+                format!("rename table {old} to {}", table.name),
+                format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    ident(old),
+                    ident(&table.name)
+                ),
+            ));
+            object.name = table.name.clone();
+            object.table = table.name.clone();
+            current_tables.insert(table.name.clone(), object);
+            renamed_tables.insert(old.clone(), table.name.clone());
+        }
+    }
+    // SQLite rewrites references to a renamed table in other tables' foreign keys, in
+    // views and in triggers; compare with what the rename will leave.
+    let renamed_current: Vec<Object>;
+    let current: &[Object] = if renamed_tables.is_empty() {
+        current
+    } else {
+        renamed_current = current
+            .iter()
+            .map(|o| Object {
+                sql: rename_references(&o.sql, &renamed_tables),
+                ..o.clone()
+            })
+            .collect();
+        for object in current_tables.values_mut() {
+            object.sql = rename_references(&object.sql, &renamed_tables);
+        }
+        &renamed_current
+    };
+    let mut rebuilt: BTreeSet<String> = BTreeSet::new();
+    let mut created: BTreeSet<String> = BTreeSet::new();
+    for table in &desired_tables {
+        match current_tables.get(&table.name) {
+            None => {
+                steps.tables.push(Change::new(
+                    format!("create table {}", table.name),
+                    table.sql.clone(),
+                ));
+                created.insert(table.name.clone());
+            }
+            Some(old) => {
+                if !alter_table(&mut steps, old, table, hints) {
+                    rebuilt.insert(table.name.clone());
+                }
+            }
+        }
+    }
+    let dropped_tables: Vec<String> = current_tables
+        .keys()
+        .filter(|name| !desired_tables.iter().any(|t| &&t.name == name))
+        .cloned()
+        .collect();
+
+    // Views and triggers that name a rebuilt or dropped table go first and come back after.
+    let affected: Vec<&String> = rebuilt.iter().chain(dropped_tables.iter()).collect();
+    let mut recreate: BTreeSet<(Kind, String)> = BTreeSet::new();
+    for object in current
+        .iter()
+        .filter(|o| matches!(o.kind, Kind::View | Kind::Trigger))
+    {
+        let on_rebuilt = object.kind == Kind::Trigger
+            && rebuilt.contains(renamed_tables.get(&object.table).unwrap_or(&object.table));
+        if on_rebuilt || affected.iter().any(|t| mentions(&object.sql, t)) {
+            recreate.insert((object.kind, object.name.clone()));
+        }
+    }
+    // Views over views: anything mentioning a view that goes is recreated too.
+    loop {
+        let before = recreate.len();
+        let going: Vec<String> = recreate
+            .iter()
+            .filter(|(k, _)| *k == Kind::View)
+            .map(|(_, n)| n.clone())
+            .collect();
+        for object in current
+            .iter()
+            .filter(|o| matches!(o.kind, Kind::View | Kind::Trigger))
+        {
+            if going
+                .iter()
+                .any(|v| v != &object.name && mentions(&object.sql, v))
+            {
+                recreate.insert((object.kind, object.name.clone()));
+            }
+        }
+        if recreate.len() == before {
+            break;
+        }
+    }
+
+    for kind in [Kind::Trigger, Kind::View, Kind::Index] {
+        for old in current.iter().filter(|o| o.kind == kind) {
+            let owner = renamed_tables.get(&old.table).unwrap_or(&old.table);
+            // Indexes and triggers on a rebuilt or dropped table go with the table.
+            if kind != Kind::View && (rebuilt.contains(owner) || dropped_tables.contains(owner)) {
+                continue;
+            }
+            let wanted = find(desired, kind, &old.name);
+            let same = wanted
+                .as_ref()
+                .is_some_and(|w| normalize(&w.sql) == normalize(&old.sql) && w.table == *owner);
+            if !same || recreate.contains(&(kind, old.name.clone())) {
+                steps.drops.push(Change::new(
+                    format!("drop {} {}", kind.keyword().to_lowercase(), old.name),
+                    format!("DROP {} {}", kind.keyword(), ident(&old.name)),
+                ));
+            }
+        }
+    }
+    for name in &dropped_tables {
+        steps.table_drops.push(
+            Change::new(
+                format!("drop table {name}"),
+                format!("DROP TABLE {}", ident(name)),
+            )
+            .hazard(Hazard::DataLoss),
+        );
+    }
+    for kind in [Kind::Index, Kind::View, Kind::Trigger] {
+        for object in desired.iter().filter(|o| o.kind == kind) {
+            let old = find(current, kind, &object.name);
+            let owner_rebuilt = kind != Kind::View
+                && (rebuilt.contains(&object.table) || created.contains(&object.table));
+            let unchanged = old.as_ref().is_some_and(|o| {
+                normalize(&o.sql) == normalize(&object.sql)
+                    && renamed_tables.get(&o.table).unwrap_or(&o.table) == &object.table
+            });
+            if owner_rebuilt || !unchanged || recreate.contains(&(kind, object.name.clone())) {
+                steps.creates.push(Change::new(
+                    format!("create {} {}", kind.keyword().to_lowercase(), object.name),
+                    object.sql.clone(),
+                ));
+            }
+        }
+    }
+    let foreign_keys_off = !rebuilt.is_empty();
+    let mut changes = steps.drops;
+    changes.extend(steps.tables);
+    changes.extend(steps.table_drops);
+    changes.extend(steps.creates);
+    Plan {
+        changes,
+        foreign_keys_off,
+    }
+}
+
+#[derive(Default)]
+struct Steps {
+    drops: Vec<Change>,
+    tables: Vec<Change>,
+    table_drops: Vec<Change>,
+    creates: Vec<Change>,
+}
+
+/// Alters `old` into `new` with `RENAME COLUMN` and `ADD COLUMN` where that is enough;
+/// otherwise writes the rebuild and returns false.
+fn alter_table(steps: &mut Steps, old: &Object, new: &Object, hints: &Hints) -> bool {
+    let (Some(before), Some(after)) = (shape(&old.sql), shape(&new.sql)) else {
+        if normalize(&old.sql) != normalize(&new.sql) {
+            rebuild(steps, old, new, hints, None, None);
+            return false;
+        }
+        return true;
+    };
+    let table = &new.name;
+    let old_name_of = |column: &str| -> String {
+        match hints.columns.get(&(table.clone(), column.to_string())) {
+            Some(old)
+                if before.columns.contains_key(old) && !before.columns.contains_key(column) =>
+            {
+                old.clone()
+            }
+            _ => column.to_string(),
+        }
+    };
+    // The old columns, renamed as the model says, must come first and unchanged.
+    let renamed: Vec<(String, String)> = after
+        .columns
+        .keys()
+        .filter_map(|c| {
+            let old = old_name_of(c);
+            (old != *c).then(|| (old, c.clone()))
+        })
+        .collect();
+    let before_names: Vec<String> = before
+        .columns
+        .keys()
+        .map(|c| {
+            renamed
+                .iter()
+                .find(|(o, _)| o == c)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| c.clone())
+        })
+        .collect();
+    let prefix_kept = before_names.len() <= after.columns.len()
+        && before_names
+            .iter()
+            .zip(after.columns.keys())
+            .all(|(b, a)| b == a)
+        && before_names.iter().all(|name| {
+            let old = renamed
+                .iter()
+                .find(|(_, n)| n == name)
+                .map(|(o, _)| o.as_str())
+                .unwrap_or(name);
+            before.columns.get(old) == after.columns.get(name)
+        });
+    let added: Vec<&String> = after.columns.keys().skip(before_names.len()).collect();
+    let in_place = prefix_kept
+        && before.constraints == after.constraints
+        && added.iter().all(|c| after.addable.get(*c) == Some(&true));
+    if !in_place {
+        let dropped: Vec<String> = before
+            .columns
+            .keys()
+            .filter(|c| !renamed.iter().any(|(o, _)| o == *c) && !after.columns.contains_key(*c))
+            .cloned()
+            .collect();
+        rebuild(steps, old, new, hints, Some(&before), Some(&dropped));
+        return false;
+    }
+    if before == after && renamed.is_empty() {
+        return true;
+    }
+    for (old_column, new_column) in &renamed {
+        steps.tables.push(Change::new(
+            format!("rename column {table}.{old_column} to {new_column}"),
+            format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                ident(table),
+                ident(old_column),
+                ident(new_column)
+            ),
+        ));
+    }
+    let definitions = column_definitions(&new.sql);
+    for column in added {
+        let definition = definitions
+            .get(column)
+            .cloned()
+            .unwrap_or_else(|| ident(column));
+        steps.tables.push(Change::new(
+            format!("add column {table}.{column}"),
+            format!("ALTER TABLE {} ADD COLUMN {definition}", ident(table)),
+        ));
+    }
+    true
+}
+
+/// Column definitions as written in a `CREATE TABLE`, by column name.
+fn column_definitions(sql: &str) -> IndexMap<String, String> {
+    let Ok(statements) = Parser::parse_sql(&SQLiteDialect {}, sql) else {
+        return IndexMap::new();
+    };
+    match statements.into_iter().next() {
+        Some(Statement::CreateTable(create)) => create
+            .columns
+            .iter()
+            .map(|c| (c.name.value.clone(), c.to_string()))
+            .collect(),
+        _ => IndexMap::new(),
+    }
+}
+
+/// The 12-step rebuild of `old` into the shape of `new`, keeping every row.
+fn rebuild(
+    steps: &mut Steps,
+    old: &Object,
+    new: &Object,
+    hints: &Hints,
+    before: Option<&Shape>,
+    dropped: Option<&[String]>,
+) {
+    let table = &new.name;
+    let temporary = format!("_schemactl_new_{table}");
+    let after = shape(&new.sql);
+    let new_columns: Vec<String> = after
+        .as_ref()
+        .map(|s| s.columns.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut targets = Vec::new();
+    let mut sources = Vec::new();
+    for column in &new_columns {
+        let key = (table.clone(), column.clone());
+        let old_column = hints
+            .columns
+            .get(&key)
+            .filter(|o| before.is_some_and(|b| b.columns.contains_key(*o)))
+            .cloned()
+            .unwrap_or_else(|| column.clone());
+        let exists = before.is_some_and(|b| b.columns.contains_key(&old_column));
+        if let Some(expression) = hints.using.get(&key).filter(|_| exists) {
+            targets.push(column.clone());
+            sources.push(expression.clone());
+        } else if exists {
+            targets.push(column.clone());
+            sources.push(ident(&old_column));
+        }
+    }
+    let create = new.sql.replacen(
+        &format!("CREATE TABLE {}", ident(table)),
+        &format!("CREATE TABLE {}", ident(&temporary)),
+        1,
+    );
+    let mut change = |description: String, sql: String| {
+        let mut c = Change::new(description, sql).hazard(Hazard::TableRewrite);
+        if dropped.is_some_and(|d| !d.is_empty()) {
+            c = c.hazard(Hazard::DataLoss);
+        }
+        steps.tables.push(c);
+    };
+    change(
+        format!("rebuild table {table}: create the new shape"),
+        create,
+    );
+    if !targets.is_empty() {
+        change(
+            format!("rebuild table {table}: copy the rows"),
+            format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                ident(&temporary),
+                ident_list(&targets),
+                sources.join(", "),
+                ident(&old.name)
+            ),
+        );
+    }
+    let mut dropped_note = String::new();
+    if let Some(columns) = dropped.filter(|d| !d.is_empty()) {
+        dropped_note = format!(" (drops column {})", columns.join(", "));
+    }
+    change(
+        format!("rebuild table {table}: drop the old table{dropped_note}"),
+        format!("DROP TABLE {}", ident(&old.name)),
+    );
+    change(
+        format!("rebuild table {table}: rename the new table"),
+        format!(
+            "ALTER TABLE {} RENAME TO {}",
+            ident(&temporary),
+            ident(table)
+        ),
+    );
+}

@@ -1,0 +1,113 @@
+//! `schemactl igdb generate | ingest`: arguments and what they print.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::{IngestOptions, InvalidFile, generate};
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+
+#[derive(Debug, Clone, Args)]
+pub struct IgdbArgs {
+    #[command(subcommand)]
+    pub command: IgdbCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum IgdbCommand {
+    /// Write IGDB-shaped games (id, name, summary, genres, platforms, themes, rating,
+    /// rating_count, first_release_date): NDJSON, or a JSON array for a .json file.
+    Generate {
+        /// Number of games.
+        #[arg(long, default_value_t = 100)]
+        count: usize,
+        /// Output file (.json: a JSON array; anything else: NDJSON).
+        #[arg(long, short = 'o', default_value = "games.ndjson")]
+        out: PathBuf,
+        /// The same seed gives the same file.
+        #[arg(long, default_value_t = generate::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Load a games file into the IGDB SQLite database (examples/igdb/schema.yaml), deduplicated
+    /// by id: new games are inserted, known ones updated only when a field changed. Every
+    /// record is checked first; one transaction; one ingestion_log row per run.
+    Ingest {
+        /// NDJSON or JSON array of games (the layout `igdb generate` writes).
+        file: PathBuf,
+        /// The database, as sqlite://FILE (provisioned from the IGDB model).
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// Target count: take only the games missing to reach N in the database (none when
+        /// it already holds N).
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+        /// The run's ingestion_log.batch_id (default: the file name and the start time).
+        #[arg(long, value_name = "ID")]
+        batch_id: Option<String>,
+    },
+}
+
+pub fn run(args: &IgdbArgs) -> u8 {
+    match &args.command {
+        IgdbCommand::Generate { count, out, seed } => {
+            let started = std::time::Instant::now();
+            match generate::write(out, *count, *seed) {
+                Ok(()) => {
+                    println!(
+                        "wrote {count} games to {} (seed {seed}) in {:.2}s",
+                        out.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    EXIT_OK
+                }
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    EXIT_USAGE
+                }
+            }
+        }
+        IgdbCommand::Ingest {
+            file,
+            database_url,
+            limit,
+            batch_id,
+        } => {
+            if !crate::sqlite::is_url(database_url) {
+                eprintln!(
+                    "error: igdb ingest loads a SQLite database: give --database-url sqlite://FILE"
+                );
+                return EXIT_USAGE;
+            }
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(rt) => rt,
+                Err(err) => {
+                    eprintln!("error: cannot start the async runtime: {err}");
+                    return EXIT_USAGE;
+                }
+            };
+            let options = IngestOptions {
+                limit: *limit,
+                batch_id: batch_id.clone(),
+                progress: std::io::stderr().is_terminal(),
+            };
+            match runtime.block_on(super::ingest_file(database_url, file, &options)) {
+                Ok(report) => {
+                    print!("{}", report.summary());
+                    EXIT_OK
+                }
+                Err(err) => {
+                    match err.downcast_ref::<InvalidFile>() {
+                        Some(invalid) => {
+                            for line in invalid.to_string().lines() {
+                                eprintln!("error: {line}");
+                            }
+                        }
+                        None => eprintln!("error: {err:#}"),
+                    }
+                    EXIT_INVALID
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,524 @@
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+//! SQLite seeding against real database files: declared seed rows (idempotent upserts in
+//! foreign-key order) and seed 002's smart ingestion of IGDB games (dedup by id, one
+//! ingestion_log row per run, `--limit`, nothing loaded from a bad file).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sea_orm::sqlx::{self, SqlitePool};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+/// A directory of its own per test, removed when the test passes.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "schemactl-sqlite-seed-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+    fn url(&self, file: &str) -> String {
+        format!("sqlite://{}", self.path(file).display())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn igdb_model() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/igdb/schema.yaml")
+}
+
+fn schemactl(schema: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .arg("--schema")
+        .arg(schema)
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("DATABASE_URL")
+        .env("SCHEMACTL_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn provision(schema: &Path, url: &str) {
+    ok(&schemactl(
+        schema,
+        &["provision", "--database-url", url, "--recreate", "--yes"],
+    ));
+}
+
+async fn open(url: &str) -> (DatabaseConnection, SqlitePool) {
+    let conn = schemactl::sqlite::connect(url, false).await.unwrap();
+    let pool = conn.get_sqlite_connection_pool().clone();
+    (conn, pool)
+}
+
+async fn scalar_i64(pool: &SqlitePool, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+// ---------------------------------------------------------------- declared seed rows
+
+/// The child table comes first in the model, so seeding in model order would break its
+/// foreign key.
+const SEED_MODEL: &str = r#"
+database:
+  name: seeded
+  target: sqlite
+schemas:
+  main:
+    tables:
+      games:
+        columns:
+          id: { type: integer, primary_key: true }
+          title: { type: text, nullable: false }
+          studio_id: { type: integer, references: { table: studios } }
+          tags: { type: json }
+          released: { type: boolean, nullable: false, default: false }
+          score: { type: real }
+        seed:
+          rows:
+            - { id: 1, title: "Quake", studio_id: 10, tags: ["fps", "classic"], released: true, score: 88.5 }
+            - { id: 2, title: "It's Unreleased", studio_id: 11, tags: { beta: true }, released: false, score: null }
+      studios:
+        columns:
+          id: { type: integer, primary_key: true }
+          code: { type: text, nullable: false, unique: true }
+          name: { type: text, nullable: false }
+        seed:
+          key: [code]
+          rows:
+            - { id: 10, code: "ID", name: "id Software" }
+            - { id: 11, code: "NEW", name: "New Studio" }
+"#;
+
+#[tokio::test]
+async fn declared_seed_rows_are_idempotent_upserts_in_fk_order() {
+    let dir = Scratch::new("declared");
+    let schema = dir.path("model.yaml");
+    std::fs::write(&schema, SEED_MODEL).unwrap();
+    let url = dir.url("seeded.db");
+    provision(&schema, &url);
+
+    let out = ok(&schemactl(&schema, &["seed", "--database-url", &url]));
+    assert!(out.contains("seeded 2 row(s) into studios"), "{out}");
+    assert!(out.contains("seeded 2 row(s) into games"), "{out}");
+    assert!(out.contains("4 of 4 declared row(s)"), "{out}");
+
+    let out = ok(&schemactl(&schema, &["seed", "--database-url", &url]));
+    assert!(
+        out.contains("4 declared seed row(s) already in place: no change"),
+        "{out}"
+    );
+
+    let (conn, pool) = open(&url).await;
+    let row: (String, i64, String, i64, f64) =
+        sqlx::query_as("SELECT title, studio_id, tags, released, score FROM games WHERE id = 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        row,
+        ("Quake".into(), 10, "[\"fps\",\"classic\"]".into(), 1, 88.5)
+    );
+    let row: (String, String, i64, Option<f64>) =
+        sqlx::query_as("SELECT title, tags, released, score FROM games WHERE id = 2")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        row,
+        ("It's Unreleased".into(), "{\"beta\":true}".into(), 0, None)
+    );
+
+    // A changed row is put back, and only that one counts; the library call agrees.
+    sqlx::query("UPDATE studios SET name = 'Someone else' WHERE code = 'ID'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let model = match schemactl::load::load_file(&schema).unwrap() {
+        Ok(loaded) => loaded.model,
+        Err((_, diagnostics)) => panic!("{diagnostics:?}"),
+    };
+    assert_eq!(
+        schemactl::sqlite::seed::declared(&conn, &model)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        sqlx::query_scalar::<_, String>("SELECT name FROM studios WHERE code = 'ID'")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        "id Software"
+    );
+    assert_eq!(
+        schemactl::sqlite::seed::declared(&conn, &model)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Inside a caller's transaction it is a savepoint, and the caller's rollback wins.
+    sqlx::query("DELETE FROM games WHERE id = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let txn = conn.begin().await.unwrap();
+    assert_eq!(
+        schemactl::sqlite::seed::declared(&txn, &model)
+            .await
+            .unwrap(),
+        1
+    );
+    sea_orm::TransactionSession::rollback(txn).await.unwrap();
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 1);
+    conn.close().await.unwrap();
+}
+
+#[test]
+fn seed_with_fake_is_refused_for_sqlite() {
+    let dir = Scratch::new("fake");
+    let schema = dir.path("model.yaml");
+    std::fs::write(&schema, SEED_MODEL).unwrap();
+    let url = dir.url("seeded.db");
+    provision(&schema, &url);
+    let out = schemactl(
+        &schema,
+        &["seed", "--database-url", &url, "--fake", "main.games=5"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fake"));
+}
+
+// ---------------------------------------------------------------- smart ingestion
+
+fn generate(dir: &Scratch, file: &str, count: usize, seed: u64) -> PathBuf {
+    let out = dir.path(file);
+    ok(&schemactl(
+        &igdb_model(),
+        &[
+            "igdb",
+            "generate",
+            "--count",
+            &count.to_string(),
+            "--out",
+            out.to_str().unwrap(),
+            "--seed",
+            &seed.to_string(),
+        ],
+    ));
+    out
+}
+
+fn ingest(url: &str, file: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "igdb",
+        "ingest",
+        file.to_str().unwrap(),
+        "--database-url",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    schemactl(&igdb_model(), &args)
+}
+
+/// The last ingestion_log row: (batch_id, fetched, new, updated, status).
+async fn last_log(pool: &SqlitePool) -> (String, i64, i64, i64, String) {
+    sqlx::query_as(
+        "SELECT batch_id, games_fetched, games_new, games_updated, status \
+         FROM ingestion_log ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn ingesting_the_same_file_twice_adds_and_updates_nothing() {
+    let dir = Scratch::new("dedup");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let file = generate(&dir, "games.ndjson", 500, 11);
+
+    let out = ok(&ingest(&url, &file, &["--batch-id", "first"]));
+    assert!(
+        out.contains("500 fetched, 500 new, 0 updated, 0 unchanged"),
+        "{out}"
+    );
+    let out = ok(&ingest(&url, &file, &["--batch-id", "second"]));
+    assert!(
+        out.contains("500 fetched, 0 new, 0 updated, 500 unchanged"),
+        "{out}"
+    );
+
+    let (conn, pool) = open(&url).await;
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 500);
+    assert_eq!(
+        scalar_i64(&pool, "SELECT count(*) FROM ingestion_log").await,
+        2
+    );
+    assert_eq!(
+        last_log(&pool).await,
+        ("second".into(), 500, 0, 0, "completed".into())
+    );
+    let (started, completed): (String, String) = sqlx::query_as(
+        "SELECT started_at, completed_at FROM ingestion_log WHERE batch_id = 'first'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(started <= completed, "{started} > {completed}");
+
+    // A batch id is used once.
+    let out = ingest(&url, &file, &["--batch-id", "second"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already in ingestion_log"));
+
+    // The same games as a JSON array are the same games.
+    let array = generate(&dir, "games.json", 500, 11);
+    assert!(std::fs::read_to_string(&array).unwrap().starts_with('['));
+    let out = ok(&ingest(&url, &array, &[]));
+    assert!(out.contains("0 new, 0 updated, 500 unchanged"), "{out}");
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_changed_game_is_the_only_one_updated() {
+    let dir = Scratch::new("changed");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let file = generate(&dir, "games.ndjson", 200, 5);
+    ok(&ingest(&url, &file, &[]));
+
+    // Game on line 42 gets a new rating; a new game is appended; one id repeats.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let changed_id = lines[41]["id"].as_i64().unwrap();
+    lines[41]["rating"] = serde_json::json!(12.5);
+    lines[41]["rating_count"] = serde_json::json!(3);
+    lines.push(serde_json::json!({"id": 9_000_001, "name": "Brand New Game", "genres": ["Indie"]}));
+    lines.push(lines[0].clone());
+    let updated = dir.path("updated.ndjson");
+    let body: Vec<String> = lines.iter().map(|v| v.to_string()).collect();
+    std::fs::write(&updated, body.join("\n")).unwrap();
+
+    let (conn, pool) = open(&url).await;
+    let before: String = sqlx::query_scalar("SELECT updated_at FROM games WHERE id = ?")
+        .bind(changed_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE games SET updated_at = '2000-01-01 00:00:00'")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let out = ok(&ingest(&url, &updated, &["--batch-id", "changed"]));
+    assert!(
+        out.contains("201 fetched, 1 new, 1 updated, 199 unchanged"),
+        "{out}"
+    );
+    assert!(out.contains("1 record(s) repeated an id"), "{out}");
+    assert_eq!(
+        last_log(&pool).await,
+        ("changed".into(), 201, 1, 1, "completed".into())
+    );
+    let (rating, count, touched): (f64, i64, String) =
+        sqlx::query_as("SELECT rating, rating_count, updated_at FROM games WHERE id = ?")
+            .bind(changed_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((rating, count), (12.5, 3));
+    // The model's trigger touched the updated game, and only that one.
+    assert!(touched.as_str() >= before.as_str(), "{touched} < {before}");
+    assert_eq!(
+        scalar_i64(
+            &pool,
+            "SELECT count(*) FROM games WHERE updated_at <> '2000-01-01 00:00:00'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 201);
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn limit_fetches_only_the_missing_games() {
+    let dir = Scratch::new("limit");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let file = generate(&dir, "games.ndjson", 300, 9);
+
+    let out = ok(&ingest(&url, &file, &["--limit", "100"]));
+    assert!(out.contains("100 fetched, 100 new"), "{out}");
+    let (conn, pool) = open(&url).await;
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 100);
+
+    let out = ok(&ingest(&url, &file, &["--limit", "100"]));
+    assert!(
+        out.contains("already have 100 games, nothing to fetch"),
+        "{out}"
+    );
+    assert_eq!(
+        scalar_i64(&pool, "SELECT count(*) FROM ingestion_log").await,
+        1
+    );
+
+    // 250 wanted, 100 held: the next 150 of the file, none of the ones already loaded.
+    let out = ok(&ingest(&url, &file, &["--limit", "250"]));
+    assert!(out.contains("150 fetched, 150 new, 0 updated"), "{out}");
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 250);
+
+    // More than the file has: everything missing is taken.
+    let out = ok(&ingest(&url, &file, &["--limit", "1000"]));
+    assert!(out.contains("50 fetched, 50 new"), "{out}");
+    assert!(out.contains("300 games in the database (was 250)"), "{out}");
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_bad_record_loads_nothing_and_names_file_record_and_field() {
+    let dir = Scratch::new("bad");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let good = r#"{"id": 1, "name": "Doom", "rating": 90.1, "rating_count": 40}"#;
+    let cases = [
+        (
+            "rating.ndjson",
+            format!(
+                "{good}\n{}\n",
+                r#"{"id": 2, "name": "Heretic", "rating": "abc"}"#
+            ),
+            "record 2 (line 2): field `rating`: expected a number from 0 to 100 or null, found \"abc\"",
+        ),
+        (
+            "name.ndjson",
+            format!("{good}\n\n{}\n", r#"{"id": 3, "summary": "no name"}"#),
+            "record 2 (line 3): field `name`: is required",
+        ),
+        (
+            "genres.json",
+            format!(
+                "[{good}, {}]",
+                r#"{"id": 4, "name": "Hexen", "genres": "RPG"}"#
+            ),
+            "record 2: field `genres`: expected an array of names or null",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = dir.path(name);
+        std::fs::write(&file, text).unwrap();
+        let out = ingest(&url, &file, &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{}: {expected}", file.display())),
+            "{name}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was loaded"), "{stderr}");
+    }
+    let (conn, pool) = open(&url).await;
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 0);
+    assert_eq!(
+        scalar_i64(&pool, "SELECT count(*) FROM ingestion_log").await,
+        0
+    );
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_failure_while_loading_rolls_back_and_is_logged_as_failed() {
+    let dir = Scratch::new("failed");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let file = generate(&dir, "games.ndjson", 100, 3);
+    // A rule the file does not know about: the database refuses one game mid-load.
+    let (conn, pool) = open(&url).await;
+    sqlx::query(
+        "CREATE TRIGGER no_game_50 BEFORE INSERT ON games WHEN NEW.id >= 50 \
+         BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let out = ingest(&url, &file, &["--batch-id", "doomed"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("rolled back"), "{stderr}");
+    assert!(stderr.contains("refused by test"), "{stderr}");
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 0);
+    assert_eq!(
+        last_log(&pool).await,
+        ("doomed".into(), 100, 0, 0, "failed".into())
+    );
+
+    // The same batch id can be retried once the cause is gone.
+    sqlx::query("DROP TRIGGER no_game_50")
+        .execute(&pool)
+        .await
+        .unwrap();
+    ok(&ingest(&url, &file, &["--batch-id", "doomed"]));
+    assert_eq!(
+        last_log(&pool).await,
+        ("doomed".into(), 100, 100, 0, "completed".into())
+    );
+    assert_eq!(
+        scalar_i64(&pool, "SELECT count(*) FROM ingestion_log").await,
+        1
+    );
+    conn.close().await.unwrap();
+}
+
+#[test]
+fn ingest_into_an_unprovisioned_database_says_what_to_do() {
+    let dir = Scratch::new("empty");
+    let schema = dir.path("model.yaml");
+    std::fs::write(&schema, SEED_MODEL).unwrap();
+    let url = dir.url("other.db");
+    provision(&schema, &url);
+    let file = dir.path("g.ndjson");
+    std::fs::write(&file, "{\"id\": 1, \"name\": \"x\"}\n").unwrap();
+    let out = ingest(&url, &file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("lacks column(s)") || stderr.contains("no table"),
+        "{stderr}"
+    );
+}
