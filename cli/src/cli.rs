@@ -332,7 +332,14 @@ fn provision_sqlite(
         }
         return crate::upgrade_command::plan(path, url, PlanFormat::Sql, false);
     }
-    match runtime.block_on(crate::sqlite::provision(&loaded.model, url, recreate)) {
+    let migrations = crate::migrate::default_dir(path);
+    let migrations = migrations.join("sql").is_dir().then_some(migrations);
+    match runtime.block_on(crate::sqlite::provision_with(
+        &loaded.model,
+        url,
+        recreate,
+        migrations.as_deref(),
+    )) {
         Ok(done) => {
             let elapsed = started.elapsed().as_secs_f64();
             if done.plan.is_empty() {
@@ -351,9 +358,26 @@ fn provision_sqlite(
             EXIT_OK
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            report_sqlite_error(&loaded, &err);
             EXIT_INVALID
         }
+    }
+}
+
+/// Prints an error, prefixed with the model position of the object whose step failed.
+pub fn report_sqlite_error(loaded: &load::Loaded, err: &anyhow::Error) {
+    let step = err.downcast_ref::<crate::sqlite::StepError>();
+    match step.and_then(|e| crate::sqlite::model_pointer(&loaded.model, &e.description)) {
+        Some(pointer) => {
+            let pos = loaded.source.value_pos(&pointer);
+            eprintln!(
+                "{}:{}:{}: error: {err:#}",
+                loaded.source.path.display(),
+                pos.line,
+                pos.column
+            );
+        }
+        None => eprintln!("error: {err:#}"),
     }
 }
 

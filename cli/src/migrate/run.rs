@@ -47,6 +47,9 @@ pub struct StepStatus {
 
 /// One connection, so the session advisory lock covers every statement.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if crate::sqlite::is_url(url) {
+        return crate::sqlite::connect(url, false).await;
+    }
     let mut options = sea_orm::ConnectOptions::new(url.to_string());
     options
         .max_connections(1)

@@ -82,7 +82,8 @@ pub async fn read_objects<C: ConnectionTrait>(conn: &C) -> anyhow::Result<Vec<Ob
     let rows = crate::db::query_all(
         conn,
         "SELECT type, name, tbl_name, sql FROM sqlite_schema \
-         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+         AND name <> 'seaql_migrations' ORDER BY rowid",
         vec![],
     )
     .await?;
@@ -136,8 +137,11 @@ pub async fn apply_with(conn: &DatabaseConnection, plan: &Plan) -> anyhow::Resul
         for change in &transactional {
             txn.execute_unprepared(&change.sql)
                 .await
-                .map_err(|e| anyhow!("{}: {e}", change.description))
-                .with_context(|| format!("statement:\n{}", change.sql))?;
+                .map_err(|e| StepError {
+                    description: change.description.clone(),
+                    message: crate::db::describe(&e),
+                    sql: change.sql.clone(),
+                })?;
         }
         if plan.foreign_keys_off {
             let broken = crate::db::query_all(&txn, "PRAGMA foreign_key_check", vec![]).await?;
@@ -161,6 +165,48 @@ pub async fn apply_with(conn: &DatabaseConnection, plan: &Plan) -> anyhow::Resul
     result
 }
 
+/// A statement of a plan failed; the transaction was rolled back.
+#[derive(Debug, thiserror::Error)]
+#[error("{description}: {message}; nothing was applied\nstatement:\n{sql}")]
+pub struct StepError {
+    pub description: String,
+    pub message: String,
+    pub sql: String,
+}
+
+/// Where in the model the object a step works on is declared, from the step's
+/// description (`create index NAME`, `rebuild table NAME: …`, `add column T.C`).
+pub fn model_pointer(model: &Model, description: &str) -> Option<String> {
+    use crate::load::pointer;
+    let schema = model.schemas.get(crate::validate::sqlite::MAIN_SCHEMA)?;
+    let words: Vec<&str> = description.split_whitespace().collect();
+    let name = words.get(2)?.trim_end_matches(':');
+    let table_with = |has: &dyn Fn(&crate::model::Table) -> bool| {
+        schema
+            .tables
+            .iter()
+            .find(|(_, t)| has(t))
+            .map(|(n, _)| n.clone())
+    };
+    Some(match words.get(1).copied()? {
+        "table" => pointer(["schemas", "main", "tables", name]),
+        "view" => pointer(["schemas", "main", "views", name]),
+        "column" => {
+            let (table, column) = name.split_once('.')?;
+            pointer(["schemas", "main", "tables", table, "columns", column])
+        }
+        "index" => {
+            let table = table_with(&|t| t.indexes.contains_key(name))?;
+            pointer(["schemas", "main", "tables", &table, "indexes", name])
+        }
+        "trigger" => {
+            let table = table_with(&|t| t.triggers.contains_key(name))?;
+            pointer(["schemas", "main", "tables", &table, "triggers", name])
+        }
+        _ => return None,
+    })
+}
+
 /// `apply --database-url sqlite://FILE`.
 pub async fn apply(url: &str, plan: &Plan) -> anyhow::Result<()> {
     let conn = connect(url, false).await?;
@@ -180,7 +226,26 @@ pub struct Provisioned {
 /// Creates the database file, or brings an existing one to the model. With `recreate`
 /// the file is deleted first. A run that created the file and then failed removes it.
 pub async fn provision(model: &Model, url: &str, recreate: bool) -> anyhow::Result<Provisioned> {
+    provision_with(model, url, recreate, None).await
+}
+
+/// `provision`, through the versioned migrations in `migrations` when given: they are
+/// applied, then the database must match the model (no drift).
+pub async fn provision_with(
+    model: &Model,
+    url: &str,
+    recreate: bool,
+    migrations: Option<&Path>,
+) -> anyhow::Result<Provisioned> {
     let path = path_of(url)?;
+    if let Some(dir) = migrations
+        && !crate::migrate::is_current(dir, model)?
+    {
+        bail!(
+            "the migrations in {} are behind the model: run `schemactl migrate new NAME` first",
+            dir.display()
+        );
+    }
     if recreate {
         remove_database(&path)?;
     }
@@ -188,6 +253,24 @@ pub async fn provision(model: &Model, url: &str, recreate: bool) -> anyhow::Resu
     let result = async {
         let conn = connect(url, true).await?;
         let outcome = async {
+            if let Some(dir) = migrations {
+                let applied = crate::migrate::run::up(&conn, dir, None, None).await?;
+                let drift = plan_with(&conn, model).await?;
+                if !drift.is_empty() {
+                    bail!(
+                        "after the migrations the database still differs from the model:\n{}",
+                        drift.sql()
+                    );
+                }
+                let changes = applied
+                    .into_iter()
+                    .map(|v| crate::diff::Change::new(format!("migration {v}"), String::new()))
+                    .collect();
+                return Ok(Plan {
+                    changes,
+                    foreign_keys_off: false,
+                });
+            }
             let plan = plan_with(&conn, model).await?;
             apply_with(&conn, &plan).await?;
             Ok::<_, anyhow::Error>(plan)

@@ -175,6 +175,8 @@ struct Checker {
     games: Vec<Game>,
     problems: Vec<Problem>,
     total: usize,
+    bad_records: usize,
+    last_bad: usize,
 }
 
 impl Checker {
@@ -186,6 +188,10 @@ impl Checker {
         message: String,
     ) {
         self.total += 1;
+        if self.last_bad != record {
+            self.last_bad = record;
+            self.bad_records += 1;
+        }
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(Problem {
                 file: self.file.clone(),

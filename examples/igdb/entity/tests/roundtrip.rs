@@ -211,6 +211,9 @@ async fn rows_round_trip_through_the_generated_entities() {
     assert_eq!(touched.created_at, elden.created_at);
 }
 
+/// A `top_rated_games` row: id, name, rating, rating_count, first_release_date.
+type TopRow = (i64, Option<String>, Option<f64>, Option<i64>, Option<i64>);
+
 #[tokio::test]
 async fn relations_and_the_view_read_back() {
     let (_db, conn) = provisioned("relations").await;
@@ -310,7 +313,7 @@ async fn relations_and_the_view_read_back() {
         .all(&conn)
         .await
         .unwrap();
-    let rows: Vec<(i64, Option<String>, Option<f64>, Option<i64>, Option<i64>)> = top
+    let rows: Vec<TopRow> = top
         .iter()
         .map(|t| {
             (
