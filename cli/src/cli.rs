@@ -431,6 +431,16 @@ fn validate_command(path: &std::path::Path) -> u8 {
 
 /// Loads and validates a model, printing diagnostics; on failure returns the exit code.
 pub fn load_and_validate(path: &std::path::Path) -> Result<load::Loaded, u8> {
+    let started = std::time::Instant::now();
+    let result = load_and_validate_inner(path);
+    tracing::debug!(
+        "model loaded and validated in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
+    result
+}
+
+fn load_and_validate_inner(path: &std::path::Path) -> Result<load::Loaded, u8> {
     let result = match load::load_file(path) {
         Ok(result) => result,
         Err(err) => {

@@ -44,19 +44,32 @@ fn introspect_options(model: &Model) -> Options {
 
 /// Reads the live database behind `url` as a catalog of the model's schemas and roles.
 pub async fn current(model: &Model, url: &str) -> anyhow::Result<Catalog> {
+    let started = std::time::Instant::now();
     let conn = db::connect(url).await?;
-    Ok(
-        introspect::introspect_with(&conn, &introspect_options(model))
-            .await?
-            .catalog,
-    )
+    let connected = started.elapsed();
+    let catalog = introspect::introspect_with(&conn, &introspect_options(model))
+        .await?
+        .catalog;
+    tracing::debug!(
+        "live database: connected in {:.3}s, introspected in {:.3}s",
+        connected.as_secs_f64(),
+        (started.elapsed() - connected).as_secs_f64()
+    );
+    Ok(catalog)
 }
 
 /// The model as PostgreSQL would hold it, via a (cached) scratch database.
 pub async fn desired(model: &Model, url: &str) -> anyhow::Result<(Catalog, bool)> {
+    let started = std::time::Instant::now();
     let catalog = from_model(model);
     match scratch_catalog(model, &catalog, url).await {
-        Ok(normalized) => Ok((normalized, true)),
+        Ok(normalized) => {
+            tracing::debug!(
+                "desired catalog from the scratch database in {:.3}s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok((normalized, true))
+        }
         Err(err) => {
             tracing::warn!(
                 "no scratch database ({err:#}); comparing SQL bodies as written in the model"
@@ -85,10 +98,14 @@ pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
         return crate::sqlite::plan(model, url).await;
     }
     let c = compare(model, url).await?;
-    Ok(diff(&c.current, &c.desired, &Hints::from_model(model)))
+    let started = std::time::Instant::now();
+    let plan = diff(&c.current, &c.desired, &Hints::from_model(model));
+    tracing::debug!("diff in {:.3}s", started.elapsed().as_secs_f64());
+    Ok(plan)
 }
 
 async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow::Result<Catalog> {
+    let started = std::time::Instant::now();
     let script: Vec<String> = render::create_script(catalog)
         .into_iter()
         .map(|step| step.sql)
@@ -96,8 +113,10 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
     let mut hasher = DefaultHasher::new();
     script.hash(&mut hasher);
     let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
+    tracing::debug!("script rendered and hashed in {:.3}s", started.elapsed().as_secs_f64());
     let server = db::connect(url).await?;
     let exists = database_exists(&server, &name).await?;
+    tracing::debug!("server checked at {:.3}s", started.elapsed().as_secs_f64());
     if !exists {
         build_scratch(
             &server,

@@ -1,6 +1,8 @@
 -- Columns of tables and views (partitions repeat their parent's, so they are skipped).
 -- `serial` is true when the default is nextval() of a sequence OWNED BY the column:
 -- what `serial` creates, and what the model writes as `serial`.
+-- Comments, defaults and owned sequences are joined rather than looked up per column
+-- (col_description() and a LATERAL per column cost a third of the query at 10,000 columns).
 SELECT c.oid::int8 AS table_oid,
        a.attname::text AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
@@ -8,22 +10,24 @@ SELECT c.oid::int8 AS table_oid,
        a.attnotnull AS not_null,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
-       col_description(c.oid, a.attnum) AS comment,
-       (seq.oid IS NOT NULL
-        AND pg_get_expr(ad.adbin, ad.adrelid)
-            = format('nextval(%L::regclass)', seq.oid::regclass::text)) AS serial
+       def.expr AS default_expr,
+       ds.description AS comment,
+       (seq.objid IS NOT NULL
+        AND def.expr = format('nextval(%L::regclass)', seq.objid::regclass::text)) AS serial
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-LEFT JOIN LATERAL (
-  SELECT s.oid FROM pg_depend d
+LEFT JOIN LATERAL (SELECT pg_get_expr(ad.adbin, ad.adrelid) AS expr) def ON true
+LEFT JOIN pg_description ds
+  ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
+LEFT JOIN (
+  SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.refobjid, d.refobjsubid, d.objid
+  FROM pg_depend d
   JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-    AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'a'
-  LIMIT 1
-) seq ON a.attidentity = ''
+    AND d.deptype = 'a'
+) seq ON seq.refobjid = c.oid AND seq.refobjsubid = a.attnum AND a.attidentity = ''
 WHERE n.nspname = ANY($1)
   AND c.relkind IN ('r', 'p', 'v', 'm')
   AND NOT c.relispartition
