@@ -342,7 +342,10 @@ fn provision_sqlite(
     )) {
         Ok(done) => {
             let elapsed = started.elapsed().as_secs_f64();
-            if done.plan.is_empty() {
+            if done.seeded > 0 {
+                tracing::info!("seeded {} row(s)", done.seeded);
+            }
+            if done.plan.is_empty() && done.seeded == 0 {
                 tracing::info!(
                     "database {} already matches the model: no change ({elapsed:.2}s)",
                     done.path.display()

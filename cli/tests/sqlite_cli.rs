@@ -309,3 +309,37 @@ async fn versioned_migrations_through_the_cli() {
         "{columns:?}"
     );
 }
+
+#[tokio::test]
+async fn provision_applies_declared_seed_rows_once() {
+    let dir = scratch("seed");
+    let schema = dir.join("schema.yaml");
+    std::fs::write(
+        &schema,
+        r#"
+database: { name: settings, target: sqlite }
+schemas:
+  main:
+    tables:
+      pipeline_settings:
+        columns:
+          key: { type: text, primary_key: true }
+          value: { type: json, nullable: false }
+        seed:
+          rows:
+            - { key: batch_size, value: 500 }
+            - { key: genres, value: [rpg, puzzle] }
+"#,
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.join("settings.db").display());
+    let out = schemactl(&schema, &["provision", "--database-url", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("seeded 2 row(s)"), "{}", text(&out));
+    assert_eq!(
+        query(&url, "SELECT key || '=' || value FROM pipeline_settings ORDER BY key").await,
+        ["batch_size=500", "genres=[\"rpg\",\"puzzle\"]"]
+    );
+    let out = schemactl(&schema, &["provision", "--database-url", &url]);
+    assert!(out.status.success() && text(&out).contains("no change"), "{}", text(&out));
+}

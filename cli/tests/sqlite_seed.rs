@@ -346,6 +346,15 @@ async fn a_changed_game_is_the_only_one_updated() {
         .execute(&pool)
         .await
         .unwrap();
+    // Pipeline state survives an update: an upsert, not INSERT OR REPLACE, whose delete
+    // would cascade to processing_status.
+    sqlx::query(
+        "INSERT INTO processing_status (game_id, feature_extraction_status) VALUES (?, 'done')",
+    )
+    .bind(changed_id)
+    .execute(&pool)
+    .await
+    .unwrap();
 
     let out = ok(&ingest(&url, &updated, &["--batch-id", "changed"]));
     assert!(
@@ -375,6 +384,14 @@ async fn a_changed_game_is_the_only_one_updated() {
         2
     );
     assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 201);
+    assert_eq!(
+        scalar_i64(
+            &pool,
+            "SELECT count(*) FROM processing_status WHERE feature_extraction_status = 'done'"
+        )
+        .await,
+        1
+    );
     conn.close().await.unwrap();
 }
 
@@ -521,4 +538,49 @@ fn ingest_into_an_unprovisioned_database_says_what_to_do() {
         stderr.contains("lacks column(s)") || stderr.contains("no table"),
         "{stderr}"
     );
+}
+
+#[tokio::test]
+async fn a_big_first_load_rebuilds_the_indexes_as_they_were() {
+    let dir = Scratch::new("rebuild");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let (conn, pool) = open(&url).await;
+    let indexes = || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL \
+             ORDER BY name",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let before = indexes().await;
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    let file = generate(&dir, "games.ndjson", 20_000, 4);
+    let out = ok(&ingest(&url, &file, &[]));
+    assert!(out.contains("20000 new"), "{out}");
+    assert!(
+        out.contains("rebuilt index(es) after the load: idx_games_rating"),
+        "{out}"
+    );
+    assert_eq!(indexes().await, before);
+    let rated: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM games INDEXED BY idx_games_rated WHERE rating_count >= 10",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(rated > 1000, "{rated}");
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+
+    // A re-run is not a big load: nothing is dropped.
+    let out = ok(&ingest(&url, &file, &[]));
+    assert!(!out.contains("rebuilt"), "{out}");
+    conn.close().await.unwrap();
 }

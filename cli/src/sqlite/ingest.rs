@@ -27,6 +27,10 @@ pub use records::{Game, InvalidFile};
 /// SQLite's limit.
 const ROWS_PER_STATEMENT: usize = 250;
 
+/// New games from which the secondary indexes of `games` are dropped before the load and
+/// rebuilt after it (when the load also at least doubles the table).
+const DEFER_INDEXES_FROM: usize = 20_000;
+
 /// Games below which no progress bar is drawn.
 const PROGRESS_THRESHOLD: usize = 20_000;
 
@@ -68,6 +72,8 @@ pub struct IngestReport {
     /// Games in the database before and after.
     pub before: u64,
     pub after: u64,
+    /// Indexes dropped before the load and rebuilt after it, in the same transaction.
+    pub rebuilt_indexes: Vec<String>,
     /// `--limit` was already reached: nothing was fetched or logged.
     pub already_complete: bool,
     pub validation: Duration,
@@ -96,6 +102,12 @@ impl IngestReport {
             out.push_str(&format!(
                 "{} record(s) repeated an id earlier in the file: the last of each was used\n",
                 self.duplicates
+            ));
+        }
+        if !self.rebuilt_indexes.is_empty() {
+            out.push_str(&format!(
+                "rebuilt index(es) after the load: {}\n",
+                self.rebuilt_indexes.join(", ")
             ));
         }
         let secs = (self.validation + self.load).as_secs_f64();
@@ -242,20 +254,22 @@ async fn load(
     let outcome = async {
         let mut txn = pool.begin_with("BEGIN IMMEDIATE").await?;
         report.before = count(&mut txn).await?;
-        let games = match options.limit {
-            Some(limit) if report.before >= limit => {
-                report.already_complete = true;
-                report.after = report.before;
-                txn.rollback().await?;
-                return Ok(());
-            }
+        if let Some(limit) = options.limit
+            && report.before >= limit
+        {
+            report.already_complete = true;
+            report.after = report.before;
+            txn.rollback().await?;
+            return Ok(());
+        }
+        let known: HashSet<i64> = sqlx::query_scalar("SELECT id FROM games")
+            .fetch_all(&mut *txn)
+            .await?
+            .into_iter()
+            .collect();
+        let games: Vec<Game> = match options.limit {
             Some(limit) => {
                 let needed = usize::try_from(limit - report.before).unwrap_or(usize::MAX);
-                let known: HashSet<i64> = sqlx::query_scalar("SELECT id FROM games")
-                    .fetch_all(&mut *txn)
-                    .await?
-                    .into_iter()
-                    .collect();
                 games
                     .into_iter()
                     .filter(|g| !known.contains(&g.id))
@@ -265,7 +279,23 @@ async fn load(
             None => games,
         };
         report.fetched = games.len() as u64;
+        let new = games.iter().filter(|g| !known.contains(&g.id)).count();
+        drop(known);
+        // Building an index once from sorted keys is several times cheaper than keeping it
+        // up to date row by row; worth it when the load at least doubles the table.
+        let deferred = if new >= DEFER_INDEXES_FROM && new as u64 >= report.before {
+            drop_indexes(&mut txn).await?
+        } else {
+            Vec::new()
+        };
         let changed = upsert(&mut txn, &games, options.progress).await?;
+        for (name, sql) in &deferred {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(&mut *txn)
+                .await
+                .map_err(|e| anyhow!("rebuilding index {name} failed: {e}"))?;
+        }
+        report.rebuilt_indexes = deferred.into_iter().map(|(name, _)| name).collect();
         report.after = count(&mut txn).await?;
         report.new = report.after - report.before;
         report.updated = changed.saturating_sub(report.new);
@@ -316,6 +346,26 @@ async fn load(
             ))
         }
     }
+}
+
+/// Drops the indexes of `games` that have a statement (not those behind constraints) and
+/// returns them with their `CREATE` statements, verbatim, to be run again after the load.
+async fn drop_indexes(conn: &mut SqliteConnection) -> anyhow::Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_schema \
+         WHERE type = 'index' AND tbl_name = 'games' AND sql IS NOT NULL ORDER BY rowid",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &indexes {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP INDEX {}",
+            crate::sql::ident(name)
+        )))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(indexes)
 }
 
 /// Keeps the last record of each id, in the order ids first appear.

@@ -221,6 +221,8 @@ pub struct Provisioned {
     pub path: PathBuf,
     pub created: bool,
     pub plan: Plan,
+    /// Declared seed rows inserted or changed.
+    pub seeded: u64,
 }
 
 /// Creates the database file, or brings an existing one to the model. With `recreate`
@@ -276,15 +278,20 @@ pub async fn provision_with(
             Ok::<_, anyhow::Error>(plan)
         }
         .await;
+        let outcome = match outcome {
+            Ok(plan) => seed::declared(&conn, model).await.map(|seeded| (plan, seeded)),
+            Err(err) => Err(err),
+        };
         let _ = conn.close().await;
         outcome
     }
     .await;
     match result {
-        Ok(plan) => Ok(Provisioned {
+        Ok((plan, seeded)) => Ok(Provisioned {
             path,
             created,
             plan,
+            seeded,
         }),
         Err(err) => {
             if created {
