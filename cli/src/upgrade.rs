@@ -113,7 +113,10 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
     let mut hasher = DefaultHasher::new();
     script.hash(&mut hasher);
     let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
-    tracing::debug!("script rendered and hashed in {:.3}s", started.elapsed().as_secs_f64());
+    tracing::debug!(
+        "script rendered and hashed in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
     let server = db::connect(url).await?;
     let exists = database_exists(&server, &name).await?;
     tracing::debug!("server checked at {:.3}s", started.elapsed().as_secs_f64());

@@ -337,9 +337,17 @@ schemas:
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("seeded 2 row(s)"), "{}", text(&out));
     assert_eq!(
-        query(&url, "SELECT key || '=' || value FROM pipeline_settings ORDER BY key").await,
+        query(
+            &url,
+            "SELECT key || '=' || value FROM pipeline_settings ORDER BY key"
+        )
+        .await,
         ["batch_size=500", "genres=[\"rpg\",\"puzzle\"]"]
     );
     let out = schemactl(&schema, &["provision", "--database-url", &url]);
-    assert!(out.status.success() && text(&out).contains("no change"), "{}", text(&out));
+    assert!(
+        out.status.success() && text(&out).contains("no change"),
+        "{}",
+        text(&out)
+    );
 }

@@ -279,7 +279,9 @@ pub async fn provision_with(
         }
         .await;
         let outcome = match outcome {
-            Ok(plan) => seed::declared(&conn, model).await.map(|seeded| (plan, seeded)),
+            Ok(plan) => seed::declared(&conn, model)
+                .await
+                .map(|seeded| (plan, seeded)),
             Err(err) => Err(err),
         };
         let _ = conn.close().await;
