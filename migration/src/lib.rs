@@ -27,6 +27,22 @@ pub(crate) async fn run_sql(
     concurrent: &str,
 ) -> Result<(), DbErr> {
     let db = manager.get_connection();
+    if manager.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // sea-orm-migration runs SQLite steps outside a transaction, on a pool: the step
+        // goes as one batch in its own transaction. A table rebuild needs foreign keys off
+        // around that transaction (else DROP TABLE runs ON DELETE actions), which a pooled
+        // batch cannot guarantee.
+        if transactional.starts_with("-- schemactl: foreign_keys off") {
+            return Err(DbErr::Migration(format!(
+                "{version} rebuilds tables; apply it with `schemactl migrate up`, which switches foreign keys off around it"
+            )));
+        }
+        if !transactional.trim().is_empty() {
+            db.execute_unprepared(&format!("BEGIN;\n{transactional}\nCOMMIT;"))
+                .await?;
+        }
+        return Ok(());
+    }
     if concurrent.trim().is_empty() {
         if !transactional.trim().is_empty() {
             db.execute_unprepared(transactional).await?;
