@@ -231,12 +231,9 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match crate::cli::runtime() {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let started = std::time::Instant::now();
     match runtime.block_on(crate::provision::provision(&loaded.model, options)) {
@@ -279,13 +276,7 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
                     message,
                 }) => {
                     let pointer = crate::provision::model_pointer(&loaded.model, key);
-                    let pos = loaded.source.value_pos(&pointer);
-                    eprintln!(
-                        "{}:{}:{}: error: {message}",
-                        loaded.source.path.display(),
-                        pos.line,
-                        pos.column
-                    );
+                    print_at(&loaded, &pointer, message);
                 }
                 _ => eprintln!("error: {err:#}"),
             }
@@ -314,12 +305,9 @@ fn provision_sqlite(
         eprintln!("error: --recreate deletes the database file; pass --yes to confirm");
         return EXIT_USAGE;
     }
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match crate::cli::runtime() {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let started = std::time::Instant::now();
     if dry_run {
@@ -367,19 +355,31 @@ fn provision_sqlite(
     }
 }
 
+/// The async runtime for a command; on failure the message is printed and the exit code
+/// returned.
+pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Runtime::new().map_err(|err| {
+        eprintln!("error: cannot start the async runtime: {err}");
+        EXIT_USAGE
+    })
+}
+
+/// Prints `path:line:column: error: message` for the model value at `pointer`.
+fn print_at(loaded: &load::Loaded, pointer: &str, message: &str) {
+    let pos = loaded.source.value_pos(pointer);
+    eprintln!(
+        "{}:{}:{}: error: {message}",
+        loaded.source.path.display(),
+        pos.line,
+        pos.column
+    );
+}
+
 /// Prints an error, prefixed with the model position of the object whose step failed.
 pub fn report_sqlite_error(loaded: &load::Loaded, err: &anyhow::Error) {
     let step = err.downcast_ref::<crate::sqlite::StepError>();
     match step.and_then(|e| crate::sqlite::model_pointer(&loaded.model, &e.description)) {
-        Some(pointer) => {
-            let pos = loaded.source.value_pos(&pointer);
-            eprintln!(
-                "{}:{}:{}: error: {err:#}",
-                loaded.source.path.display(),
-                pos.line,
-                pos.column
-            );
-        }
+        Some(pointer) => print_at(loaded, &pointer, &format!("{err:#}")),
         None => eprintln!("error: {err:#}"),
     }
 }

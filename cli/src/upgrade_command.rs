@@ -10,12 +10,7 @@ use crate::diff::{Hazard, Plan};
 /// `plan --exit-code` exits with this when there are changes.
 pub const EXIT_CHANGES: u8 = 2;
 
-fn runtime() -> Result<tokio::runtime::Runtime, u8> {
-    tokio::runtime::Runtime::new().map_err(|err| {
-        eprintln!("error: cannot start the async runtime: {err}");
-        EXIT_USAGE
-    })
-}
+use crate::cli::runtime;
 
 fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan), u8> {
     let loaded = load_and_validate(schema)?;

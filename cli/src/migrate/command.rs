@@ -77,12 +77,9 @@ pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
             }
         };
     }
-    let rt = match tokio::runtime::Runtime::new() {
+    let rt = match crate::cli::runtime() {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let result = rt.block_on(async {
         match &args.command {

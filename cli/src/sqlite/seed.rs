@@ -267,12 +267,9 @@ pub fn run(model: &Model, url: Option<&str>, fake: &[String]) -> u8 {
         eprintln!("error: the model targets SQLite: give --database-url sqlite://FILE");
         return EXIT_USAGE;
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match crate::cli::runtime() {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let result = runtime.block_on(async {
         let conn = super::connect(&url, false).await?;

@@ -79,12 +79,9 @@ pub fn run(args: &IgdbArgs) -> u8 {
                 );
                 return EXIT_USAGE;
             }
-            let runtime = match tokio::runtime::Runtime::new() {
+            let runtime = match crate::cli::runtime() {
                 Ok(rt) => rt,
-                Err(err) => {
-                    eprintln!("error: cannot start the async runtime: {err}");
-                    return EXIT_USAGE;
-                }
+                Err(code) => return code,
             };
             let options = IngestOptions {
                 limit: *limit,
