@@ -20,7 +20,7 @@ use indexmap::IndexMap;
 use sqlparser::ast::{ColumnOption, Expr, GeneratedAs, Statement};
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, Tokenizer, Word};
 
 use super::render::{Kind, Object};
 use crate::diff::{Change, Hazard, Plan};
@@ -162,40 +162,33 @@ pub fn normalize(sql: &str) -> String {
 /// quotes the names it writes into stored statements (`RENAME` rewrites references as
 /// `"name"`), while the renderer quotes only where needed; both mean the same.
 fn unquote(sql: &str) -> String {
-    let dialect = SQLiteDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
-        return sql.to_string();
-    };
-    tokens
-        .into_iter()
-        .map(|token| match token {
-            Token::Word(word)
-                if word.quote_style.is_some() && crate::sql::ident(&word.value) == word.value =>
-            {
-                word.value
-            }
-            other => other.to_string(),
-        })
-        .collect()
+    map_words(sql, |word| {
+        (word.quote_style.is_some() && ident(&word.value) == word.value)
+            .then(|| word.value.clone())
+    })
 }
 
 /// The statement with every identifier naming a renamed table replaced by its new name.
 fn rename_references(sql: &str, renamed: &BTreeMap<String, String>) -> String {
-    let dialect = SQLiteDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+    map_words(sql, |word| {
+        renamed
+            .iter()
+            .find(|(old, _)| old.eq_ignore_ascii_case(&word.value))
+            .map(|(_, new)| ident(new))
+    })
+}
+
+/// The statement re-joined from its tokens, with the words `replace` gives text for
+/// replaced; unchanged when it does not tokenize.
+fn map_words(sql: &str, replace: impl Fn(&Word) -> Option<String>) -> String {
+    let Ok(tokens) = Tokenizer::new(&SQLiteDialect {}, sql).tokenize() else {
         return sql.to_string();
     };
     tokens
         .into_iter()
-        .map(|token| match token {
-            Token::Word(word) => match renamed
-                .iter()
-                .find(|(old, _)| old.eq_ignore_ascii_case(&word.value))
-            {
-                Some((_, new)) => ident(new),
-                None => Token::Word(word).to_string(),
-            },
-            other => other.to_string(),
+        .map(|token| match &token {
+            Token::Word(word) => replace(word).unwrap_or_else(|| token.to_string()),
+            _ => token.to_string(),
         })
         .collect()
 }
