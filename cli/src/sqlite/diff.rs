@@ -163,8 +163,7 @@ pub fn normalize(sql: &str) -> String {
 /// `"name"`), while the renderer quotes only where needed; both mean the same.
 fn unquote(sql: &str) -> String {
     map_words(sql, |word| {
-        (word.quote_style.is_some() && ident(&word.value) == word.value)
-            .then(|| word.value.clone())
+        (word.quote_style.is_some() && ident(&word.value) == word.value).then(|| word.value.clone())
     })
 }
 
