@@ -84,7 +84,10 @@ async fn provision_plan_drift_apply() {
         "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
     )
     .await;
-    assert_eq!(tables, ["games", "ingestion_log", "processing_status"]);
+    assert_eq!(
+        tables,
+        ["game_genres", "games", "ingestion_log", "processing_status"]
+    );
 
     // A second run and a plan find nothing to do.
     let out = schemactl(&schema, &["provision", "--database-url", &url]);

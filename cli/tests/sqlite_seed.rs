@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 //! SQLite seeding against real database files: declared seed rows (idempotent upserts in
 //! foreign-key order) and seed 002's smart ingestion of IGDB games (dedup by id, one
-//! ingestion_log row per run, `--limit`, nothing loaded from a bad file).
+//! ingestion_log row per run, `--limit`, nothing loaded from a bad file, `game_genres`
+//! kept in step by the model's triggers).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -128,6 +129,14 @@ async fn declared_seed_rows_are_idempotent_upserts_in_fk_order() {
     std::fs::write(&schema, SEED_MODEL).unwrap();
     let url = dir.url("seeded.db");
     provision(&schema, &url);
+    // Provision upserts the declared rows too: empty the tables so that `seed` inserts
+    // them, parents before children.
+    let (conn, pool) = open(&url).await;
+    assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 2);
+    for sql in ["DELETE FROM games", "DELETE FROM studios"] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    conn.close().await.unwrap();
 
     let out = ok(&schemactl(&schema, &["seed", "--database-url", &url]));
     assert!(out.contains("seeded 2 row(s) into studios"), "{out}");
@@ -556,7 +565,7 @@ async fn a_big_first_load_rebuilds_the_indexes_as_they_were() {
         .unwrap()
     };
     let before = indexes().await;
-    assert_eq!(before.len(), 5, "{before:?}");
+    assert_eq!(before.len(), 6, "{before:?}");
 
     let file = generate(&dir, "games.ndjson", 20_000, 4);
     let out = ok(&ingest(&url, &file, &[]));
@@ -565,7 +574,10 @@ async fn a_big_first_load_rebuilds_the_indexes_as_they_were() {
         out.contains("rebuilt index(es) after the load: idx_games_rating"),
         "{out}"
     );
+    // game_genres, filled by the model's triggers, has its secondary index set aside too.
+    assert!(out.contains(", idx_game_genres_genre\n"), "{out}");
     assert_eq!(indexes().await, before);
+    assert_genres_match_the_json(&pool).await;
     let rated: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM games INDEXED BY idx_games_rated WHERE rating_count >= 10",
     )
@@ -582,5 +594,115 @@ async fn a_big_first_load_rebuilds_the_indexes_as_they_were() {
     // A re-run is not a big load: nothing is dropped.
     let out = ok(&ingest(&url, &file, &[]));
     assert!(!out.contains("rebuilt"), "{out}");
+    conn.close().await.unwrap();
+}
+
+/// `game_genres` holds exactly the (game, genre, release date, rating) rows the JSON of
+/// `games` lists: the same count (a genre repeated in one list counted once), and nothing
+/// on either side the other lacks.
+async fn assert_genres_match_the_json(pool: &SqlitePool) {
+    const FROM_JSON: &str = "SELECT g.id, j.value, g.first_release_date, g.rating \
+                             FROM games g, json_each(g.genres) j";
+    const TABLE: &str = "SELECT game_id, genre, first_release_date, rating FROM game_genres";
+    let from_json: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM (SELECT DISTINCT * FROM ({FROM_JSON}))"
+    )))
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let rows = scalar_i64(pool, "SELECT count(*) FROM game_genres").await;
+    assert!(rows > 0);
+    assert_eq!(rows, from_json);
+    for (a, b) in [(FROM_JSON, TABLE), (TABLE, FROM_JSON)] {
+        let extra: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) FROM ({a} EXCEPT {b})"
+        )))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert_eq!(extra, 0, "rows of `{a}` missing from `{b}`");
+    }
+}
+
+async fn genres_of(pool: &SqlitePool, id: i64) -> Vec<String> {
+    sqlx::query_scalar("SELECT genre FROM game_genres WHERE game_id = ? ORDER BY genre")
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// The rowids of all `game_genres` rows: a rewritten row gets a new one.
+async fn genre_rowids(pool: &SqlitePool) -> Vec<i64> {
+    sqlx::query_scalar("SELECT rowid FROM game_genres ORDER BY rowid")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn game_genres_follow_the_ingested_json() {
+    let dir = Scratch::new("genres");
+    let url = dir.url("igdb.db");
+    provision(&igdb_model(), &url);
+    let file = generate(&dir, "games.ndjson", 300, 21);
+    ok(&ingest(&url, &file, &[]));
+
+    let (conn, pool) = open(&url).await;
+    assert_genres_match_the_json(&pool).await;
+    // A sample: the first game's genres are those of its record in the file.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let first = lines[0]["id"].as_i64().unwrap();
+    let mut expected: Vec<String> = lines[0]["genres"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(genres_of(&pool, first).await, expected);
+
+    // Re-ingesting the same file writes nothing, so no genre row is rewritten.
+    let rowids = genre_rowids(&pool).await;
+    let out = ok(&ingest(&url, &file, &[]));
+    assert!(out.contains("0 new, 0 updated, 300 unchanged"), "{out}");
+    assert_eq!(genre_rowids(&pool).await, rowids);
+
+    // Game 0 gets other genres (one repeated), game 1 only a new name: the upsert sets
+    // every column of both, but only game 0's genre rows are replaced.
+    let renamed = lines[1]["id"].as_i64().unwrap();
+    lines[0]["genres"] = serde_json::json!(["Pinball", "MOBA", "Pinball"]);
+    lines[1]["name"] = serde_json::json!("Renamed Game");
+    let changed = dir.path("changed.ndjson");
+    let body: Vec<String> = lines.iter().map(|v| v.to_string()).collect();
+    std::fs::write(&changed, body.join("\n")).unwrap();
+    let kept: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM game_genres WHERE game_id <> ? ORDER BY rowid")
+            .bind(first)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let out = ok(&ingest(&url, &changed, &[]));
+    assert!(out.contains("0 new, 2 updated, 298 unchanged"), "{out}");
+    assert_eq!(genres_of(&pool, first).await, ["MOBA", "Pinball"]);
+    let still: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM game_genres WHERE game_id <> ? ORDER BY rowid")
+            .bind(first)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(still, kept, "game {renamed}'s genres were rewritten");
+    let name: String = sqlx::query_scalar("SELECT name FROM games WHERE id = ?")
+        .bind(renamed)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "Renamed Game");
+    assert_genres_match_the_json(&pool).await;
     conn.close().await.unwrap();
 }

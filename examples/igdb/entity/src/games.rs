@@ -31,8 +31,16 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::game_genres::Entity")]
+    GameGenres,
     #[sea_orm(has_one = "super::processing_status::Entity")]
     ProcessingStatus,
+}
+
+impl Related<super::game_genres::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::GameGenres.def()
+    }
 }
 
 impl Related<super::processing_status::Entity> for Entity {

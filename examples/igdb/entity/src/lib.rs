@@ -8,6 +8,7 @@
 
 pub mod prelude;
 
+pub mod game_genres;
 pub mod games;
 pub mod ingestion_log;
 pub mod processing_status;

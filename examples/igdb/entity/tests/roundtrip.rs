@@ -2,13 +2,14 @@
 //! The generated IGDB entities against real SQLite: the example model is provisioned into
 //! a fresh file, rows go in and come back out through the entities (JSON, REAL, default
 //! timestamps, the touch trigger), relations are followed both ways, the view is read,
-//! and the constraints the file enforces (foreign key, `json_valid`) are shown to hold.
+//! the triggers keep `game_genres` in step with `games.genres`, and the constraints the
+//! file enforces (foreign key, `json_valid`) are shown to hold.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::{NaiveDate, Utc};
-use igdb_entity::{games, ingestion_log, processing_status, top_rated_games};
+use igdb_entity::{game_genres, games, ingestion_log, processing_status, top_rated_games};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ConnectionTrait, QueryOrder};
 use serde_json::json;
@@ -450,4 +451,99 @@ async fn the_file_enforces_its_constraints() {
     .unwrap_err();
     assert!(err.to_string().contains("CHECK constraint failed"), "{err}");
     assert_eq!(ingestion_log::Entity::find().count(&conn).await.unwrap(), 1);
+}
+
+/// `game_genres` of one game, by genre: (genre, first_release_date, rating).
+async fn genres_of(conn: &DatabaseConnection, id: i64) -> Vec<(String, Option<i64>, Option<f64>)> {
+    game_genres::Entity::find()
+        .filter(game_genres::Column::GameId.eq(id))
+        .order_by_asc(game_genres::Column::Genre)
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.genre, r.first_release_date, r.rating))
+        .collect()
+}
+
+/// The rowids of a game's `game_genres` rows: new ones when the rows were rewritten.
+async fn genre_rowids(conn: &DatabaseConnection, id: i64) -> Vec<i64> {
+    conn.query_all_raw(sea_orm::Statement::from_string(
+        conn.get_database_backend(),
+        format!("SELECT rowid AS r FROM game_genres WHERE game_id = {id} ORDER BY rowid"),
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.try_get::<i64>("", "r").unwrap())
+    .collect()
+}
+
+#[tokio::test]
+async fn triggers_keep_game_genres_in_step_with_games() {
+    let (_db, conn) = provisioned("genres").await;
+    insert_games(&conn).await;
+    let date = Some(1_645_747_200);
+
+    // Inserting a game through the entity fills its genres, with the copied columns; a
+    // game without genres has none.
+    assert_eq!(
+        genres_of(&conn, 1).await,
+        vec![
+            ("Adventure".to_string(), date, Some(95.5)),
+            ("Role-playing (RPG)".to_string(), date, Some(95.5)),
+        ]
+    );
+    assert!(genres_of(&conn, 2).await.is_empty());
+    let elden = games::Entity::find_by_id(1)
+        .one(&conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let related = elden
+        .find_related(game_genres::Entity)
+        .count(&conn)
+        .await
+        .unwrap();
+    assert_eq!(related, 2);
+
+    // Updating genres replaces them; updating the rating rewrites the copies.
+    let mut regenre = games::ActiveModel::from(elden);
+    regenre.genres = Set(Some(json!(["Adventure", "Souls-like"])));
+    regenre.rating = Set(Some(96.0));
+    regenre.update(&conn).await.unwrap();
+    assert_eq!(
+        genres_of(&conn, 1).await,
+        vec![
+            ("Adventure".to_string(), date, Some(96.0)),
+            ("Souls-like".to_string(), date, Some(96.0)),
+        ]
+    );
+
+    // A repeated genre and a null element are skipped, not refused. (Inserted after
+    // game 1's rows, so that rewriting those would give them new rowids.)
+    let mut odd = game(6, "Odd Lists", None, 0);
+    odd.genres = Set(Some(json!(["Indie", "Indie", null, "Puzzle"])));
+    odd.insert(&conn).await.unwrap();
+    let names: Vec<String> = genres_of(&conn, 6).await.into_iter().map(|g| g.0).collect();
+    assert_eq!(names, ["Indie", "Puzzle"]);
+
+    // An UPDATE that sets genres, release date and rating to what they were (as an upsert
+    // of a changed name does) leaves the rows alone: same rowids.
+    let rowids = genre_rowids(&conn, 1).await;
+    conn.execute_unprepared(
+        "UPDATE games SET name = 'Elden Ring GOTY', genres = genres, \
+         first_release_date = first_release_date, rating = rating WHERE id = 1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(genre_rowids(&conn, 1).await, rowids);
+
+    // Clearing genres clears the rows; deleting a game deletes its rows (cascade).
+    conn.execute_unprepared("UPDATE games SET genres = NULL WHERE id = 6")
+        .await
+        .unwrap();
+    assert!(genres_of(&conn, 6).await.is_empty());
+    games::Entity::delete_by_id(1).exec(&conn).await.unwrap();
+    assert_eq!(game_genres::Entity::find().count(&conn).await.unwrap(), 0);
 }
