@@ -13,9 +13,10 @@ pub enum GenerateCommand {
     /// SQLite model: one module per table and view at the crate root, view columns read
     /// from an in-memory SQLite database.
     Entities {
-        /// Output directory.
-        #[arg(long, default_value = "entity/src")]
-        out: PathBuf,
+        /// Output directory (default: `entity/src` beside the model, so `schema.yaml` →
+        /// `entity/src`, `examples/igdb/schema.yaml` → `examples/igdb/entity/src`).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Write nothing; exit 1 with a unified diff when the files on disk are not current.
         #[arg(long)]
         check: bool,
@@ -55,13 +56,18 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
             templates,
             dev_url,
         } => {
+            let out = out.clone().unwrap_or_else(|| {
+                crate::migrate::default_dir(schema)
+                    .with_file_name("entity")
+                    .join("src")
+            });
             if loaded.model.database.target == Target::Sqlite {
                 let files = tokio::runtime::Runtime::new()
                     .map_err(anyhow::Error::from)
                     .and_then(|rt| {
                         rt.block_on(super::sqlite::files(&loaded.model, templates.as_deref()))
                     });
-                return finish(out, *check, files, "rs");
+                return finish(&out, *check, files, "rs");
             }
             let views = match resolve_views(&catalog, dev_url.as_deref()) {
                 Ok(views) => views,
@@ -78,13 +84,13 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
             check,
             templates,
         } => (
-            out,
+            out.clone(),
             *check,
             super::doc_files(&catalog, templates.as_deref()),
             "md",
         ),
     };
-    finish(out, check, files, ext)
+    finish(&out, check, files, ext)
 }
 
 /// Compares (`--check`) or writes the rendered files; the exit code.
