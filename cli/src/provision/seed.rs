@@ -24,41 +24,22 @@ pub fn seed_statements(catalog: &Catalog) -> Vec<TableSeed> {
         .iter()
         .filter(|(_, t)| t.seed.as_ref().is_some_and(|s| !s.rows.is_empty()))
         .collect();
-    let mut done: BTreeSet<&QName> = BTreeSet::new();
-    let mut out = Vec::new();
-    while done.len() < seeded.len() {
-        let ready: Vec<&QName> = seeded
-            .iter()
-            .filter(|(q, _)| !done.contains(*q))
-            .filter(|(q, t)| {
-                t.foreign_keys.iter().all(|fk| {
-                    (fk.references.schema == q.schema && fk.references.name == q.name)
-                        || !seeded.contains_key(&fk.references)
-                        || done.contains(&fk.references)
-                })
+    let keys: Vec<QName> = seeded.keys().map(|q| (*q).clone()).collect();
+    let parents = |q: &QName| -> Vec<QName> {
+        seeded
+            .get(q)
+            .map(|t| {
+                t.foreign_keys
+                    .iter()
+                    .map(|fk| fk.references.clone())
+                    .collect()
             })
-            .map(|(q, _)| *q)
-            .collect();
-        // A cycle of seeded tables: take them in name order; deferrable keys or explicit
-        // ordering in the model are the user's way out.
-        let batch = if ready.is_empty() {
-            seeded
-                .keys()
-                .filter(|q| !done.contains(*q))
-                .take(1)
-                .copied()
-                .collect()
-        } else {
-            ready
-        };
-        for q in batch {
-            done.insert(q);
-            if let Some(t) = seeded.get(q) {
-                out.push(table_seed(q, t));
-            }
-        }
-    }
-    out
+            .unwrap_or_default()
+    };
+    crate::render::deps::parents_first(&keys, parents)
+        .iter()
+        .filter_map(|q| seeded.get(q).map(|t| table_seed(q, t)))
+        .collect()
 }
 
 fn table_seed(q: &QName, t: &TableDef) -> TableSeed {

@@ -274,9 +274,58 @@ pub fn order(deps: &BTreeMap<Node, BTreeSet<Node>>) -> Vec<Node> {
     out
 }
 
+/// `keys` with each one after its parents, in rounds: a round takes, in the keys' order,
+/// every key whose parents among `keys` (itself aside) are all placed. When a cycle leaves
+/// none ready, the first key left is taken; deferrable keys are the way out of a real cycle.
+pub fn parents_first<K: Ord + Clone>(keys: &[K], parents: impl Fn(&K) -> Vec<K>) -> Vec<K> {
+    let all: BTreeSet<&K> = keys.iter().collect();
+    let mut done: BTreeSet<K> = BTreeSet::new();
+    let mut out = Vec::with_capacity(keys.len());
+    while done.len() < all.len() {
+        let ready: Vec<&K> = keys
+            .iter()
+            .filter(|k| !done.contains(*k))
+            .filter(|k| {
+                parents(k)
+                    .iter()
+                    .all(|p| p == *k || !all.contains(p) || done.contains(p))
+            })
+            .collect();
+        let batch = if ready.is_empty() {
+            keys.iter().filter(|k| !done.contains(*k)).take(1).collect()
+        } else {
+            ready
+        };
+        for k in batch {
+            done.insert(k.clone());
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parents_first_orders_rounds_and_breaks_cycles() {
+        // child → parent; x ↔ y is a cycle; self-references do not hold a key back.
+        let edges = |k: &&str| -> Vec<&str> {
+            match *k {
+                "child" => vec!["parent", "outside"],
+                "parent" => vec!["parent"],
+                "x" => vec!["y"],
+                "y" => vec!["x"],
+                _ => vec![],
+            }
+        };
+        let keys = ["child", "x", "parent", "y", "lone"];
+        assert_eq!(
+            parents_first(&keys, edges),
+            ["parent", "lone", "child", "x", "y"]
+        );
+    }
 
     #[test]
     fn scans_past_literals_and_comments() {

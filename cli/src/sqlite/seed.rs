@@ -6,8 +6,6 @@
 //! objects and arrays (and any value of a json column) are stored as JSON text, `null`
 //! is SQL NULL.
 
-use std::collections::BTreeSet;
-
 use anyhow::{anyhow, bail};
 use indexmap::IndexMap;
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
@@ -94,37 +92,17 @@ pub fn statements(model: &Model) -> anyhow::Result<Vec<TableSeed>> {
         .filter(|(_, t)| t.seed.as_ref().is_some_and(|s| !s.rows.is_empty()))
         .map(|(n, t)| (n.as_str(), t))
         .collect();
-    let mut done: BTreeSet<&str> = BTreeSet::new();
-    let mut out = Vec::new();
-    while done.len() < seeded.len() {
-        let ready: Vec<&str> = seeded
-            .iter()
-            .filter(|(n, _)| !done.contains(*n))
-            .filter(|(n, t)| {
-                parents(t).iter().all(|p| {
-                    p == *n || !seeded.contains_key(p.as_str()) || done.contains(p.as_str())
-                })
-            })
-            .map(|(n, _)| *n)
-            .collect();
-        let batch = if ready.is_empty() {
-            seeded
-                .keys()
-                .filter(|n| !done.contains(*n))
-                .take(1)
-                .copied()
-                .collect()
-        } else {
-            ready
-        };
-        for name in batch {
-            done.insert(name);
-            if let Some(table) = seeded.get(name) {
-                out.push(table_seed(name, table)?);
-            }
-        }
-    }
-    Ok(out)
+    let keys: Vec<String> = seeded.keys().map(|n| n.to_string()).collect();
+    let parents_of = |n: &String| {
+        seeded
+            .get(n.as_str())
+            .map(|t| parents(t))
+            .unwrap_or_default()
+    };
+    crate::render::deps::parents_first(&keys, parents_of)
+        .iter()
+        .filter_map(|n| seeded.get(n.as_str()).map(|t| table_seed(n, t)))
+        .collect()
 }
 
 /// The tables a table references.
