@@ -88,16 +88,15 @@ pub const FOREIGN_KEYS_OFF: &str =
     "-- schemactl: foreign_keys off, foreign_key_check before commit";
 
 fn pending_plan(old: &Model, new: &Model) -> (Plan, Plan) {
+    let hints = Hints::from_model(new);
     if new.database.target == crate::model::Target::Sqlite {
         use crate::sqlite::{diff, render};
-        let hints = diff::Hints::from_model(new);
         let (before, after) = (render::objects(old), render::objects(new));
         return (
             diff::diff(&before, &after, &hints),
             diff::diff(&after, &before, &hints.reversed()),
         );
     }
-    let hints = Hints::from_model(new);
     let keep = |plan: Plan| Plan {
         changes: plan.changes.into_iter().filter(|c| !c.as_admin).collect(),
         ..plan

@@ -23,67 +23,14 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer, Word};
 
 use super::render::{Kind, Object};
-use crate::diff::{Change, Hazard, Plan};
+use crate::catalog::QName;
+use crate::diff::{Change, Hazard, Hints, Plan};
 use crate::sql::{ident, ident_list};
+use crate::validate::sqlite::MAIN_SCHEMA;
 
-/// Renames and conversions declared in the model (`renamed_from`, `using`).
-#[derive(Debug, Clone, Default)]
-pub struct Hints {
-    /// New table → old name.
-    pub tables: BTreeMap<String, String>,
-    /// (table, new column) → old column name.
-    pub columns: BTreeMap<(String, String), String>,
-    /// (table, column) → expression computing the new value from the old row.
-    pub using: BTreeMap<(String, String), String>,
-}
-
-impl Hints {
-    pub fn from_model(model: &crate::model::Model) -> Hints {
-        let mut hints = Hints::default();
-        for schema in model.schemas.values() {
-            for (table_name, table) in &schema.tables {
-                if let Some(old) = &table.renamed_from {
-                    hints.tables.insert(table_name.clone(), old.clone());
-                }
-                for (column_name, column) in &table.columns {
-                    let key = (table_name.clone(), column_name.clone());
-                    if let Some(old) = &column.renamed_from {
-                        hints.columns.insert(key.clone(), old.clone());
-                    }
-                    if let Some(using) = &column.using {
-                        hints.using.insert(key, using.clone());
-                    }
-                }
-            }
-        }
-        hints
-    }
-
-    /// The hints for going back: renames inverted; conversions have no known inverse.
-    pub fn reversed(&self) -> Hints {
-        let tables: BTreeMap<String, String> = self
-            .tables
-            .iter()
-            .map(|(new, old)| (old.clone(), new.clone()))
-            .collect();
-        let columns = self
-            .columns
-            .iter()
-            .map(|((table, new), old)| {
-                let table = self
-                    .tables
-                    .get(table)
-                    .cloned()
-                    .unwrap_or_else(|| table.clone());
-                ((table, old.clone()), new.clone())
-            })
-            .collect();
-        Hints {
-            tables,
-            columns,
-            using: BTreeMap::new(),
-        }
-    }
+/// The table a name of the one schema stands for in the shared [`Hints`].
+fn qname(table: &str) -> QName {
+    QName::new(MAIN_SCHEMA, table)
 }
 
 /// A table's structure: column definitions by name (in order) and table constraints.
@@ -231,7 +178,7 @@ pub fn diff(current: &[Object], desired: &[Object], hints: &Hints) -> Plan {
         if current_tables.contains_key(&table.name) {
             continue;
         }
-        if let Some(old) = hints.tables.get(&table.name)
+        if let Some(old) = hints.tables.get(&qname(&table.name))
             && let Some(mut object) = current_tables.shift_remove(old)
         {
             steps.tables.push(Change::new(
@@ -403,7 +350,7 @@ fn alter_table(steps: &mut Steps, old: &Object, new: &Object, hints: &Hints) -> 
     };
     let table = &new.name;
     let old_name_of = |column: &str| -> String {
-        match hints.columns.get(&(table.clone(), column.to_string())) {
+        match hints.columns.get(&(qname(table), column.to_string())) {
             Some(old)
                 if before.columns.contains_key(old) && !before.columns.contains_key(column) =>
             {
@@ -521,7 +468,7 @@ fn rebuild(
     let mut targets = Vec::new();
     let mut sources = Vec::new();
     for column in &new_columns {
-        let key = (table.clone(), column.clone());
+        let key = (qname(table), column.clone());
         let old_column = hints
             .columns
             .get(&key)

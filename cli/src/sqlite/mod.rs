@@ -109,7 +109,7 @@ pub async fn plan_with<C: ConnectionTrait>(conn: &C, model: &Model) -> anyhow::R
     Ok(diff::diff(
         &current,
         &render::objects(model),
-        &diff::Hints::from_model(model),
+        &crate::diff::Hints::from_model(model),
     ))
 }
 
