@@ -139,17 +139,12 @@ fn map_words(sql: &str, replace: impl Fn(&Word) -> Option<String>) -> String {
         .collect()
 }
 
-/// Whether `text` mentions `name` as a whole word (quoted or not), case-insensitively.
+/// Whether `text` names `name` as an identifier (outside literals and comments). SQLite
+/// compares identifiers case-insensitively, quoted or not.
 fn mentions(text: &str, name: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let name = name.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    lower.match_indices(&name).any(|(at, _)| {
-        let before = at.checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(at + name.len()).copied();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
+    crate::render::deps::references(text)
+        .iter()
+        .any(|r| r.name.eq_ignore_ascii_case(name))
 }
 
 /// The plan from `current` to `desired`.
