@@ -318,7 +318,16 @@ fn provision_sqlite(
             print!("{}", crate::sqlite::render::script(&loaded.model));
             return EXIT_OK;
         }
-        return crate::upgrade_command::plan(path, url, PlanFormat::Sql, false);
+        return match runtime.block_on(crate::sqlite::plan(&loaded.model, url)) {
+            Ok(plan) => {
+                crate::upgrade_command::print_plan(&plan, PlanFormat::Sql);
+                EXIT_OK
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                EXIT_INVALID
+            }
+        };
     }
     let migrations = crate::migrate::default_dir(path);
     let migrations = migrations.join("sql").is_dir().then_some(migrations);

@@ -29,20 +29,22 @@ pub fn plan(schema: &Path, url: &str, format: PlanFormat, exit_code: bool) -> u8
         Ok(p) => p,
         Err(code) => return code,
     };
+    print_plan(&plan, format);
+    if exit_code && !plan.is_empty() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Prints a plan from a live database in the requested format.
+pub fn print_plan(plan: &Plan, format: PlanFormat) {
     match format {
         PlanFormat::Sql if plan.is_empty() => {
             println!("-- no changes: the database matches the model")
         }
         PlanFormat::Sql => print!("{}", plan.sql()),
-        PlanFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&plan).unwrap_or_default()
-        ),
-    }
-    if exit_code && !plan.is_empty() {
-        EXIT_CHANGES
-    } else {
-        EXIT_OK
+        PlanFormat::Json => println!("{}", serde_json::to_string_pretty(plan).unwrap_or_default()),
     }
 }
 
