@@ -24,24 +24,8 @@
 //! follow SQLite's affinity rules, and an expression column of a view, which has no
 //! declared type, is read as `String`.
 
-use super::types::FieldType;
+use super::types::{FieldType, plain, with_type};
 use crate::model::types::SqlType;
-
-fn plain(rust: &str) -> FieldType {
-    FieldType {
-        rust: rust.to_string(),
-        column_type: Vec::new(),
-        is_float: false,
-        enum_ref: None,
-    }
-}
-
-fn with_type(rust: &str, column_type: &str) -> FieldType {
-    FieldType {
-        column_type: vec![format!("column_type = \"{column_type}\"")],
-        ..plain(rust)
-    }
-}
 
 fn float() -> FieldType {
     FieldType {

@@ -29,7 +29,7 @@ pub fn map(ty: &str, schema: &str) -> FieldType {
     }
 }
 
-fn plain(rust: &str) -> FieldType {
+pub(super) fn plain(rust: &str) -> FieldType {
     FieldType {
         rust: rust.to_string(),
         column_type: Vec::new(),
@@ -38,7 +38,7 @@ fn plain(rust: &str) -> FieldType {
     }
 }
 
-fn with_type(rust: &str, column_type: &str) -> FieldType {
+pub(super) fn with_type(rust: &str, column_type: &str) -> FieldType {
     FieldType {
         column_type: vec![format!("column_type = \"{column_type}\"")],
         ..plain(rust)
