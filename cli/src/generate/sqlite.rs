@@ -44,12 +44,7 @@ pub async fn resolve_views(model: &Model) -> anyhow::Result<ViewColumns> {
     if !objects.iter().any(|o| o.kind == Kind::View) {
         return Ok(out);
     }
-    let mut options = sea_orm::ConnectOptions::new("sqlite::memory:");
-    // One connection: every connection to `:memory:` is a database of its own.
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .sqlx_logging(false);
+    let options = crate::sqlite::one_connection("sqlite::memory:".to_string());
     let conn = sea_orm::Database::connect(options)
         .await
         .context("opening an in-memory SQLite database for view columns")?;
