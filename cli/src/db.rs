@@ -116,6 +116,25 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbError> {
         })
 }
 
+/// Pool options holding a single connection: session state (an advisory lock, `SET ROLE`,
+/// SQLite PRAGMAs) then covers every statement, and every connection to
+/// `sqlite::memory:` is a database of its own.
+pub fn single_connection(url: String) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    options
+}
+
+/// A pool of [`single_connection`] to `url`.
+pub async fn connect_single(url: &str) -> anyhow::Result<DatabaseConnection> {
+    Database::connect(single_connection(url.to_string()))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {}", redact(url), describe(&e)))
+}
+
 /// Opens one plain connection (no pool) with the connect timeout. Used for the connection
 /// check above and to test whether a role can log in with a given password.
 pub(crate) async fn open(

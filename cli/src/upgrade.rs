@@ -295,18 +295,7 @@ pub async fn apply(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<()> 
     if crate::sqlite::selected(model, Some(url))? {
         return crate::sqlite::apply(url, plan).await;
     }
-    let mut options = sea_orm::ConnectOptions::new(url.to_string());
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .sqlx_logging(false);
-    let conn = sea_orm::Database::connect(options).await.map_err(|e| {
-        anyhow!(
-            "cannot connect to {}: {}",
-            db::redact(url),
-            db::describe(&e)
-        )
-    })?;
+    let conn = db::connect_single(url).await?;
     crate::diff::apply::lock(&conn).await?;
     let result = crate::diff::apply::apply(&conn, plan, model.database.owner.as_deref()).await;
     let unlocked = crate::diff::apply::unlock(&conn).await;

@@ -44,7 +44,7 @@ pub async fn resolve_views(model: &Model) -> anyhow::Result<ViewColumns> {
     if !objects.iter().any(|o| o.kind == Kind::View) {
         return Ok(out);
     }
-    let options = crate::sqlite::one_connection("sqlite::memory:".to_string());
+    let options = crate::db::single_connection("sqlite::memory:".to_string());
     let conn = sea_orm::Database::connect(options)
         .await
         .context("opening an in-memory SQLite database for view columns")?;

@@ -50,18 +50,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if crate::sqlite::is_url(url) {
         return crate::sqlite::connect(url, false).await;
     }
-    let mut options = sea_orm::ConnectOptions::new(url.to_string());
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .sqlx_logging(false);
-    sea_orm::Database::connect(options).await.map_err(|e| {
-        anyhow!(
-            "cannot connect to {}: {}",
-            db::redact(url),
-            db::describe(&e)
-        )
-    })
+    db::connect_single(url).await
 }
 
 pub async fn status(conn: &DatabaseConnection, dir: &Path) -> anyhow::Result<Vec<StepStatus>> {

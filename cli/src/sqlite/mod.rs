@@ -64,23 +64,12 @@ pub async fn connect(url: &str, create: bool) -> anyhow::Result<DatabaseConnecti
         );
     }
     let mode = if create { "rwc" } else { "rw" };
-    let options = one_connection(format!("sqlite://{}?mode={mode}", path.display()));
+    let options = crate::db::single_connection(format!("sqlite://{}?mode={mode}", path.display()));
     let conn = sea_orm::Database::connect(options)
         .await
         .map_err(|e| anyhow!("cannot open SQLite database {}: {e}", path.display()))?;
     conn.execute_unprepared("PRAGMA foreign_keys = ON").await?;
     Ok(conn)
-}
-
-/// Pool options holding a single connection: PRAGMAs are per connection, and every
-/// connection to `sqlite::memory:` is a database of its own.
-pub fn one_connection(url: String) -> sea_orm::ConnectOptions {
-    let mut options = sea_orm::ConnectOptions::new(url);
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .sqlx_logging(false);
-    options
 }
 
 /// Every table, index, view and trigger of the database, as `sqlite_schema` holds them.
