@@ -215,6 +215,12 @@ impl Validator<'_> {
         for (name, trigger) in &table.triggers {
             let trigger_at = format!("{at}/triggers/{name}");
             self.identifier(&trigger_at, name, true);
+            self.column_list(
+                &format!("{trigger_at}/update_of"),
+                table_name,
+                table,
+                &trigger.update_of,
+            );
             if self.model.database.target == crate::model::Target::Sqlite {
                 // SQLite triggers carry their statements; `sqlite.rs` checks them.
                 continue;
@@ -266,12 +272,6 @@ impl Validator<'_> {
                 ),
                 Some(_) => {}
             }
-            self.column_list(
-                &format!("{trigger_at}/update_of"),
-                table_name,
-                table,
-                &trigger.update_of,
-            );
         }
         self.grants(&format!("{at}/grants"), &table.grants, ObjectKind::Table);
         for (i, grant) in table.grants.iter().enumerate() {
