@@ -392,13 +392,7 @@ fn alter_table(steps: &mut Steps, old: &Object, new: &Object, hints: &Hints) -> 
         && before.constraints == after.constraints
         && added.iter().all(|c| after.addable.get(*c) == Some(&true));
     if !in_place {
-        let dropped: Vec<String> = before
-            .columns
-            .keys()
-            .filter(|c| !renamed.iter().any(|(o, _)| o == *c) && !after.columns.contains_key(*c))
-            .cloned()
-            .collect();
-        rebuild(steps, old, new, hints, Some(&before), Some(&dropped));
+        rebuild(steps, old, new, hints, Some(&before), Some(&after));
         return false;
     }
     if before == after && renamed.is_empty() {
@@ -451,18 +445,14 @@ fn rebuild(
     new: &Object,
     hints: &Hints,
     before: Option<&Shape>,
-    dropped: Option<&[String]>,
+    after: Option<&Shape>,
 ) {
     let table = &new.name;
     let temporary = format!("_schemactl_new_{table}");
-    let after = shape(&new.sql);
-    let new_columns: Vec<String> = after
-        .as_ref()
-        .map(|s| s.columns.keys().cloned().collect())
-        .unwrap_or_default();
     let mut targets = Vec::new();
     let mut sources = Vec::new();
-    for column in &new_columns {
+    let mut copied = BTreeSet::new();
+    for column in after.iter().flat_map(|s| s.columns.keys()) {
         let key = (qname(table), column.clone());
         let old_column = hints
             .columns
@@ -470,15 +460,33 @@ fn rebuild(
             .filter(|o| before.is_some_and(|b| b.columns.contains_key(*o)))
             .cloned()
             .unwrap_or_else(|| column.clone());
-        let exists = before.is_some_and(|b| b.columns.contains_key(&old_column));
-        if let Some(expression) = hints.using.get(&key).filter(|_| exists) {
-            targets.push(column.clone());
-            sources.push(expression.clone());
-        } else if exists {
-            targets.push(column.clone());
-            sources.push(ident(&old_column));
+        if !before.is_some_and(|b| b.columns.contains_key(&old_column)) {
+            continue;
         }
+        targets.push(column.clone());
+        sources.push(match hints.using.get(&key) {
+            Some(expression) => expression.clone(),
+            None => ident(&old_column),
+        });
+        copied.insert(old_column);
     }
+    // Without both shapes no row can be copied: the rebuild then loses the table's rows.
+    let lost_note = match before.zip(after) {
+        None => " (rows are not copied: a statement could not be parsed)".to_string(),
+        Some((before, _)) => {
+            let lost: Vec<&str> = before
+                .columns
+                .keys()
+                .filter(|c| !copied.contains(*c))
+                .map(String::as_str)
+                .collect();
+            if lost.is_empty() {
+                String::new()
+            } else {
+                format!(" (drops column {})", lost.join(", "))
+            }
+        }
+    };
     let create = new.sql.replacen(
         &format!("CREATE TABLE {}", ident(table)),
         &format!("CREATE TABLE {}", ident(&temporary)),
@@ -486,7 +494,7 @@ fn rebuild(
     );
     let mut change = |description: String, sql: String| {
         let mut c = Change::new(description, sql).hazard(Hazard::TableRewrite);
-        if dropped.is_some_and(|d| !d.is_empty()) {
+        if !lost_note.is_empty() {
             c = c.hazard(Hazard::DataLoss);
         }
         steps.tables.push(c);
@@ -507,12 +515,8 @@ fn rebuild(
             ),
         );
     }
-    let mut dropped_note = String::new();
-    if let Some(columns) = dropped.filter(|d| !d.is_empty()) {
-        dropped_note = format!(" (drops column {})", columns.join(", "));
-    }
     change(
-        format!("rebuild table {table}: drop the old table{dropped_note}"),
+        format!("rebuild table {table}: drop the old table{lost_note}"),
         format!("DROP TABLE {}", ident(&old.name)),
     );
     change(
@@ -523,4 +527,64 @@ fn rebuild(
             ident(table)
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(sql: &str) -> Object {
+        Object {
+            kind: Kind::Table,
+            name: "t".into(),
+            table: "t".into(),
+            sql: sql.into(),
+        }
+    }
+
+    fn plan(old: &str, new: &str) -> Plan {
+        diff(&[table(old)], &[table(new)], &Hints::default())
+    }
+
+    #[test]
+    fn a_rebuild_that_drops_a_column_is_data_loss() {
+        let p = plan(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, year INTEGER, name TEXT)",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+        );
+        assert!(p.hazards().contains(&Hazard::DataLoss), "{}", p.sql());
+        assert!(p.sql().contains("(drops column year)"), "{}", p.sql());
+        assert!(
+            p.sql()
+                .contains("INSERT INTO _schemactl_new_t (id, name) SELECT id, name FROM t"),
+            "{}",
+            p.sql()
+        );
+    }
+
+    #[test]
+    fn a_rebuild_that_keeps_every_column_is_only_a_rewrite() {
+        let p = plan(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+        );
+        assert_eq!(
+            p.hazards().into_iter().collect::<Vec<_>>(),
+            [Hazard::TableRewrite],
+            "{}",
+            p.sql()
+        );
+        assert!(p.foreign_keys_off);
+    }
+
+    #[test]
+    fn a_table_that_cannot_be_parsed_is_rebuilt_as_data_loss() {
+        let p = plan(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY) ??? not sql",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
+        );
+        assert!(p.hazards().contains(&Hazard::DataLoss), "{}", p.sql());
+        assert!(!p.sql().contains("INSERT INTO"), "{}", p.sql());
+        assert!(p.sql().contains("rows are not copied"), "{}", p.sql());
+    }
 }
