@@ -453,17 +453,21 @@ pub fn load_and_validate(path: &std::path::Path) -> Result<load::Loaded, u8> {
 }
 
 fn load_and_validate_inner(path: &std::path::Path) -> Result<load::Loaded, u8> {
-    let result = match load::load_file(path) {
-        Ok(result) => result,
+    let text = match load::read_text(path) {
+        Ok(text) => text,
         Err(err) => {
             eprintln!("error: {err}");
             return Err(EXIT_USAGE);
         }
     };
-    let (source, diagnostics) = match result {
+    if let Some(loaded) = load::cached(path, &text) {
+        return Ok(loaded);
+    }
+    let (source, diagnostics) = match load::load_str(path, text) {
         Ok(loaded) => {
             let diagnostics = validate::validate(&loaded);
             if diagnostics.is_empty() {
+                load::remember(&loaded);
                 return Ok(loaded);
             }
             (loaded.source, diagnostics)

@@ -5,6 +5,7 @@
 //! [`local`] runs the project-local PostgreSQL that commands use when no server is
 //! configured.
 
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod db;

@@ -29,8 +29,10 @@ pub struct Loaded {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
-    /// JSON pointer → (position of the key, position of the value).
-    positions: HashMap<String, (Pos, Pos)>,
+    /// JSON pointer → (position of the key, position of the value). Filled while loading,
+    /// or from the text on first use when the model came from the cache (only a
+    /// diagnostic needs it, and most runs print none).
+    positions: OnceLock<HashMap<String, (Pos, Pos)>>,
 }
 
 impl Source {
@@ -44,10 +46,24 @@ impl Source {
         self.lookup(pointer).map(|p| p.0).unwrap_or_default()
     }
 
+    /// A source whose positions are read from `text` when first asked for.
+    pub fn unlocated(path: PathBuf, text: String) -> Self {
+        Source {
+            path,
+            text,
+            positions: OnceLock::new(),
+        }
+    }
+
+    fn positions(&self) -> &HashMap<String, (Pos, Pos)> {
+        self.positions.get_or_init(|| locate(&self.text))
+    }
+
     fn lookup(&self, pointer: &str) -> Option<(Pos, Pos)> {
+        let positions = self.positions();
         let mut current = pointer;
         loop {
-            if let Some(found) = self.positions.get(current) {
+            if let Some(found) = positions.get(current) {
                 return Some(*found);
             }
             let cut = current.rfind('/')?;
@@ -56,7 +72,7 @@ impl Source {
     }
 
     pub fn contains(&self, pointer: &str) -> bool {
-        self.positions.contains_key(pointer)
+        self.positions().contains_key(pointer)
     }
 }
 
@@ -74,27 +90,61 @@ pub struct ReadError {
 /// Reads and loads a model file. I/O errors are kept apart from model errors because
 /// they exit with a different code.
 pub fn load_file(path: &Path) -> Result<LoadResult, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ReadError {
+    Ok(load_str(path, read_text(path)?))
+}
+
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    std::fs::read_to_string(path).map_err(|source| ReadError {
         path: path.to_path_buf(),
         source,
-    })?;
-    Ok(load_str(path, text))
+    })
+}
+
+/// Below this size a model loads in a few milliseconds and is not worth a cache entry.
+const CACHE_FROM_BYTES: usize = 64 * 1024;
+const CACHE_KIND: &str = "model";
+
+/// A validated model and the exact text it came from.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedModel {
+    text: String,
+    model: Model,
+}
+
+/// The model for `text` as an earlier run of this build loaded and validated it. The
+/// whole text is compared, so an entry is only used for the very same bytes.
+pub fn cached(path: &Path, text: &str) -> Option<Loaded> {
+    if text.len() < CACHE_FROM_BYTES {
+        return None;
+    }
+    let entry: CachedModel = crate::cache::read(CACHE_KIND, &crate::cache::key(text))?;
+    (entry.text == text).then(|| Loaded {
+        model: entry.model,
+        source: Source::unlocated(path.to_path_buf(), entry.text),
+    })
+}
+
+/// Stores a model that passed validation for [`cached`].
+pub fn remember(loaded: &Loaded) {
+    let text = &loaded.source.text;
+    if text.len() < CACHE_FROM_BYTES {
+        return;
+    }
+    #[derive(serde::Serialize)]
+    struct Borrowed<'a> {
+        text: &'a str,
+        model: &'a Model,
+    }
+    let entry = Borrowed {
+        text,
+        model: &loaded.model,
+    };
+    crate::cache::write(CACHE_KIND, &crate::cache::key(text.as_str()), &entry);
 }
 
 pub fn load_str(path: &Path, text: String) -> LoadResult {
-    let mut source = Source {
-        path: path.to_path_buf(),
-        text,
-        positions: HashMap::new(),
-    };
-    // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
-    // default privilege turns into `true:` and a seeded country code `NO` into `false`.
-    // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
-    let options = serde_saphyr::options! {
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
-        strict_booleans: true,
-    };
-    let root: Spanned<Node> = match serde_saphyr::from_str_with_options(&source.text, options) {
+    let source = Source::unlocated(path.to_path_buf(), text);
+    let root = match parse_tree(&source.text) {
         Ok(node) => node,
         Err(err) => {
             let pos = err
@@ -108,14 +158,16 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
         }
     };
     let mut diagnostics = Vec::new();
+    let mut positions = HashMap::new();
     let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
     let value = root.value.into_json(
         String::new(),
         root_pos,
         root_pos,
-        &mut source.positions,
+        &mut positions,
         &mut diagnostics,
     );
+    let _ = source.positions.set(positions);
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
@@ -130,6 +182,29 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
             Err((source, vec![diag]))
         }
     }
+}
+
+fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
+    // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
+    // default privilege turns into `true:` and a seeded country code `NO` into `false`.
+    // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        strict_booleans: true,
+    };
+    serde_saphyr::from_str_with_options(text, options)
+}
+
+/// The positions of every node of a model text that loads (empty when it does not parse).
+fn locate(text: &str) -> HashMap<String, (Pos, Pos)> {
+    let mut positions = HashMap::new();
+    if let Ok(root) = parse_tree(text) {
+        let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
+        let _ = root
+            .value
+            .into_json(String::new(), root_pos, root_pos, &mut positions, &mut Vec::new());
+    }
+    positions
 }
 
 /// serde-saphyr renders errors with their own snippet; only the first line is the message.

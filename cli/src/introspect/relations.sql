@@ -19,13 +19,16 @@ SELECT c.oid::int8 AS oid,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        coalesce(c.reloptions, '{}')::text[] AS options,
-       obj_description(c.oid, 'pg_class') AS comment,
+       ds.description AS comment,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS query
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
 LEFT JOIN pg_class pc ON pc.oid = i.inhparent
 LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+-- A join, not obj_description(): that is a SQL function run once per row.
+LEFT JOIN pg_description ds
+  ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 WHERE n.nspname = ANY($1)
   AND c.relkind IN ('r', 'p', 'v', 'm')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
