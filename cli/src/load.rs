@@ -105,7 +105,7 @@ const CACHE_FROM_BYTES: usize = 64 * 1024;
 const CACHE_KIND: &str = "model";
 
 /// A validated model and the exact text it came from.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct CachedModel {
     text: String,
     model: Model,
@@ -118,7 +118,11 @@ pub fn cached(path: &Path, text: &str) -> Option<Loaded> {
         return None;
     }
     let entry: CachedModel = crate::cache::read(CACHE_KIND, &crate::cache::key(text))?;
-    (entry.text == text).then(|| Loaded {
+    if entry.text != text {
+        return None;
+    }
+    tracing::debug!("model from the cache (validated before, same text)");
+    Some(Loaded {
         model: entry.model,
         source: Source::unlocated(path.to_path_buf(), entry.text),
     })

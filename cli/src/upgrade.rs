@@ -13,6 +13,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use anyhow::anyhow;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
+use crate::cache;
 use crate::catalog::{Catalog, from_model};
 use crate::db;
 use crate::diff::{Hints, Plan, diff};
@@ -22,6 +23,7 @@ use crate::render;
 use crate::sql;
 
 const SCRATCH_PREFIX: &str = "schemactl_scratch_";
+const DESIRED_CACHE: &str = "desired";
 
 /// The two sides of a comparison and how the desired one was obtained.
 pub struct Comparison {
@@ -42,28 +44,43 @@ fn introspect_options(model: &Model) -> Options {
     }
 }
 
-/// Reads the live database behind `url` as a catalog of the model's schemas and roles.
-pub async fn current(model: &Model, url: &str) -> anyhow::Result<Catalog> {
-    let started = std::time::Instant::now();
-    let conn = db::connect(url).await?;
-    let connected = started.elapsed();
-    let catalog = introspect::introspect_with(&conn, &introspect_options(model))
-        .await?
-        .catalog;
-    tracing::debug!(
-        "live database: connected in {:.3}s, introspected in {:.3}s",
-        connected.as_secs_f64(),
-        (started.elapsed() - connected).as_secs_f64()
-    );
-    Ok(catalog)
+/// Names the server for caches of what it computed: its version and system identifier
+/// (a new cluster, or a new major version, gets new entries).
+async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
+    let row = db::query_opt(
+        conn,
+        "SELECT current_setting('server_version_num') || '/' || system_identifier::text AS id \
+         FROM pg_control_system()",
+        vec![],
+    )
+    .await?
+    .ok_or_else(|| anyhow!("pg_control_system() returned no row"))?;
+    Ok(row.try_get::<String>("", "id")?)
 }
 
-/// The model as PostgreSQL would hold it, via a (cached) scratch database.
-pub async fn desired(model: &Model, url: &str) -> anyhow::Result<(Catalog, bool)> {
+/// The model as PostgreSQL would hold it: from the local cache when this server already
+/// normalized the same script, else via the (cached) scratch database.
+pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(Catalog, bool)> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
-    match scratch_catalog(model, &catalog, url).await {
+    let script: Vec<String> = render::create_script(&catalog)
+        .into_iter()
+        .map(|step| step.sql)
+        .collect();
+    let mut hasher = DefaultHasher::new();
+    script.hash(&mut hasher);
+    let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
+    let key = cache::key(&(server, &script));
+    if let Some(normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
+        tracing::debug!(
+            "desired catalog from the local cache in {:.3}s",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok((normalized, true));
+    }
+    match scratch_catalog(model, &script, &name, url).await {
         Ok(normalized) => {
+            cache::write(DESIRED_CACHE, &key, &normalized);
             tracing::debug!(
                 "desired catalog from the scratch database in {:.3}s",
                 started.elapsed().as_secs_f64()
@@ -80,14 +97,33 @@ pub async fn desired(model: &Model, url: &str) -> anyhow::Result<(Catalog, bool)
 }
 
 pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
-    // The two reads are independent; overlapping them halves a plan's wait.
-    let (current, desired) = tokio::join!(current(model, url), desired(model, url));
+    let started = std::time::Instant::now();
+    let conn = db::connect(url).await?;
+    let server = server_identity(&conn).await?;
+    tracing::debug!("connected at {:.3}s", started.elapsed().as_secs_f64());
+    // The live read runs on another worker thread, so that its queries and its cache
+    // parsing overlap the rendering and normalizing of the model on this one.
+    let options = introspect_options(model);
+    let scope = db::redact(url);
+    let live = tokio::spawn(async move {
+        let read = introspect::introspect_cached(&conn, &options, &scope).await;
+        tracing::debug!(
+            "live database introspected at {:.3}s",
+            started.elapsed().as_secs_f64()
+        );
+        read
+    });
+    let desired = desired(model, url, &server).await;
+    let current = live
+        .await
+        .map_err(|e| anyhow!("the live catalog read stopped: {e}"))??
+        .catalog;
     let (mut desired, normalized) = desired?;
     // Roles are cluster-wide: the scratch database sees the same roles as the live one, so
     // what the roles should be comes from the model.
     desired.roles = from_model(model).roles;
     Ok(Comparison {
-        current: current?,
+        current,
         desired,
         normalized,
     })
@@ -104,34 +140,26 @@ pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
     Ok(plan)
 }
 
-async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow::Result<Catalog> {
-    let started = std::time::Instant::now();
-    let script: Vec<String> = render::create_script(catalog)
-        .into_iter()
-        .map(|step| step.sql)
-        .collect();
-    let mut hasher = DefaultHasher::new();
-    script.hash(&mut hasher);
-    let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
-    tracing::debug!(
-        "script rendered and hashed in {:.3}s",
-        started.elapsed().as_secs_f64()
-    );
+async fn scratch_catalog(
+    model: &Model,
+    script: &[String],
+    name: &str,
+    url: &str,
+) -> anyhow::Result<Catalog> {
     let server = db::connect(url).await?;
-    let exists = database_exists(&server, &name).await?;
-    tracing::debug!("server checked at {:.3}s", started.elapsed().as_secs_f64());
+    let exists = database_exists(&server, name).await?;
     if !exists {
         build_scratch(
             &server,
             url,
-            &name,
+            name,
             model.database.owner.as_deref(),
-            &script,
+            script,
         )
         .await?;
         drop_stale_scratches(&server, SCRATCH_PREFIX).await;
     }
-    let scratch_url = db::with_database(url, &name)?;
+    let scratch_url = db::with_database(url, name)?;
     let read = async {
         let scratch = db::connect(&scratch_url).await?;
         cached_catalog(&scratch, model).await
@@ -144,9 +172,9 @@ async fn scratch_catalog(model: &Model, catalog: &Catalog, url: &str) -> anyhow:
             build_scratch(
                 &server,
                 url,
-                &name,
+                name,
                 model.database.owner.as_deref(),
-                &script,
+                script,
             )
             .await?;
             let scratch = db::connect(&scratch_url).await?;

@@ -162,11 +162,14 @@ impl Differ<'_> {
                 self.phases.setup.extend(steps);
                 continue;
             };
-            self.comment(&format!("TYPE {}", q.sql()), &current.comment, &e.comment);
+            let in_place = is_subsequence(&current.values, &e.values);
+            // A replaced type starts without a comment; the old one's goes with it.
+            let comment_before = if in_place { &current.comment } else { &None };
+            self.comment(&format!("TYPE {}", q.sql()), comment_before, &e.comment);
             if current.values == e.values {
                 continue;
             }
-            if is_subsequence(&current.values, &e.values) {
+            if in_place {
                 for (i, value) in e.values.iter().enumerate() {
                     if current.values.contains(value) {
                         continue;

@@ -42,6 +42,7 @@
 //! virtual generated columns read as generated columns.
 
 mod acl;
+mod cached;
 mod parse;
 mod relations;
 mod routines;
@@ -56,6 +57,7 @@ use sea_orm::{
 use crate::catalog::Catalog;
 use crate::db::describe;
 
+pub use cached::introspect_cached;
 pub use parse::parse_bound;
 
 /// What to read.
@@ -91,33 +93,9 @@ pub async fn introspect_with(
     conn: &DatabaseConnection,
     options: &Options,
 ) -> anyhow::Result<Introspection> {
-    let tx = conn
-        .begin_with_config(
-            Some(IsolationLevel::RepeatableRead),
-            Some(AccessMode::ReadOnly),
-        )
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot start the introspection transaction: {}",
-                describe(&e)
-            )
-        })?;
-    let mut session = Session { tx, queries: 1 };
-    session
-        .rows(
-            "SELECT set_config('search_path', 'public', true)",
-            Vec::new(),
-        )
-        .await?;
+    let mut session = Session::begin(conn).await?;
     let catalog = read_all(&mut session, options).await?;
-    let queries = session.queries + 1;
-    // Read-only: ending it either way is the same, and a commit error is worth reporting.
-    session
-        .tx
-        .commit()
-        .await
-        .map_err(|e| anyhow::anyhow!("introspection transaction failed: {}", describe(&e)))?;
+    let queries = session.finish().await?;
     Ok(Introspection { catalog, queries })
 }
 
@@ -177,6 +155,38 @@ struct Session {
 }
 
 impl Session {
+    async fn begin(conn: &DatabaseConnection) -> anyhow::Result<Session> {
+        let tx = conn
+            .begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot start the introspection transaction: {}",
+                    describe(&e)
+                )
+            })?;
+        let mut session = Session { tx, queries: 1 };
+        session
+            .rows(
+                "SELECT set_config('search_path', 'public', true)",
+                Vec::new(),
+            )
+            .await?;
+        Ok(session)
+    }
+
+    /// Ends the transaction; returns the number of statements sent, COMMIT included.
+    async fn finish(self) -> anyhow::Result<usize> {
+        // Read-only: ending it either way is the same, and a commit error is worth reporting.
+        self.tx.commit().await.map_err(|e| {
+            anyhow::anyhow!("introspection transaction failed: {}", describe(&e))
+        })?;
+        Ok(self.queries + 1)
+    }
+
     async fn rows(&mut self, sql: &str, values: Vec<Value>) -> anyhow::Result<Vec<QueryResult>> {
         self.queries += 1;
         let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
