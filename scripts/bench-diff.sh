@@ -17,13 +17,16 @@
 #      migra 3.0/sqlbag were written for), run with PYTHONPATH;
 #   5. timings, each a whole process from start to exit, wall clock:
 #      cold   `plan --database-url .../bench_diff_a` with model.yaml while its scratch
-#             database does not exist (dropped, untimed, before each cold run), so it
-#             includes building the scratch database from the model's script;
-#      no-op  the same plan with the scratch database in place (warm), REPS times,
-#             alternating with `migra --unsafe bench_diff_a bench_diff_a`;
+#             database does not exist (dropped, untimed, before each cold run) and with
+#             an empty cache directory, so it includes loading the YAML, introspecting
+#             and building the scratch database from the model's script;
+#      no-op  the same plan with the scratch database in place (warm), REPS times, with
+#             the on-disk cache (model, live catalog while its fingerprint holds,
+#             normalized model) and without it (SCHEMACTL_CACHE_DIR=off), alternating
+#             with `migra --unsafe bench_diff_a bench_diff_a`;
 #      edit   `plan` with model_edited.yaml against bench_diff_a (warm, after one untimed
-#             cold run that builds its scratch database), REPS times, alternating with
-#             `migra --unsafe bench_diff_a bench_diff_b`.
+#             cold run that builds its scratch database), REPS times, with and without
+#             the cache, alternating with `migra --unsafe bench_diff_a bench_diff_b`.
 #      One untimed run of each migra case comes first.
 # Prints median/min/max, the ratios median(migra)/median(schemactl), PASS/MISS against
 # the goals (warm no-op plan < 1 s; >= 10x faster than migra), and the number of SQL
@@ -190,9 +193,11 @@ echo "$db_a: $n_tab tables, $n_col columns, $n_idx indexes ($n_pk primary keys, 
 
 # ---------------------------------------------------------------------------------------
 # A run of one side; its output goes to FILE; it must exit with one of the expected codes.
-run_plan() { # run_plan MODEL OUT EXPECTED
+# CACHE is the cache directory of the run (SCHEMACTL_CACHE_DIR): "$work/cache" for warm
+# runs, a new empty directory for cold ones, "off" for runs without the on-disk cache.
+run_plan() { # run_plan MODEL OUT EXPECTED CACHE
     local rc=0
-    (cd "$work" && "$schemactl" --schema "$1" plan --database-url "$url_a" --exit-code) \
+    (cd "$work" && SCHEMACTL_CACHE_DIR="$4" "$schemactl" --schema "$1" plan --database-url "$url_a" --exit-code) \
         </dev/null >"$2" 2>"$2.err" || rc=$?
     [ "$rc" = "$3" ] || { mask <"$2.err" | tail -n 30 >&2; die "plan exited $rc, expected $3"; }
 }
@@ -227,13 +232,13 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------
-echo "== cold no-op plan ($cold_reps runs; each builds the scratch database first)"
+echo "== cold no-op plan ($cold_reps runs; each builds the scratch database first, empty cache)"
 cold_times=()
 scratch_a=""
 for ((i = 1; i <= cold_reps; i++)); do
     [ -z "$scratch_a" ] || drop_db "$scratch_a"
     before="$(scratch_list)"
-    t="$(timed run_plan "$model" "$work/noop.sql" 0)"
+    t="$(timed run_plan "$model" "$work/noop.sql" 0 "$work/cold-cache-$i")"
     after="$(scratch_list)"
     new="$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -n 1)"
     [ -n "$new" ] || die "the cold plan built no new scratch database (was it cold?)"
@@ -254,13 +259,18 @@ warm_mark() {
     fi
 }
 
-echo "== warm no-op: $reps repetitions, alternating"
-printf '%4s  %16s  %16s\n' "rep" "schemactl (s)" "migra a->a (s)"
+# The warm runs share one cache directory; this untimed run fills it.
+run_plan "$model" "$work/noop.sql" 0 "$work/cache"
+echo "== warm no-op: $reps repetitions, alternating; 'no cache' is SCHEMACTL_CACHE_DIR=off"
+printf '%4s  %16s  %16s  %16s\n' "rep" "schemactl (s)" "no cache (s)" "migra a->a (s)"
 noop_s=()
+noop_u=()
 noop_m=()
 for ((i = 1; i <= reps; i++)); do
     mark="$(warm_mark "$scratch_a")"
-    s="$(timed run_plan "$model" "$work/noop.sql" 0)"
+    s="$(timed run_plan "$model" "$work/noop.sql" 0 "$work/cache")"
+    u="$(timed run_plan "$model" "$work/noop.sql" 0 off)"
+    noop_u+=("$u")
     m="-"
     if [ "$migra_ok" = 1 ]; then
         m="$(timed run_migra "$db_a" "$db_a" "$work/migra-noop.sql" 0)" ||
@@ -268,22 +278,25 @@ for ((i = 1; i <= reps; i++)); do
         noop_m+=("$m")
     fi
     noop_s+=("$s")
-    printf '%4d  %16s  %16s  %s\n' "$i" "$s" "$m" "$mark"
+    printf '%4d  %16s  %16s  %16s  %s\n' "$i" "$s" "$u" "$m" "$mark"
 done
 
 echo "== plan after 50 edits"
 before="$(scratch_list)"
-edit_cold="$(timed run_plan "$edited" "$work/edit.sql" 2)"
+edit_cold="$(timed run_plan "$edited" "$work/edit.sql" 2 "$work/cache")"
 after="$(scratch_list)"
 scratch_b="$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -n 1)"
 [ -n "$scratch_b" ] && our_scratches+=("$scratch_b")
 echo "cold (untimed in the results): ${edit_cold}s (built ${scratch_b:-nothing})"
-printf '%4s  %16s  %16s\n' "rep" "schemactl (s)" "migra a->b (s)"
+printf '%4s  %16s  %16s  %16s\n' "rep" "schemactl (s)" "no cache (s)" "migra a->b (s)"
 edit_s=()
+edit_u=()
 edit_m=()
 for ((i = 1; i <= reps; i++)); do
     mark="$(warm_mark "${scratch_b:-none}")"
-    s="$(timed run_plan "$edited" "$work/edit.sql" 2)"
+    s="$(timed run_plan "$edited" "$work/edit.sql" 2 "$work/cache")"
+    u="$(timed run_plan "$edited" "$work/edit.sql" 2 off)"
+    edit_u+=("$u")
     m="-"
     if [ "$migra_ok" = 1 ]; then
         m="$(timed run_migra "$db_a" "$db_b" "$work/migra-edit.sql" 2)" ||
@@ -291,7 +304,7 @@ for ((i = 1; i <= reps; i++)); do
         edit_m+=("$m")
     fi
     edit_s+=("$s")
-    printf '%4d  %16s  %16s  %s\n' "$i" "$s" "$m" "$mark"
+    printf '%4d  %16s  %16s  %16s  %s\n' "$i" "$s" "$u" "$m" "$mark"
 done
 flock -u "$lock_fd" || true
 
@@ -324,13 +337,17 @@ stats() {
 read -r cold_med cold_min cold_max <<<"$(stats "${cold_times[@]}")"
 read -r ns_med ns_min ns_max <<<"$(stats "${noop_s[@]}")"
 read -r es_med es_min es_max <<<"$(stats "${edit_s[@]}")"
+read -r nu_med nu_min nu_max <<<"$(stats "${noop_u[@]}")"
+read -r eu_med eu_min eu_max <<<"$(stats "${edit_u[@]}")"
 
 echo "== results (seconds, wall clock, whole processes)"
 printf '%-44s  %5s  %8s  %8s  %8s\n' "case" "runs" "median" "min" "max"
 printf '%-44s  %5s  %8s  %8s  %8s\n' "schemactl plan, no-op, cold (builds scratch)" "$cold_reps" "$cold_med" "$cold_min" "$cold_max"
 printf '%-44s  %5s  %8s  %8s  %8s\n' "schemactl plan, no-op, warm" "$reps" "$ns_med" "$ns_min" "$ns_max"
+printf '%-44s  %5s  %8s  %8s  %8s\n' "schemactl plan, no-op, warm, no cache" "$reps" "$nu_med" "$nu_min" "$nu_max"
 printf '%-44s  %5s  %8s  %8s  %8s\n' "schemactl plan, 50 edits, cold (1 run)" "1" "$edit_cold" "$edit_cold" "$edit_cold"
 printf '%-44s  %5s  %8s  %8s  %8s\n' "schemactl plan, 50 edits, warm" "$reps" "$es_med" "$es_min" "$es_max"
+printf '%-44s  %5s  %8s  %8s  %8s\n' "schemactl plan, 50 edits, warm, no cache" "$reps" "$eu_med" "$eu_min" "$eu_max"
 if [ "$migra_ok" = 1 ]; then
     read -r nm_med nm_min nm_max <<<"$(stats "${noop_m[@]}")"
     read -r em_med em_min em_max <<<"$(stats "${edit_m[@]}")"
@@ -348,6 +365,9 @@ if [ "$migra_ok" = 1 ]; then
     verdict_ratio="$(awk -v r="$r_noop" -v g="$goal_ratio" 'BEGIN { print (r >= g) ? "PASS" : "MISS" }')"
     echo "ratio median(migra)/median(schemactl), no-op (warm):  ${r_noop}x; goal >= ${goal_ratio}x: $verdict_ratio"
     echo "ratio median(migra)/median(schemactl), 50 edits (warm): ${r_edit}x"
+    r_noop_u="$(awk -v a="$nm_med" -v b="$nu_med" 'BEGIN { printf "%.2f", a / b }')"
+    r_edit_u="$(awk -v a="$em_med" -v b="$eu_med" 'BEGIN { printf "%.2f", a / b }')"
+    echo "ratio median(migra)/median(schemactl), no cache: no-op ${r_noop_u}x, 50 edits ${r_edit_u}x"
     echo "ratio median(migra no-op)/median(schemactl cold no-op): ${r_cold}x"
 else
     echo "ratios: n/a ($migra_why)"
