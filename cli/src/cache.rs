@@ -99,12 +99,10 @@ pub fn write<T: Serialize>(kind: &str, key: &str, value: &T) {
     }
 }
 
-fn tempfile_in(dir: &std::path::Path) -> std::io::Result<(PathBuf, std::io::BufWriter<std::fs::File>)> {
-    let name = format!(
-        ".tmp-{}-{:016x}",
-        std::process::id(),
-        fastrand::u64(..)
-    );
+fn tempfile_in(
+    dir: &std::path::Path,
+) -> std::io::Result<(PathBuf, std::io::BufWriter<std::fs::File>)> {
+    let name = format!(".tmp-{}-{:016x}", std::process::id(), fastrand::u64(..));
     let path = dir.join(name);
     let file = std::fs::File::create(&path)?;
     Ok((path, std::io::BufWriter::new(file)))
@@ -124,7 +122,7 @@ fn prune(dir: &std::path::Path, kind: &str) {
     if found.len() <= KEEP_PER_KIND {
         return;
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     for (_, stale) in found.into_iter().skip(KEEP_PER_KIND) {
         let _ = std::fs::remove_file(stale);
     }

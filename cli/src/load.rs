@@ -17,6 +17,9 @@ use serde_saphyr::Spanned;
 use crate::diag::{Diagnostic, Pos};
 use crate::model::Model;
 
+/// JSON pointer → (position of the key, position of the value).
+type Positions = HashMap<String, (Pos, Pos)>;
+
 /// A model read from disk, with the positions of its nodes.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -29,10 +32,10 @@ pub struct Loaded {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
-    /// JSON pointer → (position of the key, position of the value). Filled while loading,
+    /// Filled while loading,
     /// or from the text on first use when the model came from the cache (only a
     /// diagnostic needs it, and most runs print none).
-    positions: OnceLock<HashMap<String, (Pos, Pos)>>,
+    positions: OnceLock<Box<Positions>>,
 }
 
 impl Source {
@@ -55,8 +58,8 @@ impl Source {
         }
     }
 
-    fn positions(&self) -> &HashMap<String, (Pos, Pos)> {
-        self.positions.get_or_init(|| locate(&self.text))
+    fn positions(&self) -> &Positions {
+        self.positions.get_or_init(|| Box::new(locate(&self.text)))
     }
 
     fn lookup(&self, pointer: &str) -> Option<(Pos, Pos)> {
@@ -171,7 +174,7 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
         &mut positions,
         &mut diagnostics,
     );
-    let _ = source.positions.set(positions);
+    let _ = source.positions.set(Box::new(positions));
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
@@ -200,13 +203,17 @@ fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
 }
 
 /// The positions of every node of a model text that loads (empty when it does not parse).
-fn locate(text: &str) -> HashMap<String, (Pos, Pos)> {
+fn locate(text: &str) -> Positions {
     let mut positions = HashMap::new();
     if let Ok(root) = parse_tree(text) {
         let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
-        let _ = root
-            .value
-            .into_json(String::new(), root_pos, root_pos, &mut positions, &mut Vec::new());
+        let _ = root.value.into_json(
+            String::new(),
+            root_pos,
+            root_pos,
+            &mut positions,
+            &mut Vec::new(),
+        );
     }
     positions
 }

@@ -44,17 +44,19 @@ fn introspect_options(model: &Model) -> Options {
     }
 }
 
-/// Names the server for caches of what it computed: its version and system identifier
-/// (a new cluster, or a new major version, gets new entries).
+/// Names the server for the cache of normalized models: its version, and its system
+/// identifier where the role may read it (a new cluster then gets new entries).
 async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
     let row = db::query_opt(
         conn,
-        "SELECT current_setting('server_version_num') || '/' || system_identifier::text AS id \
-         FROM pg_control_system()",
+        "SELECT current_setting('server_version_num') || '/' || \
+                CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE') \
+                     THEN (SELECT system_identifier::text FROM pg_control_system()) \
+                     ELSE '' END AS id",
         vec![],
     )
     .await?
-    .ok_or_else(|| anyhow!("pg_control_system() returned no row"))?;
+    .ok_or_else(|| anyhow!("the server identity query returned no row"))?;
     Ok(row.try_get::<String>("", "id")?)
 }
 
@@ -70,7 +72,8 @@ pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(
     let mut hasher = DefaultHasher::new();
     script.hash(&mut hasher);
     let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
-    let key = cache::key(&(server, &script));
+    // The URL (without password) is part of the key: the system identifier may be unknown.
+    let key = cache::key(&(server, db::redact(url), &script));
     if let Some(normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
         tracing::debug!(
             "desired catalog from the local cache in {:.3}s",
@@ -149,14 +152,7 @@ async fn scratch_catalog(
     let server = db::connect(url).await?;
     let exists = database_exists(&server, name).await?;
     if !exists {
-        build_scratch(
-            &server,
-            url,
-            name,
-            model.database.owner.as_deref(),
-            script,
-        )
-        .await?;
+        build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
         drop_stale_scratches(&server, SCRATCH_PREFIX).await;
     }
     let scratch_url = db::with_database(url, name)?;
@@ -169,14 +165,7 @@ async fn scratch_catalog(
         Ok(catalog) => Ok(catalog),
         // Gone between the check and the read (dropped by another run): build it again.
         Err(_) if exists => {
-            build_scratch(
-                &server,
-                url,
-                name,
-                model.database.owner.as_deref(),
-                script,
-            )
-            .await?;
+            build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
             let scratch = db::connect(&scratch_url).await?;
             cached_catalog(&scratch, model).await
         }

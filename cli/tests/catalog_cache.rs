@@ -83,7 +83,10 @@ async fn every_out_of_band_change_is_seen_through_the_caches() {
     let (code, text) = drift(&cache, &url);
     assert_eq!(code, 0, "{text}");
     for hit in [LIVE_HIT, DESIRED_HIT, MODEL_HIT] {
-        assert!(text.contains(hit), "second drift did not use `{hit}`:\n{text}");
+        assert!(
+            text.contains(hit),
+            "second drift did not use `{hit}`:\n{text}"
+        );
     }
 
     let admin = connect(&url).await;
@@ -127,11 +130,7 @@ async fn every_out_of_band_change_is_seen_through_the_caches() {
             ),
             "v_recent_errors",
         ),
-        (
-            "a function body (pg_proc)",
-            function,
-            "update_updated_at",
-        ),
+        ("a function body (pg_proc)", function, "update_updated_at"),
         (
             "a policy expression (pg_policy)",
             format!("ALTER POLICY {policy} USING (false)"),
@@ -183,14 +182,16 @@ async fn every_out_of_band_change_is_seen_through_the_caches() {
 /// The model cache stores the model as JSON: that must give back the very same model.
 #[test]
 fn models_survive_the_cache_format_unchanged() {
-    for path in [
-        schema_path(),
-        workspace().join("examples/igdb/schema.yaml"),
-    ] {
+    for path in [schema_path(), workspace().join("examples/igdb/schema.yaml")] {
         let loaded = schemactl::load::load_file(&path).unwrap().unwrap();
         let json = serde_json::to_string(&loaded.model).unwrap();
         let back: schemactl::model::Model = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, loaded.model, "{} changed through JSON", path.display());
+        assert_eq!(
+            back,
+            loaded.model,
+            "{} changed through JSON",
+            path.display()
+        );
     }
 }
 

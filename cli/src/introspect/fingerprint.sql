@@ -9,7 +9,6 @@
 -- (role renames change every name introspection prints). VACUUM FULL or freezing may
 -- change a fingerprint without a change of contents: that costs one re-read, nothing more.
 SELECT current_setting('server_version_num') || '/' ||
-       (SELECT system_identifier::text FROM pg_control_system()) || '/' ||
        (SELECT oid::text FROM pg_database WHERE datname = current_database()) || '/' ||
        (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r.oid), '')) FROM pg_roles r) || '/' ||
        string_agg(s.catalog || ':' || s.n || ':' || coalesce(s.h, 0), ',' ORDER BY s.catalog)

@@ -181,9 +181,10 @@ impl Session {
     /// Ends the transaction; returns the number of statements sent, COMMIT included.
     async fn finish(self) -> anyhow::Result<usize> {
         // Read-only: ending it either way is the same, and a commit error is worth reporting.
-        self.tx.commit().await.map_err(|e| {
-            anyhow::anyhow!("introspection transaction failed: {}", describe(&e))
-        })?;
+        self.tx
+            .commit()
+            .await
+            .map_err(|e| anyhow::anyhow!("introspection transaction failed: {}", describe(&e)))?;
         Ok(self.queries + 1)
     }
 
