@@ -32,9 +32,8 @@ pub struct Loaded {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
-    /// Filled while loading,
-    /// or from the text on first use when the model came from the cache (only a
-    /// diagnostic needs it, and most runs print none).
+    /// Filled while loading, or from the text on first use when the model came from the
+    /// cache (only a diagnostic needs it, and most runs print none).
     positions: OnceLock<Box<Positions>>,
 }
 
