@@ -165,14 +165,7 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     };
     let mut diagnostics = Vec::new();
     let mut positions = HashMap::new();
-    let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
-    let value = root.value.into_json(
-        String::new(),
-        root_pos,
-        root_pos,
-        &mut positions,
-        &mut diagnostics,
-    );
+    let value = tree_to_json(root, &mut positions, &mut diagnostics);
     let _ = source.positions.set(Box::new(positions));
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
@@ -205,16 +198,20 @@ fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
 fn locate(text: &str) -> Positions {
     let mut positions = HashMap::new();
     if let Ok(root) = parse_tree(text) {
-        let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
-        let _ = root.value.into_json(
-            String::new(),
-            root_pos,
-            root_pos,
-            &mut positions,
-            &mut Vec::new(),
-        );
+        let _ = tree_to_json(root, &mut positions, &mut Vec::new());
     }
     positions
+}
+
+/// The document as JSON, recording where each node sits (and duplicate keys).
+fn tree_to_json(
+    root: Spanned<Node>,
+    positions: &mut Positions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> serde_json::Value {
+    let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
+    root.value
+        .into_json(String::new(), root_pos, root_pos, positions, diagnostics)
 }
 
 /// serde-saphyr renders errors with their own snippet; only the first line is the message.
@@ -352,7 +349,7 @@ impl Node {
         pointer: String,
         key_pos: Pos,
         value_pos: Pos,
-        positions: &mut HashMap<String, (Pos, Pos)>,
+        positions: &mut Positions,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> serde_json::Value {
         use serde_json::Value;
