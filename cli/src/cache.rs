@@ -86,7 +86,7 @@ pub fn write<T: Serialize>(kind: &str, key: &str, value: &T) {
     };
     let result = (|| -> std::io::Result<()> {
         let dir = target.parent().unwrap_or(std::path::Path::new("."));
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
         let mut file = tempfile_in(dir)?;
         serde_json::to_writer(&mut file.1, value)?;
         file.1.flush()?;
@@ -97,6 +97,16 @@ pub fn write<T: Serialize>(kind: &str, key: &str, value: &T) {
     if let Err(err) = result {
         tracing::debug!("cache entry {kind}-{key} not written: {err}");
     }
+}
+
+/// Entries hold schema definitions (function bodies, comments, grants): only the owner
+/// may read them.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 fn tempfile_in(

@@ -80,6 +80,10 @@ async fn every_out_of_band_change_is_seen_through_the_caches() {
     let (code, text) = drift(&cache, &url);
     assert_eq!(code, 0, "freshly provisioned database drifts:\n{text}");
     assert!(!text.contains(LIVE_HIT), "nothing was cached yet:\n{text}");
+    // Entries hold the schema's definitions: the directory is the user's alone.
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&cache).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o700, "cache directory mode {mode:o}");
     let (code, text) = drift(&cache, &url);
     assert_eq!(code, 0, "{text}");
     for hit in [LIVE_HIT, DESIRED_HIT, MODEL_HIT] {
