@@ -5,6 +5,7 @@
 //! Every command works in one transaction: a failure anywhere leaves the database as it was.
 
 pub mod bulk;
+mod check;
 pub mod command;
 pub mod declared;
 pub mod fake;
