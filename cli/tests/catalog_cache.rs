@@ -232,3 +232,36 @@ fn an_edited_model_is_validated_again() {
     let _ = std::fs::remove_file(&model);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// A role that may not read one of the fingerprinted catalogs still gets its plan: the
+/// fingerprint fails inside a savepoint and the catalog is read without the cache.
+#[tokio::test]
+async fn a_role_that_cannot_fingerprint_still_plans() {
+    let database = unique("t_no_fingerprint");
+    drop_database(&database).await;
+    provision(&database);
+    let admin = connect(&db_url(&database)).await;
+    // Catalog privileges are per database: this changes nothing outside the test's own.
+    exec(
+        &admin,
+        "REVOKE SELECT ON pg_catalog.pg_init_privs FROM PUBLIC",
+    )
+    .await;
+    let owner_url = schemactl::db::with_credentials(
+        &db_url(&database),
+        "app_owner",
+        password("APP_OWNER_PASSWORD"),
+    )
+    .unwrap();
+    let cache = cache_dir(&database);
+    for _ in 0..2 {
+        let out = run(&cache, &["plan", "--database-url", &owner_url]);
+        let text = stderr(&out);
+        assert!(out.status.success(), "plan failed:\n{text}");
+        assert!(text.contains("no catalog fingerprint"), "{text}");
+        assert!(!text.contains(LIVE_HIT), "{text}");
+    }
+    drop(admin);
+    drop_database(&database).await;
+    let _ = std::fs::remove_dir_all(&cache);
+}

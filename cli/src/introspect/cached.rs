@@ -2,7 +2,7 @@
 //! catalogs are unchanged (`fingerprint.sql` says how that is detected). A no-op `plan`
 //! against a large database then costs one cheap query instead of the catalog queries.
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 
 use super::{Introspection, Options, Session, get, read_all};
@@ -33,10 +33,10 @@ pub async fn introspect_cached(
     scope: &str,
 ) -> anyhow::Result<Introspection> {
     let mut session = Session::begin(conn).await?;
-    let rows = session.rows(FINGERPRINT, Vec::new()).await?;
-    let fingerprint: String = match rows.first() {
-        Some(row) => get(row, "fingerprint")?,
-        None => anyhow::bail!("the catalog fingerprint query returned no row"),
+    let Some(fingerprint) = fingerprint(&mut session).await else {
+        let catalog = read_all(&mut session, options).await?;
+        let queries = session.finish().await?;
+        return Ok(Introspection { catalog, queries });
     };
     let key = cache::key(&(scope, &options.schemas, &options.roles));
     if let Some(entry) = cache::read::<Entry>(CACHE_KIND, &key)
@@ -60,4 +60,28 @@ pub async fn introspect_cached(
         },
     );
     Ok(Introspection { catalog, queries })
+}
+
+/// The fingerprint, or `None` when this server will not compute it (a catalog the role
+/// may not read, on some managed services): then the catalog is read without the cache.
+/// A savepoint keeps the transaction, and so its snapshot, usable after such an error.
+async fn fingerprint(session: &mut Session) -> Option<String> {
+    session
+        .tx
+        .execute_unprepared("SAVEPOINT schemactl_fingerprint")
+        .await
+        .ok()?;
+    let read = session.rows(FINGERPRINT, Vec::new()).await;
+    match read.as_ref().map(|rows| rows.first()) {
+        Ok(Some(row)) => get::<String>(row, "fingerprint").ok(),
+        Ok(None) => None,
+        Err(err) => {
+            tracing::debug!("no catalog fingerprint ({err:#}); reading without the cache");
+            let _ = session
+                .tx
+                .execute_unprepared("ROLLBACK TO SAVEPOINT schemactl_fingerprint")
+                .await;
+            None
+        }
+    }
 }
