@@ -84,14 +84,18 @@ async fn every_out_of_band_change_is_seen_through_the_caches() {
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&cache).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o700, "cache directory mode {mode:o}");
-    let (code, text) = drift(&cache, &url);
-    assert_eq!(code, 0, "{text}");
-    for hit in [LIVE_HIT, DESIRED_HIT, MODEL_HIT] {
-        assert!(
-            text.contains(hit),
-            "second drift did not use `{hit}`:\n{text}"
-        );
-    }
+    // Other tests share the cluster; a role they create between two runs changes the
+    // fingerprint (roles are cluster-wide). So one of the next three runs must hit.
+    let mut last = String::new();
+    let hit_all = (0..3).any(|_| {
+        let (code, text) = drift(&cache, &url);
+        assert_eq!(code, 0, "{text}");
+        last = text;
+        [LIVE_HIT, DESIRED_HIT, MODEL_HIT]
+            .iter()
+            .all(|hit| last.contains(hit))
+    });
+    assert!(hit_all, "no later drift used all three caches:\n{last}");
 
     let admin = connect(&url).await;
     let policy = scalar_string(
