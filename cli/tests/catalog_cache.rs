@@ -269,3 +269,60 @@ async fn a_role_that_cannot_fingerprint_still_plans() {
     drop_database(&database).await;
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// The roles part of the fingerprint follows every change of a role the catalog read, and
+/// ignores roles it did not read (other tests and other databases create roles all the
+/// time on a shared server).
+#[tokio::test]
+async fn the_roles_fingerprint_follows_only_the_roles_read() {
+    const SQL: &str = include_str!("../src/introspect/roles_fingerprint.sql");
+    let tag = unique("t_fp_role");
+    let (role, group, other) = (format!("{tag}_a"), format!("{tag}_g"), format!("{tag}_x"));
+    let admin = connect(&admin_url()).await;
+    for name in [&role, &group, &other] {
+        exec(&admin, &format!("DROP ROLE IF EXISTS {name}")).await;
+    }
+    let fingerprint = |admin: &sea_orm::DatabaseConnection| {
+        let statement = sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            SQL,
+            vec![vec![role.clone()].into()],
+        );
+        let admin = admin.clone();
+        async move {
+            use sea_orm::ConnectionTrait;
+            let row = admin.query_one_raw(statement).await.unwrap().unwrap();
+            row.try_get::<String>("", "fingerprint").unwrap()
+        }
+    };
+    let absent = fingerprint(&admin).await;
+    exec(&admin, &format!("CREATE ROLE {role}")).await;
+    exec(&admin, &format!("CREATE ROLE {group}")).await;
+    let mut seen = vec![absent];
+    let changes = [
+        format!("CREATE ROLE {other} LOGIN"),
+        format!("ALTER ROLE {role} CONNECTION LIMIT 3"),
+        format!("COMMENT ON ROLE {role} IS 'changed'"),
+        format!("GRANT {group} TO {role}"),
+        format!("ALTER ROLE {group} RENAME TO {group}_renamed"),
+        format!("GRANT {group}_renamed TO {other}"),
+    ];
+    for statement in &changes {
+        let before = fingerprint(&admin).await;
+        exec(&admin, statement).await;
+        let after = fingerprint(&admin).await;
+        if statement.contains(&other) {
+            assert_eq!(before, after, "`{statement}` is about another role");
+        } else {
+            assert_ne!(before, after, "`{statement}` went unnoticed");
+            assert!(
+                !seen.contains(&after),
+                "`{statement}` gave an earlier fingerprint"
+            );
+        }
+        seen.push(after);
+    }
+    for name in [role, format!("{group}_renamed"), other] {
+        exec(&admin, &format!("DROP ROLE IF EXISTS {name}")).await;
+    }
+}

@@ -1,8 +1,9 @@
 //! Introspection that reuses the catalog of an earlier run while the database's system
-//! catalogs are unchanged (`fingerprint.sql` says how that is detected). A no-op `plan`
-//! against a large database then costs one cheap query instead of the catalog queries.
+//! catalogs and the roles the catalog read are unchanged (`fingerprint.sql` and
+//! `roles_fingerprint.sql` say how that is detected). A no-op `plan` against a large
+//! database then costs two cheap queries instead of the catalog queries.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 use serde::{Deserialize, Serialize};
 
 use super::{Introspection, Options, Session, get, read_all};
@@ -10,22 +11,20 @@ use crate::cache;
 use crate::catalog::Catalog;
 
 const FINGERPRINT: &str = include_str!("fingerprint.sql");
+const ROLES_FINGERPRINT: &str = include_str!("roles_fingerprint.sql");
 const CACHE_KIND: &str = "catalog";
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct Entry {
     fingerprint: String,
+    /// The roles the catalog asked for, and the fingerprint of their rows.
+    roles: Vec<String>,
+    roles_fingerprint: String,
     catalog: Catalog,
 }
 
-#[derive(Serialize)]
-struct EntryRef<'a> {
-    fingerprint: &'a str,
-    catalog: &'a Catalog,
-}
-
 /// [`super::introspect_with`], through the on-disk cache. `scope` names the database
-/// (its redacted URL): one entry is kept per database and options, replaced when the
+/// (its redacted URL): one entry is kept per database and options, replaced when a
 /// fingerprint changes.
 pub async fn introspect_cached(
     conn: &DatabaseConnection,
@@ -33,14 +32,21 @@ pub async fn introspect_cached(
     scope: &str,
 ) -> anyhow::Result<Introspection> {
     let mut session = Session::begin(conn).await?;
-    let Some(fingerprint) = fingerprint(&mut session).await else {
-        let catalog = read_all(&mut session, options).await?;
+    let Some(fingerprint) = guarded(&mut session, FINGERPRINT, Vec::new()).await else {
+        let (catalog, _) = read_all(&mut session, options).await?;
         let queries = session.finish().await?;
         return Ok(Introspection { catalog, queries });
     };
     let key = cache::key(&(scope, &options.schemas, &options.roles));
     if let Some(entry) = cache::read::<Entry>(CACHE_KIND, &key)
         && entry.fingerprint == fingerprint
+        && guarded(
+            &mut session,
+            ROLES_FINGERPRINT,
+            vec![entry.roles.clone().into()],
+        )
+        .await
+            == Some(entry.roles_fingerprint)
     {
         let queries = session.finish().await?;
         tracing::debug!("live catalog unchanged since it was cached");
@@ -49,29 +55,37 @@ pub async fn introspect_cached(
             queries,
         });
     }
-    let catalog = read_all(&mut session, options).await?;
+    let (catalog, roles) = read_all(&mut session, options).await?;
+    let roles_fingerprint =
+        guarded(&mut session, ROLES_FINGERPRINT, vec![roles.clone().into()]).await;
     let queries = session.finish().await?;
-    cache::write(
-        CACHE_KIND,
-        &key,
-        &EntryRef {
-            fingerprint: &fingerprint,
-            catalog: &catalog,
-        },
-    );
+    if let Some(roles_fingerprint) = roles_fingerprint {
+        let entry = Entry {
+            fingerprint,
+            roles,
+            roles_fingerprint,
+            catalog,
+        };
+        cache::write(CACHE_KIND, &key, &entry);
+        return Ok(Introspection {
+            catalog: entry.catalog,
+            queries,
+        });
+    }
     Ok(Introspection { catalog, queries })
 }
 
-/// The fingerprint, or `None` when this server will not compute it (a catalog the role
-/// may not read, on some managed services): then the catalog is read without the cache.
-/// A savepoint keeps the transaction, and so its snapshot, usable after such an error.
-async fn fingerprint(session: &mut Session) -> Option<String> {
+/// The `fingerprint` column of `sql`, or `None` when this server will not compute it (a
+/// catalog the role may not read, on some managed services): then the catalog is read
+/// without the cache. A savepoint keeps the transaction, and so its snapshot, usable
+/// after such an error.
+async fn guarded(session: &mut Session, sql: &str, values: Vec<Value>) -> Option<String> {
     session
         .tx
         .execute_unprepared("SAVEPOINT schemactl_fingerprint")
         .await
         .ok()?;
-    let read = session.rows(FINGERPRINT, Vec::new()).await;
+    let read = session.rows(sql, values).await;
     match read.as_ref().map(|rows| rows.first()) {
         Ok(Some(row)) => get::<String>(row, "fingerprint").ok(),
         Ok(None) => None,

@@ -4,16 +4,13 @@
 -- Every committed change to a catalog row leaves a row version with a new xmin (the
 -- writing transaction), and a drop removes rows; so per catalog, the row count and the
 -- sum of hashed xmins change whenever its contents do. Reading them in the same snapshot
--- as the catalog queries ties a fingerprint to the catalog read with it. Roles are in
--- pg_authid, which only superusers can read, so pg_roles is hashed by content instead
--- (role renames change every name introspection prints). The shared catalogs are
--- narrowed to this database's row and comment and to role comments, so that databases
--- created, dropped or commented on elsewhere in the cluster do not invalidate the cache.
--- VACUUM FULL or freezing may change a fingerprint without a change of contents: that
--- costs one re-read, nothing more.
+-- as the catalog queries ties a fingerprint to the catalog read with it. The shared
+-- catalogs are narrowed to this database's row and comment, so that databases created,
+-- dropped or commented on elsewhere in the cluster do not invalidate the cache; roles
+-- have their own fingerprint (roles_fingerprint.sql). VACUUM FULL or freezing may change
+-- a fingerprint without a change of contents: that costs one re-read, nothing more.
 SELECT current_setting('server_version_num') || '/' ||
        (SELECT oid::text FROM pg_database WHERE datname = current_database()) || '/' ||
-       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r.oid), '')) FROM pg_roles r) || '/' ||
        string_agg(s.catalog || ':' || s.n || ':' || coalesce(s.h, 0), ',' ORDER BY s.catalog)
        AS fingerprint
 FROM (
@@ -77,9 +74,7 @@ FROM (
     WHERE datname = current_database()
   UNION ALL
   SELECT 'pg_shdescription' AS catalog, count(*) AS n, sum(hashtextextended(xmin::text, 0)) AS h FROM pg_catalog.pg_shdescription
-    WHERE classoid = 'pg_catalog.pg_authid'::regclass
-       OR (classoid = 'pg_catalog.pg_database'::regclass
-           AND objoid = (SELECT oid FROM pg_database WHERE datname = current_database()))
-  UNION ALL
-  SELECT 'pg_auth_members' AS catalog, count(*) AS n, sum(hashtextextended(xmin::text, 0)) AS h FROM pg_catalog.pg_auth_members
+    WHERE classoid = 'pg_catalog.pg_database'::regclass
+      AND objoid = (SELECT oid FROM pg_database WHERE datname = current_database())
+
 ) s

@@ -94,12 +94,17 @@ pub async fn introspect_with(
     options: &Options,
 ) -> anyhow::Result<Introspection> {
     let mut session = Session::begin(conn).await?;
-    let catalog = read_all(&mut session, options).await?;
+    let (catalog, _) = read_all(&mut session, options).await?;
     let queries = session.finish().await?;
     Ok(Introspection { catalog, queries })
 }
 
-async fn read_all(session: &mut Session, options: &Options) -> anyhow::Result<Catalog> {
+/// Reads the catalog; also returns the role names it asked for (found or not), which is
+/// what the catalog's role part depends on.
+async fn read_all(
+    session: &mut Session,
+    options: &Options,
+) -> anyhow::Result<(Catalog, Vec<String>)> {
     let schemas = Value::from(options.schemas.clone());
     let (database, extensions) = acl::database(session).await?;
     let mut catalog = Catalog {
@@ -115,8 +120,9 @@ async fn read_all(session: &mut Session, options: &Options) -> anyhow::Result<Ca
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
     roles.extend(referenced_roles(&catalog));
     roles.extend(options.roles.iter().cloned());
-    acl::roles(session, roles.into_iter().collect(), &mut catalog).await?;
-    Ok(catalog)
+    let requested: Vec<String> = roles.into_iter().collect();
+    acl::roles(session, requested.clone(), &mut catalog).await?;
+    Ok((catalog, requested))
 }
 
 /// Roles the catalog mentions: the database and schema owners, grantees, policy roles and
