@@ -61,7 +61,9 @@ async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
 }
 
 /// The model as PostgreSQL would hold it: from the local cache when this server already
-/// normalized the same script, else via the (cached) scratch database.
+/// normalized the same script, else via the (cached) scratch database. Roles are
+/// cluster-wide, so the scratch database sees the live server's roles: what the roles
+/// should be comes from the model.
 pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(Catalog, bool)> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
@@ -71,23 +73,26 @@ pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(
         .collect();
     let mut hasher = DefaultHasher::new();
     script.hash(&mut hasher);
+    // The scratch database's name already stands for the script.
     let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
     // The URL (without password) is part of the key: the system identifier may be unknown.
-    let key = cache::key(&(server, db::redact(url), &script));
-    if let Some(normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
+    let key = cache::key(&(server, db::redact(url), &name));
+    if let Some(mut normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
         tracing::debug!(
             "desired catalog from the local cache in {:.3}s",
             started.elapsed().as_secs_f64()
         );
+        normalized.roles = catalog.roles;
         return Ok((normalized, true));
     }
     match scratch_catalog(model, &script, &name, url).await {
-        Ok(normalized) => {
+        Ok(mut normalized) => {
             cache::write(DESIRED_CACHE, &key, &normalized);
             tracing::debug!(
                 "desired catalog from the scratch database in {:.3}s",
                 started.elapsed().as_secs_f64()
             );
+            normalized.roles = catalog.roles;
             Ok((normalized, true))
         }
         Err(err) => {
@@ -121,10 +126,7 @@ pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
         .await
         .map_err(|e| anyhow!("the live catalog read stopped: {e}"))??
         .catalog;
-    let (mut desired, normalized) = desired?;
-    // Roles are cluster-wide: the scratch database sees the same roles as the live one, so
-    // what the roles should be comes from the model.
-    desired.roles = from_model(model).roles;
+    let (desired, normalized) = desired?;
     Ok(Comparison {
         current,
         desired,
