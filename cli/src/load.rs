@@ -5,6 +5,7 @@
 //! against the format's JSON Schema (which reports every violation), and only then
 //! deserialized. The located tree also lets later checks point at any key or value.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -106,11 +107,12 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 const CACHE_FROM_BYTES: usize = 64 * 1024;
 const CACHE_KIND: &str = "model";
 
-/// A validated model and the exact text it came from.
-#[derive(serde::Deserialize)]
-struct CachedModel {
-    text: String,
-    model: Model,
+/// A validated model and the exact text it came from; borrowed when written, owned when
+/// read.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedModel<'a> {
+    text: Cow<'a, str>,
+    model: Cow<'a, Model>,
 }
 
 /// The model for `text` as an earlier run of this build loaded and validated it. The
@@ -125,8 +127,8 @@ pub fn cached(path: &Path, text: &str) -> Option<Loaded> {
     }
     tracing::debug!("model from the cache (validated before, same text)");
     Some(Loaded {
-        model: entry.model,
-        source: Source::unlocated(path.to_path_buf(), entry.text),
+        model: entry.model.into_owned(),
+        source: Source::unlocated(path.to_path_buf(), entry.text.into_owned()),
     })
 }
 
@@ -136,14 +138,9 @@ pub fn remember(loaded: &Loaded) {
     if text.len() < CACHE_FROM_BYTES {
         return;
     }
-    #[derive(serde::Serialize)]
-    struct Borrowed<'a> {
-        text: &'a str,
-        model: &'a Model,
-    }
-    let entry = Borrowed {
-        text,
-        model: &loaded.model,
+    let entry = CachedModel {
+        text: Cow::Borrowed(text),
+        model: Cow::Borrowed(&loaded.model),
     };
     crate::cache::write(CACHE_KIND, &crate::cache::key(text.as_str()), &entry);
 }
