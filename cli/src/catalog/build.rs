@@ -181,7 +181,7 @@ fn qualify_all(names: &[String], schema: &str) -> Vec<QName> {
 }
 
 fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table) -> TableDef {
-    let pk_columns = crate::validate::primary_key_of(table);
+    let pk_columns = table.primary_key_columns();
     let mut def = TableDef {
         comment: table.comment.clone(),
         grants: grants(&table.grants),
@@ -422,7 +422,7 @@ fn target_primary_key(model: &Model, target: &QName) -> Vec<String> {
         .schemas
         .get(&target.schema)
         .and_then(|s| s.tables.get(&target.name))
-        .map(crate::validate::primary_key_of)
+        .map(Table::primary_key_columns)
         .unwrap_or_default()
 }
 

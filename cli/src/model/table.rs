@@ -135,6 +135,22 @@ pub enum FkAction {
     SetDefault,
 }
 
+impl Table {
+    /// The primary key columns, from either form (`primary_key: [..]` on the table, or
+    /// `primary_key: true` on columns).
+    pub fn primary_key_columns(&self) -> Vec<String> {
+        if self.primary_key.is_empty() {
+            self.columns
+                .iter()
+                .filter(|(_, c)| c.primary_key)
+                .map(|(n, _)| n.clone())
+                .collect()
+        } else {
+            self.primary_key.clone()
+        }
+    }
+}
+
 impl FkAction {
     pub fn sql(self) -> &'static str {
         match self {

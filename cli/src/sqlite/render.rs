@@ -128,20 +128,9 @@ fn is_json(ty: &str) -> bool {
 
 /// `CREATE TABLE` for a table of the model.
 pub fn create_table(name: &str, table: &Table) -> String {
-    let single_pk: Option<&str> = match table.primary_key.as_slice() {
+    let pk = table.primary_key_columns();
+    let single_pk: Option<&str> = match pk.as_slice() {
         [only] => Some(only.as_str()),
-        [] => {
-            let flagged: Vec<&String> = table
-                .columns
-                .iter()
-                .filter(|(_, c)| c.primary_key)
-                .map(|(n, _)| n)
-                .collect();
-            match flagged.as_slice() {
-                [only] => Some(only.as_str()),
-                _ => None,
-            }
-        }
         _ => None,
     };
     let mut lines: Vec<String> = table
@@ -149,15 +138,8 @@ pub fn create_table(name: &str, table: &Table) -> String {
         .iter()
         .map(|(col, c)| column_def(col, c, single_pk == Some(col.as_str())))
         .collect();
-    let composite: Vec<&String> = if table.primary_key.len() > 1 {
-        table.primary_key.iter().collect()
-    } else if single_pk.is_none() {
-        table
-            .columns
-            .iter()
-            .filter(|(_, c)| c.primary_key)
-            .map(|(n, _)| n)
-            .collect()
+    let composite: Vec<&String> = if pk.len() > 1 {
+        pk.iter().collect()
     } else {
         Vec::new()
     };

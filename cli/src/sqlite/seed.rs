@@ -129,15 +129,7 @@ fn key_of(table: &Table) -> Vec<String> {
     {
         return seed.key.clone();
     }
-    if !table.primary_key.is_empty() {
-        return table.primary_key.clone();
-    }
-    table
-        .columns
-        .iter()
-        .filter(|(_, c)| c.primary_key)
-        .map(|(n, _)| n.clone())
-        .collect()
+    table.primary_key_columns()
 }
 
 fn table_seed(name: &str, table: &Table) -> anyhow::Result<TableSeed> {

@@ -5,8 +5,6 @@ pub mod sqlite;
 pub mod structure;
 mod tables;
 
-pub use tables::primary_key as primary_key_of;
-
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::Diagnostic;

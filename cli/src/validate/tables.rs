@@ -380,16 +380,8 @@ impl Validator<'_> {
         let key_at = format!("{at}/partition_by/{}", by.strategy().to_ascii_lowercase());
         self.column_list(&key_at, table_name, table, by.columns());
         let key: HashSet<&str> = by.columns().iter().map(String::as_str).collect();
-        let pk: Vec<&str> = if table.primary_key.is_empty() {
-            table
-                .columns
-                .iter()
-                .filter(|(_, c)| c.primary_key)
-                .map(|(n, _)| n.as_str())
-                .collect()
-        } else {
-            table.primary_key.iter().map(String::as_str).collect()
-        };
+        let pk_columns = table.primary_key_columns();
+        let pk: Vec<&str> = pk_columns.iter().map(String::as_str).collect();
         if !pk.is_empty() {
             let missing: Vec<&str> = by
                 .columns()
@@ -518,7 +510,7 @@ impl Validator<'_> {
             return;
         };
         let target_columns: Vec<String> = if referenced.is_empty() {
-            let pk = primary_key(target_table);
+            let pk = target_table.primary_key_columns();
             if pk.is_empty() {
                 self.error(
                     Diagnostic::new(at, format!("`{ts}.{tt}` has no primary key to reference"))
@@ -602,7 +594,7 @@ impl Validator<'_> {
         if !all_exist {
             return;
         }
-        let unique_target = primary_key(target_table) == target_columns
+        let unique_target = target_table.primary_key_columns() == target_columns
             || target_table
                 .unique
                 .values()
@@ -627,19 +619,5 @@ impl Validator<'_> {
                     .with_hint("a foreign key must reference a primary key or unique constraint"),
             );
         }
-    }
-}
-
-/// The primary key columns of a table, from either form.
-pub fn primary_key(table: &Table) -> Vec<String> {
-    if table.primary_key.is_empty() {
-        table
-            .columns
-            .iter()
-            .filter(|(_, c)| c.primary_key)
-            .map(|(n, _)| n.clone())
-            .collect()
-    } else {
-        table.primary_key.clone()
     }
 }
