@@ -135,22 +135,7 @@ pub fn run_seed(schema: &Path, args: &SeedArgs) -> u8 {
                 );
             }
             None => {
-                let report = declared::seed(&pool, &catalog).await?;
-                if report.changed() == 0 {
-                    println!(
-                        "{} declared seed row(s) already in place: no change",
-                        report.declared
-                    );
-                } else {
-                    for (table, n) in report.tables.iter().filter(|(_, n)| *n > 0) {
-                        println!("seeded {n} row(s) into {table}");
-                    }
-                    println!(
-                        "{} of {} declared row(s) inserted or updated",
-                        report.changed(),
-                        report.declared
-                    );
-                }
+                declared::seed(&pool, &catalog).await?.print();
             }
         }
         anyhow::Ok(())

@@ -9,17 +9,47 @@ use super::pg;
 use crate::catalog::{Catalog, QName};
 use crate::provision::seed::seed_statements;
 
-/// Rows inserted or changed, per table, in the order they were seeded.
-#[derive(Debug, Clone, Default)]
-pub struct SeedReport {
-    pub tables: Vec<(QName, u64)>,
+/// Rows inserted or changed, per table, in the order they were seeded. Tables are
+/// [`QName`]s on PostgreSQL and plain names on SQLite.
+#[derive(Debug, Clone)]
+pub struct SeedReport<T = QName> {
+    pub tables: Vec<(T, u64)>,
     /// Declared rows in the model, changed or not.
     pub declared: usize,
 }
 
-impl SeedReport {
+impl<T> Default for SeedReport<T> {
+    fn default() -> Self {
+        SeedReport {
+            tables: Vec::new(),
+            declared: 0,
+        }
+    }
+}
+
+impl<T: std::fmt::Display> SeedReport<T> {
     pub fn changed(&self) -> u64 {
         self.tables.iter().map(|(_, n)| n).sum()
+    }
+
+    /// What `schemactl seed` prints: the tables that changed and a total, or that
+    /// nothing had to change.
+    pub fn print(&self) {
+        if self.changed() == 0 {
+            println!(
+                "{} declared seed row(s) already in place: no change",
+                self.declared
+            );
+            return;
+        }
+        for (table, n) in self.tables.iter().filter(|(_, n)| *n > 0) {
+            println!("seeded {n} row(s) into {table}");
+        }
+        println!(
+            "{} of {} declared row(s) inserted or updated",
+            self.changed(),
+            self.declared
+        );
     }
 }
 

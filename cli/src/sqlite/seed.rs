@@ -24,18 +24,7 @@ pub struct TableSeed {
 }
 
 /// Rows inserted or changed per table, in seeding order.
-#[derive(Debug, Clone, Default)]
-pub struct SeedReport {
-    pub tables: Vec<(String, u64)>,
-    /// Declared rows in the model, changed or not.
-    pub declared: usize,
-}
-
-impl SeedReport {
-    pub fn changed(&self) -> u64 {
-        self.tables.iter().map(|(_, n)| n).sum()
-    }
-}
+pub type SeedReport = crate::seed::declared::SeedReport<String>;
 
 /// Applies the declared seed rows and returns how many rows were inserted or changed.
 /// Runs in its own transaction (a savepoint when `conn` is already a transaction).
@@ -248,22 +237,8 @@ pub fn run(model: &Model, url: Option<&str>, fake: &[String]) -> u8 {
         report
     });
     match result {
-        Ok(report) if report.changed() == 0 => {
-            println!(
-                "{} declared seed row(s) already in place: no change",
-                report.declared
-            );
-            EXIT_OK
-        }
         Ok(report) => {
-            for (table, n) in report.tables.iter().filter(|(_, n)| *n > 0) {
-                println!("seeded {n} row(s) into {table}");
-            }
-            println!(
-                "{} of {} declared row(s) inserted or updated",
-                report.changed(),
-                report.declared
-            );
+            report.print();
             EXIT_OK
         }
         Err(err) => {
