@@ -51,7 +51,7 @@ for v in "$reps" "$cold_reps"; do
 done
 
 schemactl="$repo_root/target/release/schemactl"
-pg_bin="$repo_root/target/pgserver/pg18/pgserver/pginstall/bin"
+pg_bin="$repo_root/target/postgres/pg18/bin"
 psql="$pg_bin/psql"
 migra_dir="$repo_root/target/bench-venv/migra"
 

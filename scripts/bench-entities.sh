@@ -55,7 +55,7 @@ fi
 
 schemactl="$repo_root/target/release/schemactl"
 sea_orm_cli="${SEA_ORM_CLI:-$repo_root/target/tools/bin/sea-orm-cli}"
-pg_bin="$repo_root/target/pgserver/pg18/pgserver/pginstall/bin"
+pg_bin="$repo_root/target/postgres/pg18/bin"
 psql="$pg_bin/psql"
 keep="$repo_root/target/bench-entities"
 

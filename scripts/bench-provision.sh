@@ -38,7 +38,7 @@ if ! [[ "$reps" =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 schemactl="$repo_root/target/release/schemactl"
-pg_bin="$repo_root/target/pgserver/pg18/pgserver/pginstall/bin"
+pg_bin="$repo_root/target/postgres/pg18/bin"
 psql="$pg_bin/psql"
 
 # Throwaway role passwords. The defaults are the test suite's (cli/tests/common_pg), so

@@ -24,7 +24,7 @@ export IMS_READONLY_PASSWORD=${IMS_READONLY_PASSWORD:-bench-readonly-pw}
 
 cargo build --release -p schemactl --quiet
 BIN=target/release/schemactl
-PSQL=target/pgserver/pg18/pgserver/pginstall/bin/psql
+PSQL=target/postgres/pg18/bin/psql
 ADMIN_URL=$($BIN local start | tail -n 1)
 export SCHEMACTL_ADMIN_URL=$ADMIN_URL
 URL=${ADMIN_URL%/*}/$DB

