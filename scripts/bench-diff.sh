@@ -283,7 +283,7 @@ done
 
 echo "== plan after 50 edits"
 before="$(scratch_list)"
-edit_cold="$(timed run_plan "$edited" "$work/edit.sql" 2 "$work/cache")"
+edit_cold="$(timed run_plan "$edited" "$work/edit.sql" 3 "$work/cache")"
 after="$(scratch_list)"
 scratch_b="$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -n 1)"
 [ -n "$scratch_b" ] && our_scratches+=("$scratch_b")
@@ -294,8 +294,8 @@ edit_u=()
 edit_m=()
 for ((i = 1; i <= reps; i++)); do
     mark="$(warm_mark "${scratch_b:-none}")"
-    s="$(timed run_plan "$edited" "$work/edit.sql" 2 "$work/cache")"
-    u="$(timed run_plan "$edited" "$work/edit.sql" 2 off)"
+    s="$(timed run_plan "$edited" "$work/edit.sql" 3 "$work/cache")"
+    u="$(timed run_plan "$edited" "$work/edit.sql" 3 off)"
     edit_u+=("$u")
     m="-"
     if [ "$migra_ok" = 1 ]; then

@@ -11,12 +11,9 @@ use crate::local::{self, LocalCommand};
 use crate::model::Model;
 use crate::validate;
 
-/// Exit code for a valid run.
-pub const EXIT_OK: u8 = 0;
-/// Exit code for an invalid model (including malformed YAML).
-pub const EXIT_INVALID: u8 = 1;
-/// Exit code for usage and I/O errors.
-pub const EXIT_USAGE: u8 = 2;
+pub use crate::exit::{
+    EXIT_CHANGES, EXIT_DATABASE, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, EXIT_USAGE,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -56,7 +53,8 @@ pub enum Command {
         /// Compare with this live database instead of an empty one.
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
-        /// Exit 2 when there are changes and 0 when there are none.
+        /// Exit 3 when the live database differs from the model, 0 when it does not;
+        /// needs --database-url (without a database there is nothing to compare).
         #[arg(long)]
         exit_code: bool,
     },
@@ -73,7 +71,8 @@ pub enum Command {
     },
     /// Versioned migrations: write the next one offline, apply or revert them.
     Migrate(crate::migrate::command::MigrateArgs),
-    /// Exit 1 and print the difference when the database does not match the model.
+    /// Exit 3 and print the difference when the database does not match the model (4 when it
+    /// cannot be reached or read).
     Drift {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
@@ -166,6 +165,18 @@ pub fn run(cli: Cli) -> u8 {
             EXIT_OK
         }
         Command::Plan {
+            database_url: None,
+            exit_code: true,
+            ..
+        } => {
+            eprintln!(
+                "error: --exit-code compares the model with a live database: give \
+                 --database-url URL (or DATABASE_URL); without one, `plan` prints the \
+                 create script"
+            );
+            EXIT_USAGE
+        }
+        Command::Plan {
             format,
             database_url: None,
             ..
@@ -218,10 +229,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Igdb(args) => crate::sqlite::ingest::command::run(args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
-            Err(err) => {
-                eprintln!("error: {err:#}");
-                EXIT_USAGE
-            }
+            Err(err) => crate::exit::report(&err, EXIT_USAGE),
         },
     }
 }
@@ -280,7 +288,7 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
                 }
                 _ => eprintln!("error: {err:#}"),
             }
-            EXIT_INVALID
+            crate::exit::of_error(&err, EXIT_DATABASE)
         }
     }
 }
@@ -323,10 +331,7 @@ fn provision_sqlite(
                 crate::upgrade_command::print_plan(&plan, PlanFormat::Sql);
                 EXIT_OK
             }
-            Err(err) => {
-                eprintln!("error: {err:#}");
-                EXIT_INVALID
-            }
+            Err(err) => crate::exit::report(&err, EXIT_DATABASE),
         };
     }
     let migrations = crate::migrate::default_dir(path);
@@ -359,7 +364,7 @@ fn provision_sqlite(
         }
         Err(err) => {
             report_sqlite_error(&loaded, &err);
-            EXIT_INVALID
+            crate::exit::of_error(&err, EXIT_DATABASE)
         }
     }
 }

@@ -57,6 +57,19 @@ pub enum DbError {
     },
 }
 
+/// A statement the server refused (or a connection lost while it ran), in the server's
+/// words: the exit code mapping (`crate::exit`) tells it from a usage error by this type.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StatementError(pub String);
+
+impl StatementError {
+    /// `context: <the server's message>`.
+    pub fn error(context: impl std::fmt::Display, err: &DbErr) -> anyhow::Error {
+        anyhow::Error::new(StatementError(format!("{context}: {}", describe(err))))
+    }
+}
+
 impl DbError {
     /// The SQLSTATE behind the error, when the server sent one.
     pub fn sqlstate(&self) -> Option<&str> {
@@ -128,11 +141,19 @@ pub fn single_connection(url: String) -> ConnectOptions {
     options
 }
 
-/// A pool of [`single_connection`] to `url`.
+/// A pool of [`single_connection`] to `url`. PostgreSQL URLs are probed first, as in
+/// [`connect`], so a wrong host, port or password is named at once, not after the pool's
+/// 30-second acquire timeout.
 pub async fn connect_single(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if !crate::sqlite::is_url(url) {
+        let options = parse_options(url)?;
+        let target = Target::of(&options, url);
+        let probe = open(&options, &target).await?;
+        let _ = probe.close().await;
+    }
     Database::connect(single_connection(url.to_string()))
         .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {}", redact(url), describe(&e)))
+        .map_err(|e| StatementError::error(format_args!("cannot connect to {}", redact(url)), &e))
 }
 
 /// Opens one plain connection (no pool) with the connect timeout. Used for the connection
@@ -309,7 +330,7 @@ pub async fn query_all<C: ConnectionTrait>(
     let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
     conn.query_all_raw(statement)
         .await
-        .map_err(|e| anyhow::anyhow!("catalog query failed: {}", describe(&e)))
+        .map_err(|e| StatementError::error("catalog query failed", &e))
 }
 
 /// Like [`query_all`], for at most one row.
@@ -321,7 +342,7 @@ pub async fn query_opt<C: ConnectionTrait>(
     let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
     conn.query_one_raw(statement)
         .await
-        .map_err(|e| anyhow::anyhow!("catalog query failed: {}", describe(&e)))
+        .map_err(|e| StatementError::error("catalog query failed", &e))
 }
 
 /// Like [`query_all`], for exactly one row.

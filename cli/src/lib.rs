@@ -11,6 +11,7 @@ pub mod cli;
 pub mod db;
 pub mod diag;
 pub mod diff;
+pub mod exit;
 pub mod generate;
 pub mod introspect;
 pub mod load;

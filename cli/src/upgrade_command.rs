@@ -4,23 +4,16 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, PlanFormat, load_and_validate};
+use crate::cli::{PlanFormat, load_and_validate, runtime};
 use crate::diff::{Hazard, Plan};
-
-/// `plan --exit-code` exits with this when there are changes.
-pub const EXIT_CHANGES: u8 = 2;
-
-use crate::cli::runtime;
+use crate::exit::{EXIT_CHANGES, EXIT_DATABASE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, report};
 
 fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan), u8> {
     let loaded = load_and_validate(schema)?;
     let rt = runtime()?;
     match rt.block_on(crate::upgrade::plan(&loaded.model, url)) {
         Ok(plan) => Ok((loaded.model, plan)),
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            Err(EXIT_INVALID)
-        }
+        Err(err) => Err(report(&err, EXIT_DATABASE)),
     }
 }
 
@@ -62,7 +55,7 @@ pub fn drift(schema: &Path, url: &str) -> u8 {
             plan.changes.len()
         );
         print!("{}", plan.sql());
-        EXIT_INVALID
+        EXIT_CHANGES
     }
 }
 
@@ -100,7 +93,7 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
             "nothing was applied; to proceed, review the plan and pass {}",
             flags.join(" ")
         );
-        return EXIT_INVALID;
+        return EXIT_REFUSED;
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
@@ -119,7 +112,7 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
         let _ = std::io::stdin().read_line(&mut answer);
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             eprintln!("not applied");
-            return EXIT_INVALID;
+            return EXIT_REFUSED;
         }
     }
     let rt = match runtime() {
@@ -131,9 +124,6 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
             tracing::info!("applied {} step(s)", plan.changes.len());
             EXIT_OK
         }
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            EXIT_INVALID
-        }
+        Err(err) => report(&err, EXIT_DATABASE),
     }
 }

@@ -88,7 +88,7 @@ async fn plan_drift_and_apply_with_hazards() {
         &model(&tag, "          rating: { type: integer }", ""),
     );
     let out = run(&v2, &["plan", "--database-url", &url, "--exit-code"]);
-    assert_eq!(out.status.code(), Some(2), "changes: {}", stderr(&out));
+    assert_eq!(out.status.code(), Some(3), "changes: {}", stderr(&out));
     let plan = String::from_utf8_lossy(&out.stdout);
     assert!(plan.contains("ADD COLUMN rating integer"), "{plan}");
     assert!(
@@ -96,10 +96,10 @@ async fn plan_drift_and_apply_with_hazards() {
         "{plan}"
     );
     let out = run(&v2, &["drift", "--database-url", &url]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
 
     let out = run(&v2, &["apply", "--database-url", &url, "--yes"]);
-    assert_eq!(out.status.code(), Some(1), "refused");
+    assert_eq!(out.status.code(), Some(5), "refused");
     let err = stderr(&out);
     assert!(err.contains("--allow-hazard data-loss"), "{err}");
     assert_eq!(
@@ -300,7 +300,7 @@ async fn a_failing_step_leaves_the_database_as_it_was() {
     let v2 = write_model(&format!("{tag}_v2"), &text);
     let before = schema_dump(&tag);
     let out = run(&v2, &["apply", "--database-url", &url, "--yes"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     assert!(stderr(&out).contains("rolled back"), "{}", stderr(&out));
     assert_eq!(
         before,

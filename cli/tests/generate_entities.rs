@@ -241,7 +241,7 @@ fn check_exits_1_with_a_diff_and_writes_nothing() {
     let first = run(&["--check"]);
     assert_eq!(
         first.status.code(),
-        Some(1),
+        Some(3),
         "{}",
         common_pg::stderr(&first)
     );
@@ -258,7 +258,7 @@ fn check_exits_1_with_a_diff_and_writes_nothing() {
     )
     .unwrap();
     let drifted = run(&["--check"]);
-    assert_eq!(drifted.status.code(), Some(1));
+    assert_eq!(drifted.status.code(), Some(3));
     let diff = String::from_utf8_lossy(&drifted.stdout);
     assert!(
         diff.contains("-// edited") && diff.contains("gone.rs"),

@@ -70,7 +70,7 @@ async fn migrations_behind_the_model_stop_provisioning_until_caught_up() {
 
     drop_database(&tag).await;
     let out = schemactl(&schema, &["provision", &tag]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("migrate new"), "{}", stderr(&out));
     assert!(!database_exists(&tag).await, "nothing was changed");
 

@@ -82,7 +82,7 @@ async fn missing_password_variable_is_reported_before_anything_runs() {
     let mut env = passwords_for(&tag);
     env.pop(); // the reader's password is missing
     let output = run(&model, &["provision"], &env);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(
         err.contains(&format!("{}_READER_PW", tag.to_ascii_uppercase())),
@@ -108,7 +108,11 @@ async fn unreachable_server_gets_a_clear_message_without_the_password() {
         ],
         &passwords_for(&tag),
     );
-    assert!(!output.status.success());
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "unreachable is a database error"
+    );
     let err = stderr(&output);
     assert!(err.contains("127.0.0.1:1"), "names the server: {err}");
     assert!(
@@ -131,7 +135,11 @@ async fn wrong_credentials_get_a_clear_message_without_the_password() {
         &["provision", "--admin-url", &url],
         &passwords_for(&tag),
     );
-    assert!(!output.status.success());
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "authentication failed is a database error"
+    );
     let err = stderr(&output);
     assert!(err.contains("authentication failed"), "{err}");
     assert!(!err.contains("wrong-password"), "{err}");
@@ -145,7 +153,7 @@ async fn failure_in_a_fresh_database_leaves_nothing() {
         "    views:\n      broken:\n        query: SELECT no_such_column FROM app.items\n";
     let model = write_model(&tag, &small_model(&tag, broken_view));
     let output = run(&model, &["provision"], &passwords_for(&tag));
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(4));
     let err = stderr(&output);
     assert!(
         err.contains("no_such_column"),
@@ -184,7 +192,7 @@ async fn failure_in_an_existing_database_rolls_back_everything() {
                      views:\n      broken:\n        query: SELECT no_such_column FROM app.extra\n";
     let bad = write_model(&format!("{tag}_v2"), &small_model(&tag, additions));
     let output = run(&bad, &["provision"], &passwords_for(&tag));
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("rolled back"),
         "{}",

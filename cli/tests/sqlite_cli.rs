@@ -130,7 +130,7 @@ async fn provision_plan_drift_apply() {
         .unwrap();
     conn.close().await.unwrap();
     let out = schemactl(&schema, &["drift", "--database-url", &url]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(
         text(&out).contains("create index idx_games_rated"),
         "{}",
@@ -198,7 +198,7 @@ async fn failing_upgrade_leaves_database_as_it_was() {
             "table-rewrite",
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
     assert!(
         text(&out).contains("CHECK constraint failed"),
         "{}",
@@ -221,7 +221,7 @@ async fn failing_upgrade_leaves_database_as_it_was() {
 
     // Without --allow-hazard the rebuild is refused before anything runs.
     let out = schemactl(&edited, &["apply", "--database-url", &url, "--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
     assert!(
         text(&out).contains("--allow-hazard table-rewrite"),
         "{}",
@@ -240,7 +240,7 @@ async fn failing_fresh_provision_removes_the_file_and_points_at_the_model() {
     let edited = dir.join("schema.yaml");
     std::fs::write(&edited, &text_model).unwrap();
     let out = schemactl(&edited, &["provision", "--database-url", &url]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
     let message = text(&out);
     assert!(
         message.contains("no such column: no_such_column"),
@@ -285,7 +285,7 @@ async fn versioned_migrations_through_the_cli() {
     );
     std::fs::write(&schema, moved).unwrap();
     let out = schemactl(&schema, &["provision", "--database-url", &url]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("migrate new"), "{}", text(&out));
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = schemactl(&schema, &["migrate", "new", "error_message"]);

@@ -311,7 +311,7 @@ async fn ingesting_the_same_file_twice_adds_and_updates_nothing() {
 
     // A batch id is used once.
     let out = ingest(&url, &file, &["--batch-id", "second"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already in ingestion_log"));
 
     // The same games as a JSON array are the same games.
@@ -505,7 +505,7 @@ async fn a_failure_while_loading_rolls_back_and_is_logged_as_failed() {
     .unwrap();
     let out = ingest(&url, &file, &["--batch-id", "doomed"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("rolled back"), "{stderr}");
     assert!(stderr.contains("refused by test"), "{stderr}");
     assert_eq!(scalar_i64(&pool, "SELECT count(*) FROM games").await, 0);
@@ -541,7 +541,7 @@ fn ingest_into_an_unprovisioned_database_says_what_to_do() {
     let file = dir.path("g.ndjson");
     std::fs::write(&file, "{\"id\": 1, \"name\": \"x\"}\n").unwrap();
     let out = ingest(&url, &file, &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("lacks column(s)") || stderr.contains("no table"),

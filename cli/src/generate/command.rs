@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::cli::{EXIT_CHANGES, EXIT_OK, EXIT_USAGE};
 use crate::model::Target;
 
 #[derive(Debug, Clone, Subcommand)]
@@ -117,7 +117,7 @@ fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &st
                     drift.changed.len(),
                     drift.stale.len()
                 );
-                EXIT_INVALID
+                EXIT_CHANGES
             }
             Err(err) => {
                 eprintln!("error: {err:#}");

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_and_validate};
+use crate::cli::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE, load_and_validate};
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
@@ -114,9 +114,6 @@ pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
     });
     match result {
         Ok(()) => EXIT_OK,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            EXIT_INVALID
-        }
+        Err(err) => crate::exit::report(&err, EXIT_DATABASE),
     }
 }

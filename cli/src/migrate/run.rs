@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::db;
@@ -166,18 +166,18 @@ async fn run_step(
     };
     let set_role = owner.map(|o| format!("SET LOCAL ROLE {}", crate::sql::ident(o)));
     let fail = |e: sea_orm::DbErr| {
-        anyhow!(
+        anyhow::Error::new(db::StatementError(format!(
             "migration {version} ({direction}) failed: {}; nothing of it was applied",
             db::describe(&e)
-        )
+        )))
     };
     if is_sqlite(conn) {
         return run_sqlite_step(conn, &transactional, &record)
             .await
             .map_err(|e| {
-                anyhow!(
+                anyhow::Error::new(db::StatementError(format!(
                     "migration {version} ({direction}) failed: {e:#}; nothing of it was applied"
-                )
+                )))
             });
     }
     if concurrent.trim().is_empty() {
@@ -231,10 +231,10 @@ async fn run_step(
         .filter(|s| !s.is_empty())
     {
         conn.execute_unprepared(statement).await.map_err(|e| {
-            anyhow!(
+            anyhow::Error::new(db::StatementError(format!(
                 "migration {version} ({direction}): `{statement}` failed: {}; rerun to resume",
                 db::describe(&e)
-            )
+            )))
         })?;
     }
     if owner.is_some() {

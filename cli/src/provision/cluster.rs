@@ -128,10 +128,11 @@ pub fn confirm_recreate(database: &str, yes: bool) -> anyhow::Result<()> {
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        bail!(
+        return Err(crate::exit::UsageError(format!(
             "refusing to drop database \"{database}\" without confirmation: pass --yes to \
              recreate it non-interactively"
-        );
+        ))
+        .into());
     }
     let mut stderr = std::io::stderr();
     write!(stderr, "Drop and recreate database {database}? [y/N] ")?;
@@ -140,7 +141,10 @@ pub fn confirm_recreate(database: &str, yes: bool) -> anyhow::Result<()> {
     stdin.lock().read_line(&mut answer)?;
     match answer.trim().to_ascii_lowercase().as_str() {
         "y" | "yes" => Ok(()),
-        _ => bail!("not recreating database \"{database}\": not confirmed"),
+        _ => Err(crate::exit::Refused(format!(
+            "not recreating database \"{database}\": not confirmed"
+        ))
+        .into()),
     }
 }
 

@@ -70,11 +70,12 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
     if let Some(dir) = &options.migrations
         && !crate::migrate::is_current(dir, model)?
     {
-        return Err(anyhow!(
+        return Err(crate::exit::UsageError(format!(
             "the migrations in {} are behind the model: run `schemactl migrate new NAME` to \
              write the next one, then provision again (nothing was changed)",
             dir.display()
-        ));
+        ))
+        .into());
     }
     let passwords = match &options.passwords {
         Some(given) => given.clone(),

@@ -78,9 +78,9 @@ fn runtime() -> Result<tokio::runtime::Runtime, u8> {
     })
 }
 
+/// A failure after the input was checked: the database's, unless typed otherwise.
 fn fail(err: &anyhow::Error) -> u8 {
-    eprintln!("error: {err:#}");
-    EXIT_INVALID
+    crate::exit::report(err, crate::exit::EXIT_DATABASE)
 }
 
 pub fn run_seed(schema: &Path, args: &SeedArgs) -> u8 {

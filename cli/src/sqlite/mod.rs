@@ -238,10 +238,11 @@ pub async fn provision_with(
     if let Some(dir) = migrations
         && !crate::migrate::is_current(dir, model)?
     {
-        bail!(
+        return Err(crate::exit::UsageError(format!(
             "the migrations in {} are behind the model: run `schemactl migrate new NAME` first",
             dir.display()
-        );
+        ))
+        .into());
     }
     if recreate {
         remove_database(&path)?;

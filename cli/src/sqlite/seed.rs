@@ -212,7 +212,7 @@ pub fn value_sql(value: &Value, ty: &str) -> String {
 
 /// `schemactl seed` for a SQLite model: the URL from the flag or `DATABASE_URL`.
 pub fn run(model: &Model, url: Option<&str>, fake: &[String]) -> u8 {
-    use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+    use crate::cli::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE};
     if !fake.is_empty() {
         eprintln!("error: --fake is not available for SQLite models");
         return EXIT_USAGE;
@@ -241,10 +241,7 @@ pub fn run(model: &Model, url: Option<&str>, fake: &[String]) -> u8 {
             report.print();
             EXIT_OK
         }
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            EXIT_INVALID
-        }
+        Err(err) => crate::exit::report(&err, EXIT_DATABASE),
     }
 }
 

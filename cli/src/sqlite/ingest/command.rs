@@ -93,17 +93,15 @@ pub fn run(args: &IgdbArgs) -> u8 {
                     print!("{}", report.summary());
                     EXIT_OK
                 }
-                Err(err) => {
-                    match err.downcast_ref::<InvalidFile>() {
-                        Some(invalid) => {
-                            for line in invalid.to_string().lines() {
-                                eprintln!("error: {line}");
-                            }
+                Err(err) => match err.downcast_ref::<InvalidFile>() {
+                    Some(invalid) => {
+                        for line in invalid.to_string().lines() {
+                            eprintln!("error: {line}");
                         }
-                        None => eprintln!("error: {err:#}"),
+                        EXIT_INVALID
                     }
-                    EXIT_INVALID
-                }
+                    None => crate::exit::report(&err, crate::exit::EXIT_DATABASE),
+                },
             }
         }
     }
