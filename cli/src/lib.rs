@@ -5,19 +5,20 @@
 //! [`local`] runs the project-local PostgreSQL that commands use when no server is
 //! configured.
 
-pub mod cache;
+// The model layer lives in its own crate; these names keep the library's paths.
+pub use schemactl_cache as cache;
+pub use schemactl_model as model;
+pub use schemactl_model::{diag, load, validate};
+
 pub mod catalog;
 pub mod cli;
 pub mod db;
-pub mod diag;
 pub mod diff;
 pub mod exit;
 pub mod generate;
 pub mod introspect;
-pub mod load;
 pub mod local;
 pub mod migrate;
-pub mod model;
 pub mod provision;
 pub mod render;
 pub mod seed;
@@ -25,4 +26,3 @@ pub mod sql;
 pub mod sqlite;
 pub mod upgrade;
 pub mod upgrade_command;
-pub mod validate;

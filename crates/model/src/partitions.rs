@@ -169,7 +169,7 @@ pub fn quote_literal(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{GeneratePartitions, Partitions};
+    use crate::{GeneratePartitions, Partitions};
 
     #[test]
     fn monthly_with_default() {

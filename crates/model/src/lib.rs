@@ -6,10 +6,13 @@
 //! once with its line and column. Names are map keys so that YAML order is kept (column
 //! order matters) and duplicates are caught by the loader.
 
+pub mod diag;
+pub mod load;
 pub mod partitions;
 mod routine;
 mod table;
 pub mod types;
+pub mod validate;
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;

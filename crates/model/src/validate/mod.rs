@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diag::Diagnostic;
 use crate::load::{Loaded, pointer};
-use crate::model::types::SqlType;
-use crate::model::{Grant, Model, Privilege, Target};
+use crate::types::SqlType;
+use crate::{Grant, Model, Privilege, Target};
 
 /// PostgreSQL truncates identifiers longer than this (NAMEDATALEN - 1).
 pub const MAX_IDENTIFIER_BYTES: usize = 63;

@@ -3,8 +3,8 @@
 
 use crate::diag::Diagnostic;
 use crate::load::pointer;
-use crate::model::types::SqlType;
-use crate::model::{
+use crate::types::SqlType;
+use crate::{
     IndexColumn, IndexMethod, Model, Table, Trigger, TriggerEvent, TriggerLevel, TriggerTiming,
 };
 

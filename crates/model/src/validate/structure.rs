@@ -8,9 +8,9 @@ use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
+use crate::Model;
 use crate::diag::Diagnostic;
 use crate::load::{escape_pointer, format_validator};
-use crate::model::Model;
 
 pub fn check(document: &Value) -> Vec<Diagnostic> {
     let mut found = Found::default();

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use super::{ObjectKind, Validator, split_qualified};
 use crate::diag::Diagnostic;
 use crate::load::{escape_pointer, pointer};
-use crate::model::partitions;
-use crate::model::types::SqlType;
-use crate::model::{IndexMethod, PartitionBy, Table};
+use crate::partitions;
+use crate::types::SqlType;
+use crate::{IndexMethod, PartitionBy, Table};
 
 /// Names of the partitions a table's `partitions` block creates.
 pub fn partition_names(table_name: &str, table: &Table) -> Vec<String> {
@@ -221,7 +221,7 @@ impl Validator<'_> {
                 table,
                 &trigger.update_of,
             );
-            if self.model.database.target == crate::model::Target::Sqlite {
+            if self.model.database.target == crate::Target::Sqlite {
                 // SQLite triggers carry their statements; `sqlite.rs` checks them.
                 continue;
             }

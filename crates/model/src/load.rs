@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+use crate::Model;
 use crate::diag::{Diagnostic, Pos};
-use crate::model::Model;
 
 /// JSON pointer → (position of the key, position of the value).
 type Positions = HashMap<String, (Pos, Pos)>;
@@ -121,7 +121,7 @@ pub fn cached(path: &Path, text: &str) -> Option<Loaded> {
     if text.len() < CACHE_FROM_BYTES {
         return None;
     }
-    let entry: CachedModel = crate::cache::read(CACHE_KIND, &crate::cache::key(text))?;
+    let entry: CachedModel = schemactl_cache::read(CACHE_KIND, &schemactl_cache::key(text))?;
     if entry.text != text {
         return None;
     }
@@ -142,7 +142,7 @@ pub fn remember(loaded: &Loaded) {
         text: Cow::Borrowed(text),
         model: Cow::Borrowed(&loaded.model),
     };
-    crate::cache::write(CACHE_KIND, &crate::cache::key(text.as_str()), &entry);
+    schemactl_cache::write(CACHE_KIND, &schemactl_cache::key(text.as_str()), &entry);
 }
 
 pub fn load_str(path: &Path, text: String) -> LoadResult {
