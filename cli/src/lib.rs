@@ -10,7 +10,8 @@ pub use schemactl_cache as cache;
 pub use schemactl_model as model;
 pub use schemactl_model::{diag, load, validate};
 
-pub mod catalog;
+pub use schemactl_core::{catalog, deps, sql};
+
 pub mod cli;
 pub mod db;
 pub mod diff;
@@ -22,7 +23,6 @@ pub mod migrate;
 pub mod provision;
 pub mod render;
 pub mod seed;
-pub mod sql;
 pub mod sqlite;
 pub mod upgrade;
 pub mod upgrade_command;

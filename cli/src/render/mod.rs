@@ -9,9 +9,9 @@
 //! triggers, row-level security and policies (functions they call exist), comments and
 //! grants ride along with their object.
 
-pub mod deps;
+pub use crate::deps;
 pub mod objects;
-pub mod statements;
+pub use schemactl_postgres::render::statements;
 
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! The create script: each object's statements, with its comments and grants attached.
 
 use crate::catalog::{Catalog, QName, TableDef, ViewDef};
-use crate::model::{DefaultPrivilegeObject, Privilege};
+use crate::model::Privilege;
 use crate::sql::{ident, literal};
 
 use super::statements::*;
@@ -321,33 +321,4 @@ pub fn view_kind(v: &ViewDef) -> ObjectKind {
     }
 }
 
-/// `ALTER DEFAULT PRIVILEGES … GRANT` (or `REVOKE` when `grant` is false).
-pub fn default_privilege_sql(
-    schema: &str,
-    dp: &crate::catalog::DefaultPrivilegeDef,
-    grant: bool,
-) -> String {
-    let mut sql = String::from("ALTER DEFAULT PRIVILEGES");
-    if let Some(r) = &dp.for_role {
-        sql.push_str(&format!(" FOR ROLE {}", ident(r)));
-    }
-    let on = match dp.on {
-        DefaultPrivilegeObject::Tables => "TABLES",
-        DefaultPrivilegeObject::Sequences => "SEQUENCES",
-        DefaultPrivilegeObject::Functions => "FUNCTIONS",
-        DefaultPrivilegeObject::Types => "TYPES",
-    };
-    let privileges: Vec<&str> = dp.privileges.iter().map(|p| p.sql()).collect();
-    let (verb, prep) = if grant {
-        ("GRANT", "TO")
-    } else {
-        ("REVOKE", "FROM")
-    };
-    sql.push_str(&format!(
-        " IN SCHEMA {} {verb} {} ON {on} {prep} {}",
-        ident(schema),
-        privileges.join(", "),
-        role_sql(&dp.grantee)
-    ));
-    sql
-}
+pub use super::statements::default_privilege_sql;

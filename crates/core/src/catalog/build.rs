@@ -6,11 +6,13 @@
 use serde_json::Value;
 
 use super::*;
-use crate::model::partitions;
-use crate::model::types::SqlType;
-use crate::model::{ArgMode, Column, EnumType, Grant, Index, Model, ParallelSafety, Schema, Table};
 use crate::sql;
-use crate::validate::split_qualified;
+use schemactl_model::partitions;
+use schemactl_model::types::SqlType;
+use schemactl_model::validate::split_qualified;
+use schemactl_model::{
+    ArgMode, Column, EnumType, Grant, Index, Model, ParallelSafety, Schema, Table,
+};
 
 pub fn from_model(model: &Model) -> Catalog {
     let mut catalog = Catalog {
@@ -256,7 +258,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
             expression: check.expression().to_string(),
             no_inherit: matches!(
                 check,
-                crate::model::Check::Full {
+                schemactl_model::Check::Full {
                     no_inherit: true,
                     ..
                 }
@@ -395,7 +397,7 @@ pub fn render_type(ty: &str, schema_name: &str) -> String {
 fn render_parsed(ty: &SqlType, schema_name: &str) -> String {
     match ty {
         SqlType::Named { schema, name } => {
-            if crate::validate::is_builtin_extra(name) && schema.is_none() {
+            if schemactl_model::validate::is_builtin_extra(name) && schema.is_none() {
                 name.to_ascii_lowercase()
             } else {
                 sql::qualified(schema.as_deref().unwrap_or(schema_name), name)

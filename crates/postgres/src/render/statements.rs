@@ -1,15 +1,15 @@
 //! The SQL text of single statements, shared by the create script and the diff.
 
-use crate::catalog::{
+use schemactl_core::catalog::{
     CheckDef, ColumnDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, IndexKeyDef, PolicyDef,
     QName, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
-use crate::model::types::SerialKind;
-use crate::model::{
+use schemactl_core::sql::{dollar_quote, ident, ident_list, literal};
+use schemactl_model::types::SerialKind;
+use schemactl_model::{
     FkAction, Identity, IndexMethod, NullsOrder, SortOrder, TriggerEvent, TriggerLevel,
     TriggerTiming,
 };
-use crate::sql::{dollar_quote, ident, ident_list, literal};
 
 /// `CREATE [OR REPLACE] FUNCTION …` with its attributes and dollar-quoted body.
 pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
@@ -368,4 +368,36 @@ pub fn comment_sql(target: &str, comment: Option<&str>) -> String {
         Some(c) => format!("COMMENT ON {target} IS {}", literal(c)),
         None => format!("COMMENT ON {target} IS NULL"),
     }
+}
+
+/// `ALTER DEFAULT PRIVILEGES … GRANT` (or `REVOKE` when `grant` is false).
+pub fn default_privilege_sql(
+    schema: &str,
+    dp: &schemactl_core::catalog::DefaultPrivilegeDef,
+    grant: bool,
+) -> String {
+    use schemactl_model::DefaultPrivilegeObject;
+    let mut sql = String::from("ALTER DEFAULT PRIVILEGES");
+    if let Some(r) = &dp.for_role {
+        sql.push_str(&format!(" FOR ROLE {}", ident(r)));
+    }
+    let on = match dp.on {
+        DefaultPrivilegeObject::Tables => "TABLES",
+        DefaultPrivilegeObject::Sequences => "SEQUENCES",
+        DefaultPrivilegeObject::Functions => "FUNCTIONS",
+        DefaultPrivilegeObject::Types => "TYPES",
+    };
+    let privileges: Vec<&str> = dp.privileges.iter().map(|p| p.sql()).collect();
+    let (verb, prep) = if grant {
+        ("GRANT", "TO")
+    } else {
+        ("REVOKE", "FROM")
+    };
+    sql.push_str(&format!(
+        " IN SCHEMA {} {verb} {} ON {on} {prep} {}",
+        ident(schema),
+        privileges.join(", "),
+        role_sql(&dp.grantee)
+    ));
+    sql
 }

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 
 pub use build::from_model;
 
-use crate::model::partitions::Bound;
-use crate::model::types::SerialKind;
-use crate::model::{
+use schemactl_model::partitions::Bound;
+use schemactl_model::types::SerialKind;
+use schemactl_model::{
     DefaultPrivilegeObject, FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, Privilege,
     SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
 };
@@ -151,6 +151,14 @@ pub struct TableDef {
     /// Check and foreign key constraints (by name) added `NOT VALID` and not validated
     /// yet. Only introspection fills it: the model always asks for valid constraints.
     pub not_valid: Vec<String>,
+}
+
+impl ColumnDef {
+    /// The column holds values of the type `q`, or arrays of them.
+    pub fn is_of_type(&self, q: &QName) -> bool {
+        let name = q.sql();
+        self.ty == name || self.ty.strip_suffix("[]") == Some(name.as_str())
+    }
 }
 
 impl TableDef {

@@ -1,0 +1,208 @@
+//! What a step does, in words, for plans and logs.
+
+use crate::step::{ConstraintKind, Conversion, EnumPosition, RlsSwitch, Step, Target, Validation};
+
+pub(crate) fn step(step: &Step) -> String {
+    use Step::*;
+    match step {
+        CreateRole { role } => format!("create role {role}"),
+        AlterRole { role } => format!("alter role {role}"),
+        GrantMembership { role, parent } => format!("grant role {parent} to {role}"),
+        CreateExtension { name } => format!("create extension {name}"),
+        CreateSchema { name } => format!("create schema {name}"),
+        CreateEnum { name } => format!("create enum {name}"),
+        AddEnumValue {
+            name,
+            value,
+            position,
+        } => {
+            let at = match position {
+                EnumPosition::After(v) => format!(" after {v}"),
+                EnumPosition::Before(v) => format!(" before {v}"),
+                EnumPosition::End => String::new(),
+            };
+            format!("add value {value} to enum {name}{at} (committed first)")
+        }
+        RenameEnumAside { name } => format!("rename enum {name} to replace it"),
+        DropView { name, materialized } => format!(
+            "drop {} {name}",
+            if *materialized {
+                "materialized view"
+            } else {
+                "view"
+            }
+        ),
+        DropTrigger { on } => format!("drop trigger {} on {}", on.name, on.table),
+        DropPolicy { on } => format!("drop policy {} on {}", on.name, on.table),
+        DropConstraint { on, kind } => format!("drop {} {} of {}", kind.noun(), on.name, on.table),
+        DropIndex { name } => format!("drop index {name}"),
+        DropFunctionForReplacement { name } => {
+            format!("drop function {name} (signature or result changes)")
+        }
+        DetachPartition { on } => format!("detach partition {}.{}", on.table.schema, on.name),
+        CreateFunction { name } => format!("create function {name}"),
+        ReplaceFunction { name } => format!("replace function {name}"),
+        RenameTable { from, to } => format!("rename table {from} to {to}"),
+        CreateTable { name } => format!("create table {name}"),
+        RebuildTable { name, .. } => format!("rebuild table {name} (new table, rows copied)"),
+        CreatePartition { on } => format!("create partition {}.{}", on.table.schema, on.name),
+        AddColumn { column } => format!("add column {}.{}", column.table, column.column),
+        RenameColumn { table, from, to } => format!("rename column {table}.{from} to {to}"),
+        DropColumn { table, column } => format!("drop column {table}.{column}"),
+        DropColumnDefault { column } => format!(
+            "drop default of {}.{} for the type change",
+            column.table, column.column
+        ),
+        AlterColumnType {
+            column,
+            from,
+            conversion,
+        } => {
+            let how = match conversion {
+                Conversion::Cast => String::new(),
+                Conversion::Using(expr) => format!(" using {expr}"),
+                Conversion::ViaText => " through text".to_string(),
+            };
+            format!(
+                "change type of {}.{} from {from}{how}",
+                column.table, column.column
+            )
+        }
+        SetColumnDefault { column } => format!("default of {}.{}", column.table, column.column),
+        SetNotNull { column } => format!(
+            "set {}.{} NOT NULL (checked first without a long lock)",
+            column.table, column.column
+        ),
+        DropNotNull { column } => format!("allow NULL in {}.{}", column.table, column.column),
+        SetGenerationExpression { column } => format!(
+            "new generation expression for {}.{}",
+            column.table, column.column
+        ),
+        DropGenerationExpression { column } => {
+            format!("{}.{} is no longer generated", column.table, column.column)
+        }
+        AddIdentity { column } => {
+            format!("make {}.{} an identity column", column.table, column.column)
+        }
+        AlterIdentity { column } => format!("identity kind of {}.{}", column.table, column.column),
+        DropIdentity { column } => format!(
+            "{}.{} is no longer an identity column",
+            column.table, column.column
+        ),
+        RenameConstraint {
+            table,
+            from,
+            to,
+            kind,
+        } => format!("rename {} {from} of {table} to {to}", kind.noun()),
+        CreateView { name } => format!("create view {name}"),
+        AddConstraint {
+            on,
+            kind,
+            validation,
+        } => format!(
+            "add {} {} to {}{}",
+            kind.noun(),
+            on.name,
+            on.table,
+            if *validation == Validation::NotValid {
+                " (NOT VALID)"
+            } else {
+                ""
+            }
+        ),
+        ValidateConstraint { on, kind } => {
+            format!("validate {} {} of {}", kind.noun(), on.name, on.table)
+        }
+        CreateIndex { on } => format!("create index {}.{}", on.table.schema, on.name),
+        CreateTrigger { on } => format!("create trigger {} on {}", on.name, on.table),
+        ReplaceTrigger { on } => format!("replace trigger {} on {}", on.name, on.table),
+        SetRowLevelSecurity { table, switch } => {
+            let verb = match switch {
+                RlsSwitch::Enable => "enable",
+                RlsSwitch::Disable => "disable",
+                RlsSwitch::Force => "force",
+                RlsSwitch::NoForce => "no force",
+            };
+            format!("{verb} row level security on {table}")
+        }
+        CreatePolicy { on } => format!("create policy {} on {}", on.name, on.table),
+        AlterSchemaOwner { name } => format!("change owner of schema {name}"),
+        RevokeMembership { role, parent } => format!("revoke role {parent} from {role}"),
+        Grant { target, grant } => format!(
+            "grant {} on {} to {}",
+            privileges(grant),
+            target_text(target),
+            grant.grantee
+        ),
+        Revoke { target, grant } => format!(
+            "revoke {} on {} from {}",
+            privileges(grant),
+            target_text(target),
+            grant.grantee
+        ),
+        RevokeFromPublic { function } => {
+            format!("revoke all on function {function} from PUBLIC")
+        }
+        GrantDefaultPrivileges { schema, privileges } => format!(
+            "default privileges in schema {schema} for {}",
+            privileges.grantee
+        ),
+        RevokeDefaultPrivileges { schema, privileges } => format!(
+            "revoke default privileges in schema {schema} from {}",
+            privileges.grantee
+        ),
+        SetComment { target, comment } => match comment {
+            Some(_) => format!("comment on {}", target_text(target)),
+            None => format!("remove the comment on {}", target_text(target)),
+        },
+        DropTables { names } => {
+            let names: Vec<String> = names.iter().map(ToString::to_string).collect();
+            format!("drop table {}", names.join(", "))
+        }
+        DropDetachedPartition { name } => format!("drop detached partition {name}"),
+        DropFunction { name } => format!("drop function {name}"),
+        DropType { name } => format!("drop type {name}"),
+        DropReplacedEnum { name } => format!("drop the replaced enum {name}__old"),
+        DropSchema { name } => format!("drop schema {name}"),
+        DropExtension { name } => format!("drop extension {name}"),
+        DropRole { role } => format!("drop role {role}"),
+        DropIndexConcurrently { name } => format!("drop index {name} concurrently"),
+        CreateIndexConcurrently { on } => {
+            format!("create index {}.{} concurrently", on.table.schema, on.name)
+        }
+    }
+}
+
+fn privileges(grant: &crate::catalog::GrantDef) -> String {
+    let names: Vec<&str> = grant.privileges.iter().map(|p| p.sql()).collect();
+    let mut text = names.join(", ").to_ascii_lowercase();
+    if !grant.columns.is_empty() {
+        text.push_str(&format!(" ({})", grant.columns.join(", ")));
+    }
+    text
+}
+
+/// The target in words: `table steam.apps`, `column steam.apps.name`.
+pub fn target_text(target: &Target) -> String {
+    match target {
+        Target::Schema { name } => format!("schema {name}"),
+        Target::Type { name } => format!("type {name}"),
+        Target::Table { name } => format!("table {name}"),
+        Target::Column { column } => format!("column {}.{}", column.table, column.column),
+        Target::View { name } => format!("view {name}"),
+        Target::MaterializedView { name } => format!("materialized view {name}"),
+        Target::ViewColumn { view, column } => format!("column {view}.{column}"),
+        Target::Function { name } => format!("function {name}"),
+        Target::Index { name } => format!("index {name}"),
+        Target::Trigger { on } => format!("trigger {} on {}", on.name, on.table),
+        Target::Sequence { name } => format!("sequence {name}"),
+    }
+}
+
+impl ConstraintKind {
+    /// Whether adding it on an existing table can be split into NOT VALID + VALIDATE.
+    pub fn can_be_not_valid(self) -> bool {
+        matches!(self, ConstraintKind::Check | ConstraintKind::ForeignKey)
+    }
+}

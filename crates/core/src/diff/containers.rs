@@ -1,0 +1,205 @@
+//! Roles, extensions, schemas and enum types: what the rest is created in or with.
+
+use std::collections::BTreeSet;
+
+use super::Differ;
+use crate::catalog::{QName, RoleDef};
+use crate::step::{ColumnKey, Conversion, EnumPosition, Step, Target};
+
+impl Differ<'_> {
+    pub(super) fn roles(&mut self) {
+        for (name, role) in &self.next.roles {
+            let previous = self.previous.roles.get(name);
+            match previous {
+                None => self.push(Step::CreateRole { role: name.clone() }),
+                Some(p) if !same_attributes(p, role) => {
+                    self.push(Step::AlterRole { role: name.clone() })
+                }
+                Some(_) => {}
+            }
+            let had: BTreeSet<&String> = previous
+                .map(|p| p.member_of.iter().collect())
+                .unwrap_or_default();
+            for parent in &role.member_of {
+                if !had.contains(parent) {
+                    self.push(Step::GrantMembership {
+                        role: name.clone(),
+                        parent: parent.clone(),
+                    });
+                }
+            }
+        }
+        for name in self.previous.roles.keys() {
+            if !self.next.roles.contains_key(name) {
+                self.push(Step::DropRole { role: name.clone() });
+            }
+        }
+    }
+
+    /// Memberships the model no longer lists, revoked once grants that relied on them are
+    /// settled.
+    pub(super) fn memberships_revoked(&mut self) {
+        for (name, role) in &self.next.roles {
+            let Some(previous) = self.previous.roles.get(name) else {
+                continue;
+            };
+            for parent in &previous.member_of {
+                if !role.member_of.contains(parent) {
+                    self.push(Step::RevokeMembership {
+                        role: name.clone(),
+                        parent: parent.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    pub(super) fn extensions(&mut self) {
+        for ext in &self.next.extensions {
+            if !self.previous.extensions.contains(ext) {
+                self.push(Step::CreateExtension { name: ext.clone() });
+            }
+        }
+        for ext in &self.previous.extensions {
+            if !self.next.extensions.contains(ext) {
+                self.push(Step::DropExtension { name: ext.clone() });
+            }
+        }
+    }
+
+    pub(super) fn schemas(&mut self) {
+        for (name, schema) in &self.next.schemas {
+            let target = Target::Schema { name: name.clone() };
+            let Some(previous) = self.previous.schemas.get(name) else {
+                self.push(Step::CreateSchema { name: name.clone() });
+                self.comment(target.clone(), None, schema.comment.as_ref());
+                self.grants(&target, &[], &schema.grants);
+                continue;
+            };
+            if previous.owner != schema.owner && schema.owner.is_some() {
+                self.push(Step::AlterSchemaOwner { name: name.clone() });
+            }
+            self.comment(
+                target.clone(),
+                previous.comment.as_ref(),
+                schema.comment.as_ref(),
+            );
+            self.grants(&target, &previous.grants, &schema.grants);
+        }
+        for name in self.previous.schemas.keys() {
+            if !self.next.schemas.contains_key(name) {
+                self.push(Step::DropSchema { name: name.clone() });
+            }
+        }
+    }
+
+    pub(super) fn enums(&mut self) {
+        for (q, e) in &self.next.enums {
+            let target = Target::Type { name: q.clone() };
+            let Some(previous) = self.previous.enums.get(q) else {
+                self.push(Step::CreateEnum { name: q.clone() });
+                self.comment(target, None, e.comment.as_ref());
+                continue;
+            };
+            let in_place = is_subsequence(&previous.values, &e.values);
+            // A replaced type starts without a comment; the old one's goes with it.
+            let comment_before = if in_place {
+                previous.comment.as_ref()
+            } else {
+                None
+            };
+            if previous.values != e.values {
+                if in_place {
+                    self.add_enum_values(q, &previous.values, &e.values);
+                } else {
+                    self.replace_enum(q);
+                }
+            }
+            self.comment(target, comment_before, e.comment.as_ref());
+        }
+        for q in self.previous.enums.keys() {
+            if !self.next.enums.contains_key(q) {
+                self.push(Step::DropType { name: q.clone() });
+            }
+        }
+    }
+
+    fn add_enum_values(&mut self, q: &QName, had: &[String], wants: &[String]) {
+        for (i, value) in wants.iter().enumerate() {
+            if had.contains(value) {
+                continue;
+            }
+            let position = match (i.checked_sub(1), wants.get(i + 1)) {
+                (Some(prev), _) => EnumPosition::After(wants[prev].clone()),
+                (None, Some(next)) => EnumPosition::Before(next.clone()),
+                (None, None) => EnumPosition::End,
+            };
+            self.push(Step::AddEnumValue {
+                name: q.clone(),
+                value: value.clone(),
+                position,
+            });
+        }
+    }
+
+    /// Values removed or reordered: PostgreSQL cannot do that in place, so the type is
+    /// renamed, created anew, every column converted through text, and the old one dropped.
+    fn replace_enum(&mut self, q: &QName) {
+        self.push(Step::RenameEnumAside { name: q.clone() });
+        self.push(Step::CreateEnum { name: q.clone() });
+        let mut converted = Vec::new();
+        for (tq, t) in &self.previous.tables {
+            for c in &t.columns {
+                if c.is_of_type(q) {
+                    converted.push((
+                        tq.clone(),
+                        c.name.clone(),
+                        c.ty.clone(),
+                        c.default.is_some(),
+                    ));
+                }
+            }
+        }
+        for (tq, column, ty, had_default) in converted {
+            self.touched_tables.insert(tq.clone());
+            let key = ColumnKey {
+                table: tq.clone(),
+                column: column.clone(),
+            };
+            if had_default {
+                self.push(Step::DropColumnDefault {
+                    column: key.clone(),
+                });
+            }
+            self.push(Step::AlterColumnType {
+                column: key.clone(),
+                from: ty,
+                conversion: Conversion::ViaText,
+            });
+            let default_now = self
+                .next
+                .tables
+                .get(&tq)
+                .and_then(|t| t.column(&column))
+                .is_some_and(|c| c.default.is_some());
+            if default_now {
+                self.push(Step::SetColumnDefault { column: key });
+            }
+        }
+        self.push(Step::DropReplacedEnum { name: q.clone() });
+    }
+}
+
+fn same_attributes(a: &RoleDef, b: &RoleDef) -> bool {
+    a.login == b.login
+        && a.inherit == b.inherit
+        && a.createdb == b.createdb
+        && a.createrole == b.createrole
+        && a.bypassrls == b.bypassrls
+        && a.connection_limit == b.connection_limit
+}
+
+fn is_subsequence(short: &[String], long: &[String]) -> bool {
+    let mut it = long.iter();
+    short.iter().all(|s| it.any(|l| l == s))
+}

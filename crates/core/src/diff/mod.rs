@@ -1,0 +1,137 @@
+//! The diff between two catalogs: the typed steps that take a database from `previous`
+//! to `next`, in execution order.
+//!
+//! Both sides are catalogs: for `migrate new` both come from models (offline); for
+//! `plan`/`apply` the previous side is a live database and the next side is the model
+//! as the server normalizes it. The create script is the diff from the flavour's empty
+//! database to the model. Every step is typed ([`Step`]); its phase, hazards and words
+//! follow from its variant, and flavours render it.
+
+mod access;
+mod columns;
+mod containers;
+mod hints;
+mod order;
+mod routines;
+mod tables;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+pub use hints::Hints;
+
+use crate::catalog::{Catalog, QName};
+use crate::step::{Hazard, Pair, Phase, Step};
+
+/// What the target database can do in place. The differ asks before it emits a table
+/// change; what the flavour cannot alter is rebuilt instead ([`Step::RebuildTable`]).
+pub trait Capabilities {
+    /// `ALTER TABLE` can make `change` to an existing table without rebuilding it.
+    fn alters_in_place(&self, change: &TableChange) -> bool;
+    /// Indexes on existing tables can be built and dropped without blocking writes.
+    fn concurrent_indexes(&self) -> bool;
+    /// Foreign keys are written into `CREATE TABLE` and cannot be added later (SQLite).
+    fn foreign_keys_inline(&self) -> bool;
+}
+
+/// A change to an existing table, as the differ asks the flavour about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableChange {
+    /// A column added to an existing table; `plain` when it has no key, no unique
+    /// constraint, no stored generation and at most a constant default.
+    AddColumn {
+        plain: bool,
+    },
+    RenameColumn,
+    DropColumn,
+    RenameTable,
+    AlterColumnType,
+    ColumnDefault,
+    Nullability,
+    Generation,
+    Identity,
+    Constraint,
+    Partitioning,
+}
+
+/// The ordered steps from one catalog to another.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Every hazard any step carries.
+    pub fn hazards(&self, pair: Pair<&Catalog>) -> BTreeSet<Hazard> {
+        self.steps.iter().flat_map(|s| s.hazards(pair)).collect()
+    }
+}
+
+/// Computes the plan. Deterministic: the same inputs always give the same steps.
+pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities) -> Plan {
+    let mut d = Differ {
+        previous: pair.previous,
+        next: pair.next,
+        hints,
+        capabilities,
+        steps: Vec::new(),
+        touched_tables: BTreeSet::new(),
+        dropped_functions: BTreeSet::new(),
+        rebuilt_tables: BTreeSet::new(),
+    };
+    d.roles();
+    d.extensions();
+    d.schemas();
+    d.enums();
+    d.functions();
+    d.tables();
+    // After tables and functions: which views to rebuild depends on what they touched.
+    d.views();
+    d.default_privileges();
+    d.memberships_revoked();
+    Plan {
+        steps: order::arrange(d.steps, pair),
+    }
+}
+
+pub(crate) struct Differ<'a> {
+    pub previous: &'a Catalog,
+    pub next: &'a Catalog,
+    pub hints: &'a Hints,
+    pub capabilities: &'a dyn Capabilities,
+    pub steps: Vec<Step>,
+    /// Tables whose columns are renamed, dropped or retyped, or which are rebuilt: views
+    /// over them are rebuilt.
+    pub touched_tables: BTreeSet<QName>,
+    /// Functions dropped (or dropped and recreated): their triggers, policies and views
+    /// are rebuilt around them.
+    pub dropped_functions: BTreeSet<QName>,
+    /// Tables the flavour rebuilds: their triggers and indexes come back with them.
+    pub rebuilt_tables: BTreeSet<QName>,
+}
+
+impl Differ<'_> {
+    pub fn push(&mut self, step: Step) {
+        self.steps.push(step);
+    }
+}
+
+/// Phases in execution order, for callers that group steps.
+pub const PHASES: [Phase; 11] = [
+    Phase::Roles,
+    Phase::Containers,
+    Phase::Teardown,
+    Phase::Objects,
+    Phase::Constraints,
+    Phase::Dependents,
+    Phase::Access,
+    Phase::Drops,
+    Phase::LateDrops,
+    Phase::ContainerDrops,
+    Phase::Concurrent,
+];

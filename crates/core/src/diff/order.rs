@@ -1,0 +1,82 @@
+//! The final order of a plan's steps: by phase, then within a phase by the rules below,
+//! then in the order the differ emitted them.
+
+use std::collections::HashMap;
+
+use crate::catalog::{Catalog, QName};
+use crate::deps::{self, Node};
+use crate::step::{Pair, Phase, Step};
+
+pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
+    let rank: HashMap<Node, usize> = deps::order(&deps::dependencies(pair.next))
+        .into_iter()
+        .enumerate()
+        .map(|(i, node)| (node, i))
+        .collect();
+    let mut keyed: Vec<((Phase, u8, usize), Step)> = steps
+        .into_iter()
+        .map(|step| {
+            let node_rank = match step.phase() {
+                Phase::Objects => object_node(&step)
+                    .and_then(|node| rank.get(&node).copied())
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            ((step.phase(), within_phase(&step), node_rank), step)
+        })
+        .collect();
+    // Stable: steps with equal keys keep the differ's order (e.g. a table's columns).
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, step)| step).collect()
+}
+
+/// Order inside a phase. Teardown: views (already emitted dependents first), then what
+/// lives on tables, then functions, which nothing may use any more by then. Objects:
+/// table renames before anything names the table by its new name.
+fn within_phase(step: &Step) -> u8 {
+    match step {
+        Step::DropView { .. } => 0,
+        Step::DropTrigger { .. } | Step::DropPolicy { .. } => 1,
+        Step::DropConstraint { .. } | Step::DropIndex { .. } | Step::DetachPartition { .. } => 2,
+        Step::DropFunctionForReplacement { .. } => 3,
+        // Constraints: primary keys and unique constraints before the foreign keys that
+        // reference them; validation after every constraint is added.
+        Step::ValidateConstraint { .. } => 2,
+        Step::AddConstraint {
+            kind: crate::step::ConstraintKind::ForeignKey,
+            ..
+        } => 1,
+        // Concurrent: drops before builds, so a replaced index's name is free.
+        Step::CreateIndexConcurrently { .. } => 1,
+        _ => 0,
+    }
+}
+
+/// The function, table or view an `Objects` step belongs to, for dependency order.
+fn object_node(step: &Step) -> Option<Node> {
+    let table = |q: &QName| Some(Node::Table(q.clone()));
+    match step {
+        Step::CreateFunction { name } | Step::ReplaceFunction { name } => {
+            Some(Node::Function(name.clone()))
+        }
+        Step::CreateView { name } => Some(Node::View(name.clone())),
+        Step::RenameTable { from, to } => table(&QName::new(&from.schema, to)),
+        Step::CreateTable { name } | Step::RebuildTable { name, .. } => table(name),
+        Step::CreatePartition { on } => table(&on.table),
+        Step::RenameColumn { table: t, .. }
+        | Step::DropColumn { table: t, .. }
+        | Step::RenameConstraint { table: t, .. } => table(t),
+        Step::AddColumn { column }
+        | Step::DropColumnDefault { column }
+        | Step::AlterColumnType { column, .. }
+        | Step::SetColumnDefault { column }
+        | Step::SetNotNull { column }
+        | Step::DropNotNull { column }
+        | Step::SetGenerationExpression { column }
+        | Step::DropGenerationExpression { column }
+        | Step::AddIdentity { column }
+        | Step::AlterIdentity { column }
+        | Step::DropIdentity { column } => table(&column.table),
+        _ => None,
+    }
+}

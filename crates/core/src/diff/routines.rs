@@ -1,0 +1,258 @@
+//! Functions and views: replaced in place when the server allows, else dropped and
+//! created again together with what depends on them.
+
+use std::collections::BTreeSet;
+
+use super::Differ;
+use crate::catalog::{FunctionDef, IndexDef, QName, ViewDef};
+use crate::deps::{self, Node};
+use crate::step::{Step, Target};
+
+impl Differ<'_> {
+    pub(super) fn functions(&mut self) {
+        for (q, f) in &self.next.functions {
+            let target = Target::Function { name: q.clone() };
+            let Some(previous) = self.previous.functions.get(q) else {
+                self.create_function(q, f);
+                continue;
+            };
+            if !same_function(previous, f) {
+                if can_replace(previous, f) {
+                    self.push(Step::ReplaceFunction { name: q.clone() });
+                } else {
+                    self.dropped_functions.insert(q.clone());
+                    self.push(Step::DropFunctionForReplacement { name: q.clone() });
+                    self.create_function(q, f);
+                    continue;
+                }
+            }
+            self.comment(
+                target.clone(),
+                previous.comment.as_ref(),
+                f.comment.as_ref(),
+            );
+            if previous.grants.is_empty() && !f.grants.is_empty() {
+                self.push(Step::RevokeFromPublic {
+                    function: q.clone(),
+                });
+            }
+            self.grants(&target, &previous.grants, &f.grants);
+        }
+        for q in self.previous.functions.keys() {
+            if !self.next.functions.contains_key(q) {
+                self.dropped_functions.insert(q.clone());
+                self.push(Step::DropFunction { name: q.clone() });
+            }
+        }
+    }
+
+    /// A new function with its comment, and its grants: a function the model grants to
+    /// someone is no longer executable by everyone.
+    fn create_function(&mut self, q: &QName, f: &FunctionDef) {
+        self.push(Step::CreateFunction { name: q.clone() });
+        let target = Target::Function { name: q.clone() };
+        self.comment(target.clone(), None, f.comment.as_ref());
+        if !f.grants.is_empty() {
+            self.push(Step::RevokeFromPublic {
+                function: q.clone(),
+            });
+        }
+        self.grants(&target, &[], &f.grants);
+    }
+
+    /// Views: the changed ones, and every view over something that changes under it, are
+    /// dropped (dependents first) and created again (dependencies first).
+    pub(super) fn views(&mut self) {
+        let previous_deps = deps::dependencies(self.previous);
+        let rebuild = self.views_to_rebuild(&previous_deps);
+        let drop_order: Vec<QName> = deps::order(&previous_deps)
+            .into_iter()
+            .rev()
+            .filter_map(|n| match n {
+                Node::View(q) if rebuild.contains(&q) => Some(q),
+                _ => None,
+            })
+            .collect();
+        for q in drop_order {
+            if let Some(v) = self.previous.views.get(&q) {
+                self.push(Step::DropView {
+                    name: q.clone(),
+                    materialized: v.materialized,
+                });
+            }
+        }
+        let next_views: Vec<(QName, &ViewDef)> = self
+            .next
+            .views
+            .iter()
+            .map(|(q, v)| (q.clone(), v))
+            .collect();
+        for (q, v) in next_views {
+            match self.previous.views.get(&q) {
+                Some(previous) if !rebuild.contains(&q) => self.view_attachments(&q, previous, v),
+                _ => self.create_view(&q, v),
+            }
+        }
+    }
+
+    fn views_to_rebuild(
+        &self,
+        previous_deps: &std::collections::BTreeMap<Node, BTreeSet<Node>>,
+    ) -> BTreeSet<QName> {
+        let mut rebuild: BTreeSet<QName> = BTreeSet::new();
+        for (q, v) in &self.previous.views {
+            let changed = match self.next.views.get(q) {
+                None => true,
+                Some(d) => !same_view(v, d),
+            };
+            let over_changed = previous_deps.get(&Node::View(q.clone())).is_some_and(|ds| {
+                ds.iter().any(|n| match n {
+                    Node::Table(t) => self.touched_tables.contains(t),
+                    Node::Function(f) => self.dropped_functions.contains(f),
+                    Node::View(_) => false,
+                })
+            });
+            if changed || over_changed {
+                rebuild.insert(q.clone());
+            }
+        }
+        // Views over views being rebuilt must go too, transitively.
+        loop {
+            let more: Vec<QName> = self
+                .previous
+                .views
+                .keys()
+                .filter(|q| !rebuild.contains(*q))
+                .filter(|q| {
+                    previous_deps
+                        .get(&Node::View((*q).clone()))
+                        .is_some_and(|ds| {
+                            ds.iter()
+                                .any(|n| matches!(n, Node::View(v) if rebuild.contains(v)))
+                        })
+                })
+                .cloned()
+                .collect();
+            if more.is_empty() {
+                return rebuild;
+            }
+            rebuild.extend(more);
+        }
+    }
+
+    fn create_view(&mut self, q: &QName, v: &ViewDef) {
+        self.push(Step::CreateView { name: q.clone() });
+        let empty = ViewDef {
+            comment: None,
+            grants: Vec::new(),
+            column_comments: Vec::new(),
+            indexes: v
+                .indexes
+                .iter()
+                .map(|i| IndexDef {
+                    comment: None,
+                    ..i.clone()
+                })
+                .collect(),
+            ..v.clone()
+        };
+        self.view_attachments(q, &empty, v);
+    }
+
+    /// Comments and grants of a view that stays, or of one just created.
+    fn view_attachments(&mut self, q: &QName, previous: &ViewDef, v: &ViewDef) {
+        let target = if v.materialized {
+            Target::MaterializedView { name: q.clone() }
+        } else {
+            Target::View { name: q.clone() }
+        };
+        self.comment(
+            target.clone(),
+            previous.comment.as_ref(),
+            v.comment.as_ref(),
+        );
+        for (column, comment) in &v.column_comments {
+            let before = previous
+                .column_comments
+                .iter()
+                .find(|(c, _)| c == column)
+                .map(|(_, text)| text);
+            self.comment(
+                Target::ViewColumn {
+                    view: q.clone(),
+                    column: column.clone(),
+                },
+                before,
+                Some(comment),
+            );
+        }
+        for (column, _) in &previous.column_comments {
+            if !v.column_comments.iter().any(|(c, _)| c == column) {
+                let before = previous
+                    .column_comments
+                    .iter()
+                    .find(|(c, _)| c == column)
+                    .map(|(_, text)| text);
+                self.comment(
+                    Target::ViewColumn {
+                        view: q.clone(),
+                        column: column.clone(),
+                    },
+                    before,
+                    None,
+                );
+            }
+        }
+        self.grants(&target, &previous.grants, &v.grants);
+        for index in &v.indexes {
+            let before = previous
+                .indexes
+                .iter()
+                .find(|i| i.name == index.name)
+                .and_then(|i| i.comment.as_ref());
+            self.comment(
+                Target::Index {
+                    name: QName::new(&q.schema, &index.name),
+                },
+                before,
+                index.comment.as_ref(),
+            );
+        }
+    }
+}
+
+fn same_function(a: &FunctionDef, b: &FunctionDef) -> bool {
+    a.args == b.args
+        && a.returns == b.returns
+        && a.language == b.language
+        && a.volatility == b.volatility
+        && a.security_definer == b.security_definer
+        && a.strict == b.strict
+        && a.parallel == b.parallel
+        && a.set == b.set
+        && a.body == b.body
+}
+
+/// `CREATE OR REPLACE` keeps the argument types, names, defaults and the result type.
+fn can_replace(a: &FunctionDef, b: &FunctionDef) -> bool {
+    a.args == b.args && a.returns == b.returns
+}
+
+fn same_view(a: &ViewDef, b: &ViewDef) -> bool {
+    a.materialized == b.materialized
+        && a.query == b.query
+        && a.security_barrier == b.security_barrier
+        && a.security_invoker == b.security_invoker
+        && uncommented(&a.indexes) == uncommented(&b.indexes)
+}
+
+/// Index definitions without their comments, which change without a rebuild.
+fn uncommented(indexes: &[IndexDef]) -> Vec<IndexDef> {
+    indexes
+        .iter()
+        .map(|i| IndexDef {
+            comment: None,
+            ..i.clone()
+        })
+        .collect()
+}

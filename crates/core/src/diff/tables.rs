@@ -1,0 +1,617 @@
+//! Diff of tables: renames, columns, constraints, indexes, partitions, triggers, RLS and
+//! policies, grants and comments; a rebuild where the flavour cannot alter in place.
+
+use super::{Differ, TableChange};
+use crate::catalog::{IndexDef, QName, TableDef};
+use crate::deps::references;
+use crate::step::{ConstraintKind, OnTable, RlsSwitch, Step, Target, Validation};
+
+impl Differ<'_> {
+    pub(super) fn tables(&mut self) {
+        let mut renamed_away: Vec<QName> = Vec::new();
+        let next_tables: Vec<(&QName, &TableDef)> = self.next.tables.iter().collect();
+        for (q, next) in next_tables {
+            let renamed_from = self
+                .hints
+                .tables
+                .get(q)
+                .map(|old| QName::new(&q.schema, old))
+                .filter(|old| {
+                    !self.previous.tables.contains_key(q) && self.previous.tables.contains_key(old)
+                });
+            let previous_name = renamed_from.clone().unwrap_or_else(|| q.clone());
+            let Some(previous) = self.previous.tables.get(&previous_name) else {
+                self.create_table(q, next);
+                continue;
+            };
+            let start = self.steps.len();
+            if let Some(old) = &renamed_from {
+                renamed_away.push(old.clone());
+                self.touched_tables.insert(old.clone());
+                self.push(Step::RenameTable {
+                    from: old.clone(),
+                    to: q.name.clone(),
+                });
+            }
+            if previous.partition_by != next.partition_by {
+                self.steps.truncate(start);
+                self.rebuild_table(q, &previous_name, previous, next);
+                continue;
+            }
+            self.alter_table(q, previous, next);
+            if self.needs_rebuild(&self.steps[start..]) {
+                self.steps.truncate(start);
+                self.rebuild_table(q, &previous_name, previous, next);
+            }
+        }
+        let dropped: Vec<QName> = self
+            .previous
+            .tables
+            .keys()
+            .filter(|q| !self.next.tables.contains_key(*q) && !renamed_away.contains(q))
+            .cloned()
+            .collect();
+        if !dropped.is_empty() {
+            self.touched_tables.extend(dropped.iter().cloned());
+            self.push(Step::DropTables { names: dropped });
+        }
+    }
+
+    /// Everything that changes on a table that stays.
+    fn alter_table(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        self.columns(q, previous, next);
+        self.keys(q, previous, next);
+        self.indexes(q, previous, next);
+        self.partitions(q, previous, next);
+        self.triggers_and_policies(q, previous, next);
+        let target = Target::Table { name: q.clone() };
+        self.comment(
+            target.clone(),
+            previous.comment.as_ref(),
+            next.comment.as_ref(),
+        );
+        self.grants(&target, &previous.grants, &next.grants);
+        self.sequence_grants(q, previous, next);
+    }
+
+    /// Whether the flavour must rebuild the table to make these steps' changes.
+    fn needs_rebuild(&self, steps: &[Step]) -> bool {
+        steps
+            .iter()
+            .filter_map(|s| self.table_change(s))
+            .any(|change| !self.capabilities.alters_in_place(&change))
+    }
+
+    fn table_change(&self, step: &Step) -> Option<TableChange> {
+        Some(match step {
+            Step::AddColumn { column } => TableChange::AddColumn {
+                plain: self.is_plain_addition(&column.table, &column.column),
+            },
+            Step::RenameColumn { .. } => TableChange::RenameColumn,
+            Step::DropColumn { .. } => TableChange::DropColumn,
+            Step::RenameTable { .. } => TableChange::RenameTable,
+            Step::AlterColumnType { .. } => TableChange::AlterColumnType,
+            Step::SetColumnDefault { .. } | Step::DropColumnDefault { .. } => {
+                TableChange::ColumnDefault
+            }
+            Step::SetNotNull { .. } | Step::DropNotNull { .. } => TableChange::Nullability,
+            Step::SetGenerationExpression { .. } | Step::DropGenerationExpression { .. } => {
+                TableChange::Generation
+            }
+            Step::AddIdentity { .. } | Step::AlterIdentity { .. } | Step::DropIdentity { .. } => {
+                TableChange::Identity
+            }
+            Step::AddConstraint { .. }
+            | Step::DropConstraint { .. }
+            | Step::ValidateConstraint { .. }
+            | Step::RenameConstraint { .. } => TableChange::Constraint,
+            _ => return None,
+        })
+    }
+
+    /// A column `ALTER TABLE ADD COLUMN` can add everywhere: no key, no unique
+    /// constraint, no generation, at most a constant default.
+    fn is_plain_addition(&self, table: &QName, column: &str) -> bool {
+        let Some(t) = self.next.tables.get(table) else {
+            return false;
+        };
+        let Some(c) = t.column(column) else {
+            return false;
+        };
+        let in_key = t
+            .primary_key
+            .as_ref()
+            .is_some_and(|k| k.columns.iter().any(|n| n == column))
+            || t.uniques
+                .iter()
+                .any(|u| u.columns.iter().any(|n| n == column));
+        let referencing = t
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.iter().any(|n| n == column));
+        let constant_default = c
+            .default
+            .as_deref()
+            .is_none_or(|d| !d.contains('(') || d.starts_with('\''));
+        !in_key
+            && !referencing
+            && c.generated.is_none()
+            && c.identity.is_none()
+            && constant_default
+            && (c.nullable || c.default.is_some())
+    }
+
+    /// A new table with everything on it; it is empty, so plain index builds and
+    /// immediately valid constraints cost nothing.
+    fn create_table(&mut self, q: &QName, t: &TableDef) {
+        self.push(Step::CreateTable { name: q.clone() });
+        for p in &t.partitions {
+            self.push(Step::CreatePartition {
+                on: OnTable::new(q, &p.name),
+            });
+        }
+        self.new_table_dependents(q, t);
+        self.new_table_attachments(q, t);
+    }
+
+    /// Comments and grants of a table that is new to the database (created or rebuilt).
+    fn new_table_attachments(&mut self, q: &QName, t: &TableDef) {
+        let target = Target::Table { name: q.clone() };
+        self.comment(target.clone(), None, t.comment.as_ref());
+        for c in &t.columns {
+            self.comment(
+                Target::Column {
+                    column: crate::step::ColumnKey {
+                        table: q.clone(),
+                        column: c.name.clone(),
+                    },
+                },
+                None,
+                c.comment.as_ref(),
+            );
+        }
+        self.grants(&target, &[], &t.grants);
+        self.sequence_grants(q, &TableDef::default(), t);
+    }
+
+    /// What a table created (or rebuilt) in this plan gets once it exists: foreign keys
+    /// (unless the flavour writes them into the table), indexes, triggers, row-level
+    /// security and policies.
+    fn new_table_dependents(&mut self, q: &QName, t: &TableDef) {
+        if !self.capabilities.foreign_keys_inline() {
+            for fk in &t.foreign_keys {
+                self.push(Step::AddConstraint {
+                    on: OnTable::new(q, &fk.name),
+                    kind: ConstraintKind::ForeignKey,
+                    validation: Validation::Immediate,
+                });
+            }
+        }
+        for index in &t.indexes {
+            self.push(Step::CreateIndex {
+                on: OnTable::new(q, &index.name),
+            });
+            self.comment(
+                Target::Index {
+                    name: QName::new(&q.schema, &index.name),
+                },
+                None,
+                index.comment.as_ref(),
+            );
+        }
+        for tr in &t.triggers {
+            self.push(Step::CreateTrigger {
+                on: OnTable::new(q, &tr.name),
+            });
+            self.comment(
+                Target::Trigger {
+                    on: OnTable::new(q, &tr.name),
+                },
+                None,
+                tr.comment.as_ref(),
+            );
+        }
+        if t.rls_enabled {
+            self.push(Step::SetRowLevelSecurity {
+                table: q.clone(),
+                switch: RlsSwitch::Enable,
+            });
+        }
+        if t.rls_forced {
+            self.push(Step::SetRowLevelSecurity {
+                table: q.clone(),
+                switch: RlsSwitch::Force,
+            });
+        }
+        for p in &t.policies {
+            self.push(Step::CreatePolicy {
+                on: OnTable::new(q, &p.name),
+            });
+        }
+    }
+
+    /// The table is built anew beside (or in place of) the old one and the rows copied:
+    /// a change of partitioning, or a change the flavour cannot make with ALTER TABLE.
+    fn rebuild_table(
+        &mut self,
+        q: &QName,
+        previous_name: &QName,
+        previous: &TableDef,
+        next: &TableDef,
+    ) {
+        self.touched_tables.insert(q.clone());
+        self.touched_tables.insert(previous_name.clone());
+        self.rebuilt_tables.insert(q.clone());
+        if !self.capabilities.foreign_keys_inline() {
+            self.referencing_foreign_keys_around(previous_name, q);
+        }
+        let keep: Vec<(String, String)> = next
+            .columns
+            .iter()
+            .filter(|c| c.generated.is_none())
+            .filter_map(|c| {
+                let renamed = self.hints.columns.get(&(q.clone(), c.name.clone()));
+                let old = match renamed {
+                    Some(old) if previous.column(&c.name).is_none() => old.as_str(),
+                    _ => c.name.as_str(),
+                };
+                previous
+                    .column(old)
+                    .filter(|p| p.generated.is_none())
+                    .map(|_| (c.name.clone(), old.to_string()))
+            })
+            .collect();
+        if previous_name != q {
+            self.push(Step::RenameTable {
+                from: previous_name.clone(),
+                to: q.name.clone(),
+            });
+        }
+        self.push(Step::RebuildTable {
+            name: q.clone(),
+            previous: previous_name.clone(),
+            keep,
+        });
+        self.new_table_dependents(q, next);
+        self.new_table_attachments(q, next);
+    }
+
+    /// Foreign keys of other tables that reference a rebuilt table: dropped before, added
+    /// again after (they would otherwise follow the old table).
+    fn referencing_foreign_keys_around(&mut self, previous_name: &QName, q: &QName) {
+        let mut around = Vec::new();
+        for (other_q, other) in &self.previous.tables {
+            if other_q == previous_name {
+                continue;
+            }
+            for fk in &other.foreign_keys {
+                if &fk.references == previous_name {
+                    around.push((other_q.clone(), fk.name.clone()));
+                }
+            }
+        }
+        for (other_q, name) in around {
+            self.push(Step::DropConstraint {
+                on: OnTable::new(&other_q, &name),
+                kind: ConstraintKind::ForeignKey,
+            });
+            let still_there = self.next.tables.get(&other_q).is_some_and(|t| {
+                t.foreign_keys
+                    .iter()
+                    .any(|f| f.name == name && &f.references == q)
+            });
+            if still_there {
+                self.add_foreign_key(&other_q, &name);
+            }
+        }
+    }
+
+    fn keys(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        let renamed_only = match (&previous.primary_key, &next.primary_key) {
+            (Some(c), Some(d)) => c.columns == d.columns && c.name != d.name,
+            _ => false,
+        };
+        if renamed_only && let (Some(c), Some(d)) = (&previous.primary_key, &next.primary_key) {
+            self.push(Step::RenameConstraint {
+                table: q.clone(),
+                from: c.name.clone(),
+                to: d.name.clone(),
+                kind: ConstraintKind::PrimaryKey,
+            });
+        } else if previous.primary_key != next.primary_key {
+            if let Some(pk) = &previous.primary_key {
+                self.push(Step::DropConstraint {
+                    on: OnTable::new(q, &pk.name),
+                    kind: ConstraintKind::PrimaryKey,
+                });
+            }
+            if let Some(pk) = &next.primary_key {
+                self.push(Step::AddConstraint {
+                    on: OnTable::new(q, &pk.name),
+                    kind: ConstraintKind::PrimaryKey,
+                    validation: Validation::Immediate,
+                });
+            }
+        }
+        for u in &previous.uniques {
+            if !next.uniques.contains(u) {
+                self.push(Step::DropConstraint {
+                    on: OnTable::new(q, &u.name),
+                    kind: ConstraintKind::Unique,
+                });
+            }
+        }
+        for u in &next.uniques {
+            if !previous.uniques.contains(u) {
+                self.push(Step::AddConstraint {
+                    on: OnTable::new(q, &u.name),
+                    kind: ConstraintKind::Unique,
+                    validation: Validation::Immediate,
+                });
+            }
+        }
+        for c in &previous.checks {
+            if !next.checks.contains(c) {
+                self.push(Step::DropConstraint {
+                    on: OnTable::new(q, &c.name),
+                    kind: ConstraintKind::Check,
+                });
+            }
+        }
+        for c in &next.checks {
+            if !previous.checks.contains(c) {
+                self.add_checked(q, &c.name, ConstraintKind::Check);
+            }
+        }
+        for fk in &previous.foreign_keys {
+            if !next.foreign_keys.contains(fk) {
+                self.push(Step::DropConstraint {
+                    on: OnTable::new(q, &fk.name),
+                    kind: ConstraintKind::ForeignKey,
+                });
+            }
+        }
+        for fk in &next.foreign_keys {
+            if !previous.foreign_keys.contains(fk) {
+                self.add_foreign_key(q, &fk.name);
+            } else if previous.not_valid.contains(&fk.name) {
+                self.push(Step::ValidateConstraint {
+                    on: OnTable::new(q, &fk.name),
+                    kind: ConstraintKind::ForeignKey,
+                });
+            }
+        }
+    }
+
+    /// Added `NOT VALID` (no scan under the strong lock), then validated (a scan under a
+    /// lock that lets reads and writes go on).
+    fn add_foreign_key(&mut self, q: &QName, name: &str) {
+        self.add_checked(q, name, ConstraintKind::ForeignKey);
+    }
+
+    fn add_checked(&mut self, q: &QName, name: &str, kind: ConstraintKind) {
+        self.push(Step::AddConstraint {
+            on: OnTable::new(q, name),
+            kind,
+            validation: Validation::NotValid,
+        });
+        self.push(Step::ValidateConstraint {
+            on: OnTable::new(q, name),
+            kind,
+        });
+    }
+
+    fn indexes(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        // CREATE INDEX CONCURRENTLY is not supported on partitioned tables.
+        let concurrently = next.partition_by.is_none() && self.capabilities.concurrent_indexes();
+        for c in &previous.indexes {
+            let replaced = next.indexes.iter().find(|d| d.name == c.name);
+            if replaced.is_some_and(|d| same_index(c, d)) {
+                continue;
+            }
+            let name = QName::new(&q.schema, &c.name);
+            self.push(if concurrently {
+                Step::DropIndexConcurrently { name }
+            } else {
+                Step::DropIndex { name }
+            });
+        }
+        for d in &next.indexes {
+            let existing = previous.indexes.iter().find(|c| c.name == d.name);
+            let target = Target::Index {
+                name: QName::new(&q.schema, &d.name),
+            };
+            if let Some(c) = existing
+                && same_index(c, d)
+            {
+                self.comment(target, c.comment.as_ref(), d.comment.as_ref());
+                continue;
+            }
+            if concurrently {
+                // Its comment comes with it, outside the transaction.
+                self.push(Step::CreateIndexConcurrently {
+                    on: OnTable::new(q, &d.name),
+                });
+            } else {
+                self.push(Step::CreateIndex {
+                    on: OnTable::new(q, &d.name),
+                });
+                self.comment(target, None, d.comment.as_ref());
+            }
+        }
+    }
+
+    fn partitions(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        for p in &previous.partitions {
+            if next.partitions.contains(p) {
+                continue;
+            }
+            self.push(Step::DetachPartition {
+                on: OnTable::new(q, &p.name),
+            });
+            self.push(Step::DropDetachedPartition {
+                name: QName::new(&q.schema, &p.name),
+            });
+        }
+        for p in &next.partitions {
+            if previous.partitions.contains(p) {
+                continue;
+            }
+            self.push(Step::CreatePartition {
+                on: OnTable::new(q, &p.name),
+            });
+        }
+    }
+
+    fn triggers_and_policies(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        for c in &previous.triggers {
+            let kept = next.triggers.iter().any(|d| d.name == c.name);
+            if !kept || self.dropped_functions.contains(&c.function) {
+                self.push(Step::DropTrigger {
+                    on: OnTable::new(q, &c.name),
+                });
+            }
+        }
+        for d in &next.triggers {
+            let previous_trigger = previous.triggers.iter().find(|c| c.name == d.name);
+            let rebuilt = self.dropped_functions.contains(&d.function);
+            let on = OnTable::new(q, &d.name);
+            match previous_trigger {
+                Some(c) if !rebuilt => {
+                    let same = c.name == d.name
+                        && c.timing == d.timing
+                        && c.events == d.events
+                        && c.update_of == d.update_of
+                        && c.level == d.level
+                        && c.function == d.function
+                        && c.args == d.args
+                        && c.condition == d.condition;
+                    if !same {
+                        self.push(Step::ReplaceTrigger { on: on.clone() });
+                    }
+                    self.comment(
+                        Target::Trigger { on },
+                        c.comment.as_ref(),
+                        d.comment.as_ref(),
+                    );
+                }
+                _ => {
+                    self.push(Step::CreateTrigger { on: on.clone() });
+                    self.comment(Target::Trigger { on }, None, d.comment.as_ref());
+                }
+            }
+        }
+        self.row_level_security(q, previous, next);
+        let uses_dropped = |p: &crate::catalog::PolicyDef| {
+            let text = format!(
+                "{} {}",
+                p.using.as_deref().unwrap_or(""),
+                p.with_check.as_deref().unwrap_or("")
+            );
+            references(&text).iter().any(|r| {
+                let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
+                self.dropped_functions
+                    .contains(&QName::new(schema, r.name.clone()))
+            })
+        };
+        let mut drops = Vec::new();
+        let mut creates = Vec::new();
+        for c in &previous.policies {
+            if !next.policies.contains(c) || uses_dropped(c) {
+                drops.push(c.name.clone());
+            }
+        }
+        for d in &next.policies {
+            if !previous.policies.contains(d) || uses_dropped(d) {
+                creates.push(d.name.clone());
+            }
+        }
+        for name in drops {
+            self.push(Step::DropPolicy {
+                on: OnTable::new(q, &name),
+            });
+        }
+        for name in creates {
+            self.push(Step::CreatePolicy {
+                on: OnTable::new(q, &name),
+            });
+        }
+    }
+
+    fn row_level_security(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        if previous.rls_enabled != next.rls_enabled {
+            self.push(Step::SetRowLevelSecurity {
+                table: q.clone(),
+                switch: if next.rls_enabled {
+                    RlsSwitch::Enable
+                } else {
+                    RlsSwitch::Disable
+                },
+            });
+        }
+        if previous.rls_forced != next.rls_forced {
+            self.push(Step::SetRowLevelSecurity {
+                table: q.clone(),
+                switch: if next.rls_forced {
+                    RlsSwitch::Force
+                } else {
+                    RlsSwitch::NoForce
+                },
+            });
+        }
+    }
+
+    /// Serial columns' sequences: a grantee that may insert needs USAGE to call
+    /// nextval(); identity columns need nothing.
+    fn sequence_grants(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        for c in next.columns.iter().filter(|c| c.serial.is_some()) {
+            let target = Target::Sequence {
+                name: QName::new(&q.schema, format!("{}_{}_seq", q.name, c.name)),
+            };
+            let had_serial = previous.column(&c.name).is_some_and(|p| p.serial.is_some());
+            let before = if had_serial {
+                sequence_usage(previous)
+            } else {
+                Vec::new()
+            };
+            self.grants(&target, &before, &sequence_usage(next));
+        }
+    }
+}
+
+/// USAGE on a serial column's sequence for every grantee that may insert.
+fn sequence_usage(t: &TableDef) -> Vec<crate::catalog::GrantDef> {
+    use schemactl_model::Privilege;
+    let mut grantees: Vec<String> = t
+        .grants
+        .iter()
+        .filter(|g| g.columns.is_empty())
+        .filter(|g| {
+            g.privileges
+                .iter()
+                .any(|p| matches!(p, Privilege::Insert | Privilege::All))
+        })
+        .map(|g| g.grantee.clone())
+        .collect();
+    grantees.sort();
+    grantees.dedup();
+    grantees
+        .into_iter()
+        .map(|grantee| crate::catalog::GrantDef {
+            grantee,
+            privileges: vec![Privilege::Usage],
+            columns: Vec::new(),
+            with_grant_option: false,
+        })
+        .collect()
+}
+
+pub(super) fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
+    a.method == b.method
+        && a.keys == b.keys
+        && a.unique == b.unique
+        && a.predicate == b.predicate
+        && a.include == b.include
+        && a.with == b.with
+        && a.nulls_not_distinct == b.nulls_not_distinct
+}

@@ -1,0 +1,124 @@
+//! The hazards of each kind of step. They follow from the step and the two catalogs,
+//! never from the SQL a flavour renders for it.
+
+use crate::catalog::Catalog;
+use crate::step::{ConstraintKind, Conversion, Hazard, Pair, Step};
+
+pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
+    use Hazard::*;
+    use Step::*;
+    match step {
+        CreateRole { .. }
+        | AlterRole { .. }
+        | GrantMembership { .. }
+        | RevokeMembership { .. }
+        | DropRole { .. }
+        | DropPolicy { .. }
+        | CreatePolicy { .. }
+        | SetRowLevelSecurity { .. }
+        | AlterSchemaOwner { .. }
+        | Grant { .. }
+        | Revoke { .. }
+        | RevokeFromPublic { .. }
+        | GrantDefaultPrivileges { .. }
+        | RevokeDefaultPrivileges { .. } => vec![Authorization],
+        DropExtension { .. }
+        | DropSchema { .. }
+        | DropType { .. }
+        | DropColumn { .. }
+        | DropTables { .. }
+        | DropDetachedPartition { .. }
+        | RenameEnumAside { .. } => vec![DataLoss],
+        DropConstraint {
+            kind: ConstraintKind::PrimaryKey,
+            ..
+        }
+        | DropIndex { .. } => vec![AccessExclusiveLock],
+        AddConstraint {
+            on,
+            kind: ConstraintKind::PrimaryKey | ConstraintKind::Unique,
+            ..
+        } if pair.previous.tables.contains_key(&on.table) => vec![AccessExclusiveLock],
+        CreateIndex { on } if pair.previous.tables.contains_key(&on.table) => {
+            vec![AccessExclusiveLock]
+        }
+        AddColumn { column } => {
+            let rewrites = pair
+                .next
+                .tables
+                .get(&column.table)
+                .and_then(|t| t.column(&column.column))
+                .is_some_and(|c| {
+                    c.generated.is_some() || c.default.as_deref().is_some_and(is_volatile)
+                });
+            if rewrites {
+                vec![TableRewrite, AccessExclusiveLock]
+            } else {
+                Vec::new()
+            }
+        }
+        AlterColumnType {
+            column,
+            from,
+            conversion,
+        } => {
+            let to = pair
+                .next
+                .tables
+                .get(&column.table)
+                .and_then(|t| t.column(&column.column))
+                .map(|c| c.ty.as_str())
+                .unwrap_or_default();
+            let mut hazards = Vec::new();
+            if *conversion == Conversion::ViaText {
+                hazards.push(DataLoss);
+            }
+            if !is_binary_widening(from, to) {
+                hazards.extend([TableRewrite, AccessExclusiveLock]);
+            }
+            hazards
+        }
+        SetGenerationExpression { .. } => vec![TableRewrite, AccessExclusiveLock],
+        RebuildTable { previous, keep, .. } => {
+            let loses_columns = pair.previous.tables.get(previous).is_some_and(|t| {
+                t.columns
+                    .iter()
+                    .any(|c| c.generated.is_none() && !keep.iter().any(|(_, old)| old == &c.name))
+            });
+            let mut hazards = vec![TableRewrite, AccessExclusiveLock];
+            if loses_columns {
+                hazards.insert(0, DataLoss);
+            }
+            hazards
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Type changes PostgreSQL makes without rewriting the table.
+pub fn is_binary_widening(from: &str, to: &str) -> bool {
+    let varchar_len = |t: &str| {
+        t.strip_prefix("character varying(")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    match (varchar_len(from), varchar_len(to)) {
+        (Some(a), Some(b)) => b >= a,
+        (Some(_), None) => to == "text" || to == "character varying",
+        _ => from == "character varying" && to == "text",
+    }
+}
+
+/// Defaults evaluated per row force a rewrite when a column is added.
+pub fn is_volatile(expr: &str) -> bool {
+    let lower = expr.to_ascii_lowercase();
+    [
+        "random(",
+        "gen_random_uuid(",
+        "clock_timestamp(",
+        "nextval(",
+        "uuidv7(",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
+}

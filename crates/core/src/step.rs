@@ -1,0 +1,573 @@
+//! The steps of a plan: what changes, as typed values. Flavours render them into
+//! statements; nothing downstream reads SQL text to learn what a step is.
+//!
+//! A step names the objects it touches by their keys (schema-qualified names, and the
+//! table for what lives on a table); the renderer looks them up in the catalog the step
+//! says (`previous` for what is torn down, `next` for what is built), through
+//! [`Pair`]. Execution order is the order of [`Phase`]s, and a step's phase follows
+//! from its variant ([`Step::phase`]); within a phase the differ emits steps in
+//! dependency order. Hazards follow from the variant and the two catalogs
+//! ([`Step::hazards`]).
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, DefaultPrivilegeDef, GrantDef, QName};
+
+/// The catalog before and the catalog after a plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<T> {
+    pub previous: T,
+    pub next: T,
+}
+
+impl<T> Pair<T> {
+    pub fn new(previous: T, next: T) -> Pair<T> {
+        Pair { previous, next }
+    }
+
+    pub fn as_ref(&self) -> Pair<&T> {
+        Pair {
+            previous: &self.previous,
+            next: &self.next,
+        }
+    }
+}
+
+/// What can go wrong when a step runs against a live database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hazard {
+    /// Rows, columns or objects are deleted.
+    DataLoss,
+    /// The table is rewritten (all rows copied), which takes time proportional to its size.
+    TableRewrite,
+    /// Readers and writers wait while the step holds an ACCESS EXCLUSIVE (or write-blocking) lock.
+    AccessExclusiveLock,
+    /// Who may do what changes: grants, revokes, owners, roles, policies.
+    Authorization,
+}
+
+impl Hazard {
+    pub const ALL: [Hazard; 4] = [
+        Hazard::DataLoss,
+        Hazard::TableRewrite,
+        Hazard::AccessExclusiveLock,
+        Hazard::Authorization,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Hazard::DataLoss => "data-loss",
+            Hazard::TableRewrite => "table-rewrite",
+            Hazard::AccessExclusiveLock => "access-exclusive-lock",
+            Hazard::Authorization => "authorization",
+        }
+    }
+}
+
+impl std::fmt::Display for Hazard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// When steps run, in execution order. Each constraint on the order is a comment here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Roles and memberships: cluster-wide, run by the admin; objects below may be owned
+    /// by or granted to them.
+    Roles,
+    /// Extensions, schemas, new enum types and enum values: containers and types that
+    /// tables and functions use.
+    Containers,
+    /// What depends on something about to change or go: views over changed tables,
+    /// triggers and policies on replaced functions, replaced constraints and indexes,
+    /// functions whose signature changes. Names are the previous catalog's.
+    Teardown,
+    /// Functions, tables (with their columns and partitions) and views, created or
+    /// altered in dependency order: a default may call a function, a function may
+    /// return a table's row type, a view reads both.
+    Objects,
+    /// Keys, checks, foreign keys and indexes on tables that exist by now, so that the
+    /// order of tables in the model never matters.
+    Constraints,
+    /// Triggers, row-level security and policies: the functions they call exist.
+    Dependents,
+    /// Owners, grants, default privileges and comments on what now exists. Default
+    /// privileges come after the model's own objects: they are for objects created later.
+    Access,
+    /// Tables and partitions the model no longer has.
+    Drops,
+    /// Functions and types, once no table or view uses them.
+    LateDrops,
+    /// Schemas, extensions and roles, once nothing inside them is left.
+    ContainerDrops,
+    /// Outside the transaction, after it commits: `CONCURRENTLY` cannot run in one.
+    Concurrent,
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ColumnKey {
+    pub table: QName,
+    pub column: String,
+}
+
+/// Something that lives on a table and is named per table: a constraint, trigger,
+/// policy, partition (partitions and indexes are named per schema, but belong to a table).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct OnTable {
+    pub table: QName,
+    pub name: String,
+}
+
+impl OnTable {
+    pub fn new(table: &QName, name: &str) -> OnTable {
+        OnTable {
+            table: table.clone(),
+            name: name.to_string(),
+        }
+    }
+}
+
+/// The kinds of table constraint a step adds or drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    Check,
+    ForeignKey,
+}
+
+impl ConstraintKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey => "primary key",
+            ConstraintKind::Unique => "unique constraint",
+            ConstraintKind::Check => "check",
+            ConstraintKind::ForeignKey => "foreign key",
+        }
+    }
+}
+
+/// How a constraint on an existing table is added: `NOT VALID` first (no scan under
+/// the strong lock) and validated by a later step, or at once (a new, empty table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validation {
+    Immediate,
+    NotValid,
+}
+
+/// What a grant, revoke or comment is on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    Schema {
+        name: String,
+    },
+    Type {
+        name: QName,
+    },
+    Table {
+        name: QName,
+    },
+    Column {
+        column: ColumnKey,
+    },
+    View {
+        name: QName,
+    },
+    MaterializedView {
+        name: QName,
+    },
+    ViewColumn {
+        view: QName,
+        column: String,
+    },
+    Function {
+        name: QName,
+    },
+    Index {
+        name: QName,
+    },
+    Trigger {
+        on: OnTable,
+    },
+    /// Serial columns' sequences: inserting calls nextval(), which needs USAGE.
+    Sequence {
+        name: QName,
+    },
+}
+
+/// Where a new enum value goes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumPosition {
+    After(String),
+    Before(String),
+    End,
+}
+
+/// How a column gets its new type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conversion {
+    /// `USING column::type`, the server's own cast.
+    Cast,
+    /// `USING (expression)` from the model's `using`, which names columns by their new
+    /// names (renames run first).
+    Using(String),
+    /// Through text: enum values that keep their labels in a replaced enum type.
+    ViaText,
+}
+
+/// Row-level security switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RlsSwitch {
+    Enable,
+    Disable,
+    Force,
+    NoForce,
+}
+
+/// One change of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    // Phase::Roles
+    CreateRole {
+        role: String,
+    },
+    AlterRole {
+        role: String,
+    },
+    GrantMembership {
+        role: String,
+        parent: String,
+    },
+
+    // Phase::Containers
+    CreateExtension {
+        name: String,
+    },
+    CreateSchema {
+        name: String,
+    },
+    CreateEnum {
+        name: QName,
+    },
+    /// Committed in a transaction of its own before the plan's: a new enum value cannot
+    /// be used in the transaction that adds it.
+    AddEnumValue {
+        name: QName,
+        value: String,
+        position: EnumPosition,
+    },
+    /// Values removed or reordered: the old type steps aside under `<name>__old`, a new
+    /// one is created, columns convert through text, and the old one is dropped.
+    RenameEnumAside {
+        name: QName,
+    },
+
+    // Phase::Teardown (previous catalog's names)
+    DropView {
+        name: QName,
+        materialized: bool,
+    },
+    DropTrigger {
+        on: OnTable,
+    },
+    DropPolicy {
+        on: OnTable,
+    },
+    DropConstraint {
+        on: OnTable,
+        kind: ConstraintKind,
+    },
+    DropIndex {
+        name: QName,
+    },
+    DropFunctionForReplacement {
+        name: QName,
+    },
+    DetachPartition {
+        on: OnTable,
+    },
+
+    // Phase::Objects (next catalog's names unless said otherwise)
+    CreateFunction {
+        name: QName,
+    },
+    ReplaceFunction {
+        name: QName,
+    },
+    RenameTable {
+        from: QName,
+        to: String,
+    },
+    CreateTable {
+        name: QName,
+    },
+    /// Partitioning changed (or the flavour cannot alter the table in place): a new table
+    /// beside the old, rows copied, the old dropped. `previous` is the table's name in
+    /// the previous catalog; `keep` are the columns copied, as (new name, old name).
+    RebuildTable {
+        name: QName,
+        previous: QName,
+        keep: Vec<(String, String)>,
+    },
+    CreatePartition {
+        on: OnTable,
+    },
+    AddColumn {
+        column: ColumnKey,
+    },
+    RenameColumn {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    DropColumn {
+        table: QName,
+        column: String,
+    },
+    /// The default has to go before a type change and come back after it.
+    DropColumnDefault {
+        column: ColumnKey,
+    },
+    AlterColumnType {
+        column: ColumnKey,
+        from: String,
+        conversion: Conversion,
+    },
+    SetColumnDefault {
+        column: ColumnKey,
+    },
+    SetNotNull {
+        column: ColumnKey,
+    },
+    DropNotNull {
+        column: ColumnKey,
+    },
+    SetGenerationExpression {
+        column: ColumnKey,
+    },
+    DropGenerationExpression {
+        column: ColumnKey,
+    },
+    AddIdentity {
+        column: ColumnKey,
+    },
+    AlterIdentity {
+        column: ColumnKey,
+    },
+    DropIdentity {
+        column: ColumnKey,
+    },
+    RenameConstraint {
+        table: QName,
+        from: String,
+        to: String,
+        kind: ConstraintKind,
+    },
+    CreateView {
+        name: QName,
+    },
+
+    // Phase::Constraints
+    AddConstraint {
+        on: OnTable,
+        kind: ConstraintKind,
+        validation: Validation,
+    },
+    ValidateConstraint {
+        on: OnTable,
+        kind: ConstraintKind,
+    },
+    /// A plain build: on a new or partitioned table (CONCURRENTLY is not allowed there).
+    CreateIndex {
+        on: OnTable,
+    },
+
+    // Phase::Dependents
+    CreateTrigger {
+        on: OnTable,
+    },
+    ReplaceTrigger {
+        on: OnTable,
+    },
+    SetRowLevelSecurity {
+        table: QName,
+        switch: RlsSwitch,
+    },
+    CreatePolicy {
+        on: OnTable,
+    },
+
+    // Phase::Access
+    AlterSchemaOwner {
+        name: String,
+    },
+    RevokeMembership {
+        role: String,
+        parent: String,
+    },
+    Grant {
+        target: Target,
+        grant: GrantDef,
+    },
+    Revoke {
+        target: Target,
+        grant: GrantDef,
+    },
+    /// `REVOKE ALL … FROM PUBLIC` on a function whose grants the model lists: functions
+    /// are executable by everyone unless revoked.
+    RevokeFromPublic {
+        function: QName,
+    },
+    GrantDefaultPrivileges {
+        schema: String,
+        privileges: DefaultPrivilegeDef,
+    },
+    RevokeDefaultPrivileges {
+        schema: String,
+        privileges: DefaultPrivilegeDef,
+    },
+    SetComment {
+        target: Target,
+        comment: Option<String>,
+    },
+
+    // Phase::Drops (previous catalog's names)
+    /// One statement, so tables that reference each other go together.
+    DropTables {
+        names: Vec<QName>,
+    },
+    DropDetachedPartition {
+        name: QName,
+    },
+
+    // Phase::LateDrops
+    DropFunction {
+        name: QName,
+    },
+    DropType {
+        name: QName,
+    },
+    DropReplacedEnum {
+        name: QName,
+    },
+
+    // Phase::ContainerDrops
+    DropSchema {
+        name: String,
+    },
+    DropExtension {
+        name: String,
+    },
+    DropRole {
+        role: String,
+    },
+
+    // Phase::Concurrent
+    DropIndexConcurrently {
+        name: QName,
+    },
+    /// With its comment, which cannot be set before the index exists.
+    CreateIndexConcurrently {
+        on: OnTable,
+    },
+}
+
+impl Step {
+    pub fn phase(&self) -> Phase {
+        use Step::*;
+        match self {
+            CreateRole { .. } | AlterRole { .. } | GrantMembership { .. } => Phase::Roles,
+            CreateExtension { .. }
+            | CreateSchema { .. }
+            | CreateEnum { .. }
+            | AddEnumValue { .. }
+            | RenameEnumAside { .. } => Phase::Containers,
+            DropView { .. }
+            | DropTrigger { .. }
+            | DropPolicy { .. }
+            | DropConstraint { .. }
+            | DropIndex { .. }
+            | DropFunctionForReplacement { .. }
+            | DetachPartition { .. } => Phase::Teardown,
+            CreateFunction { .. }
+            | ReplaceFunction { .. }
+            | RenameTable { .. }
+            | CreateTable { .. }
+            | RebuildTable { .. }
+            | CreatePartition { .. }
+            | AddColumn { .. }
+            | RenameColumn { .. }
+            | DropColumn { .. }
+            | DropColumnDefault { .. }
+            | AlterColumnType { .. }
+            | SetColumnDefault { .. }
+            | SetNotNull { .. }
+            | DropNotNull { .. }
+            | SetGenerationExpression { .. }
+            | DropGenerationExpression { .. }
+            | AddIdentity { .. }
+            | AlterIdentity { .. }
+            | DropIdentity { .. }
+            | RenameConstraint { .. }
+            | CreateView { .. } => Phase::Objects,
+            AddConstraint { .. } | ValidateConstraint { .. } | CreateIndex { .. } => {
+                Phase::Constraints
+            }
+            CreateTrigger { .. }
+            | ReplaceTrigger { .. }
+            | SetRowLevelSecurity { .. }
+            | CreatePolicy { .. } => Phase::Dependents,
+            AlterSchemaOwner { .. }
+            | RevokeMembership { .. }
+            | Grant { .. }
+            | Revoke { .. }
+            | RevokeFromPublic { .. }
+            | GrantDefaultPrivileges { .. }
+            | RevokeDefaultPrivileges { .. }
+            | SetComment { .. } => Phase::Access,
+            DropTables { .. } | DropDetachedPartition { .. } => Phase::Drops,
+            DropFunction { .. } | DropType { .. } | DropReplacedEnum { .. } => Phase::LateDrops,
+            DropSchema { .. } | DropExtension { .. } | DropRole { .. } => Phase::ContainerDrops,
+            DropIndexConcurrently { .. } | CreateIndexConcurrently { .. } => Phase::Concurrent,
+        }
+    }
+
+    /// Cluster-level: runs as the connecting admin, not as the database owner.
+    pub fn cluster_level(&self) -> bool {
+        matches!(
+            self,
+            Step::CreateRole { .. }
+                | Step::AlterRole { .. }
+                | Step::GrantMembership { .. }
+                | Step::RevokeMembership { .. }
+                | Step::DropRole { .. }
+                | Step::DropExtension { .. }
+        )
+    }
+
+    /// Adds a value to an enum: committed before the plan's transaction.
+    pub fn commits_first(&self) -> bool {
+        matches!(self, Step::AddEnumValue { .. })
+    }
+
+    /// What can go wrong when this step runs, from its kind and the two catalogs.
+    pub fn hazards(&self, pair: Pair<&Catalog>) -> Vec<Hazard> {
+        crate::hazards::of(self, pair)
+    }
+
+    /// For people: `add column steam.applications.rating`.
+    pub fn describe(&self) -> String {
+        crate::describe::step(self)
+    }
+}

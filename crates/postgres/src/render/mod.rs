@@ -1,0 +1,112 @@
+//! PostgreSQL rendering: each typed step as the statements that make it, each statement
+//! carrying its object, transaction mode and role.
+
+mod access;
+mod objects;
+mod rebuild;
+pub mod statements;
+mod tables;
+
+use schemactl_core::catalog::{Catalog, QName, TableDef, ViewDef};
+use schemactl_core::diff::Plan;
+use schemactl_core::statement::{RenderError, RenderedStep, Statement};
+use schemactl_core::step::{Pair, Step};
+
+/// The statements of every step of `plan`, in order.
+pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep>, RenderError> {
+    plan.steps
+        .iter()
+        .map(|step| {
+            Ok(RenderedStep {
+                step: step.clone(),
+                description: step.describe(),
+                hazards: step.hazards(pair),
+                statements: render(step, pair)?,
+            })
+        })
+        .collect()
+}
+
+/// The statements that make one step.
+pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, RenderError> {
+    let r = Renderer { step, pair };
+    r.render()
+}
+
+/// One step being rendered, with the catalogs it reads names and definitions from.
+pub(crate) struct Renderer<'a> {
+    pub step: &'a Step,
+    pub pair: Pair<&'a Catalog>,
+}
+
+impl<'a> Renderer<'a> {
+    fn render(&self) -> Result<Vec<Statement>, RenderError> {
+        use Step::*;
+        match self.step {
+            CreateRole { .. } | AlterRole { .. } | GrantMembership { .. } | DropRole { .. } => {
+                self.role()
+            }
+            RevokeMembership { .. } => self.role(),
+            CreateExtension { .. }
+            | DropExtension { .. }
+            | CreateSchema { .. }
+            | DropSchema { .. }
+            | AlterSchemaOwner { .. } => self.container(),
+            CreateEnum { .. }
+            | AddEnumValue { .. }
+            | RenameEnumAside { .. }
+            | DropType { .. }
+            | DropReplacedEnum { .. } => self.enum_type(),
+            CreateFunction { .. }
+            | ReplaceFunction { .. }
+            | DropFunction { .. }
+            | DropFunctionForReplacement { .. } => self.function(),
+            CreateView { .. } | DropView { .. } => self.view(),
+            RebuildTable {
+                name,
+                previous,
+                keep,
+            } => self.rebuild(name, previous, keep),
+            Grant { .. }
+            | Revoke { .. }
+            | RevokeFromPublic { .. }
+            | GrantDefaultPrivileges { .. }
+            | RevokeDefaultPrivileges { .. }
+            | SetComment { .. } => self.access(),
+            _ => self.table_step(),
+        }
+    }
+
+    pub fn error(&self, reason: impl Into<String>) -> RenderError {
+        RenderError {
+            step: self.step.describe(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A table of the catalog before the plan.
+    pub fn previous_table(&self, q: &QName) -> Result<&'a TableDef, RenderError> {
+        self.pair
+            .previous
+            .tables
+            .get(q)
+            .ok_or_else(|| self.error(format!("table {q} is not in the current catalog")))
+    }
+
+    /// A table of the catalog after the plan.
+    pub fn next_table(&self, q: &QName) -> Result<&'a TableDef, RenderError> {
+        self.pair
+            .next
+            .tables
+            .get(q)
+            .ok_or_else(|| self.error(format!("table {q} is not in the desired catalog")))
+    }
+
+    pub fn next_view(&self, q: &QName) -> Result<&'a ViewDef, RenderError> {
+        self.pair
+            .next
+            .views
+            .get(q)
+            .ok_or_else(|| self.error(format!("view {q} is not in the desired catalog")))
+    }
+}

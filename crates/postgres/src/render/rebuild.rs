@@ -1,0 +1,111 @@
+//! A table built anew: PostgreSQL cannot change a table's partitioning in place. The old
+//! table steps aside with everything named after it, the new one is created with its
+//! partitions, the rows are copied and serial sequences carried over, and the old table
+//! is dropped. Indexes, constraints, triggers and policies of the new table are separate
+//! steps of the plan; other tables' foreign keys to it were dropped before and are added
+//! again after.
+
+use schemactl_core::catalog::QName;
+use schemactl_core::sql::{ident, ident_list, literal};
+use schemactl_core::statement::{ObjectKind, RenderError, Statement};
+use schemactl_model::Identity;
+
+use super::Renderer;
+use super::statements::table_sql;
+use super::tables::rename_not_null;
+
+const ASIDE: &str = "__schemactl_old";
+
+impl Renderer<'_> {
+    pub(super) fn rebuild(
+        &self,
+        name: &QName,
+        previous: &QName,
+        keep: &[(String, String)],
+    ) -> Result<Vec<Statement>, RenderError> {
+        let old_def = self.previous_table(previous)?;
+        let new_def = self.next_table(name)?;
+        let old = QName::new(&name.schema, format!("{}{ASIDE}", name.name));
+        let stmt = |sql: String| {
+            Statement::new(
+                schemactl_core::statement::ObjectKey::new(ObjectKind::Table, name),
+                sql,
+            )
+            .in_schema(&name.schema)
+        };
+        let mut out = vec![stmt(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            name.sql(),
+            ident(&old.name)
+        ))];
+        for c in old_def.columns.iter().filter(|c| !c.nullable) {
+            out.push(rename_not_null(
+                &old, &name.name, &old.name, &c.name, &c.name,
+            ));
+        }
+        // Index, constraint and partition names are per schema: free them for the new table.
+        let mut index_names: Vec<&str> = old_def.indexes.iter().map(|i| i.name.as_str()).collect();
+        index_names.extend(old_def.primary_key.iter().map(|k| k.name.as_str()));
+        index_names.extend(old_def.uniques.iter().map(|u| u.name.as_str()));
+        for index in index_names {
+            out.push(stmt(format!(
+                "ALTER INDEX {} RENAME TO {}",
+                QName::new(&name.schema, index).sql(),
+                ident(&format!("{index}{ASIDE}"))
+            )));
+        }
+        for p in &old_def.partitions {
+            out.push(stmt(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                QName::new(&name.schema, &p.name).sql(),
+                ident(&format!("{}{ASIDE}", p.name))
+            )));
+        }
+        for c in old_def.columns.iter().filter(|c| c.serial.is_some()) {
+            let seq = QName::new(&name.schema, format!("{}_{}_seq", name.name, c.name));
+            out.push(stmt(format!(
+                "ALTER SEQUENCE {} RENAME TO {}",
+                seq.sql(),
+                ident(&format!("{}{ASIDE}", seq.name))
+            )));
+        }
+        out.push(stmt(table_sql(name, new_def)));
+        for p in &new_def.partitions {
+            out.push(stmt(format!(
+                "CREATE TABLE {} PARTITION OF {} {}",
+                QName::new(&name.schema, &p.name).sql(),
+                name.sql(),
+                p.bound.sql()
+            )));
+        }
+        let overriding = if new_def
+            .columns
+            .iter()
+            .any(|c| c.identity == Some(Identity::Always))
+        {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        let to: Vec<&str> = keep.iter().map(|(new, _)| new.as_str()).collect();
+        let from: Vec<&str> = keep.iter().map(|(_, old)| old.as_str()).collect();
+        out.push(stmt(format!(
+            "INSERT INTO {} ({}){overriding} SELECT {} FROM {}",
+            name.sql(),
+            ident_list(&to),
+            ident_list(&from),
+            old.sql()
+        )));
+        for c in new_def.columns.iter().filter(|c| c.serial.is_some()) {
+            out.push(stmt(format!(
+                "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST((SELECT max({}) FROM {}), 1))",
+                literal(&name.sql()),
+                literal(&c.name),
+                ident(&c.name),
+                name.sql()
+            )));
+        }
+        out.push(stmt(format!("DROP TABLE {}", old.sql())));
+        Ok(out)
+    }
+}
