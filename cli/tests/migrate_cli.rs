@@ -130,3 +130,119 @@ async fn migrations_behind_the_model_stop_provisioning_until_caught_up() {
     drop(conn);
     drop_database(&tag).await;
 }
+
+/// `docs/cli.md` says to run migrations as the database owner: `status`, `down` and `up`
+/// work as the owner on a database an admin provisioned, the bookkeeping tables belong to
+/// the owner, and a history table left to another role by an older schemactl is named,
+/// with the fix, instead of "permission denied".
+#[tokio::test]
+async fn the_database_owner_runs_migrate_status_down_and_up() {
+    let tag = unique("t_migowner");
+    let dir = project_copy(&tag);
+    let schema = dir.join("schema.yaml");
+    // A column and an index on streaming.users: the index is built CONCURRENTLY, so the
+    // step also uses schemactl_migration_marks.
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let at = text.rfind("      users:\n").unwrap();
+    let columns_at =
+        at + text[at..].find("        columns:\n").unwrap() + "        columns:\n".len();
+    let mut edited = text.clone();
+    edited.insert_str(columns_at, "          nickname: { type: text }\n");
+    let indexes_at =
+        at + edited[at..].find("        indexes:\n").unwrap() + "        indexes:\n".len();
+    edited.insert_str(
+        indexes_at,
+        "          users_nickname_idx: { columns: [nickname] }\n",
+    );
+    std::fs::write(&schema, &edited).unwrap();
+    let out = schemactl(&schema, &["migrate", "new", "add_nickname"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let newest = schemactl::migrate::versions(&dir.join("migration"))
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert!(
+        dir.join("migration/sql")
+            .join(&newest)
+            .join("up_concurrent.sql")
+            .exists(),
+        "the index step runs concurrently"
+    );
+
+    drop_database(&tag).await;
+    let out = schemactl(&schema, &["provision", &tag]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let owner_url =
+        schemactl::db::with_credentials(&db_url(&tag), "app_owner", password("APP_OWNER_PASSWORD"))
+            .unwrap();
+    let as_owner = |command: &str| {
+        let out = schemactl(&schema, &["migrate", command, "--database-url", &owner_url]);
+        assert!(
+            out.status.success(),
+            "migrate {command} as the owner: {}",
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    let status = as_owner("status");
+    assert!(!status.contains("pending"), "{status}");
+    let down = as_owner("down");
+    assert!(down.contains(&newest), "{down}");
+    let status = as_owner("status");
+    assert!(status.contains(&format!("pending {newest}")), "{status}");
+    let up = as_owner("up");
+    assert!(up.contains(&newest), "{up}");
+
+    let conn = connect(&db_url(&tag)).await;
+    let owners = strings(
+        &conn,
+        "SELECT c.relname || ' ' || pg_get_userbyid(c.relowner) FROM pg_class c \
+         WHERE c.oid IN (to_regclass('public.seaql_migrations'), \
+                         to_regclass('public.schemactl_migration_marks')) ORDER BY 1",
+    )
+    .await;
+    assert_eq!(
+        owners,
+        [
+            "schemactl_migration_marks app_owner",
+            "seaql_migrations app_owner"
+        ]
+    );
+    let index = strings(
+        &conn,
+        "SELECT indexname::text FROM pg_indexes WHERE indexname = 'users_nickname_idx'",
+    )
+    .await;
+    assert_eq!(
+        index,
+        ["users_nickname_idx"],
+        "up as the owner built the index"
+    );
+
+    // A history table that belongs to someone else (as older versions left it).
+    exec(
+        &conn,
+        "ALTER TABLE public.seaql_migrations OWNER TO postgres",
+    )
+    .await;
+    let out = schemactl(
+        &schema,
+        &["migrate", "status", "--database-url", &owner_url],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("seaql_migrations belongs to postgres")
+            && err.contains("ALTER TABLE public.seaql_migrations OWNER TO app_owner"),
+        "{err}"
+    );
+    // Run once by the admin, it hands the table to the owner.
+    let out = schemactl(
+        &schema,
+        &["migrate", "status", "--database-url", &db_url(&tag)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    as_owner("status");
+    drop(conn);
+    drop_database(&tag).await;
+}

@@ -105,7 +105,9 @@ async fn both_runners_share_one_history() {
     );
     // ...schemactl sees them as applied and finds no drift from schema.yaml.
     let conn = schemactl::migrate::run::connect(&url).await.unwrap();
-    let status = schemactl::migrate::run::status(&conn, &dir).await.unwrap();
+    let status = schemactl::migrate::run::status(&conn, &dir, None)
+        .await
+        .unwrap();
     assert!(status.iter().all(|s| s.applied), "{status:?}");
     // Planned with the admin: comparing needs a scratch database (CREATEDB).
     let plan = schemactl::upgrade::plan(&loaded.model, &admin_url)

@@ -102,7 +102,7 @@ pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
             }
             MigrateCommand::Status { database_url } => {
                 let conn = super::run::connect(database_url).await?;
-                for step in super::run::status(&conn, &dir).await? {
+                for step in super::run::status(&conn, &dir, owner.as_deref()).await? {
                     println!("{} {}", if step.applied { "applied" } else { "pending" }, step.version);
                 }
                 if !super::is_current(&dir, &loaded.model)? {

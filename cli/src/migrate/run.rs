@@ -36,8 +36,12 @@ fn is_sqlite(conn: &DatabaseConnection) -> bool {
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS seaql_migrations \
      (version varchar NOT NULL PRIMARY KEY, applied_at bigint NOT NULL)";
+/// sea-orm-migration's table, unqualified as it names it: the first schema of the search
+/// path (`public` for the roles a model declares).
+const HISTORY_TABLE: &str = "seaql_migrations";
 const CREATE_MARKS: &str =
     "CREATE TABLE IF NOT EXISTS public.schemactl_migration_marks (version text PRIMARY KEY)";
+const MARKS_TABLE: &str = "public.schemactl_migration_marks";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepStatus {
@@ -53,8 +57,59 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     db::connect_single(url).await
 }
 
-pub async fn status(conn: &DatabaseConnection, dir: &Path) -> anyhow::Result<Vec<StepStatus>> {
-    conn.execute_unprepared(CREATE_TABLE).await?;
+/// Creates a bookkeeping table when missing and makes sure the database owner owns it,
+/// so that the owner can run migrations whoever ran them first (`provision` runs them on
+/// the admin's connection). SQLite has no owners.
+async fn ensure_table(
+    conn: &DatabaseConnection,
+    create: &str,
+    table: &str,
+    owner: Option<&str>,
+) -> anyhow::Result<()> {
+    conn.execute_unprepared(create).await?;
+    let Some(owner) = owner.filter(|_| !is_sqlite(conn)) else {
+        return Ok(());
+    };
+    // The table the unqualified name resolves to, as sea-orm-migration finds it.
+    let row = db::query_one(
+        conn,
+        "SELECT pg_get_userbyid(c.relowner)::text AS owner, \
+                quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.oid = $1::regclass",
+        vec![table.into()],
+    )
+    .await?;
+    let current: String = row.try_get("", "owner")?;
+    let table: String = row.try_get("", "name")?;
+    if current == owner {
+        return Ok(());
+    }
+    let alter = format!("ALTER TABLE {table} OWNER TO {}", crate::sql::ident(owner));
+    match conn.execute_unprepared(&alter).await {
+        Ok(_) => {
+            tracing::info!("{table} now belongs to the database owner {owner} (was {current})");
+            Ok(())
+        }
+        Err(e) => Err(anyhow::Error::new(db::StatementError(format!(
+            "{table} belongs to {current}, not to the database owner {owner}, so {owner} \
+             cannot run migrations ({}); run any `schemactl migrate` command once as \
+             {current} or a superuser, which hands it over, or `{alter}`",
+            db::describe(&e)
+        )))),
+    }
+}
+
+async fn ensure_history(conn: &DatabaseConnection, owner: Option<&str>) -> anyhow::Result<()> {
+    ensure_table(conn, CREATE_TABLE, HISTORY_TABLE, owner).await
+}
+
+pub async fn status(
+    conn: &DatabaseConnection,
+    dir: &Path,
+    owner: Option<&str>,
+) -> anyhow::Result<Vec<StepStatus>> {
+    ensure_history(conn, owner).await?;
     let applied = applied(conn).await?;
     Ok(super::versions(dir)?
         .into_iter()
@@ -87,7 +142,7 @@ pub async fn up(
 ) -> anyhow::Result<Vec<String>> {
     lock(conn).await?;
     let result = async {
-        conn.execute_unprepared(CREATE_TABLE).await?;
+        ensure_history(conn, owner).await?;
         let done = applied(conn).await?;
         let pending: Vec<String> = super::versions(dir)?
             .into_iter()
@@ -116,7 +171,7 @@ pub async fn down(
 ) -> anyhow::Result<Vec<String>> {
     lock(conn).await?;
     let result = async {
-        conn.execute_unprepared(CREATE_TABLE).await?;
+        ensure_history(conn, owner).await?;
         let mut done = applied(conn).await?;
         done.reverse();
         let targets: Vec<String> = done.into_iter().take(count).collect();
@@ -196,7 +251,7 @@ async fn run_step(
         txn.commit().await.map_err(fail)?;
         return Ok(());
     }
-    conn.execute_unprepared(CREATE_MARKS).await?;
+    ensure_table(conn, CREATE_MARKS, MARKS_TABLE, owner).await?;
     let mark = literal(version);
     let marked = db::query_opt(
         conn,
