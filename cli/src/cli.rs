@@ -64,7 +64,7 @@ pub enum Command {
         database_url: String,
         /// Allow steps with this hazard (repeatable).
         #[arg(long = "allow-hazard", value_enum)]
-        allow_hazards: Vec<crate::diff::Hazard>,
+        allow_hazards: Vec<HazardArg>,
         /// Apply without asking for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
@@ -97,6 +97,10 @@ pub enum Command {
         /// Print every statement and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Existing databases: allow plan steps with this hazard (repeatable). Changes of
+        /// who may do what (authorization) are what provisioning is for and always allowed.
+        #[arg(long = "allow-hazard", value_enum)]
+        allow_hazards: Vec<HazardArg>,
     },
     /// Apply the model's declared seed rows (idempotent upserts, one transaction), or with
     /// --fake add FK-consistent synthetic rows to any tables.
@@ -117,6 +121,31 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::generate::command::GenerateCommand,
     },
+}
+
+/// A hazard named on the command line (`--allow-hazard data-loss`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HazardArg {
+    /// Rows, columns or objects are deleted.
+    DataLoss,
+    /// The table is rewritten (all rows copied).
+    TableRewrite,
+    /// Readers and writers wait on an ACCESS EXCLUSIVE (or write-blocking) lock.
+    AccessExclusiveLock,
+    /// Who may do what changes: grants, revokes, owners, roles, policies.
+    Authorization,
+}
+
+impl From<HazardArg> for crate::diff::Hazard {
+    fn from(arg: HazardArg) -> Self {
+        use crate::diff::Hazard;
+        match arg {
+            HazardArg::DataLoss => Hazard::DataLoss,
+            HazardArg::TableRewrite => Hazard::TableRewrite,
+            HazardArg::AccessExclusiveLock => Hazard::AccessExclusiveLock,
+            HazardArg::Authorization => Hazard::Authorization,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -190,7 +219,15 @@ pub fn run(cli: Cli) -> u8 {
             database_url,
             allow_hazards,
             yes,
-        } => crate::upgrade_command::apply(&cli.schema, database_url, allow_hazards, *yes),
+        } => crate::upgrade_command::apply(
+            &cli.schema,
+            database_url,
+            &allow_hazards
+                .iter()
+                .map(|h| (*h).into())
+                .collect::<Vec<_>>(),
+            *yes,
+        ),
         Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args),
         Command::Drift { database_url } => crate::upgrade_command::drift(&cli.schema, database_url),
         Command::Provision {
@@ -207,6 +244,7 @@ pub fn run(cli: Cli) -> u8 {
             yes,
             dry_run,
             database_url: None,
+            allow_hazards,
         } => {
             let options = crate::provision::Options {
                 database: database.clone(),
@@ -219,6 +257,7 @@ pub fn run(cli: Cli) -> u8 {
                     let dir = crate::migrate::default_dir(&cli.schema);
                     dir.join("sql").is_dir().then_some(dir)
                 },
+                allow_hazards: allow_hazards.iter().map(|h| (*h).into()).collect(),
             };
             provision_command(&cli.schema, &options)
         }
@@ -278,9 +317,9 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
             EXIT_OK
         }
         Err(err) => {
-            match err.downcast_ref::<crate::provision::ApplyError>() {
-                Some(crate::provision::ApplyError {
-                    object: Some(key),
+            match err.downcast_ref::<crate::execute::StepError>() {
+                Some(crate::execute::StepError {
+                    object: key,
                     message,
                 }) => {
                     let pointer = crate::provision::model_pointer(&loaded.model, key);
@@ -328,7 +367,10 @@ fn provision_sqlite(
         }
         return match runtime.block_on(crate::sqlite::plan(&loaded.model, url)) {
             Ok(plan) => {
-                crate::upgrade_command::print_plan(&plan, PlanFormat::Sql);
+                crate::upgrade_command::print_plan(
+                    &crate::plan::Plan::Sqlite(plan),
+                    PlanFormat::Sql,
+                );
                 EXIT_OK
             }
             Err(err) => crate::exit::report(&err, EXIT_DATABASE),
@@ -415,15 +457,17 @@ fn plan_command(path: &std::path::Path, format: PlanFormat) -> u8 {
         return EXIT_OK;
     }
     let catalog = crate::catalog::from_model(&loaded.model);
-    let steps = crate::render::create_script(&catalog);
+    let steps = match schemactl_postgres::create_script(&catalog) {
+        Ok(steps) => steps,
+        Err(err) => return crate::exit::report(&err.into(), crate::exit::EXIT_INVALID),
+    };
+    let plan = crate::plan::Plan::Postgres {
+        steps,
+        owner: loaded.model.database.owner.clone(),
+    };
     match format {
-        PlanFormat::Sql => print!("{}", crate::render::script_sql(&steps)),
-        PlanFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&steps).unwrap_or_default()
-            )
-        }
+        PlanFormat::Sql => print!("{}", plan.sql()),
+        PlanFormat::Json => println!("{}", plan.json()),
     }
     EXIT_OK
 }

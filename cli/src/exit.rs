@@ -54,7 +54,7 @@ pub fn of_error(err: &anyhow::Error, default: u8) -> u8 {
             || cause.is::<crate::db::StatementError>()
             || cause.is::<sea_orm::DbErr>()
             || cause.is::<sea_orm::sqlx::Error>()
-            || cause.is::<crate::provision::ApplyError>()
+            || cause.is::<crate::execute::StepError>()
             || cause.is::<crate::sqlite::StepError>()
         {
             return EXIT_DATABASE;

@@ -11,16 +11,17 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::anyhow;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::cache;
 use crate::catalog::{Catalog, from_model};
 use crate::db;
-use crate::diff::{Hints, Plan, diff};
+use crate::diff::Hints;
 use crate::introspect::{self, Options};
 use crate::model::Model;
-use crate::render;
+use crate::plan::Plan;
 use crate::sql;
+use schemactl_postgres::script::{self, Script};
 
 const SCRATCH_PREFIX: &str = "schemactl_scratch_";
 const DESIRED_CACHE: &str = "desired";
@@ -67,12 +68,10 @@ async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
 pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(Catalog, bool)> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
-    let script: Vec<String> = render::create_script(&catalog)
-        .into_iter()
-        .map(|step| step.sql)
-        .collect();
+    let steps = schemactl_postgres::create_script(&catalog)?;
+    let script = script::layout(&steps, model.database.owner.as_deref());
     let mut hasher = DefaultHasher::new();
-    script.hash(&mut hasher);
+    script.to_sql().hash(&mut hasher);
     // The scratch database's name already stands for the script.
     let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
     // The URL (without password) is part of the key: the system identifier may be unknown.
@@ -136,18 +135,21 @@ pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
 
 pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
     if crate::sqlite::selected(model, Some(url))? {
-        return crate::sqlite::plan(model, url).await;
+        return Ok(Plan::Sqlite(crate::sqlite::plan(model, url).await?));
     }
     let c = compare(model, url).await?;
     let started = std::time::Instant::now();
-    let plan = diff(&c.current, &c.desired, &Hints::from_model(model));
+    let steps = schemactl_postgres::plan(&c.current, &c.desired, &Hints::from_model(model))?;
     tracing::debug!("diff in {:.3}s", started.elapsed().as_secs_f64());
-    Ok(plan)
+    Ok(Plan::Postgres {
+        steps,
+        owner: model.database.owner.clone(),
+    })
 }
 
 async fn scratch_catalog(
     model: &Model,
-    script: &[String],
+    script: &Script,
     name: &str,
     url: &str,
 ) -> anyhow::Result<Catalog> {
@@ -188,13 +190,13 @@ pub(crate) async fn database_exists(
     .is_some())
 }
 
-/// Creates a scratch database `name` (owned by `owner`) holding `statements`.
+/// Creates a scratch database `name` (owned by `owner`) holding what `script` creates.
 pub(crate) async fn build_scratch(
     server: &DatabaseConnection,
     url: &str,
     name: &str,
     owner: Option<&str>,
-    script: &[String],
+    script: &Script,
 ) -> anyhow::Result<()> {
     // Built under a temporary name and renamed when complete, so that a scratch database
     // that exists under its final name is always whole.
@@ -214,18 +216,8 @@ pub(crate) async fn build_scratch(
         .await
         .map_err(|e| anyhow!("cannot create a scratch database: {}", db::describe(&e)))?;
     let result = async {
-        let conn = db::connect(&db::with_database(url, &building)?).await?;
-        let txn = conn.begin().await?;
-        for statement in script {
-            txn.execute_unprepared(statement).await.map_err(|e| {
-                anyhow!(
-                    "{}\n  statement: {}",
-                    db::describe(&e),
-                    first_line(statement)
-                )
-            })?;
-        }
-        txn.commit().await?;
+        let conn = db::connect_single(&db::with_database(url, &building)?).await?;
+        crate::execute::run(&conn, script).await?;
         drop(conn);
         anyhow::Ok(())
     }
@@ -305,19 +297,16 @@ async fn cached_catalog(scratch: &DatabaseConnection, model: &Model) -> anyhow::
     Ok(catalog)
 }
 
-fn first_line(sql: &str) -> &str {
-    sql.lines().next().unwrap_or_default()
-}
-
 /// Applies a plan under the advisory lock, creating objects as the database owner.
-pub async fn apply(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<()> {
-    if crate::sqlite::selected(model, Some(url))? {
-        return crate::sqlite::apply(url, plan).await;
-    }
+pub async fn apply(url: &str, plan: &Plan) -> anyhow::Result<()> {
+    let script = match plan {
+        Plan::Sqlite(plan) => return crate::sqlite::apply(url, plan).await,
+        Plan::Postgres { .. } => plan.script().unwrap_or_default(),
+    };
     let conn = db::connect_single(url).await?;
-    crate::diff::apply::lock(&conn).await?;
-    let result = crate::diff::apply::apply(&conn, plan, model.database.owner.as_deref()).await;
-    let unlocked = crate::diff::apply::unlock(&conn).await;
+    crate::execute::lock(&conn).await?;
+    let result = crate::execute::run(&conn, &script).await;
+    let unlocked = crate::execute::unlock(&conn).await;
     result?;
     unlocked
 }

@@ -5,8 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use crate::cli::{PlanFormat, load_and_validate, runtime};
-use crate::diff::{Hazard, Plan};
+use crate::diff::Hazard;
 use crate::exit::{EXIT_CHANGES, EXIT_DATABASE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, report};
+use crate::plan::Plan;
 
 fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan), u8> {
     let loaded = load_and_validate(schema)?;
@@ -37,7 +38,7 @@ pub fn print_plan(plan: &Plan, format: PlanFormat) {
             println!("-- no changes: the database matches the model")
         }
         PlanFormat::Sql => print!("{}", plan.sql()),
-        PlanFormat::Json => println!("{}", serde_json::to_string_pretty(plan).unwrap_or_default()),
+        PlanFormat::Json => println!("{}", plan.json()),
     }
 }
 
@@ -52,7 +53,7 @@ pub fn drift(schema: &Path, url: &str) -> u8 {
     } else {
         println!(
             "drift: {} step(s) would bring the database to the model\n",
-            plan.changes.len()
+            plan.len()
         );
         print!("{}", plan.sql());
         EXIT_CHANGES
@@ -60,7 +61,7 @@ pub fn drift(schema: &Path, url: &str) -> u8 {
 }
 
 pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
-    let (model, plan) = match compute(schema, url) {
+    let (_, plan) = match compute(schema, url) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -69,8 +70,8 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
         return EXIT_OK;
     }
     let refused: Vec<_> = plan
-        .changes
-        .iter()
+        .summaries()
+        .into_iter()
         .filter(|c| c.hazards.iter().any(|h| !allowed.contains(h)))
         .collect();
     if !refused.is_empty() {
@@ -102,11 +103,7 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
             );
             return EXIT_USAGE;
         }
-        print!(
-            "{}Apply these {} step(s)? [y/N] ",
-            plan.sql(),
-            plan.changes.len()
-        );
+        print!("{}Apply these {} step(s)? [y/N] ", plan.sql(), plan.len());
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
@@ -119,9 +116,9 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    match rt.block_on(crate::upgrade::apply(&model, url, &plan)) {
+    match rt.block_on(crate::upgrade::apply(url, &plan)) {
         Ok(()) => {
-            tracing::info!("applied {} step(s)", plan.changes.len());
+            tracing::info!("applied {} step(s)", plan.len());
             EXIT_OK
         }
         Err(err) => report(&err, EXIT_DATABASE),

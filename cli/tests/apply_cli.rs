@@ -171,7 +171,7 @@ async fn two_applies_never_interleave() {
     let mut options = sea_orm::ConnectOptions::new(url.clone());
     options.max_connections(1).sqlx_logging(false);
     let holder = sea_orm::Database::connect(options).await.unwrap();
-    let key = schemactl::diff::apply::ADVISORY_LOCK_KEY;
+    let key = schemactl::execute::ADVISORY_LOCK_KEY;
     exec(&holder, &format!("SELECT pg_advisory_lock({key})")).await;
 
     let mut child = spawn(&v2, &["apply", "--database-url", &url, "--yes"]);

@@ -66,6 +66,22 @@ async fn role_exists(name: &str) -> bool {
 
 async fn drop_roles(names: &[String]) {
     let admin = connect(&admin_url()).await;
+    // A plan against an existing database normalizes the model in a scratch database
+    // owned by the model's owner, kept for the next plan: it goes with its roles.
+    for name in names {
+        for database in strings(
+            &admin,
+            &format!(
+                "SELECT datname::text FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba \
+                 WHERE r.rolname = {} AND datname LIKE 'schemactl\\_%'",
+                schemactl::sql::literal(name)
+            ),
+        )
+        .await
+        {
+            drop_database(&database).await;
+        }
+    }
     for name in names {
         exec(
             &admin,

@@ -17,6 +17,37 @@ impl MigratorTrait for Migrator {
     }
 }
 
+/// Runs a step whose first part adds enum values: that part is committed on its own
+/// before the rest runs (a new enum value cannot be used in the transaction that adds
+/// it). Rerunning it is harmless (`ADD VALUE IF NOT EXISTS`). Only steps that add enum
+/// values call it.
+#[allow(dead_code)]
+pub(crate) async fn run_sql_after_first(
+    manager: &SchemaManager<'_>,
+    version: &str,
+    first: &str,
+    transactional: &str,
+    concurrent: &str,
+) -> Result<(), DbErr> {
+    if !first.trim().is_empty() {
+        manager
+            .get_connection()
+            .execute_unprepared(&format!("BEGIN;\n{first}\nCOMMIT;"))
+            .await?;
+    }
+    if concurrent.trim().is_empty() {
+        // sea-orm-migration runs this step without its transaction: make one.
+        if !transactional.trim().is_empty() {
+            manager
+                .get_connection()
+                .execute_unprepared(&format!("BEGIN;\n{transactional}\nCOMMIT;"))
+                .await?;
+        }
+        return Ok(());
+    }
+    run_sql(manager, version, transactional, concurrent).await
+}
+
 /// Runs a step's SQL. Inside sea-orm-migration's transaction (no concurrent part) it is
 /// one batch. With a concurrent part, the transactional part runs in its own transaction
 /// and leaves a mark, so that a run killed during the concurrent part resumes there.

@@ -256,7 +256,9 @@ impl MigrationTrait for CreateModel {
         let loaded = schemactl::load::load_str(Path::new("pg16.yaml"), PG16_MODEL.to_string())
             .map_err(|_| DbErr::Custom("the PostgreSQL 16 model is invalid".into()))?;
         let catalog = schemactl::catalog::from_model(&loaded.model);
-        let sql = schemactl::render::script_sql(&schemactl::render::create_script(&catalog));
+        let steps = schemactl_postgres::create_script(&catalog)
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        let sql = schemactl_postgres::script::layout(&steps, None).to_sql();
         manager.get_connection().execute_unprepared(&sql).await?;
         Ok(())
     }

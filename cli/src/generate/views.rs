@@ -12,7 +12,6 @@ use anyhow::Context;
 use super::entities::ViewColumns;
 use crate::catalog::{Catalog, QName};
 use crate::db;
-use crate::render::{self, ObjectKind};
 
 /// Scratch databases for view columns: one per model version, kept for reuse.
 const SCRATCH_PREFIX: &str = "schemactl_gen_";
@@ -25,21 +24,31 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY 1, 2, a.attnum";
 
-/// The statements that give the scratch database every table, type, function and view.
-fn scratch_statements(catalog: &Catalog) -> Vec<String> {
-    render::create_script(catalog)
-        .into_iter()
-        .filter_map(|step| match &step.object {
-            None if step.sql.contains("check_function_bodies") => Some(step.sql),
-            None => None,
-            Some(key) if !step.creates || key.kind == ObjectKind::Policy => None,
-            // The owner role need not exist in the scratch cluster.
-            Some(key) if key.kind == ObjectKind::Schema => {
-                step.sql.split(" AUTHORIZATION ").next().map(str::to_string)
-            }
-            Some(_) => Some(step.sql),
-        })
-        .collect()
+/// The catalog for the scratch database: every table, type, function and view, without
+/// what names roles (owners, grants, policies): the roles need not exist in the scratch
+/// cluster, and none of it changes a view's columns.
+fn scratch_catalog(catalog: &Catalog) -> Catalog {
+    let mut scratch = catalog.clone();
+    scratch.database.owner = None;
+    scratch.roles.clear();
+    for schema in scratch.schemas.values_mut() {
+        schema.owner = None;
+        schema.grants.clear();
+        schema.default_privileges.clear();
+    }
+    for table in scratch.tables.values_mut() {
+        table.grants.clear();
+        table.policies.clear();
+        table.rls_enabled = false;
+        table.rls_forced = false;
+    }
+    for view in scratch.views.values_mut() {
+        view.grants.clear();
+    }
+    for function in scratch.functions.values_mut() {
+        function.grants.clear();
+    }
+    scratch
 }
 
 /// Resolves the columns of every view of the catalog. Without views no server is needed.
@@ -53,12 +62,13 @@ pub async fn resolve(catalog: &Catalog, admin_url: Option<&str>) -> anyhow::Resu
     }
     let admin_url = db::resolve_admin_url(admin_url)?;
     let admin = db::connect(&admin_url).await?;
-    let statements = scratch_statements(catalog);
+    let steps = schemactl_postgres::create_script(&scratch_catalog(catalog))?;
+    let script = schemactl_postgres::script::layout(&steps, None);
     let mut hasher = DefaultHasher::new();
-    statements.hash(&mut hasher);
+    script.to_sql().hash(&mut hasher);
     let scratch = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
     if !crate::upgrade::database_exists(&admin, &scratch).await? {
-        crate::upgrade::build_scratch(&admin, &admin_url, &scratch, None, &statements)
+        crate::upgrade::build_scratch(&admin, &admin_url, &scratch, None, &script)
             .await
             .context("creating the model in the scratch database for view columns")?;
         crate::upgrade::drop_stale_scratches(&admin, SCRATCH_PREFIX).await;

@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, anyhow};
 
 use crate::catalog::from_model;
-use crate::diff::{Change, Hints, Plan, diff, push_step};
+use crate::diff::{Change, Hints, Plan, push_step};
 use crate::model::Model;
+use schemactl_postgres::script::{self, Line, Script};
 
 const SNAPSHOT: &str = "schema.snapshot.json";
 const MIGRATION_TEMPLATE: &str = include_str!("../../../templates/migration/migration.rs.j2");
@@ -79,7 +80,26 @@ pub fn snapshot(dir: &Path) -> anyhow::Result<Model> {
 /// Whether the migrations bring a database to exactly `model`.
 pub fn is_current(dir: &Path, model: &Model) -> anyhow::Result<bool> {
     let old = snapshot(dir)?;
-    Ok(pending_plan(&old, model).0.is_empty())
+    Ok(pending_plan(&old, model)?.0.is_empty())
+}
+
+/// One direction of a migration step.
+enum Direction {
+    Postgres { steps: usize, script: Script },
+    Sqlite(Plan),
+}
+
+impl Direction {
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Direction::Postgres { steps, .. } => *steps,
+            Direction::Sqlite(plan) => plan.changes.len(),
+        }
+    }
 }
 
 /// First line of a SQLite step that rebuilds tables: the runner switches foreign keys off
@@ -87,23 +107,31 @@ pub fn is_current(dir: &Path, model: &Model) -> anyhow::Result<bool> {
 pub const FOREIGN_KEYS_OFF: &str =
     "-- schemactl: foreign_keys off, foreign_key_check before commit";
 
-fn pending_plan(old: &Model, new: &Model) -> (Plan, Plan) {
+fn pending_plan(old: &Model, new: &Model) -> anyhow::Result<(Direction, Direction)> {
     let hints = Hints::from_model(new);
     if new.database.target == crate::model::Target::Sqlite {
         use crate::sqlite::{diff, render};
         let (before, after) = (render::objects(old), render::objects(new));
-        return (
-            diff::diff(&before, &after, &hints),
-            diff::diff(&after, &before, &hints.reversed()),
-        );
+        return Ok((
+            Direction::Sqlite(diff::diff(&before, &after, &hints)),
+            Direction::Sqlite(diff::diff(&after, &before, &hints.reversed())),
+        ));
     }
-    let keep = |plan: Plan| Plan {
-        changes: plan.changes.into_iter().filter(|c| !c.as_admin).collect(),
-        ..plan
+    let direction = |from: &Model, to: &Model, hints: &Hints| -> anyhow::Result<Direction> {
+        // Roles, memberships and extension drops are cluster-wide: provisioning's.
+        let steps: Vec<_> = schemactl_postgres::plan(&from_model(from), &from_model(to), hints)?
+            .into_iter()
+            .filter(|s| !s.step.cluster_level())
+            .collect();
+        Ok(Direction::Postgres {
+            steps: steps.len(),
+            script: script::layout(&steps, None),
+        })
     };
-    let up = keep(diff(&from_model(old), &from_model(new), &hints));
-    let down = keep(diff(&from_model(new), &from_model(old), &hints.reversed()));
-    (up, down)
+    Ok((
+        direction(old, new, &hints)?,
+        direction(new, old, &hints.reversed())?,
+    ))
 }
 
 /// What `migrate new` did.
@@ -129,7 +157,7 @@ pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<Ne
         ));
     }
     let old = snapshot(dir)?;
-    let (up, down) = pending_plan(&old, model);
+    let (up, down) = pending_plan(&old, model)?;
     if up.is_empty() {
         return Ok(NewOutcome::NoChange);
     }
@@ -137,16 +165,19 @@ pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<Ne
     let step_dir = dir.join("sql").join(&version);
     std::fs::create_dir_all(&step_dir)
         .with_context(|| format!("cannot create {}", step_dir.display()))?;
-    let up_concurrent = write_direction(&step_dir, "up", &up)?;
-    let down_concurrent = write_direction(&step_dir, "down", &down)?;
+    let up_parts = write_direction(&step_dir, "up", &up)?;
+    let down_parts = write_direction(&step_dir, "down", &down)?;
     let env = minijinja::Environment::new();
     let wrapper = env.render_str(
         MIGRATION_TEMPLATE,
         minijinja::context! {
             version => &version,
-            concurrent => up_concurrent || down_concurrent,
-            up_concurrent => up_concurrent,
-            down_concurrent => down_concurrent,
+            concurrent => up_parts.concurrent || down_parts.concurrent
+                || up_parts.first || down_parts.first,
+            up_concurrent => up_parts.concurrent,
+            down_concurrent => down_parts.concurrent,
+            up_first => up_parts.first,
+            down_first => down_parts.first,
         },
     )?;
     let src = dir.join("src");
@@ -157,39 +188,60 @@ pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<Ne
     std::fs::write(dir.join(SNAPSHOT), snapshot_text + "\n")?;
     Ok(NewOutcome::Written {
         version,
-        up_steps: up.changes.len(),
-        down_steps: down.changes.len(),
+        up_steps: up.len(),
+        down_steps: down.len(),
     })
 }
 
-/// Writes `<direction>.sql` and, when needed, `<direction>_concurrent.sql`; true when the
-/// concurrent file was written.
-fn write_direction(step_dir: &Path, direction: &str, plan: &Plan) -> anyhow::Result<bool> {
-    let (concurrent, transactional): (Vec<&Change>, Vec<&Change>) =
-        plan.changes.iter().partition(|c| c.concurrent);
+/// Writes `<direction>.sql` and, when needed, `<direction>_first.sql` (committed before
+/// the rest: new enum values) and `<direction>_concurrent.sql`; returns which of the two
+/// optional files were written.
+fn write_direction(step_dir: &Path, direction: &str, part: &Direction) -> anyhow::Result<Parts> {
+    let path = |suffix: &str| step_dir.join(format!("{direction}{suffix}.sql"));
+    match part {
+        Direction::Sqlite(plan) => {
+            write_sqlite(&path(""), plan)?;
+            Ok(Parts::default())
+        }
+        Direction::Postgres { script, .. } => {
+            std::fs::write(path(""), lines_text(&script.transaction))?;
+            let first = !script.first.is_empty();
+            if first {
+                std::fs::write(path("_first"), lines_text(&script.first))?;
+            }
+            let concurrent = !script.outside.is_empty();
+            if concurrent {
+                std::fs::write(path("_concurrent"), lines_text(&script.outside))?;
+            }
+            Ok(Parts { first, concurrent })
+        }
+    }
+}
+
+/// Which optional files a direction has.
+#[derive(Debug, Clone, Copy, Default)]
+struct Parts {
+    first: bool,
+    concurrent: bool,
+}
+
+fn write_sqlite(path: &Path, plan: &Plan) -> anyhow::Result<()> {
     let mut text = String::new();
     if plan.foreign_keys_off {
         text.push_str(FOREIGN_KEYS_OFF);
         text.push('\n');
     }
+    let transactional: Vec<&Change> = plan.changes.iter().filter(|c| !c.concurrent).collect();
     for c in &transactional {
         push_step(&mut text, c);
     }
-    std::fs::write(step_dir.join(format!("{direction}.sql")), text)?;
-    if concurrent.is_empty() {
-        return Ok(false);
-    }
-    let mut text = String::new();
-    for c in &concurrent {
-        // A rerun after an interrupted build meets an invalid leftover of the same name.
-        if let Some(index) = crate::diff::apply::concurrent_index_name(&c.sql) {
-            text.push_str(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index};\n"));
-        }
-        text.push_str(&c.sql.replace('\n', " "));
-        text.push_str(";\n");
-    }
-    std::fs::write(step_dir.join(format!("{direction}_concurrent.sql")), text)?;
-    Ok(true)
+    std::fs::write(path, text)?;
+    Ok(())
+}
+
+/// A script part as a migration file: the runner supplies the transaction.
+fn lines_text(lines: &[Line]) -> String {
+    script::lines_sql(lines)
 }
 
 /// Regenerates `src/lib.rs` from the versions present.

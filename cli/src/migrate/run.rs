@@ -11,7 +11,7 @@ use anyhow::Context;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::db;
-use crate::diff::apply;
+use crate::execute as apply;
 use crate::sql::literal;
 
 /// PostgreSQL: the advisory lock. SQLite: nothing, since a write transaction already
@@ -205,6 +205,7 @@ async fn run_step(
             Ok(String::new())
         }
     };
+    let first = read(format!("{direction}_first.sql"))?;
     let transactional = read(format!("{direction}.sql"))?;
     let concurrent = read(format!("{direction}_concurrent.sql"))?;
     let record = if direction == "up" {
@@ -234,6 +235,16 @@ async fn run_step(
                     "migration {version} ({direction}) failed: {e:#}; nothing of it was applied"
                 )))
             });
+    }
+    if !first.trim().is_empty() {
+        // New enum values: committed before the statements that use them run. Running it
+        // again is harmless (ADD VALUE IF NOT EXISTS).
+        let txn = conn.begin().await?;
+        if let Some(s) = &set_role {
+            txn.execute_unprepared(s).await.map_err(fail)?;
+        }
+        txn.execute_unprepared(&first).await.map_err(fail)?;
+        txn.commit().await.map_err(fail)?;
     }
     if concurrent.trim().is_empty() {
         let txn = conn.begin().await?;

@@ -1,30 +1,34 @@
 //! `provision`: bring a server in line with the model, from roles to seed rows.
 //!
-//! Cluster phase (roles, memberships, the database) on the admin connection, then every
-//! schema object, grant, policy and seed row in ONE transaction on the new database, then
-//! a refresh of the materialized views. A failure in the transaction leaves the database
-//! as it was; when this run created the database or roles, they are dropped again, so a
-//! failed first provision leaves nothing behind.
+//! Cluster phase (roles, memberships, the database) on the admin connection, then the
+//! database itself: either the versioned migrations, or the plan from what the database
+//! holds to the model (the create script for a new database; for an existing one the
+//! same plan `apply` computes, refused when it has hazards not allowed) together with the
+//! seed rows in ONE transaction; then a refresh of the materialized views. A failure in
+//! the transaction leaves the database as it was; when this run created the database or
+//! roles, they are dropped again, so a failed first provision leaves nothing behind.
 
 pub mod cluster;
-mod existing;
+mod pointer;
 pub mod seed;
 pub mod summary;
-
-use std::collections::HashSet;
 
 use anyhow::{Context, anyhow};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-pub use existing::existing_objects;
+pub use pointer::model_pointer;
 pub use summary::Summary;
 
 use crate::catalog::{Catalog, QName};
 use crate::db;
+use crate::deps;
+use crate::diff::Hazard;
 use crate::model::Model;
-use crate::render::{self, ObjectKey, Step};
+use crate::plan::Plan;
 use crate::sql;
 use cluster::{Change, ClusterStep};
+use schemactl_core::statement::RenderedStep;
+use schemactl_core::step::Step;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -41,6 +45,9 @@ pub struct Options {
     /// Versioned migrations to apply instead of creating objects directly (the
     /// `migration/` directory beside the model, when it has steps).
     pub migrations: Option<std::path::PathBuf>,
+    /// Hazards a plan on an existing database may have besides authorization (changing
+    /// who may do what is what provisioning is for).
+    pub allow_hazards: Vec<Hazard>,
 }
 
 /// What a run did or, with `dry_run`, would do.
@@ -102,15 +109,10 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
     let db_url = db::with_database(&admin_url, &database)?;
 
     if options.dry_run {
-        let existing = if creates_database {
-            HashSet::new()
-        } else {
-            existing_objects(&db::connect(&db_url).await?).await?
-        };
-        let steps = pending_steps(&catalog, &existing);
-        outcome
-            .statements
-            .extend(steps.iter().map(|s| s.sql.clone()));
+        let plan = schema_plan(model, &catalog, &db_url, creates_database).await?;
+        if let Some(script) = plan.script() {
+            outcome.statements.extend(statement_texts(&script));
+        }
         for table in seed::seed_statements(&catalog) {
             outcome.statements.extend(table.upserts);
         }
@@ -120,7 +122,18 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
     cluster::execute_cluster(&admin, &cluster_steps, &mut outcome.summary).await?;
     let result = match &options.migrations {
         Some(dir) => apply_migrations(model, &db_url, dir, &catalog, &mut outcome).await,
-        None => apply_in_database(&db_url, &catalog, &mut outcome).await,
+        None => {
+            let allowed = &options.allow_hazards;
+            apply_plan(
+                model,
+                &db_url,
+                &catalog,
+                creates_database,
+                allowed,
+                &mut outcome,
+            )
+            .await
+        }
     };
     if let Err(err) = result {
         undo_cluster(&admin, &cluster_steps, &database, creates_database).await;
@@ -130,47 +143,129 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
     Ok(outcome)
 }
 
-/// The script's steps for objects that do not exist yet. Session settings are kept only
-/// when some object step remains, so a no-op run executes nothing.
-pub fn pending_steps(catalog: &Catalog, existing: &HashSet<ObjectKey>) -> Vec<Step> {
-    let steps: Vec<Step> = render::create_script(catalog)
-        .into_iter()
-        .filter(|s| s.object.as_ref().is_none_or(|k| !existing.contains(k)))
-        .collect();
-    if steps.iter().all(|s| s.object.is_none()) {
-        Vec::new()
+/// The plan that takes the database to the model: the create script for a database this
+/// run creates (nothing to compare with), else the plan `apply` would compute.
+async fn schema_plan(
+    model: &Model,
+    catalog: &Catalog,
+    db_url: &str,
+    creates_database: bool,
+) -> anyhow::Result<Plan> {
+    if creates_database {
+        Ok(Plan::Postgres {
+            steps: schemactl_postgres::create_script(catalog)?,
+            owner: catalog.database.owner.clone(),
+        })
     } else {
-        steps
+        crate::upgrade::plan(model, db_url).await
     }
 }
 
-async fn apply_in_database(
+fn statement_texts(script: &schemactl_postgres::script::Script) -> Vec<String> {
+    use schemactl_postgres::script::Line;
+    script
+        .first
+        .iter()
+        .chain(&script.transaction)
+        .chain(&script.outside)
+        .filter_map(|line| match line {
+            Line::Statement { sql, .. } | Line::Setting(sql) => Some(sql.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Hazards provisioning refuses unless allowed: authorization changes are its purpose.
+fn refused_steps(plan: &Plan, allowed: &[Hazard]) -> Vec<String> {
+    plan.summaries()
+        .into_iter()
+        .filter_map(|s| {
+            let refused: Vec<&str> = s
+                .hazards
+                .iter()
+                .filter(|h| **h != Hazard::Authorization && !allowed.contains(h))
+                .map(|h| h.name())
+                .collect();
+            (!refused.is_empty()).then(|| format!("{} [{}]", s.description, refused.join(", ")))
+        })
+        .collect()
+}
+
+/// Applies the plan and the seed rows in one transaction (the concurrent index builds
+/// of an existing database's plan after it), under the advisory lock.
+async fn apply_plan(
+    model: &Model,
     db_url: &str,
     catalog: &Catalog,
+    creates_database: bool,
+    allowed: &[Hazard],
     outcome: &mut Outcome,
 ) -> anyhow::Result<()> {
-    let conn = db::connect(db_url).await?;
-    let existing = existing_objects(&conn).await?;
-    let steps = pending_steps(catalog, &existing);
-    let seeds = seed::seed_statements(catalog);
-    let txn = conn
-        .begin()
-        .await
-        .context("cannot begin the schema transaction")?;
-    for step in &steps {
-        run(&txn, &step.sql, step.object.as_ref()).await?;
-        if step.creates
-            && let Some(key) = &step.object
-        {
-            outcome.summary.created(key.kind.noun());
-        }
-        outcome.statements.push(step.sql.clone());
+    let plan = schema_plan(model, catalog, db_url, creates_database).await?;
+    let refused = refused_steps(&plan, allowed);
+    if !refused.is_empty() {
+        return Err(crate::exit::Refused(format!(
+            "the plan for this existing database has hazardous steps that were not allowed:\n  - {}\n\
+             nothing was changed in the database; review them with `schemactl plan --database-url …` \
+             and pass --allow-hazard KIND to proceed",
+            refused.join("\n  - ")
+        ))
+        .into());
     }
-    apply_seeds(&txn, catalog, &seeds, outcome).await?;
-    txn.commit()
-        .await
-        .map_err(|e| anyhow!("commit failed: {}", db::describe(&e)))?;
-    Ok(())
+    if let Plan::Postgres { steps, .. } = &plan {
+        count_steps(steps, &mut outcome.summary);
+    }
+    let script = plan.script().unwrap_or_default();
+    outcome.statements.extend(statement_texts(&script));
+    let seeds = seed::seed_statements(catalog);
+    let conn = db::connect_single(db_url).await?;
+    crate::execute::lock(&conn).await?;
+    let result = async {
+        crate::execute::commit_first(&conn, &script).await?;
+        let txn = crate::execute::begin_with(&conn, &script.transaction, "the schema transaction")
+            .await?;
+        let seeded = apply_seeds(&txn, catalog, &seeds).await?;
+        crate::execute::commit(txn).await?;
+        crate::execute::outside(&conn, &script).await?;
+        anyhow::Ok(seeded)
+    }
+    .await;
+    let unlocked = crate::execute::unlock(&conn).await;
+    outcome.seeded_rows += result?;
+    unlocked
+}
+
+/// What a plan creates and changes, by kind of object, for the closing summary.
+fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
+    for step in steps {
+        let Some(object) = step.statements.first().map(|s| &s.object) else {
+            continue;
+        };
+        let noun = object.kind.noun();
+        match &step.step {
+            Step::CreateTable { .. }
+            | Step::CreatePartition { .. }
+            | Step::CreateView { .. }
+            | Step::CreateFunction { .. }
+            | Step::CreateEnum { .. }
+            | Step::CreateSchema { .. }
+            | Step::CreateExtension { .. }
+            | Step::CreateIndex { .. }
+            | Step::CreateIndexConcurrently { .. }
+            | Step::CreateTrigger { .. }
+            | Step::CreatePolicy { .. } => summary.created(noun),
+            Step::AddConstraint { kind, .. } => summary.created(kind.noun()),
+            Step::SetComment { .. } => summary.changed("comment"),
+            Step::Grant { .. } | Step::Revoke { .. } | Step::RevokeFromPublic { .. } => {
+                summary.changed("grant")
+            }
+            Step::GrantDefaultPrivileges { .. } | Step::RevokeDefaultPrivileges { .. } => {
+                summary.changed("default privilege")
+            }
+            Step::ValidateConstraint { .. } => {}
+            _ => summary.changed(noun),
+        }
+    }
 }
 
 /// Brings the database to the model through the versioned migrations, then seeds, then
@@ -185,21 +280,26 @@ async fn apply_migrations(
     let conn = crate::migrate::run::connect(db_url).await?;
     // Extensions need the admin (pgvector is not trusted); the migrations, run as the
     // owner, then find them present.
-    let existing = existing_objects(&conn).await?;
     for ext in &catalog.extensions {
-        let key = ObjectKey {
-            kind: render::ObjectKind::Extension,
-            schema: String::new(),
-            name: ext.clone(),
-            table: None,
-        };
-        if !existing.contains(&key) {
-            run(
-                &conn,
-                &format!("CREATE EXTENSION IF NOT EXISTS {}", sql::ident(ext)),
-                Some(&key),
-            )
-            .await?;
+        let present = db::query_opt(
+            &conn,
+            "SELECT 1 AS present FROM pg_extension WHERE extname = $1",
+            vec![ext.clone().into()],
+        )
+        .await?
+        .is_some();
+        if !present {
+            conn.execute_unprepared(&format!(
+                "CREATE EXTENSION IF NOT EXISTS {}",
+                sql::ident(ext)
+            ))
+            .await
+            .map_err(|e| {
+                anyhow::Error::new(db::StatementError(format!(
+                    "cannot create extension {ext}: {}",
+                    db::describe(&e)
+                )))
+            })?;
             outcome.summary.created("extension");
         }
     }
@@ -214,7 +314,7 @@ async fn apply_migrations(
         .begin()
         .await
         .context("cannot begin the seed transaction")?;
-    apply_seeds(&txn, catalog, &seeds, outcome).await?;
+    outcome.seeded_rows += apply_seeds(&txn, catalog, &seeds).await?;
     txn.commit()
         .await
         .map_err(|e| anyhow!("commit failed: {}", db::describe(&e)))?;
@@ -228,131 +328,49 @@ async fn apply_migrations(
     Ok(())
 }
 
-/// Upserts the declared seed rows, as the owner, inside the caller's transaction.
+/// Upserts the declared seed rows, as the owner, inside the caller's transaction;
+/// returns how many rows were inserted or changed.
 async fn apply_seeds<C: ConnectionTrait>(
     txn: &C,
     catalog: &Catalog,
     seeds: &[seed::TableSeed],
-    outcome: &mut Outcome,
-) -> anyhow::Result<()> {
-    if !seeds.is_empty() {
-        if let Some(owner) = &catalog.database.owner {
-            // Rows are written as the owner, like the objects, so that RLS applies to the
-            // seeding exactly as the model's policies say.
-            txn.execute_unprepared(&format!("SET LOCAL ROLE {}", sql::ident(owner)))
-                .await
-                .map_err(|e| anyhow!("cannot switch to the owner role: {}", db::describe(&e)))?;
+) -> anyhow::Result<u64> {
+    let mut total = 0;
+    if seeds.is_empty() {
+        return Ok(0);
+    }
+    let fail = |what: String, e: sea_orm::DbErr| {
+        anyhow::Error::new(db::StatementError(format!("{what}: {}", db::describe(&e))))
+    };
+    if let Some(owner) = &catalog.database.owner {
+        // Rows are written as the owner, like the objects, so that RLS applies to the
+        // seeding exactly as the model's policies say.
+        txn.execute_unprepared(&format!("SET LOCAL ROLE {}", sql::ident(owner)))
+            .await
+            .map_err(|e| fail("cannot switch to the owner role".into(), e))?;
+    }
+    for table in seeds {
+        let mut rows = 0;
+        for upsert in &table.upserts {
+            let result = txn.execute_unprepared(upsert).await.map_err(|e| {
+                fail(
+                    format!("seed row for {} failed (statement: {upsert})", table.table),
+                    e,
+                )
+            })?;
+            rows += result.rows_affected();
         }
-        for table in seeds {
-            let mut rows = 0;
-            for upsert in &table.upserts {
-                let result = txn.execute_unprepared(upsert).await.map_err(|e| {
-                    anyhow!(
-                        "seed row for {} failed: {}\n  statement: {upsert}",
-                        table.table,
-                        db::describe(&e)
-                    )
-                })?;
-                rows += result.rows_affected();
+        if rows > 0 {
+            for fix in &table.sequence_fixes {
+                txn.execute_unprepared(fix)
+                    .await
+                    .map_err(|e| fail(format!("sequence fix for {} failed", table.table), e))?;
             }
-            if rows > 0 {
-                for fix in &table.sequence_fixes {
-                    run(txn, fix, None).await?;
-                }
-                tracing::info!("seeded {rows} row(s) into {}", table.table);
-            }
-            outcome.seeded_rows += rows;
+            tracing::info!("seeded {rows} row(s) into {}", table.table);
         }
+        total += rows;
     }
-    Ok(())
-}
-
-/// A statement that failed while applying the schema, with the object it was creating,
-/// so that the CLI can point at the object's place in the model.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ApplyError {
-    pub object: Option<ObjectKey>,
-    pub message: String,
-}
-
-async fn run<C: ConnectionTrait>(
-    conn: &C,
-    statement: &str,
-    object: Option<&ObjectKey>,
-) -> anyhow::Result<()> {
-    conn.execute_unprepared(statement).await.map(|_| ()).map_err(|e| {
-        let what = match object {
-            Some(k) => format!(" while creating {} {}", k.kind.noun(), object_name(k)),
-            None => String::new(),
-        };
-        // Enough of the statement to recognise it; the whole text is in `plan`.
-        let excerpt: Vec<&str> = statement.lines().take(4).collect();
-        anyhow::Error::new(ApplyError {
-            object: object.cloned(),
-            message: format!(
-                "statement failed{what}: {}\n  statement: {}\nnothing was applied: the transaction was rolled back",
-                db::describe(&e),
-                excerpt.join("\n             ")
-            ),
-        })
-    })
-}
-
-fn object_name(k: &ObjectKey) -> String {
-    match (&k.table, k.schema.is_empty()) {
-        (Some(t), _) => format!("{} on {}.{t}", k.name, k.schema),
-        (None, true) => k.name.clone(),
-        (None, false) => format!("{}.{}", k.schema, k.name),
-    }
-}
-
-/// Where in the model an object is declared, as a JSON pointer into the document.
-pub fn model_pointer(model: &Model, k: &ObjectKey) -> String {
-    use crate::load::pointer;
-    use crate::render::ObjectKind as K;
-    let s = k.schema.as_str();
-    match (k.kind, &k.table) {
-        (K::Extension, _) => pointer(["extensions"]),
-        (K::Schema, _) => pointer(["schemas", s]),
-        (K::Type, _) => pointer(["schemas", s, "enums", &k.name]),
-        (K::Function, _) => pointer(["schemas", s, "functions", &k.name]),
-        (K::Table, _) => pointer(["schemas", s, "tables", &k.name]),
-        (K::View, _) => pointer(["schemas", s, "views", &k.name]),
-        (K::MaterializedView, _) => pointer(["schemas", s, "materialized_views", &k.name]),
-        (K::ForeignKey, Some(t)) => pointer(["schemas", s, "tables", t]),
-        (K::Trigger, Some(t)) => pointer(["schemas", s, "tables", t, "triggers", &k.name]),
-        (K::Policy, Some(t)) => pointer([
-            "schemas",
-            s,
-            "tables",
-            t,
-            "row_level_security",
-            "policies",
-            &k.name,
-        ]),
-        (K::Index, _) => {
-            let schema = model.schemas.get(s);
-            let on_table = schema.and_then(|sc| {
-                sc.tables
-                    .iter()
-                    .find(|(_, t)| t.indexes.contains_key(&k.name))
-                    .map(|(t, _)| pointer(["schemas", s, "tables", t, "indexes", &k.name]))
-            });
-            let on_view = schema.and_then(|sc| {
-                sc.materialized_views
-                    .iter()
-                    .find(|(_, v)| v.indexes.contains_key(&k.name))
-                    .map(|(v, _)| {
-                        pointer(["schemas", s, "materialized_views", v, "indexes", &k.name])
-                    })
-            });
-            on_table
-                .or(on_view)
-                .unwrap_or_else(|| pointer(["schemas", s]))
-        }
-        _ => pointer(["schemas", s]),
-    }
+    Ok(total)
 }
 
 /// Drops what this run created in the cluster phase, after a failure later on. Best
@@ -398,14 +416,10 @@ async fn refresh_materialized_views(
     if !outcome.changed_anything() {
         return Ok(0);
     }
-    let views: Vec<QName> = render::deps::order(&render::deps::dependencies(catalog))
+    let views: Vec<QName> = deps::order(&deps::dependencies(catalog))
         .into_iter()
         .filter_map(|n| match n {
-            render::deps::Node::View(q)
-                if catalog.views.get(&q).is_some_and(|v| v.materialized) =>
-            {
-                Some(q)
-            }
+            deps::Node::View(q) if catalog.views.get(&q).is_some_and(|v| v.materialized) => Some(q),
             _ => None,
         })
         .collect();

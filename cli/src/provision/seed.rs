@@ -36,7 +36,7 @@ pub fn seed_statements(catalog: &Catalog) -> Vec<TableSeed> {
             })
             .unwrap_or_default()
     };
-    crate::render::deps::parents_first(&keys, parents)
+    crate::deps::parents_first(&keys, parents)
         .iter()
         .filter_map(|q| seeded.get(q).map(|t| table_seed(q, t)))
         .collect()

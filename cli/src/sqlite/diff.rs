@@ -142,7 +142,7 @@ fn map_words(sql: &str, replace: impl Fn(&Word) -> Option<String>) -> String {
 /// Whether `text` names `name` as an identifier (outside literals and comments). SQLite
 /// compares identifiers case-insensitively, quoted or not.
 fn mentions(text: &str, name: &str) -> bool {
-    crate::render::deps::references(text)
+    crate::deps::references(text)
         .iter()
         .any(|r| r.name.eq_ignore_ascii_case(name))
 }

@@ -88,7 +88,7 @@ pub fn statements(model: &Model) -> anyhow::Result<Vec<TableSeed>> {
             .map(|t| parents(t))
             .unwrap_or_default()
     };
-    crate::render::deps::parents_first(&keys, parents_of)
+    crate::deps::parents_first(&keys, parents_of)
         .iter()
         .filter_map(|n| seeded.get(n.as_str()).map(|t| table_seed(n, t)))
         .collect()

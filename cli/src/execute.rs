@@ -1,0 +1,208 @@
+//! Executing a laid-out PostgreSQL plan ([`Script`]) on one connection.
+//!
+//! The part committed first runs in a transaction of its own, then the plan's transaction
+//! (all or nothing), then the statements outside any transaction, one by one, each written
+//! so that a rerun after an interruption converges (`IF EXISTS`, and an invalid index
+//! left by a killed concurrent build is dropped before it is built again). Writers hold a
+//! session advisory lock, so two `apply` or `migrate up` runs never interleave.
+
+use anyhow::{Context, anyhow};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    TransactionTrait,
+};
+
+use schemactl_core::statement::{ObjectKey, Precondition};
+use schemactl_postgres::script::{Line, Script};
+
+use crate::db;
+
+/// The advisory lock key every schemactl writer takes: "schemactl" in ASCII, truncated.
+pub const ADVISORY_LOCK_KEY: i64 = 0x7363_6865_6d61_6374;
+
+/// Holds the session-level advisory lock on a single connection.
+pub async fn lock(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_lock($1)",
+        [ADVISORY_LOCK_KEY.into()],
+    ))
+    .await
+    .map_err(|e| {
+        anyhow!(
+            "cannot take the schemactl advisory lock: {}",
+            db::describe(&e)
+        )
+    })?;
+    Ok(())
+}
+
+pub async fn unlock(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_unlock($1)",
+        [ADVISORY_LOCK_KEY.into()],
+    ))
+    .await
+    .map_err(|e| anyhow!("cannot release the advisory lock: {}", db::describe(&e)))?;
+    Ok(())
+}
+
+/// Runs `script` on `conn`, which must be a single-connection handle: the transaction
+/// and the session settings belong to one session.
+pub async fn run(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<()> {
+    commit_first(conn, script).await?;
+    if has_statements(&script.transaction) {
+        let txn = begin_with(conn, &script.transaction, "the plan's transaction").await?;
+        commit(txn).await?;
+    }
+    outside(conn, script).await
+}
+
+/// The part committed before the plan's transaction (new enum values).
+pub async fn commit_first(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<()> {
+    if has_statements(&script.first) {
+        let txn = begin_with(conn, &script.first, "the enum values committed first").await?;
+        commit(txn).await?;
+    }
+    Ok(())
+}
+
+/// Begins a transaction and runs `lines` in it; the caller may add work (seed rows)
+/// before it [`commit`]s.
+pub async fn begin_with(
+    conn: &DatabaseConnection,
+    lines: &[Line],
+    what: &str,
+) -> anyhow::Result<DatabaseTransaction> {
+    let txn = conn
+        .begin()
+        .await
+        .with_context(|| format!("cannot begin {what}"))?;
+    let mut step = String::new();
+    for line in lines {
+        match line {
+            Line::Step { description, .. } => {
+                tracing::info!("{description}");
+                step.clone_from(description);
+            }
+            Line::Setting(sql) => txn
+                .execute_unprepared(sql)
+                .await
+                .map(drop)
+                .map_err(|e| anyhow!("cannot set `{sql}`: {}", db::describe(&e)))?,
+            Line::Precondition(_) => {}
+            Line::Statement { sql, object } => {
+                txn.execute_unprepared(sql).await.map_err(|e| {
+                    step_failed(
+                        &step,
+                        object,
+                        sql,
+                        &e,
+                        "nothing was applied: the transaction was rolled back",
+                    )
+                })?;
+            }
+        }
+    }
+    Ok(txn)
+}
+
+pub async fn commit(txn: DatabaseTransaction) -> anyhow::Result<()> {
+    txn.commit().await.map_err(|e| {
+        anyhow::Error::new(db::StatementError(format!(
+            "commit failed: {}",
+            db::describe(&e)
+        )))
+    })
+}
+
+/// The statements outside any transaction, after the commit, one by one.
+pub async fn outside(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<()> {
+    let mut step = String::new();
+    for line in &script.outside {
+        match line {
+            Line::Step { description, .. } => {
+                tracing::info!("{description}");
+                step.clone_from(description);
+            }
+            Line::Setting(sql) => conn
+                .execute_unprepared(sql)
+                .await
+                .map(drop)
+                .map_err(|e| anyhow!("cannot set `{sql}`: {}", db::describe(&e)))?,
+            Line::Precondition(Precondition::DropInvalidIndex { index }) => {
+                drop_invalid_index(conn, index).await?;
+            }
+            Line::Statement { sql, object } => {
+                conn.execute_unprepared(sql).await.map_err(|e| {
+                    step_failed(
+                        &step,
+                        object,
+                        sql,
+                        &e,
+                        "the steps before it are committed; run again to resume",
+                    )
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A statement the server refused, with the step and object it belongs to, so that the
+/// CLI can point at the object's place in the model.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct StepError {
+    pub object: ObjectKey,
+    pub message: String,
+}
+
+fn step_failed(
+    step: &str,
+    object: &ObjectKey,
+    sql: &str,
+    e: &sea_orm::DbErr,
+    outcome: &str,
+) -> anyhow::Error {
+    // Enough of the statement to recognise it; the whole text is in `plan`.
+    let excerpt: Vec<&str> = sql.lines().take(4).collect();
+    anyhow::Error::new(StepError {
+        object: object.clone(),
+        message: format!(
+            "step failed ({step}, {object}): {}\n  statement: {}\n{outcome}",
+            db::describe(e),
+            excerpt.join("\n             ")
+        ),
+    })
+}
+
+fn has_statements(lines: &[Line]) -> bool {
+    lines.iter().any(|l| matches!(l, Line::Statement { .. }))
+}
+
+async fn drop_invalid_index(
+    conn: &DatabaseConnection,
+    index: &schemactl_core::catalog::QName,
+) -> anyhow::Result<()> {
+    let qualified = index.sql();
+    let check = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT count(*)::bigint FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid",
+        [qualified.clone().into()],
+    );
+    let invalid = conn
+        .query_one_raw(check)
+        .await?
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    if invalid > 0 {
+        tracing::warn!("dropping invalid index {index} left by an interrupted build");
+        conn.execute_unprepared(&format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"))
+            .await
+            .map_err(|e| anyhow!("cannot drop invalid index {index}: {}", db::describe(&e)))?;
+    }
+    Ok(())
+}
