@@ -463,10 +463,11 @@ async fn triggers(
             } else {
                 TriggerLevel::Statement
             },
-            function: QName::new(
+            function: Some(QName::new(
                 get::<String>(&row, "function_schema")?,
                 get::<String>(&row, "function_name")?,
-            ),
+            )),
+            body: None,
             args,
             condition: definition.as_deref().and_then(trigger_when),
             comment: get(&row, "comment")?,

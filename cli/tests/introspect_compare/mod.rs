@@ -311,7 +311,10 @@ fn table_facts(f: &mut Facts, q: &QName, t: &TableDef, extra_grants: &[GrantDef]
                 tr.timing,
                 tr.update_of,
                 tr.level,
-                tr.function,
+                tr.function
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 tr.args,
                 tr.condition.is_some(),
                 tr.comment

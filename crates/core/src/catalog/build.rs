@@ -322,14 +322,18 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
         .triggers
         .iter()
         .map(|(name, t)| {
-            let (fs, fname) = split_qualified(t.function.as_deref().unwrap_or(""), schema_name);
+            let function = t.function.as_deref().map(|f| {
+                let (fs, fname) = split_qualified(f, schema_name);
+                QName::new(fs, fname)
+            });
             TriggerDef {
                 name: name.clone(),
                 timing: t.timing,
                 events: t.events.clone(),
                 update_of: t.update_of.clone(),
                 level: t.for_each,
-                function: QName::new(fs, fname),
+                function,
+                body: t.body.as_ref().map(|b| b.trim().to_string()),
                 args: t.args.clone(),
                 condition: t.condition.clone(),
                 comment: t.comment.clone(),

@@ -276,7 +276,10 @@ pub struct TriggerDef {
     pub events: Vec<TriggerEvent>,
     pub update_of: Vec<String>,
     pub level: TriggerLevel,
-    pub function: QName,
+    /// PostgreSQL: the trigger function the trigger executes.
+    pub function: Option<QName>,
+    /// SQLite: the trigger program, the statements between BEGIN and END.
+    pub body: Option<String>,
     pub args: Vec<String>,
     pub condition: Option<String>,
     pub comment: Option<String>,

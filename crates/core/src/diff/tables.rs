@@ -466,7 +466,11 @@ impl Differ<'_> {
     fn triggers_and_policies(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         for c in &previous.triggers {
             let kept = next.triggers.iter().any(|d| d.name == c.name);
-            if !kept || self.dropped_functions.contains(&c.function) {
+            let on_dropped = c
+                .function
+                .as_ref()
+                .is_some_and(|f| self.dropped_functions.contains(f));
+            if !kept || on_dropped {
                 self.push(Step::DropTrigger {
                     on: OnTable::new(q, &c.name),
                 });
@@ -474,7 +478,10 @@ impl Differ<'_> {
         }
         for d in &next.triggers {
             let previous_trigger = previous.triggers.iter().find(|c| c.name == d.name);
-            let rebuilt = self.dropped_functions.contains(&d.function);
+            let rebuilt = d
+                .function
+                .as_ref()
+                .is_some_and(|f| self.dropped_functions.contains(f));
             let on = OnTable::new(q, &d.name);
             match previous_trigger {
                 Some(c) if !rebuilt => {
@@ -484,6 +491,7 @@ impl Differ<'_> {
                         && c.update_of == d.update_of
                         && c.level == d.level
                         && c.function == d.function
+                        && c.body == d.body
                         && c.args == d.args
                         && c.condition == d.condition;
                     if !same {

@@ -256,7 +256,8 @@ fn index_key_sql(k: &IndexKeyDef) -> String {
     s
 }
 
-pub fn trigger_sql(q: &QName, tr: &TriggerDef, or_replace: bool) -> String {
+/// `CREATE [OR REPLACE] TRIGGER … EXECUTE FUNCTION function(args)`.
+pub fn trigger_sql(q: &QName, tr: &TriggerDef, function: &QName, or_replace: bool) -> String {
     let timing = match tr.timing {
         TriggerTiming::Before => "BEFORE",
         TriggerTiming::After => "AFTER",
@@ -292,7 +293,7 @@ pub fn trigger_sql(q: &QName, tr: &TriggerDef, or_replace: bool) -> String {
     let args: Vec<String> = tr.args.iter().map(|a| literal(a)).collect();
     sql.push_str(&format!(
         "\nEXECUTE FUNCTION {}({})",
-        tr.function.sql(),
+        function.sql(),
         args.join(", ")
     ));
     sql

@@ -487,11 +487,17 @@ impl Renderer<'_> {
                 let tr = trigger_def(t, on)
                     .ok_or_else(|| self.error(format!("no trigger {} on {}", on.name, on.table)))?;
                 let replace = matches!(self.step, Step::ReplaceTrigger { .. });
+                let function = tr.function.as_ref().ok_or_else(|| {
+                    self.error(format!(
+                        "trigger {} on {} names no function: a PostgreSQL trigger executes one",
+                        on.name, on.table
+                    ))
+                })?;
                 vec![self.on(
                     &on.table,
                     ObjectKind::Trigger,
                     &in_schema_of(&on.table, &on.name),
-                    trigger_sql(&on.table, &tr, replace),
+                    trigger_sql(&on.table, &tr, function, replace),
                 )]
             }
             Step::DropTrigger { on } => vec![self.on(
