@@ -246,3 +246,92 @@ async fn the_database_owner_runs_migrate_status_down_and_up() {
     drop(conn);
     drop_database(&tag).await;
 }
+
+/// Writes the next migration for `edit` applied to the model of a fresh project copy, and
+/// returns the project's model, the new version and its `up.sql` and `down.sql`.
+fn migration_for(tag: &str, edit: impl Fn(&str) -> String) -> (PathBuf, String, String, String) {
+    let dir = project_copy(tag);
+    let schema = dir.join("schema.yaml");
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit changed the model");
+    std::fs::write(&schema, edited).unwrap();
+    let out = schemactl(&schema, &["migrate", "new", "edit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let version = schemactl::migrate::versions(&dir.join("migration"))
+        .unwrap()
+        .pop()
+        .unwrap();
+    let read = |file: &str| {
+        std::fs::read_to_string(dir.join("migration/sql").join(&version).join(file)).unwrap()
+    };
+    (schema, version.clone(), read("up.sql"), read("down.sql"))
+}
+
+const DEVELOPERS_CREATED_AT: &str = "          created_at:\n            type: timestamptz\n            nullable: false\n            default: now()\n\n      publishers:";
+
+/// Applies the project's migrations by provisioning, then reverts the newest one: the
+/// server itself checks that the steps respect what depends on the columns.
+async fn provision_and_revert(tag: &str, schema: &Path) {
+    drop_database(tag).await;
+    let out = schemactl(schema, &["provision", tag]);
+    assert!(out.status.success(), "provision: {}", stderr(&out));
+    let out = schemactl(schema, &["migrate", "down", "--database-url", &db_url(tag)]);
+    assert!(out.status.success(), "migrate down: {}", stderr(&out));
+    drop_database(tag).await;
+}
+
+/// A column and an index on steam.developers: steam.developer_analytics reads that table
+/// but not the new column, so neither direction drops and recreates it.
+#[tokio::test]
+async fn migrate_new_leaves_views_alone_that_do_not_use_the_changed_column() {
+    let tag = unique("t_migviews_unused");
+    let (schema, _, up, down) = migration_for(&tag, |text| {
+        text.replacen(
+            DEVELOPERS_CREATED_AT,
+            "          created_at:\n            type: timestamptz\n            nullable: false\n            default: now()\n          website:\n            type: text\n        indexes:\n          developers_website_idx: { columns: [website] }\n\n      publishers:",
+            1,
+        )
+    });
+    assert!(up.contains("ADD COLUMN website text"), "{up}");
+    assert!(down.contains("DROP COLUMN website"), "{down}");
+    for (direction, sql) in [("up", &up), ("down", &down)] {
+        assert!(
+            !sql.contains("MATERIALIZED VIEW"),
+            "{direction} rebuilds a view that does not use the column:\n{sql}"
+        );
+    }
+    provision_and_revert(&tag, &schema).await;
+}
+
+/// The other side: a column the materialized view does use changes type, so the view is
+/// dropped before and created after, in both directions.
+#[tokio::test]
+async fn migrate_new_rebuilds_views_that_use_the_changed_column() {
+    let tag = unique("t_migviews_used");
+    let (schema, _, up, down) = migration_for(&tag, |text| {
+        let at = text.find("      developers:\n").unwrap();
+        let name_at = at
+            + text[at..]
+                .find("          name:\n            type: text\n")
+                .unwrap();
+        let mut edited = text.to_string();
+        edited.replace_range(
+            name_at..name_at + "          name:\n            type: text\n".len(),
+            "          name:\n            type: varchar(300)\n",
+        );
+        edited
+    });
+    for (direction, sql) in [("up", &up), ("down", &down)] {
+        assert!(
+            sql.contains("DROP MATERIALIZED VIEW steam.developer_analytics")
+                && sql.contains("CREATE MATERIALIZED VIEW steam.developer_analytics"),
+            "{direction} must rebuild the view over the retyped column:\n{sql}"
+        );
+        assert!(
+            !sql.contains("steam.publisher_analytics"),
+            "{direction} rebuilds a view over another table:\n{sql}"
+        );
+    }
+    provision_and_revert(&tag, &schema).await;
+}

@@ -18,10 +18,21 @@ pub struct Reference {
     pub name: String,
 }
 
-/// Identifiers named in `text`, skipping literals, quoted bodies and comments.
-pub fn references(text: &str) -> Vec<Reference> {
+/// A token of the lexical scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    /// An identifier or keyword: unquoted ones folded to lower case.
+    Ident(String),
+    Dot,
+    /// Any other character outside literals and comments.
+    Punct(char),
+    /// A literal, a comment or a dollar-quoted body's edge: separates references.
+    Break,
+}
+
+fn tokens(text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
-    let mut tokens: Vec<Option<String>> = Vec::new(); // None = a '.'
+    let mut tokens: Vec<Token> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -35,7 +46,7 @@ pub fn references(text: &str) -> Vec<Reference> {
                 i += 1;
             }
             i += 2;
-            tokens.push(Some(String::new()));
+            tokens.push(Token::Break);
         } else if c == '\'' {
             i += 1;
             while i < chars.len() {
@@ -49,7 +60,7 @@ pub fn references(text: &str) -> Vec<Reference> {
                 i += 1;
             }
             i += 1;
-            tokens.push(Some(String::new()));
+            tokens.push(Token::Break);
         } else if c == '"' {
             let mut ident = String::new();
             i += 1;
@@ -66,7 +77,7 @@ pub fn references(text: &str) -> Vec<Reference> {
                 i += 1;
             }
             i += 1;
-            tokens.push(Some(ident));
+            tokens.push(Token::Ident(ident));
         } else if c == '$'
             && let Some(end) = dollar_tag_end(&chars, i)
         {
@@ -77,20 +88,13 @@ pub fn references(text: &str) -> Vec<Reference> {
             // since a function body names the tables it uses.
             match rest.find(&tag) {
                 Some(close) => {
-                    let body: String = rest[..close].to_string();
-                    for r in references(&body) {
-                        tokens.push(Some(String::new()));
-                        if let Some(s) = r.schema {
-                            tokens.push(Some(s));
-                            tokens.push(None);
-                        }
-                        tokens.push(Some(r.name));
-                    }
+                    tokens.push(Token::Break);
+                    tokens.extend(self::tokens(&rest[..close]));
                     i = body_start + rest[..close].chars().count() + tag.chars().count();
                 }
                 None => i = chars.len(),
             }
-            tokens.push(Some(String::new()));
+            tokens.push(Token::Break);
         } else if c.is_alphabetic() || c == '_' {
             let mut ident = String::new();
             while i < chars.len()
@@ -99,22 +103,28 @@ pub fn references(text: &str) -> Vec<Reference> {
                 ident.push(chars[i].to_ascii_lowercase());
                 i += 1;
             }
-            tokens.push(Some(ident));
+            tokens.push(Token::Ident(ident));
         } else if c == '.' {
-            tokens.push(None);
+            tokens.push(Token::Dot);
             i += 1;
         } else {
             if !c.is_whitespace() {
-                tokens.push(Some(String::new()));
+                tokens.push(Token::Punct(c));
             }
             i += 1;
         }
     }
+    tokens
+}
+
+/// Identifiers named in `text`, skipping literals, quoted bodies and comments.
+pub fn references(text: &str) -> Vec<Reference> {
+    let tokens = tokens(text);
     let mut out = Vec::new();
     let mut j = 0;
     while j < tokens.len() {
         match (&tokens[j], tokens.get(j + 1), tokens.get(j + 2)) {
-            (Some(schema), Some(None), Some(Some(name)))
+            (Token::Ident(schema), Some(Token::Dot), Some(Token::Ident(name)))
                 if !schema.is_empty() && !name.is_empty() =>
             {
                 out.push(Reference {
@@ -123,7 +133,7 @@ pub fn references(text: &str) -> Vec<Reference> {
                 });
                 j += 3;
             }
-            (Some(name), _, _) if !name.is_empty() => {
+            (Token::Ident(name), _, _) if !name.is_empty() => {
                 out.push(Reference {
                     schema: None,
                     name: name.clone(),
@@ -134,6 +144,24 @@ pub fn references(text: &str) -> Vec<Reference> {
         }
     }
     out
+}
+
+/// Whether a query may read the column `column` of the tables it names: when it names the
+/// column (bare, or as `alias.column`), or selects `*` or `alias.*`, which PostgreSQL
+/// expands into every column when the view is created. Lexical, so it over-approximates
+/// (a name shared with another table's column counts), never the reverse; a multiplication
+/// right after `)` counts as a star too.
+pub fn may_use_column(query: &str, column: &str) -> bool {
+    let tokens = tokens(query);
+    tokens.iter().enumerate().any(|(at, token)| match token {
+        Token::Ident(name) => name == column,
+        Token::Punct('*') => match at.checked_sub(1).map(|before| &tokens[before]) {
+            None | Some(Token::Dot | Token::Punct(',' | ')')) => true,
+            Some(Token::Ident(word)) => matches!(word.as_str(), "select" | "distinct" | "all"),
+            Some(_) => false,
+        },
+        _ => false,
+    })
 }
 
 fn dollar_tag_end(chars: &[char], start: usize) -> Option<usize> {
@@ -307,6 +335,28 @@ pub fn parents_first<K: Ord + Clone>(keys: &[K], parents: impl Fn(&K) -> Vec<K>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_may_use_the_columns_it_names_or_stars() {
+        let query = "SELECT d.developer_id, d.name AS developer_name, count(*) AS n, \
+                     d.x * 2 FROM steam.developers d -- website in a comment\n\
+                     WHERE d.note <> 'website' GROUP BY 1, 2";
+        assert!(may_use_column(query, "developer_id"));
+        assert!(may_use_column(query, "note"));
+        // Not named outside comments and literals; count(*) and a product are no star.
+        assert!(!may_use_column(query, "website"));
+        for star in [
+            "SELECT * FROM t",
+            "SELECT t.* FROM t",
+            "SELECT a, * FROM t",
+            "SELECT DISTINCT ON (a) * FROM t",
+            "SELECT 1 FROM t UNION ALL SELECT DISTINCT * FROM u",
+        ] {
+            assert!(may_use_column(star, "website"), "{star}");
+        }
+        assert!(may_use_column("SELECT \"Website\" FROM t", "Website"));
+        assert!(!may_use_column("SELECT \"Website\" FROM t", "website"));
+    }
 
     #[test]
     fn parents_first_orders_rounds_and_breaks_cycles() {

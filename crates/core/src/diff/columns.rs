@@ -28,7 +28,7 @@ impl Differ<'_> {
             };
             matched.push(c.name.as_str());
             if c.name != d.name {
-                self.touched_tables.insert(q.clone());
+                self.touch_column(q, &c.name);
                 self.push(Step::RenameColumn {
                     table: q.clone(),
                     from: c.name.clone(),
@@ -39,7 +39,7 @@ impl Differ<'_> {
         }
         for c in &previous.columns {
             if !matched.contains(&c.name.as_str()) {
-                self.touched_tables.insert(q.clone());
+                self.touch_column(q, &c.name);
                 self.push(Step::DropColumn {
                     table: q.clone(),
                     column: c.name.clone(),
@@ -51,7 +51,7 @@ impl Differ<'_> {
     fn alter_column(&mut self, key: &ColumnKey, c: &ColumnDef, d: &ColumnDef) {
         let retyped = c.ty != d.ty;
         if retyped {
-            self.touched_tables.insert(key.table.clone());
+            self.touch_column(&key.table, &c.name);
             if c.default.is_some() && c.serial.is_none() {
                 self.push(Step::DropColumnDefault {
                     column: key.clone(),
@@ -96,7 +96,7 @@ impl Differ<'_> {
             }),
             (None, Some(_)) => {
                 // A column cannot become generated in place: dropped and added again.
-                self.touched_tables.insert(key.table.clone());
+                self.touch_column(&key.table, &c.name);
                 self.push(Step::DropColumn {
                     table: key.table.clone(),
                     column: d.name.clone(),

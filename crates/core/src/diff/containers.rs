@@ -161,7 +161,7 @@ impl Differ<'_> {
             }
         }
         for (tq, column, ty, had_default) in converted {
-            self.touched_tables.insert(tq.clone());
+            self.touch_column(&tq, &column);
             let key = ColumnKey {
                 table: tq.clone(),
                 column: column.clone(),

@@ -15,7 +15,7 @@ mod order;
 mod routines;
 mod tables;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -81,6 +81,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
         capabilities,
         steps: Vec::new(),
         touched_tables: BTreeSet::new(),
+        touched_columns: BTreeMap::new(),
         dropped_functions: BTreeSet::new(),
         rebuilt_tables: BTreeSet::new(),
     };
@@ -105,9 +106,11 @@ pub(crate) struct Differ<'a> {
     pub hints: &'a Hints,
     pub capabilities: &'a dyn Capabilities,
     pub steps: Vec<Step>,
-    /// Tables whose columns are renamed, dropped or retyped, or which are rebuilt: views
-    /// over them are rebuilt.
+    /// Tables renamed, rebuilt or dropped: every view over them is rebuilt.
     pub touched_tables: BTreeSet<QName>,
+    /// Columns renamed, dropped or retyped, by table (their names before the plan): views
+    /// that may use one of them are rebuilt, other views over the table are left alone.
+    pub touched_columns: BTreeMap<QName, BTreeSet<String>>,
     /// Functions dropped (or dropped and recreated): their triggers, policies and views
     /// are rebuilt around them.
     pub dropped_functions: BTreeSet<QName>,

@@ -107,7 +107,7 @@ impl Differ<'_> {
             };
             let over_changed = previous_deps.get(&Node::View(q.clone())).is_some_and(|ds| {
                 ds.iter().any(|n| match n {
-                    Node::Table(t) => self.touched_tables.contains(t),
+                    Node::Table(t) => self.changes_under(v, t),
                     Node::Function(f) => self.dropped_functions.contains(f),
                     Node::View(_) => false,
                 })
@@ -255,4 +255,24 @@ fn uncommented(indexes: &[IndexDef]) -> Vec<IndexDef> {
             ..i.clone()
         })
         .collect()
+}
+
+impl Differ<'_> {
+    pub(super) fn touch_column(&mut self, table: &QName, column: &str) {
+        self.touched_columns
+            .entry(table.clone())
+            .or_default()
+            .insert(column.to_string());
+    }
+
+    /// Whether the plan changes something of `table` that the view `view` may use: the
+    /// whole table, or a column its query may name (or select with `*`). A table named in
+    /// `depends_on` counts whole, since the query text need not show how it is used.
+    fn changes_under(&self, view: &ViewDef, table: &QName) -> bool {
+        self.touched_tables.contains(table)
+            || self.touched_columns.get(table).is_some_and(|columns| {
+                view.declared_deps.contains(table)
+                    || columns.iter().any(|c| deps::may_use_column(&view.query, c))
+            })
+    }
 }
