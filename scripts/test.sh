@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check and test of the project, as CI runs it: formatting, lints, and the whole
-# test suite against the project-local PostgreSQL 18 + pgvector (installed on first use).
+# test suite against the project-local PostgreSQL 18 + pgvector (installed on first use),
+# in a test cluster of its own.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,8 +14,15 @@ scripts/build-test-image.sh --pg16
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo build --workspace --all-targets
+# Tests run on their own cluster (target/schemactl-pg/pg18-tests); the developer's stays as
+# it is: no database created there, no role password reset, not started when stopped.
+mkdir -p target
+scripts/check-dev-cluster.sh snapshot target/dev-cluster-before-tests.txt
+status=0
 if cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --workspace --no-fail-fast
+    cargo nextest run --workspace --no-fail-fast || status=$?
 else
-    cargo test --workspace --no-fail-fast
+    cargo test --workspace --no-fail-fast || status=$?
 fi
+scripts/check-dev-cluster.sh compare target/dev-cluster-before-tests.txt
+exit "$status"

@@ -30,6 +30,21 @@ mod vector_probe;
 pub const DEFAULT_PORT: u16 = 54318;
 /// Environment variable overriding [`DEFAULT_PORT`].
 pub const PORT_ENV: &str = "SCHEMACTL_LOCAL_PORT";
+/// Environment variable overriding the default cluster's directory (relative paths are
+/// taken from the workspace root).
+pub const DIR_ENV: &str = "SCHEMACTL_LOCAL_DIR";
+/// The default cluster's directory under the workspace root.
+pub const DEFAULT_DIR: &str = "target/schemactl-pg/pg18";
+/// The test cluster's directory under the workspace root.
+pub const TEST_DIR: &str = "target/schemactl-pg/pg18-tests";
+/// Environment variable overriding the test cluster's port (default: the default
+/// cluster's port + 1).
+pub const TEST_PORT_ENV: &str = "SCHEMACTL_TEST_PG18_PORT";
+/// The PostgreSQL 16 test cluster's directory under the workspace root.
+pub const TEST_PG16_DIR: &str = "target/schemactl-pg/pg16-testkit";
+/// Environment variable overriding the PostgreSQL 16 test cluster's port (default: the
+/// default cluster's port + 8).
+pub const TEST_PG16_PORT_ENV: &str = "SCHEMACTL_TEST_PG16_PORT";
 /// The unprivileged OS user that owns and runs the cluster when schemactl runs as root.
 pub const SERVER_USER: &str = "schemactl-pg";
 /// The cluster's superuser role.
@@ -97,6 +112,14 @@ pub fn admin_url() -> anyhow::Result<String> {
     server.url()
 }
 
+/// Starts the test cluster ([`LocalServer::tests_pg18`]) when it is not running and
+/// returns its admin URL. Safe to call concurrently, like [`admin_url`].
+pub fn test_admin_url() -> anyhow::Result<String> {
+    let server = LocalServer::tests_pg18()?;
+    server.start()?;
+    server.url()
+}
+
 /// The PostgreSQL 18 `bin` directory (`psql`, `pg_dump`, ...), installed when missing.
 pub fn bin_dir() -> anyhow::Result<PathBuf> {
     LocalServer::default_pg18()?.ensure_installed()
@@ -128,6 +151,19 @@ fn install_root() -> PathBuf {
         workspace
     } else {
         build_workspace_root()
+    }
+}
+
+/// A TCP port from `variable`, else `default`.
+fn port_from_env(variable: &str, default: u16) -> anyhow::Result<u16> {
+    match std::env::var(variable) {
+        Ok(text) => text
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|port| *port != 0)
+            .with_context(|| format!("{variable}={text:?} is not a TCP port")),
+        Err(_) => Ok(default),
     }
 }
 
@@ -174,6 +210,8 @@ pub struct LocalServer {
     major: u32,
     /// The checkout holding [`INSTALL_SCRIPT`]; binaries go to its `target/postgres/`.
     install_root: PathBuf,
+    /// The environment variable that chose [`LocalServer::port`], named in messages.
+    port_env: Option<&'static str>,
 }
 
 impl LocalServer {
@@ -196,22 +234,57 @@ impl LocalServer {
             port,
             major,
             install_root: install_root(),
+            port_env: None,
         })
     }
 
-    /// The default cluster: `<workspace>/target/schemactl-pg/pg18`, on port
-    /// `SCHEMACTL_LOCAL_PORT` or [`DEFAULT_PORT`].
+    /// The default cluster: `<workspace>/target/schemactl-pg/pg18` (or `SCHEMACTL_LOCAL_DIR`),
+    /// on port `SCHEMACTL_LOCAL_PORT` or [`DEFAULT_PORT`].
     pub fn default_pg18() -> anyhow::Result<Self> {
-        let port = match std::env::var(PORT_ENV) {
-            Ok(text) => text
-                .trim()
-                .parse::<u16>()
-                .ok()
-                .filter(|port| *port != 0)
-                .with_context(|| format!("{PORT_ENV}={text:?} is not a TCP port"))?,
-            Err(_) => DEFAULT_PORT,
-        };
-        Self::new(workspace_root().join("target/schemactl-pg/pg18"), port, 18)
+        let port = port_from_env(PORT_ENV, DEFAULT_PORT)?;
+        let dir = std::env::var_os(DIR_ENV)
+            .filter(|dir| !dir.is_empty())
+            .map_or_else(|| PathBuf::from(DEFAULT_DIR), PathBuf::from);
+        Ok(Self::new(workspace_root().join(dir), port, 18)?.port_variable(PORT_ENV))
+    }
+
+    /// The cluster test suites use (this repository's, and the testkit's `local` backend):
+    /// `<workspace>/target/schemactl-pg/pg18-tests`, on port `SCHEMACTL_TEST_PG18_PORT` or
+    /// the default cluster's port + 1. Its own data directory and port, so tests never
+    /// create databases in, or reset role passwords of, the cluster `provision` uses.
+    pub fn tests_pg18() -> anyhow::Result<Self> {
+        let local = port_from_env(PORT_ENV, DEFAULT_PORT)?;
+        let next = local.checked_add(1).with_context(|| {
+            format!("{PORT_ENV}={local} leaves no port for the test cluster; set {TEST_PORT_ENV}")
+        })?;
+        let port = port_from_env(TEST_PORT_ENV, next)?;
+        Ok(Self::new(workspace_root().join(TEST_DIR), port, 18)?.port_variable(TEST_PORT_ENV))
+    }
+
+    /// The PostgreSQL 16 cluster of the testkit's version tests:
+    /// `<workspace>/target/schemactl-pg/pg16-testkit`, on port `SCHEMACTL_TEST_PG16_PORT`
+    /// or the default cluster's port + 8.
+    pub fn tests_pg16() -> anyhow::Result<Self> {
+        let local = port_from_env(PORT_ENV, DEFAULT_PORT)?;
+        let next = local.checked_add(8).with_context(|| {
+            format!(
+                "{PORT_ENV}={local} leaves no port for the test cluster; set {TEST_PG16_PORT_ENV}"
+            )
+        })?;
+        let port = port_from_env(TEST_PG16_PORT_ENV, next)?;
+        Ok(Self::new(workspace_root().join(TEST_PG16_DIR), port, 16)?
+            .port_variable(TEST_PG16_PORT_ENV))
+    }
+
+    /// The environment variable that chose the port, if one did.
+    pub fn port_env(&self) -> Option<&'static str> {
+        self.port_env
+    }
+
+    /// Names the environment variable that chose the port, for the hint when it is taken.
+    pub fn port_variable(mut self, variable: &'static str) -> Self {
+        self.port_env = Some(variable);
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -424,6 +497,19 @@ impl LocalServer {
             tracing::debug!("local server already running on 127.0.0.1:{port} (pid {pid})");
             return Ok(());
         }
+        // Checked first because the postmaster only says so in its log, and before an
+        // install or initdb that would be wasted.
+        if let Err(err) = std::net::TcpListener::bind(("127.0.0.1", self.port)) {
+            let choose = match self.port_env {
+                Some(variable) => format!("choose another with {variable}"),
+                None => "choose another port".to_string(),
+            };
+            bail!(
+                "cannot start PostgreSQL for {}: port 127.0.0.1:{} is taken ({err}); {choose}",
+                self.root.display(),
+                self.port
+            );
+        }
         let bin = self.ensure_installed()?;
         let user = ServerUser::resolve()?;
         self.prepare_root(&user)?;
@@ -432,15 +518,6 @@ impl LocalServer {
         }
         self.check_major()?;
         vector_probe::check(self, &user)?;
-        // Checked here because the postmaster only says so in its log.
-        if let Err(err) = std::net::TcpListener::bind(("127.0.0.1", self.port)) {
-            bail!(
-                "cannot start PostgreSQL for {}: port 127.0.0.1:{} is taken ({err}); \
-                 choose another with {PORT_ENV}",
-                self.root.display(),
-                self.port
-            );
-        }
 
         tracing::info!(
             "starting PostgreSQL {} on 127.0.0.1:{} (data {})",

@@ -47,6 +47,7 @@ fn spawn(model: &std::path::Path, args: &[&str]) -> std::process::Child {
         .arg(model)
         .args(args)
         .env("AP_OWNER_PW", "ap-owner-pw")
+        .env("SCHEMACTL_ADMIN_URL", admin_url())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

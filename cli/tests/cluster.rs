@@ -30,7 +30,7 @@ fn unique(tag: &str) -> String {
 }
 
 async fn admin_url() -> String {
-    tokio::task::spawn_blocking(schemactl::local::admin_url)
+    tokio::task::spawn_blocking(schemactl::local::test_admin_url)
         .await
         .unwrap()
         .unwrap()

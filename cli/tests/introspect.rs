@@ -82,7 +82,7 @@ async fn two_databases_from_one_model_read_the_same() {
     provision(&b);
     let mut left = read(&a, schemas()).await.catalog;
     let right = read(&b, schemas()).await.catalog;
-    assert_eq!(left.database.name, a);
+    assert_eq!(left.database.name, *a);
     left.database.name.clone_from(&right.database.name);
     let differences = introspect_compare::full_diff(&left, &right);
     assert!(

@@ -1,6 +1,7 @@
 //! The project-local PostgreSQL against the real binaries.
 //!
-//! The default cluster is shared with every other test binary, so nothing here stops it;
+//! Tests use the test cluster (`LocalServer::tests_pg18`), never the default one that
+//! `provision` uses. It is shared with every other test binary, so nothing here stops it;
 //! stop/start is exercised on a private cluster of its own.
 
 // clippy.toml's allow-*-in-tests covers #[test] functions only, not this file's helpers.
@@ -31,7 +32,7 @@ fn with_database(url: &str, database: &str) -> String {
 
 #[tokio::test]
 async fn admin_url_serves_postgres_18_with_pgvector() {
-    let url = tokio::task::spawn_blocking(local::admin_url)
+    let url = tokio::task::spawn_blocking(local::test_admin_url)
         .await
         .unwrap()
         .unwrap();
@@ -162,12 +163,29 @@ async fn data_persists_across_stop_and_start() {
     assert!(!root.exists(), "{} was not removed", root.display());
 }
 
+/// `schemactl local` aimed at the test cluster through SCHEMACTL_LOCAL_DIR and
+/// SCHEMACTL_LOCAL_PORT: the same commands a developer runs on the default one.
+fn local_command(args: &[&str]) -> std::process::Output {
+    let cluster = LocalServer::tests_pg18().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .args(args)
+        .env(local::DIR_ENV, local::TEST_DIR)
+        .env(local::PORT_ENV, cluster.port().to_string())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn url_and_status_commands_succeed() {
-    let url = local::admin_url().unwrap();
-    let exe = env!("CARGO_BIN_EXE_schemactl");
+    let url = local::test_admin_url().unwrap();
+    let test_port = LocalServer::tests_pg18().unwrap().port();
+    let default_port = LocalServer::default_pg18().unwrap().port();
+    assert_ne!(
+        test_port, default_port,
+        "the test cluster has a port of its own"
+    );
 
-    let output = Command::new(exe).args(["local", "url"]).output().unwrap();
+    let output = local_command(&["local", "url"]);
     assert!(
         output.status.success(),
         "schemactl local url: {}",
@@ -175,10 +193,7 @@ fn url_and_status_commands_succeed() {
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), url);
 
-    let output = Command::new(exe)
-        .args(["local", "status"])
-        .output()
-        .unwrap();
+    let output = local_command(&["local", "status"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -186,6 +201,11 @@ fn url_and_status_commands_succeed() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.starts_with("running"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("127.0.0.1:{test_port}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("pg18-tests"), "{stdout}");
     assert!(stdout.contains("PostgreSQL 18."), "{stdout}");
 }
 
@@ -200,4 +220,54 @@ fn bin_dir_has_client_tools_18() {
     let version = String::from_utf8_lossy(&output.stdout);
     assert!(version.contains("PostgreSQL) 18."), "{version}");
     assert!(bin.join("psql").is_file());
+}
+
+/// A taken port is reported with the variable that chose it: SCHEMACTL_LOCAL_PORT for the
+/// default cluster, the test clusters' own variables for theirs (each has its own port).
+#[test]
+fn a_taken_port_names_the_variable_that_chose_it() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let root = local::workspace_root().join(format!(
+        "target/schemactl-test-taken-{}",
+        std::process::id()
+    ));
+    let output = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .args(["local", "start"])
+        .env(local::DIR_ENV, &root)
+        .env(local::PORT_ENV, port.to_string())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port 127.0.0.1:{port} is taken"))
+            && stderr.contains("choose another with SCHEMACTL_LOCAL_PORT"),
+        "{stderr}"
+    );
+    assert!(
+        !root.join("data").exists(),
+        "nothing is initialized for a port that cannot be used"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+
+    for (server, variable) in [
+        (LocalServer::tests_pg18().unwrap(), local::TEST_PORT_ENV),
+        (
+            LocalServer::tests_pg16().unwrap(),
+            local::TEST_PG16_PORT_ENV,
+        ),
+    ] {
+        assert_eq!(server.port_env(), Some(variable));
+        let scratch = LocalServer::new(&root, port, server.major())
+            .unwrap()
+            .port_variable(variable);
+        let err = scratch.start().unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("choose another with {variable}")),
+            "{err}"
+        );
+        assert!(!err.contains(local::PORT_ENV), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&root);
 }

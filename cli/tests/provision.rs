@@ -331,3 +331,40 @@ async fn row_level_security_as_each_role() {
     drop(admin);
     drop_database(&db).await;
 }
+
+/// The README's first command, `schemactl provision` with no server configured, goes to
+/// the project-local cluster: here the test cluster, aimed at through SCHEMACTL_LOCAL_DIR
+/// and SCHEMACTL_LOCAL_PORT as a developer would aim at another, so the developer's own
+/// cluster is left alone. It provisions the model's database, `gamedata`.
+#[tokio::test]
+async fn readme_provision_without_a_server_uses_the_local_cluster() {
+    let test_cluster = schemactl::local::LocalServer::tests_pg18().unwrap();
+    admin_url(); // started, as the README's run would start it
+    let database = TestDb::named("gamedata");
+    drop_database(&database).await;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_schemactl"));
+    command
+        .arg("provision")
+        .current_dir(workspace())
+        .stdin(std::process::Stdio::null())
+        .env_remove("SCHEMACTL_ADMIN_URL")
+        .env_remove("SCHEMACTL_SCHEMA")
+        .env(schemactl::local::DIR_ENV, schemactl::local::TEST_DIR)
+        .env(schemactl::local::PORT_ENV, test_cluster.port().to_string());
+    for (var, value) in PASSWORDS {
+        command.env(var, value);
+    }
+    let output = {
+        let _lock = cluster_lock();
+        command.output().unwrap()
+    };
+    assert!(output.status.success(), "{}", stderr(&output));
+    let conn = connect(&db_url(&database)).await;
+    let tables = scalar_i64(
+        &conn,
+        "SELECT count(*) FROM pg_tables WHERE schemaname IN ('steam', 'ims', 'streaming')",
+    )
+    .await;
+    assert!(tables >= 27, "{tables} tables");
+    drop(conn);
+}

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 //! The generated entities against real PostgreSQL: the real model is provisioned into a
-//! unique database, then one row per table is inserted and read back through the
+//! unique database of the test cluster (never the cluster `provision` uses by default), then one row per table is inserted and read back through the
 //! entities, every view is selected, and relations are followed.
 
 use std::fs::File;
@@ -43,7 +43,7 @@ async fn provision(database: &str) {
         .collect();
     let options = schemactl::provision::Options {
         database: Some(database.to_string()),
-        admin_url: Some(schemactl::local::admin_url().unwrap()),
+        admin_url: Some(schemactl::local::test_admin_url().unwrap()),
         passwords: Some(passwords),
         ..Default::default()
     };
@@ -53,7 +53,7 @@ async fn provision(database: &str) {
 }
 
 async fn drop_database(name: &str) {
-    let admin = schemactl::db::connect(&schemactl::local::admin_url().unwrap())
+    let admin = schemactl::db::connect(&schemactl::local::test_admin_url().unwrap())
         .await
         .unwrap();
     admin
@@ -69,13 +69,31 @@ fn ts(s: &str) -> DateTimeWithTimeZone {
     DateTimeWithTimeZone::parse_from_rfc3339(s).unwrap()
 }
 
+/// Drops the test's database when the test ends, also when it fails and unwinds.
+struct DropDatabase(String);
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let name = self.0.clone();
+        // Drop cannot await: a thread with a runtime of its own does.
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|runtime| runtime.block_on(drop_database(&name)))
+        })
+        .join();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_table_round_trips_through_the_generated_entities() {
     let database = format!("entity_roundtrip_{}", std::process::id());
+    let _cleanup = DropDatabase(database.clone());
     drop_database(&database).await;
     provision(&database).await;
-    let url =
-        schemactl::db::with_database(&schemactl::local::admin_url().unwrap(), &database).unwrap();
+    let url = schemactl::db::with_database(&schemactl::local::test_admin_url().unwrap(), &database)
+        .unwrap();
     let db = schemactl::db::connect(&url).await.unwrap();
     // The enum lives in `steam`, which is not on the search_path: SeaQL #2581.
     let row = db

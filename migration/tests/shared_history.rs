@@ -42,7 +42,7 @@ fn migration_cli(url: &str, args: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn both_runners_share_one_history() {
-    let admin = schemactl::local::admin_url().unwrap();
+    let admin = schemactl::local::test_admin_url().unwrap();
     let loaded = schemactl::load::load_file(&workspace().join("schema.yaml"))
         .unwrap()
         .unwrap_or_else(|(source, d)| panic!("{}", schemactl::diag::render_all(&d, &source)));

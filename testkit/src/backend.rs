@@ -31,7 +31,9 @@ pub enum Backend {
     Server,
     /// A container per test database, from `SCHEMACTL_TEST_IMAGE` or [`DEFAULT_IMAGE`].
     Docker,
-    /// The project-local cluster (`schemactl::local`), started when needed.
+    /// The project-local test cluster (`schemactl::local::LocalServer::tests_pg18`: its own
+    /// data directory and port under target/, not the cluster `provision` uses), started
+    /// when needed.
     Local,
 }
 
@@ -49,7 +51,7 @@ impl Backend {
         if std::env::var_os(IMAGE_ENV).is_some() {
             return Ok(Backend::Docker);
         }
-        let local_installed = LocalServer::default_pg18()
+        let local_installed = LocalServer::tests_pg18()
             .is_ok_and(|server| server.bin_dir().join("postgres").is_file());
         Ok(if local_installed {
             Backend::Local
@@ -104,7 +106,7 @@ pub(crate) async fn start(
         Backend::Local => {
             let server = match local {
                 Some(server) => server,
-                None => LocalServer::default_pg18()?,
+                None => LocalServer::tests_pg18()?,
             };
             // Starting may install binaries and run initdb: seconds of blocking work.
             let admin_url = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {

@@ -39,7 +39,7 @@ fn migrated() -> Builder {
 }
 
 fn local_admin_url() -> String {
-    schemactl::local::admin_url().expect("the project-local PostgreSQL 18 starts")
+    schemactl::local::test_admin_url().expect("the project-local test cluster starts")
 }
 
 /// The image the Docker tests use: `SCHEMACTL_TEST_IMAGE`, else the offline-built one.
@@ -303,16 +303,7 @@ async fn pg16_roundtrip(builder: Builder) {
 
 #[tokio::test]
 async fn local_pg16_roundtrip() {
-    let port = std::env::var("SCHEMACTL_TEST_PG16_PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(54_326);
-    let server = schemactl::local::LocalServer::new(
-        workspace().join("target/schemactl-pg/pg16-testkit"),
-        port,
-        16,
-    )
-    .unwrap();
+    let server = schemactl::local::LocalServer::tests_pg16().unwrap();
     pg16_roundtrip(TestDatabase::builder().local_server(server)).await;
 }
 

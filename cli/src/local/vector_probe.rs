@@ -247,6 +247,7 @@ mod tests {
             port: 5555,
             major: 18,
             install_root: dir.clone(),
+            port_env: None,
         };
         fs::create_dir_all(server.data_dir()).unwrap();
         let err = check(&server, &ServerUser::Current)

@@ -1,4 +1,6 @@
-//! Shared helpers for tests that provision into the project-local PostgreSQL.
+//! Shared helpers for tests that provision into the project-local test cluster
+//! (`schemactl::local::LocalServer::tests_pg18`: its own data directory and port under
+//! target/), never into the cluster `schemactl provision` uses by default.
 #![allow(dead_code)]
 
 use std::fs::File;
@@ -33,16 +35,98 @@ pub fn schema_path() -> PathBuf {
 }
 
 pub fn admin_url() -> String {
-    schemactl::local::admin_url().expect("the project-local PostgreSQL starts")
+    schemactl::local::test_admin_url().expect("the project-local test cluster starts")
 }
 
 pub fn db_url(database: &str) -> String {
     schemactl::db::with_database(&admin_url(), database).unwrap()
 }
 
-/// A database name unique to this test process.
-pub fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}", std::process::id())
+/// A database name unique to this test process; see [`TestDb`].
+pub fn unique(prefix: &str) -> TestDb {
+    TestDb(format!("{prefix}_{}", std::process::id()))
+}
+
+impl TestDb {
+    /// A database with a fixed name (such as the model's own), dropped like the others.
+    pub fn named(name: &str) -> TestDb {
+        TestDb(name.to_string())
+    }
+}
+
+/// A name for the databases of one test: when it goes out of scope, also when the test
+/// fails and unwinds, the database of that name and every `<name>_…` one are dropped.
+#[derive(Debug)]
+pub struct TestDb(String);
+
+impl std::ops::Deref for TestDb {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TestDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for TestDb {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // A test that never started the cluster has nothing to drop there.
+        let Ok(server) = schemactl::local::LocalServer::tests_pg18() else {
+            return;
+        };
+        if !server.is_running().unwrap_or(false) {
+            return;
+        }
+        let Ok(url) = server.url() else { return };
+        let name = self.0.clone();
+        // Drop cannot await, and the test's own runtime may be a current-thread one.
+        let worker = std::thread::spawn(move || drop_databases_named(&url, &name));
+        if let Ok(Err(err)) = worker.join() {
+            eprintln!("could not drop the test databases {}*: {err}", self.0);
+        }
+    }
+}
+
+fn drop_databases_named(url: &str, name: &str) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let admin = schemactl::db::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let pattern = format!("{}\\_%", name.replace('_', "\\_"));
+        let names = schemactl::db::query_all(
+            &admin,
+            "SELECT datname::text AS name FROM pg_database WHERE datname = $1 OR datname LIKE $2",
+            vec![name.into(), pattern.into()],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        for row in names {
+            let database: String = row.try_get("", "name").map_err(|e| e.to_string())?;
+            admin
+                .execute_unprepared(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    schemactl::sql::ident(&database)
+                ))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        admin.close().await.ok();
+        Ok(())
+    })
 }
 
 /// Serializes provisioning across test processes: roles are cluster-wide, and two runs
