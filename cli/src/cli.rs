@@ -362,8 +362,13 @@ fn provision_sqlite(
             .map(|p| p.exists())
             .unwrap_or(false);
         if recreate || !file {
-            print!("{}", crate::sqlite::render::script(&loaded.model));
-            return EXIT_OK;
+            return match crate::sqlite::create_script(&loaded.model) {
+                Ok(steps) => {
+                    print!("{}", schemactl_sqlite::script_sql(&steps));
+                    EXIT_OK
+                }
+                Err(err) => crate::exit::report(&err, EXIT_INVALID),
+            };
         }
         return match runtime.block_on(crate::sqlite::plan(&loaded.model, url)) {
             Ok(plan) => {
@@ -389,7 +394,8 @@ fn provision_sqlite(
             if done.seeded > 0 {
                 tracing::info!("seeded {} row(s)", done.seeded);
             }
-            if done.plan.is_empty() && done.seeded == 0 {
+            let steps = done.steps.len() + done.migrations.len();
+            if steps == 0 && done.seeded == 0 {
                 tracing::info!(
                     "database {} already matches the model: no change ({elapsed:.2}s)",
                     done.path.display()
@@ -399,7 +405,7 @@ fn provision_sqlite(
                     "database {} {} with {} step(s) in {elapsed:.2}s",
                     done.path.display(),
                     if done.created { "created" } else { "upgraded" },
-                    done.plan.changes.len()
+                    steps
                 );
             }
             EXIT_OK
@@ -434,7 +440,7 @@ fn print_at(loaded: &load::Loaded, pointer: &str, message: &str) {
 /// Prints an error, prefixed with the model position of the object whose step failed.
 pub fn report_sqlite_error(loaded: &load::Loaded, err: &anyhow::Error) {
     let step = err.downcast_ref::<crate::sqlite::StepError>();
-    match step.and_then(|e| crate::sqlite::model_pointer(&loaded.model, &e.description)) {
+    match step.map(|e| crate::provision::model_pointer(&loaded.model, &e.object)) {
         Some(pointer) => print_at(loaded, &pointer, &format!("{err:#}")),
         None => eprintln!("error: {err:#}"),
     }
@@ -446,13 +452,13 @@ fn plan_command(path: &std::path::Path, format: PlanFormat) -> u8 {
         Err(code) => return code,
     };
     if loaded.model.database.target == crate::model::Target::Sqlite {
-        let objects = crate::sqlite::render::objects(&loaded.model);
+        let plan = match crate::sqlite::create_script(&loaded.model) {
+            Ok(steps) => crate::plan::Plan::Sqlite(steps),
+            Err(err) => return crate::exit::report(&err, EXIT_INVALID),
+        };
         match format {
-            PlanFormat::Sql => print!("{}", crate::sqlite::render::script(&loaded.model)),
-            PlanFormat::Json => println!(
-                "{}",
-                serde_json::to_string_pretty(&objects).unwrap_or_default()
-            ),
+            PlanFormat::Sql => print!("{}", plan.sql()),
+            PlanFormat::Json => println!("{}", plan.json()),
         }
         return EXIT_OK;
     }

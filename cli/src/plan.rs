@@ -16,8 +16,8 @@ pub enum Plan {
         steps: Vec<RenderedStep>,
         owner: Option<String>,
     },
-    /// SQLite (until it moves onto the engine): statements with their descriptions.
-    Sqlite(crate::diff::Plan),
+    /// SQLite: typed steps rendered by the flavour.
+    Sqlite(Vec<RenderedStep>),
 }
 
 /// One step for people: what it does and what can go wrong.
@@ -35,27 +35,24 @@ impl Plan {
     pub fn len(&self) -> usize {
         match self {
             Plan::Postgres { steps, .. } => steps.len(),
-            Plan::Sqlite(plan) => plan.changes.len(),
+            Plan::Sqlite(steps) => steps.len(),
         }
     }
 
     pub fn summaries(&self) -> Vec<StepSummary> {
+        self.steps()
+            .iter()
+            .map(|s| StepSummary {
+                description: s.description.clone(),
+                hazards: s.hazards.clone(),
+            })
+            .collect()
+    }
+
+    /// The rendered steps, whichever flavour.
+    pub fn steps(&self) -> &[RenderedStep] {
         match self {
-            Plan::Postgres { steps, .. } => steps
-                .iter()
-                .map(|s| StepSummary {
-                    description: s.description.clone(),
-                    hazards: s.hazards.clone(),
-                })
-                .collect(),
-            Plan::Sqlite(plan) => plan
-                .changes
-                .iter()
-                .map(|c| StepSummary {
-                    description: c.description.clone(),
-                    hazards: c.hazards.clone(),
-                })
-                .collect(),
+            Plan::Postgres { steps, .. } | Plan::Sqlite(steps) => steps,
         }
     }
 
@@ -71,18 +68,12 @@ impl Plan {
     pub fn sql(&self) -> String {
         match self {
             Plan::Postgres { steps, owner } => script::layout(steps, owner.as_deref()).to_sql(),
-            Plan::Sqlite(plan) => plan.sql(),
+            Plan::Sqlite(steps) => schemactl_sqlite::script_sql(steps),
         }
     }
 
     /// The plan as JSON: each step typed, with its description, hazards and statements.
     pub fn json(&self) -> String {
-        let value = match self {
-            Plan::Postgres { steps, .. } => serde_json::to_value(steps),
-            Plan::Sqlite(plan) => serde_json::to_value(plan),
-        };
-        value
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or_default()
+        serde_json::to_string_pretty(self.steps()).unwrap_or_default()
     }
 }

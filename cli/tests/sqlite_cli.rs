@@ -132,7 +132,7 @@ async fn provision_plan_drift_apply() {
     let out = schemactl(&schema, &["drift", "--database-url", &url]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(
-        text(&out).contains("create index idx_games_rated"),
+        text(&out).contains("create index main.idx_games_rated"),
         "{}",
         text(&out)
     );

@@ -570,12 +570,19 @@ async fn a_big_first_load_rebuilds_the_indexes_as_they_were() {
     let file = generate(&dir, "games.ndjson", 20_000, 4);
     let out = ok(&ingest(&url, &file, &[]));
     assert!(out.contains("20000 new"), "{out}");
+    let rebuilt = out
+        .lines()
+        .find_map(|l| l.strip_prefix("rebuilt index(es) after the load: "))
+        .unwrap_or_else(|| panic!("no rebuilt indexes in {out}"));
     assert!(
-        out.contains("rebuilt index(es) after the load: idx_games_rating"),
+        rebuilt.split(", ").any(|i| i == "idx_games_rating"),
         "{out}"
     );
     // game_genres, filled by the model's triggers, has its secondary index set aside too.
-    assert!(out.contains(", idx_game_genres_genre\n"), "{out}");
+    assert!(
+        rebuilt.split(", ").any(|i| i == "idx_game_genres_genre"),
+        "{out}"
+    );
     assert_eq!(indexes().await, before);
     assert_genres_match_the_json(&pool).await;
     let rated: i64 = sqlx::query_scalar(

@@ -19,7 +19,6 @@ use super::entities::{self, CrateCtx, Dialect, Options, ViewColumns};
 use super::{Files, environment, render};
 use crate::catalog::{self, QName};
 use crate::model::Model;
-use crate::sqlite::render::{self as sqlite_render, Kind};
 
 /// The templates of a SQLite entity crate; `--templates DIR` replaces them file by file.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -39,31 +38,21 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 /// The columns of every view of the model, from an in-memory SQLite database.
 pub async fn resolve_views(model: &Model) -> anyhow::Result<ViewColumns> {
-    let objects = sqlite_render::objects(model);
+    let catalog = schemactl_sqlite::build::from_model(model);
     let mut out = ViewColumns::new();
-    if !objects.iter().any(|o| o.kind == Kind::View) {
+    if catalog.views.is_empty() {
         return Ok(out);
     }
     let options = crate::db::single_connection("sqlite::memory:".to_string());
     let conn = sea_orm::Database::connect(options)
         .await
         .context("opening an in-memory SQLite database for view columns")?;
-    for object in objects
-        .iter()
-        .filter(|o| matches!(o.kind, Kind::Table | Kind::View))
-    {
-        conn.execute_unprepared(&object.sql)
-            .await
-            .with_context(|| {
-                format!(
-                    "creating {} {} in memory",
-                    object.kind.keyword(),
-                    object.name
-                )
-            })?;
-    }
-    for view in objects.iter().filter(|o| o.kind == Kind::View) {
-        let sql = format!("PRAGMA table_info({})", crate::sql::ident(&view.name));
+    let steps = schemactl_sqlite::create_script(&catalog)?;
+    schemactl_sqlite::execute::run(&conn, &steps)
+        .await
+        .context("creating the model in an in-memory SQLite database for view columns")?;
+    for view in catalog.views.keys() {
+        let sql = format!("PRAGMA table_info({})", schemactl_sqlite::ident(&view.name));
         let rows = conn
             .query_all_raw(Statement::from_string(DbBackend::Sqlite, sql))
             .await

@@ -87,7 +87,7 @@ fn affinity(ty: &str) -> FieldType {
 /// Whether a single-column primary key of this type is SQLite's rowid alias, which the
 /// database numbers when the insert leaves it out.
 pub fn is_rowid_alias(ty: &str) -> bool {
-    crate::sqlite::render::declared_type(ty) == "INTEGER"
+    schemactl_sqlite::build::declared_type(ty) == "INTEGER"
 }
 
 #[cfg(test)]

@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, anyhow};
 
 use crate::catalog::from_model;
-use crate::diff::{Change, Hints, Plan, push_step};
+use crate::diff::Hints;
 use crate::model::Model;
+use schemactl_core::statement::RenderedStep;
 use schemactl_postgres::script::{self, Line, Script};
 
 const SNAPSHOT: &str = "schema.snapshot.json";
@@ -86,7 +87,7 @@ pub fn is_current(dir: &Path, model: &Model) -> anyhow::Result<bool> {
 /// One direction of a migration step.
 enum Direction {
     Postgres { steps: usize, script: Script },
-    Sqlite(Plan),
+    Sqlite(Vec<RenderedStep>),
 }
 
 impl Direction {
@@ -97,7 +98,7 @@ impl Direction {
     fn len(&self) -> usize {
         match self {
             Direction::Postgres { steps, .. } => *steps,
-            Direction::Sqlite(plan) => plan.changes.len(),
+            Direction::Sqlite(steps) => steps.len(),
         }
     }
 }
@@ -110,11 +111,11 @@ pub const FOREIGN_KEYS_OFF: &str =
 fn pending_plan(old: &Model, new: &Model) -> anyhow::Result<(Direction, Direction)> {
     let hints = Hints::from_model(new);
     if new.database.target == crate::model::Target::Sqlite {
-        use crate::sqlite::{diff, render};
-        let (before, after) = (render::objects(old), render::objects(new));
+        use schemactl_sqlite::build::from_model as sqlite_catalog;
+        let (before, after) = (sqlite_catalog(old), sqlite_catalog(new));
         return Ok((
-            Direction::Sqlite(diff::diff(&before, &after, &hints)),
-            Direction::Sqlite(diff::diff(&after, &before, &hints.reversed())),
+            Direction::Sqlite(schemactl_sqlite::plan(&before, &after, &hints)?),
+            Direction::Sqlite(schemactl_sqlite::plan(&after, &before, &hints.reversed())?),
         ));
     }
     let direction = |from: &Model, to: &Model, hints: &Hints| -> anyhow::Result<Direction> {
@@ -199,8 +200,8 @@ pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<Ne
 fn write_direction(step_dir: &Path, direction: &str, part: &Direction) -> anyhow::Result<Parts> {
     let path = |suffix: &str| step_dir.join(format!("{direction}{suffix}.sql"));
     match part {
-        Direction::Sqlite(plan) => {
-            write_sqlite(&path(""), plan)?;
+        Direction::Sqlite(steps) => {
+            write_sqlite(&path(""), steps)?;
             Ok(Parts::default())
         }
         Direction::Postgres { script, .. } => {
@@ -225,16 +226,13 @@ struct Parts {
     concurrent: bool,
 }
 
-fn write_sqlite(path: &Path, plan: &Plan) -> anyhow::Result<()> {
+fn write_sqlite(path: &Path, steps: &[RenderedStep]) -> anyhow::Result<()> {
     let mut text = String::new();
-    if plan.foreign_keys_off {
+    if schemactl_sqlite::rebuilds(steps) {
         text.push_str(FOREIGN_KEYS_OFF);
         text.push('\n');
     }
-    let transactional: Vec<&Change> = plan.changes.iter().filter(|c| !c.concurrent).collect();
-    for c in &transactional {
-        push_step(&mut text, c);
-    }
+    text.push_str(&schemactl_sqlite::steps_sql(steps));
     std::fs::write(path, text)?;
     Ok(())
 }

@@ -323,15 +323,33 @@ async fn run_sqlite_step(
     transactional: &str,
     record: &str,
 ) -> anyhow::Result<()> {
-    let plan = crate::diff::Plan {
-        changes: vec![
-            crate::diff::Change::new("migration", transactional),
-            crate::diff::Change::new("record", record),
-        ]
-        .into_iter()
-        .filter(|c| !c.sql.trim().is_empty())
-        .collect(),
-        foreign_keys_off: transactional.starts_with(super::FOREIGN_KEYS_OFF),
-    };
-    crate::sqlite::apply_with(conn, &plan).await
+    let foreign_keys_off = transactional.starts_with(super::FOREIGN_KEYS_OFF);
+    if foreign_keys_off {
+        conn.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
+    }
+    let result = async {
+        let txn = conn.begin().await?;
+        if !transactional.trim().is_empty() {
+            txn.execute_unprepared(transactional).await?;
+        }
+        if foreign_keys_off {
+            let broken = db::query_all(&txn, "PRAGMA foreign_key_check", vec![]).await?;
+            if let Some(row) = broken.first() {
+                let table: String = row.try_get("", "table").unwrap_or_default();
+                return Err(anyhow::anyhow!(
+                    "the rebuild leaves {} row(s) whose reference is broken (first: table \
+                     {table}); nothing was applied",
+                    broken.len()
+                ));
+            }
+        }
+        txn.execute_unprepared(record).await?;
+        txn.commit().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    if foreign_keys_off {
+        conn.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+    }
+    result
 }

@@ -1,23 +1,22 @@
-//! The SQLite dialect: a model with `target: sqlite`, or a `sqlite://FILE` URL, selects it.
-//!
-//! The PostgreSQL engine works on a catalog IR read from system catalogs; SQLite keeps
-//! each object's `CREATE` statement in `sqlite_schema`, so this dialect works on those
-//! statements directly: `render` writes them from the model, `read_objects` reads them
-//! back, and `diff` compares the two (tables by parsed structure).
+//! The SQLite side of the commands: a model with `target: sqlite`, or a `sqlite://FILE`
+//! URL, selects it. The engine is the same as PostgreSQL's: the database file is
+//! described as a catalog (`schemactl_sqlite::describe`), the model is built into one and
+//! normalized through an in-memory database, and the differ's steps are rendered and run
+//! by the SQLite flavour (`schemactl-sqlite`).
 
-pub mod diff;
 pub mod ingest;
-pub mod render;
 pub mod seed;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use crate::diff::Plan;
+use crate::diff::Hints;
 use crate::model::{Model, Target};
-use render::{Kind, Object};
+use schemactl_core::statement::RenderedStep;
+
+pub use schemactl_sqlite::execute::StepError;
 
 /// Whether a database URL names a SQLite file.
 pub fn is_url(url: &str) -> bool {
@@ -72,140 +71,41 @@ pub async fn connect(url: &str, create: bool) -> anyhow::Result<DatabaseConnecti
     Ok(conn)
 }
 
-/// Every table, index, view and trigger of the database, as `sqlite_schema` holds them.
-pub async fn read_objects<C: ConnectionTrait>(conn: &C) -> anyhow::Result<Vec<Object>> {
-    let rows = crate::db::query_all(
-        conn,
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema \
-         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-         AND name <> 'seaql_migrations' ORDER BY rowid",
-        vec![],
-    )
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let kind: String = row.try_get("", "type")?;
-        let Some(kind) = Kind::from_schema_type(&kind) else {
-            continue;
-        };
-        out.push(Object {
-            kind,
-            name: row.try_get("", "name")?,
-            table: row.try_get("", "tbl_name")?,
-            sql: row.try_get("", "sql")?,
-        });
-    }
-    Ok(out)
-}
-
-/// The plan from the database behind `conn` to the model.
-pub async fn plan_with<C: ConnectionTrait>(conn: &C, model: &Model) -> anyhow::Result<Plan> {
-    let current = read_objects(conn).await?;
-    Ok(diff::diff(
+/// The steps from the database behind `conn` to the model: the file described, the
+/// model normalized through an in-memory database, both in SQLite's own spelling.
+pub async fn plan_with<C: ConnectionTrait>(
+    conn: &C,
+    model: &Model,
+) -> anyhow::Result<Vec<RenderedStep>> {
+    let current = schemactl_sqlite::describe::describe(conn, &model.database.name).await?;
+    let desired =
+        schemactl_sqlite::execute::normalize(&schemactl_sqlite::build::from_model(model)).await?;
+    Ok(schemactl_sqlite::plan(
         &current,
-        &render::objects(model),
-        &crate::diff::Hints::from_model(model),
-    ))
+        &desired,
+        &Hints::from_model(model),
+    )?)
 }
 
 /// `plan --database-url sqlite://FILE`.
-pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
+pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Vec<RenderedStep>> {
     let conn = connect(url, false).await?;
     let plan = plan_with(&conn, model).await;
     let _ = conn.close().await;
     plan
 }
 
-/// Applies a plan in one transaction. Foreign keys are off around it when tables are
-/// rebuilt (a DROP TABLE with them on would run ON DELETE actions), and any reference
-/// the rebuild broke fails the whole plan.
-pub async fn apply_with(conn: &DatabaseConnection, plan: &Plan) -> anyhow::Result<()> {
-    let transactional: Vec<_> = plan.changes.iter().filter(|c| !c.concurrent).collect();
-    if transactional.is_empty() {
-        return Ok(());
-    }
-    if plan.foreign_keys_off {
-        conn.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
-    }
-    let result = async {
-        let txn = conn.begin().await?;
-        for change in &transactional {
-            txn.execute_unprepared(&change.sql)
-                .await
-                .map_err(|e| StepError {
-                    description: change.description.clone(),
-                    message: crate::db::describe(&e),
-                    sql: change.sql.clone(),
-                })?;
-        }
-        if plan.foreign_keys_off {
-            let broken = crate::db::query_all(&txn, "PRAGMA foreign_key_check", vec![]).await?;
-            if let Some(row) = broken.first() {
-                let table: String = row.try_get("", "table").unwrap_or_default();
-                let parent: String = row.try_get("", "parent").unwrap_or_default();
-                bail!(
-                    "the rebuild leaves {} row(s) whose reference is broken (first: table {table}, \
-                     referencing {parent}); nothing was applied",
-                    broken.len()
-                );
-            }
-        }
-        txn.commit().await?;
-        Ok(())
-    }
-    .await;
-    if plan.foreign_keys_off {
-        conn.execute_unprepared("PRAGMA foreign_keys = ON").await?;
-    }
-    result
-}
-
-/// A statement of a plan failed; the transaction was rolled back.
-#[derive(Debug, thiserror::Error)]
-#[error("{description}: {message}; nothing was applied\nstatement:\n{sql}")]
-pub struct StepError {
-    pub description: String,
-    pub message: String,
-    pub sql: String,
-}
-
-/// Where in the model the object a step works on is declared, from the step's
-/// description (`create index NAME`, `rebuild table NAME: …`, `add column T.C`).
-pub fn model_pointer(model: &Model, description: &str) -> Option<String> {
-    use crate::load::pointer;
-    let schema = model.schemas.get(crate::validate::sqlite::MAIN_SCHEMA)?;
-    let words: Vec<&str> = description.split_whitespace().collect();
-    let name = words.get(2)?.trim_end_matches(':');
-    let table_with = |has: &dyn Fn(&crate::model::Table) -> bool| {
-        schema
-            .tables
-            .iter()
-            .find(|(_, t)| has(t))
-            .map(|(n, _)| n.clone())
-    };
-    Some(match words.get(1).copied()? {
-        "table" => pointer(["schemas", "main", "tables", name]),
-        "view" => pointer(["schemas", "main", "views", name]),
-        "column" => {
-            let (table, column) = name.split_once('.')?;
-            pointer(["schemas", "main", "tables", table, "columns", column])
-        }
-        "index" => {
-            let table = table_with(&|t| t.indexes.contains_key(name))?;
-            pointer(["schemas", "main", "tables", &table, "indexes", name])
-        }
-        "trigger" => {
-            let table = table_with(&|t| t.triggers.contains_key(name))?;
-            pointer(["schemas", "main", "tables", &table, "triggers", name])
-        }
-        _ => return None,
-    })
+/// The steps that create the model in a new file.
+pub fn create_script(model: &Model) -> anyhow::Result<Vec<RenderedStep>> {
+    Ok(schemactl_sqlite::create_script(
+        &schemactl_sqlite::build::from_model(model),
+    )?)
 }
 
 /// `apply --database-url sqlite://FILE`.
-pub async fn apply(url: &str, plan: &Plan) -> anyhow::Result<()> {
+pub async fn apply(url: &str, steps: &[RenderedStep]) -> anyhow::Result<()> {
     let conn = connect(url, false).await?;
-    let result = apply_with(&conn, plan).await;
+    let result = schemactl_sqlite::execute::run(&conn, steps).await;
     let _ = conn.close().await;
     result
 }
@@ -215,7 +115,10 @@ pub async fn apply(url: &str, plan: &Plan) -> anyhow::Result<()> {
 pub struct Provisioned {
     pub path: PathBuf,
     pub created: bool,
-    pub plan: Plan,
+    /// The steps applied; with migrations, none (see `migrations`).
+    pub steps: Vec<RenderedStep>,
+    /// Versions applied when provisioning went through the migrations.
+    pub migrations: Vec<String>,
     /// Declared seed rows inserted or changed.
     pub seeded: u64,
 }
@@ -257,27 +160,20 @@ pub async fn provision_with(
                 if !drift.is_empty() {
                     bail!(
                         "after the migrations the database still differs from the model:\n{}",
-                        drift.sql()
+                        crate::plan::Plan::Sqlite(drift).sql()
                     );
                 }
-                let changes = applied
-                    .into_iter()
-                    .map(|v| crate::diff::Change::new(format!("migration {v}"), String::new()))
-                    .collect();
-                return Ok(Plan {
-                    changes,
-                    foreign_keys_off: false,
-                });
+                return Ok((Vec::new(), applied));
             }
-            let plan = plan_with(&conn, model).await?;
-            apply_with(&conn, &plan).await?;
-            Ok::<_, anyhow::Error>(plan)
+            let steps = plan_with(&conn, model).await?;
+            schemactl_sqlite::execute::run(&conn, &steps).await?;
+            Ok::<_, anyhow::Error>((steps, Vec::new()))
         }
         .await;
         let outcome = match outcome {
-            Ok(plan) => seed::declared(&conn, model)
+            Ok(done) => seed::declared(&conn, model)
                 .await
-                .map(|seeded| (plan, seeded)),
+                .map(|seeded| (done, seeded)),
             Err(err) => Err(err),
         };
         let _ = conn.close().await;
@@ -285,10 +181,11 @@ pub async fn provision_with(
     }
     .await;
     match result {
-        Ok((plan, seeded)) => Ok(Provisioned {
+        Ok(((steps, migrations), seeded)) => Ok(Provisioned {
             path,
             created,
-            plan,
+            steps,
+            migrations,
             seeded,
         }),
         Err(err) => {

@@ -79,11 +79,11 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
             hazards
         }
         SetGenerationExpression { .. } => vec![TableRewrite, AccessExclusiveLock],
-        RebuildTable { previous, keep, .. } => {
-            let loses_columns = pair.previous.tables.get(previous).is_some_and(|t| {
+        RebuildTable { name, keep, .. } => {
+            let loses_columns = pair.previous.tables.get(name).is_some_and(|t| {
                 t.columns
                     .iter()
-                    .any(|c| c.generated.is_none() && !keep.iter().any(|(_, old)| old == &c.name))
+                    .any(|c| c.generated.is_none() && !keep.iter().any(|k| k.column == c.name))
             });
             let mut hazards = vec![TableRewrite, AccessExclusiveLock];
             if loses_columns {

@@ -224,6 +224,22 @@ pub enum Conversion {
     ViaText,
 }
 
+/// A column of a rebuilt table and where its values come from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CopiedColumn {
+    pub column: String,
+    pub from: CopySource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopySource {
+    /// The old table's column of the same name.
+    Column,
+    /// The model's `using` expression, over the old table's columns (by their new names).
+    Expression(String),
+}
+
 /// Row-level security switches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -314,11 +330,12 @@ pub enum Step {
     },
     /// Partitioning changed (or the flavour cannot alter the table in place): a new table
     /// beside the old, rows copied, the old dropped. `previous` is the table's name in
-    /// the previous catalog; `keep` are the columns copied, as (new name, old name).
+    /// the previous catalog; `keep` are the columns copied (renamed columns were renamed
+    /// in place before, so a copy names them as the model does).
     RebuildTable {
         name: QName,
         previous: QName,
-        keep: Vec<(String, String)>,
+        keep: Vec<CopiedColumn>,
     },
     CreatePartition {
         on: OnTable,

@@ -39,9 +39,12 @@ pub trait Capabilities {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableChange {
     /// A column added to an existing table; `plain` when it has no key, no unique
-    /// constraint, no stored generation and at most a constant default.
+    /// constraint, no stored generation and at most a constant default; `at_end` when
+    /// every column after it in the model is new too (ADD COLUMN appends, so otherwise
+    /// the table's column order would differ from a fresh one).
     AddColumn {
         plain: bool,
+        at_end: bool,
     },
     RenameColumn,
     DropColumn,
@@ -74,8 +77,12 @@ impl Plan {
 
 /// Computes the plan. Deterministic: the same inputs always give the same steps.
 pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities) -> Plan {
+    // Foreign keys follow a renamed table (PostgreSQL holds them by oid, SQLite rewrites
+    // them): compare them as they will be once the rename ran.
+    let followed = follow_renames(pair.previous, pair.next, hints);
+    let previous = followed.as_ref().unwrap_or(pair.previous);
     let mut d = Differ {
-        previous: pair.previous,
+        previous,
         next: pair.next,
         hints,
         capabilities,
@@ -98,6 +105,33 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
     Plan {
         steps: order::arrange(d.steps, pair),
     }
+}
+
+/// `previous` with foreign keys that reference a table the plan renames pointing at the
+/// new name; `None` when nothing is renamed.
+fn follow_renames(previous: &Catalog, next: &Catalog, hints: &Hints) -> Option<Catalog> {
+    let renamed: Vec<(QName, QName)> = hints
+        .tables
+        .iter()
+        .map(|(new, old)| (QName::new(&new.schema, old), new.clone()))
+        .filter(|(old, new)| {
+            previous.tables.contains_key(old)
+                && !previous.tables.contains_key(new)
+                && next.tables.contains_key(new)
+        })
+        .collect();
+    if renamed.is_empty() {
+        return None;
+    }
+    let mut followed = previous.clone();
+    for table in followed.tables.values_mut() {
+        for fk in &mut table.foreign_keys {
+            if let Some((_, new)) = renamed.iter().find(|(old, _)| *old == fk.references) {
+                fk.references = new.clone();
+            }
+        }
+    }
+    Some(followed)
 }
 
 pub(crate) struct Differ<'a> {

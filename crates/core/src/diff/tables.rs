@@ -4,7 +4,9 @@
 use super::{Differ, TableChange};
 use crate::catalog::{IndexDef, QName, TableDef};
 use crate::deps::references;
-use crate::step::{ConstraintKind, OnTable, RlsSwitch, Step, Target, Validation};
+use crate::step::{
+    ConstraintKind, CopiedColumn, CopySource, OnTable, RlsSwitch, Step, Target, Validation,
+};
 
 impl Differ<'_> {
     pub(super) fn tables(&mut self) {
@@ -39,7 +41,7 @@ impl Differ<'_> {
                 continue;
             }
             self.alter_table(q, previous, next);
-            if self.needs_rebuild(&self.steps[start..]) {
+            if self.needs_rebuild(&self.steps[start..], previous) {
                 self.steps.truncate(start);
                 self.rebuild_table(q, &previous_name, previous, next);
             }
@@ -75,17 +77,18 @@ impl Differ<'_> {
     }
 
     /// Whether the flavour must rebuild the table to make these steps' changes.
-    fn needs_rebuild(&self, steps: &[Step]) -> bool {
+    fn needs_rebuild(&self, steps: &[Step], previous: &TableDef) -> bool {
         steps
             .iter()
-            .filter_map(|s| self.table_change(s))
+            .filter_map(|s| self.table_change(s, previous))
             .any(|change| !self.capabilities.alters_in_place(&change))
     }
 
-    fn table_change(&self, step: &Step) -> Option<TableChange> {
+    fn table_change(&self, step: &Step, previous: &TableDef) -> Option<TableChange> {
         Some(match step {
             Step::AddColumn { column } => TableChange::AddColumn {
                 plain: self.is_plain_addition(&column.table, &column.column),
+                at_end: self.is_added_at_end(&column.table, &column.column, previous),
             },
             Step::RenameColumn { .. } => TableChange::RenameColumn,
             Step::DropColumn { .. } => TableChange::DropColumn,
@@ -109,6 +112,24 @@ impl Differ<'_> {
         })
     }
 
+    /// Every column after `column` in the model is new as well.
+    fn is_added_at_end(&self, table: &QName, column: &str, previous: &TableDef) -> bool {
+        let Some(t) = self.next.tables.get(table) else {
+            return false;
+        };
+        let Some(position) = t.columns.iter().position(|c| c.name == column) else {
+            return false;
+        };
+        t.columns[position + 1..].iter().all(|c| {
+            let old = self
+                .hints
+                .columns
+                .get(&(table.clone(), c.name.clone()))
+                .map_or(c.name.as_str(), String::as_str);
+            previous.column(&c.name).is_none() && previous.column(old).is_none()
+        })
+    }
+
     /// A column `ALTER TABLE ADD COLUMN` can add everywhere: no key, no unique
     /// constraint, no generation, at most a constant default.
     fn is_plain_addition(&self, table: &QName, column: &str) -> bool {
@@ -129,10 +150,12 @@ impl Differ<'_> {
             .foreign_keys
             .iter()
             .any(|fk| fk.columns.iter().any(|n| n == column));
-        let constant_default = c
-            .default
-            .as_deref()
-            .is_none_or(|d| !d.contains('(') || d.starts_with('\''));
+        // SQLite refuses CURRENT_* and parenthesized expressions as an added column's
+        // default; PostgreSQL would rewrite the table for a volatile one.
+        let constant_default = c.default.as_deref().is_none_or(|d| {
+            let upper = d.trim().to_ascii_uppercase();
+            (!d.contains('(') || d.starts_with('\'')) && !upper.starts_with("CURRENT_")
+        });
         !in_key
             && !referencing
             && c.generated.is_none()
@@ -245,28 +268,54 @@ impl Differ<'_> {
         if !self.capabilities.foreign_keys_inline() {
             self.referencing_foreign_keys_around(previous_name, q);
         }
-        let keep: Vec<(String, String)> = next
-            .columns
-            .iter()
-            .filter(|c| c.generated.is_none())
-            .filter_map(|c| {
-                let renamed = self.hints.columns.get(&(q.clone(), c.name.clone()));
-                let old = match renamed {
-                    Some(old) if previous.column(&c.name).is_none() => old.as_str(),
-                    _ => c.name.as_str(),
-                };
-                previous
-                    .column(old)
-                    .filter(|p| p.generated.is_none())
-                    .map(|_| (c.name.clone(), old.to_string()))
-            })
-            .collect();
         if previous_name != q {
             self.push(Step::RenameTable {
                 from: previous_name.clone(),
                 to: q.name.clone(),
             });
         }
+        // Renamed columns are renamed in place first (every flavour can), so that the copy
+        // and the model's `using` expressions name them as the model does.
+        let mut kept_names: Vec<&str> = Vec::new();
+        for c in next.columns.iter().filter(|c| c.generated.is_none()) {
+            let renamed = self.hints.columns.get(&(q.clone(), c.name.clone()));
+            match renamed {
+                Some(old)
+                    if previous.column(&c.name).is_none() && previous.column(old).is_some() =>
+                {
+                    self.push(Step::RenameColumn {
+                        table: q.clone(),
+                        from: old.clone(),
+                        to: c.name.clone(),
+                    });
+                    kept_names.push(&c.name);
+                }
+                _ if previous
+                    .column(&c.name)
+                    .is_some_and(|p| p.generated.is_none()) =>
+                {
+                    kept_names.push(&c.name);
+                }
+                _ => {}
+            }
+        }
+        let keep: Vec<CopiedColumn> = next
+            .columns
+            .iter()
+            .filter(|c| c.generated.is_none())
+            .filter_map(|c| {
+                let using = self.hints.using.get(&(q.clone(), c.name.clone()));
+                let from = match using {
+                    Some(expr) => CopySource::Expression(expr.clone()),
+                    None if kept_names.contains(&c.name.as_str()) => CopySource::Column,
+                    None => return None,
+                };
+                Some(CopiedColumn {
+                    column: c.name.clone(),
+                    from,
+                })
+            })
+            .collect();
         self.push(Step::RebuildTable {
             name: q.clone(),
             previous: previous_name.clone(),

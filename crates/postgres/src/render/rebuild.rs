@@ -8,6 +8,7 @@
 use schemactl_core::catalog::QName;
 use schemactl_core::sql::{ident, ident_list, literal};
 use schemactl_core::statement::{ObjectKind, RenderError, Statement};
+use schemactl_core::step::{CopiedColumn, CopySource};
 use schemactl_model::Identity;
 
 use super::Renderer;
@@ -21,7 +22,7 @@ impl Renderer<'_> {
         &self,
         name: &QName,
         previous: &QName,
-        keep: &[(String, String)],
+        keep: &[CopiedColumn],
     ) -> Result<Vec<Statement>, RenderError> {
         let old_def = self.previous_table(previous)?;
         let new_def = self.next_table(name)?;
@@ -87,13 +88,19 @@ impl Renderer<'_> {
         } else {
             ""
         };
-        let to: Vec<&str> = keep.iter().map(|(new, _)| new.as_str()).collect();
-        let from: Vec<&str> = keep.iter().map(|(_, old)| old.as_str()).collect();
+        let to: Vec<&str> = keep.iter().map(|k| k.column.as_str()).collect();
+        let from: Vec<String> = keep
+            .iter()
+            .map(|k| match &k.from {
+                CopySource::Column => ident(&k.column),
+                CopySource::Expression(expr) => format!("({expr})"),
+            })
+            .collect();
         out.push(stmt(format!(
             "INSERT INTO {} ({}){overriding} SELECT {} FROM {}",
             name.sql(),
             ident_list(&to),
-            ident_list(&from),
+            from.join(", "),
             old.sql()
         )));
         for c in new_def.columns.iter().filter(|c| c.serial.is_some()) {
