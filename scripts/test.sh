@@ -25,4 +25,6 @@ else
     cargo test --workspace --no-fail-fast || status=$?
 fi
 scripts/check-dev-cluster.sh compare target/dev-cluster-before-tests.txt
+# nextest runs no doc tests.
+cargo test --doc --workspace || status=$?
 exit "$status"

@@ -22,7 +22,8 @@ pub use crate::exit::{
     about = "Declarative schema and migration management for PostgreSQL from one YAML model",
     long_about = "schemactl reads a YAML model (schema.yaml) that describes a whole database and \
                   provisions, upgrades, documents and seeds databases from it.\n\n\
-                  Logging is controlled by SCHEMACTL_LOG (e.g. SCHEMACTL_LOG=debug)."
+                  Commands print a short summary; -v also logs every statement (-vv: \
+                  debug). SCHEMACTL_LOG (an EnvFilter, e.g. SCHEMACTL_LOG=debug) overrides -v."
 )]
 pub struct Cli {
     /// Path of the model file.
@@ -33,6 +34,9 @@ pub struct Cli {
         default_value = "schema.yaml"
     )]
     pub schema: PathBuf,
+    /// Log every statement and step on stderr (-vv: debug details).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -158,7 +162,6 @@ pub enum PlanFormat {
 pub fn main() -> ExitCode {
     // A .env file is a convenience for local work; its absence is normal.
     let _ = dotenvy::dotenv();
-    init_tracing();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -170,13 +173,25 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    init_tracing(cli.verbose);
     ExitCode::from(run(cli))
 }
 
-fn init_tracing() {
+/// The log filter when SCHEMACTL_LOG is not set. Without -v: warnings, and what the
+/// project-local server does (installing, starting: slow steps a user should see named).
+pub fn default_log_filter(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "warn,schemactl::local=info",
+        1 => "info,sqlx=warn",
+        2 => "debug,sqlx=warn",
+        _ => "trace",
+    }
+}
+
+fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("SCHEMACTL_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| EnvFilter::new(default_log_filter(verbose)));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -258,6 +273,10 @@ pub fn run(cli: Cli) -> u8 {
                     dir.join("sql").is_dir().then_some(dir)
                 },
                 allow_hazards: allow_hazards.iter().map(|h| (*h).into()).collect(),
+                // The bar would garble logged statements, so -v (or SCHEMACTL_LOG) hides it.
+                progress: crate::provision::Progress::on_terminal(
+                    cli.verbose == 0 && std::env::var_os("SCHEMACTL_LOG").is_none(),
+                ),
             };
             provision_command(&cli.schema, &options)
         }
@@ -283,12 +302,14 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
         Err(code) => return code,
     };
     let started = std::time::Instant::now();
-    match runtime.block_on(crate::provision::provision(&loaded.model, options)) {
+    let result = runtime.block_on(crate::provision::provision(&loaded.model, options));
+    options.progress.finish();
+    match result {
         Ok(outcome) if options.dry_run => {
             for statement in &outcome.statements {
                 println!("{statement};\n");
             }
-            tracing::info!(
+            eprintln!(
                 "dry run: {} statement(s) for database {}; nothing was changed",
                 outcome.statements.len(),
                 outcome.database
@@ -296,23 +317,8 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
             EXIT_OK
         }
         Ok(outcome) => {
-            let elapsed = started.elapsed().as_secs_f64();
-            if outcome.changed_anything() {
-                for line in outcome.summary.lines() {
-                    tracing::info!("{line}");
-                }
-                if outcome.seeded_rows > 0 {
-                    tracing::info!("seeded {} row(s)", outcome.seeded_rows);
-                }
-                if outcome.refreshed_views > 0 {
-                    tracing::info!("refreshed {} materialized view(s)", outcome.refreshed_views);
-                }
-                tracing::info!("database {} provisioned in {elapsed:.2}s", outcome.database);
-            } else {
-                tracing::info!(
-                    "database {} already matches the model: no change ({elapsed:.2}s)",
-                    outcome.database
-                );
+            for line in outcome.report(started.elapsed()) {
+                println!("{line}");
             }
             EXIT_OK
         }
@@ -392,16 +398,16 @@ fn provision_sqlite(
         Ok(done) => {
             let elapsed = started.elapsed().as_secs_f64();
             if done.seeded > 0 {
-                tracing::info!("seeded {} row(s)", done.seeded);
+                println!("seeded {} row(s)", done.seeded);
             }
             let steps = done.steps.len() + done.migrations.len();
             if steps == 0 && done.seeded == 0 {
-                tracing::info!(
+                println!(
                     "database {} already matches the model: no change ({elapsed:.2}s)",
                     done.path.display()
                 );
             } else {
-                tracing::info!(
+                println!(
                     "database {} {} with {} step(s) in {elapsed:.2}s",
                     done.path.display(),
                     if done.created { "created" } else { "upgraded" },

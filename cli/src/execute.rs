@@ -83,7 +83,7 @@ pub async fn begin_with(
     for line in lines {
         match line {
             Line::Step { description, .. } => {
-                tracing::info!("{description}");
+                tracing::debug!("{description}");
                 step.clone_from(description);
             }
             Line::Setting(sql) => txn
@@ -93,6 +93,7 @@ pub async fn begin_with(
                 .map_err(|e| anyhow!("cannot set `{sql}`: {}", db::describe(&e)))?,
             Line::Precondition(_) => {}
             Line::Statement { sql, object } => {
+                tracing::info!("{sql}");
                 txn.execute_unprepared(sql).await.map_err(|e| {
                     step_failed(
                         &step,
@@ -123,7 +124,7 @@ pub async fn outside(conn: &DatabaseConnection, script: &Script) -> anyhow::Resu
     for line in &script.outside {
         match line {
             Line::Step { description, .. } => {
-                tracing::info!("{description}");
+                tracing::debug!("{description}");
                 step.clone_from(description);
             }
             Line::Setting(sql) => conn
@@ -135,6 +136,7 @@ pub async fn outside(conn: &DatabaseConnection, script: &Script) -> anyhow::Resu
                 drop_invalid_index(conn, index).await?;
             }
             Line::Statement { sql, object } => {
+                tracing::info!("{sql}");
                 conn.execute_unprepared(sql).await.map_err(|e| {
                     step_failed(
                         &step,

@@ -12,6 +12,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use anyhow::anyhow;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tracing::Instrument;
 
 use crate::cache;
 use crate::catalog::{Catalog, from_model};
@@ -215,12 +216,15 @@ pub(crate) async fn build_scratch(
         ))
         .await
         .map_err(|e| anyhow!("cannot create a scratch database: {}", db::describe(&e)))?;
+    // Logged under a span, so that `-v` tells these statements from the target's.
+    let span = tracing::info_span!("scratch", database = %building);
     let result = async {
         let conn = db::connect_single(&db::with_database(url, &building)?).await?;
         crate::execute::run(&conn, script).await?;
         drop(conn);
         anyhow::Ok(())
     }
+    .instrument(span)
     .await;
     if let Err(err) = result {
         let _ = server

@@ -66,7 +66,7 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
         Err(code) => return code,
     };
     if plan.is_empty() {
-        tracing::info!("no changes: the database matches the model");
+        println!("no changes: the database matches the model");
         return EXIT_OK;
     }
     let refused: Vec<_> = plan
@@ -118,7 +118,7 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
     };
     match rt.block_on(crate::upgrade::apply(url, &plan)) {
         Ok(()) => {
-            tracing::info!("applied {} step(s)", plan.len());
+            println!("applied {} step(s)", plan.len());
             EXIT_OK
         }
         Err(err) => report(&err, EXIT_DATABASE),

@@ -41,10 +41,6 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[tokio::test]
 async fn migrations_behind_the_model_stop_provisioning_until_caught_up() {
     let tag = unique("t_migflow");

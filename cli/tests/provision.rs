@@ -14,10 +14,10 @@ async fn fresh_provision_then_second_run_changes_nothing() {
     let db = unique("t_prov_idem");
     drop_database(&db).await;
     let first = provision(&db);
-    let log = stderr(&first);
+    let summary = stdout(&first);
     assert!(
-        log.contains("created:"),
-        "first run reports what it created:\n{log}"
+        summary.contains("created:"),
+        "first run reports what it created:\n{summary}"
     );
 
     let conn = connect(&db_url(&db)).await;
@@ -61,12 +61,12 @@ async fn fresh_provision_then_second_run_changes_nothing() {
 
     let before = schema_dump(&db);
     let second = provision(&db);
-    let log = stderr(&second);
+    let summary = stdout(&second);
     assert!(
-        log.contains("no change"),
-        "second run says it changed nothing:\n{log}"
+        summary.contains("no change"),
+        "second run says it changed nothing:\n{summary}"
     );
-    assert!(!log.contains("created:"), "{log}");
+    assert!(!summary.contains("created:"), "{summary}");
     assert_eq!(
         before,
         schema_dump(&db),
@@ -134,7 +134,7 @@ async fn dry_run_prints_statements_and_changes_nothing() {
     assert!(printed.contains("CREATE DATABASE"), "{printed}");
     assert!(printed.contains("CREATE TABLE steam.applications"));
     assert!(
-        !printed.contains("owner-test-pw"),
+        !printed.contains("testkit-app_owner"),
         "passwords are never printed"
     );
     assert!(!database_exists(&db).await, "a dry run creates nothing");

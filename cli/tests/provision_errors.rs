@@ -275,7 +275,7 @@ async fn non_superuser_admin_with_createdb_createrole_provisions() {
         &passwords_for(&tag),
     );
     assert!(again.status.success(), "{}", stderr(&again));
-    assert!(stderr(&again).contains("no change"), "{}", stderr(&again));
+    assert!(stdout(&again).contains("no change"), "{}", stdout(&again));
 
     drop(superuser);
     drop_database(&tag).await;

@@ -85,7 +85,11 @@ async fn an_edited_model_is_applied_and_hazards_are_refused_until_allowed() {
         String::from_utf8_lossy(&out.stdout)
     );
     let again = run(&edited, &db, &[]);
-    assert!(stderr(&again).contains("no change"), "{}", stderr(&again));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("no change"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
 
     // Dropping a column loses data: refused, nothing changed, exit code 5.
     let dropped = edited.replace("          legacy_code: { type: text }\n", "");

@@ -13,10 +13,10 @@ use serde_json::json;
 
 /// The passwords every test of the workspace provisions with (cli/tests/common_pg).
 const PASSWORDS: &[(&str, &str)] = &[
-    ("APP_OWNER_PASSWORD", "owner-test-pw"),
-    ("IMS_ADMIN_PASSWORD", "admin-test-pw"),
-    ("IMS_USER_PASSWORD", "user-test-pw"),
-    ("IMS_READONLY_PASSWORD", "readonly-test-pw"),
+    ("APP_OWNER_PASSWORD", "testkit-app_owner"),
+    ("IMS_ADMIN_PASSWORD", "testkit-ims_admin"),
+    ("IMS_USER_PASSWORD", "testkit-ims_user"),
+    ("IMS_READONLY_PASSWORD", "testkit-ims_readonly"),
 ];
 
 fn workspace() -> PathBuf {

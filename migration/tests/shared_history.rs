@@ -15,10 +15,10 @@ fn workspace() -> PathBuf {
 }
 
 const PASSWORDS: &[(&str, &str)] = &[
-    ("app_owner", "owner-test-pw"),
-    ("ims_admin", "admin-test-pw"),
-    ("ims_user", "user-test-pw"),
-    ("ims_readonly", "readonly-test-pw"),
+    ("app_owner", "testkit-app_owner"),
+    ("ims_admin", "testkit-ims_admin"),
+    ("ims_user", "testkit-ims_user"),
+    ("ims_readonly", "testkit-ims_readonly"),
 ];
 
 async fn scalar(url: &str, sql: &str) -> i64 {
@@ -88,7 +88,8 @@ async fn both_runners_share_one_history() {
         .await
         .unwrap();
     drop(as_admin);
-    let url = schemactl::db::with_credentials(&admin_url, "app_owner", "owner-test-pw").unwrap();
+    let url =
+        schemactl::db::with_credentials(&admin_url, "app_owner", "testkit-app_owner").unwrap();
     let dir = workspace().join("migration");
     let versions = schemactl::migrate::versions(&dir).unwrap();
     assert!(

@@ -21,15 +21,16 @@ fn schema() -> PathBuf {
     workspace().join("schema.yaml")
 }
 
-/// The passwords every test of this repository uses: provisioning resets a role's
-/// password to the one it is given, so all suites sharing the local cluster must agree.
+/// The passwords every test of this repository uses (the testkit's defaults): provisioning
+/// resets a role's password to the one it is given, so all suites sharing the test
+/// cluster must agree.
 fn builder() -> Builder {
     TestDatabase::builder()
         .model(schema())
-        .password("app_owner", "owner-test-pw")
-        .password("ims_admin", "admin-test-pw")
-        .password("ims_user", "user-test-pw")
-        .password("ims_readonly", "readonly-test-pw")
+        .password("app_owner", "testkit-app_owner")
+        .password("ims_admin", "testkit-ims_admin")
+        .password("ims_user", "testkit-ims_user")
+        .password("ims_readonly", "testkit-ims_readonly")
 }
 
 fn migrated() -> Builder {

@@ -17,7 +17,7 @@ pub enum GenerateCommand {
         /// `entity/src`, `examples/igdb/schema.yaml` → `examples/igdb/entity/src`).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Write nothing; exit 1 with a unified diff when the files on disk are not current.
+        /// Write nothing; exit 3 with a unified diff when the files on disk are not current.
         #[arg(long)]
         check: bool,
         /// Directory with a copy of templates/entity/ to render instead of the built-in set.
@@ -34,7 +34,7 @@ pub enum GenerateCommand {
         /// Output directory.
         #[arg(long, default_value = "docs")]
         out: PathBuf,
-        /// Write nothing; exit 1 with a unified diff when the files on disk are not current.
+        /// Write nothing; exit 3 with a unified diff when the files on disk are not current.
         #[arg(long)]
         check: bool,
         /// Directory with a copy of templates/docs/ to render instead of the built-in set.
@@ -105,7 +105,7 @@ fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &st
     if check {
         match super::check(out, &files, ext) {
             Ok(drift) if drift.is_empty() => {
-                tracing::info!("{}: {} file(s) up to date", out.display(), files.len());
+                println!("{}: {} file(s) up to date", out.display(), files.len());
                 EXIT_OK
             }
             Ok(drift) => {
@@ -127,7 +127,7 @@ fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &st
     } else {
         match super::write(out, &files, ext) {
             Ok(drift) => {
-                tracing::info!(
+                println!(
                     "{}: {} file(s) written, {} stale removed, {} unchanged",
                     out.display(),
                     drift.changed.len(),

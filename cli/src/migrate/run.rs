@@ -66,10 +66,18 @@ async fn ensure_table(
     table: &str,
     owner: Option<&str>,
 ) -> anyhow::Result<()> {
-    conn.execute_unprepared(create).await?;
     let Some(owner) = owner.filter(|_| !is_sqlite(conn)) else {
+        conn.execute_unprepared(create).await?;
         return Ok(());
     };
+    let existed = db::query_one(
+        conn,
+        "SELECT to_regclass($1) IS NOT NULL AS existed",
+        vec![table.into()],
+    )
+    .await?
+    .try_get::<bool>("", "existed")?;
+    conn.execute_unprepared(create).await?;
     // The table the unqualified name resolves to, as sea-orm-migration finds it.
     let row = db::query_one(
         conn,
@@ -87,10 +95,11 @@ async fn ensure_table(
     }
     let alter = format!("ALTER TABLE {table} OWNER TO {}", crate::sql::ident(owner));
     match conn.execute_unprepared(&alter).await {
-        Ok(_) => {
+        Ok(_) if existed => {
             tracing::info!("{table} now belongs to the database owner {owner} (was {current})");
             Ok(())
         }
+        Ok(_) => Ok(()),
         Err(e) => Err(anyhow::Error::new(db::StatementError(format!(
             "{table} belongs to {current}, not to the database owner {owner}, so {owner} \
              cannot run migrations ({}); run any `schemactl migrate` command once as \

@@ -23,6 +23,10 @@ use crate::sql;
 pub enum Change {
     Created,
     Changed,
+    Dropped,
+    /// Part of creating an object this run creates (the comment on a new role): not
+    /// counted on its own.
+    PartOfCreation,
 }
 
 /// One statement of the cluster phase.
@@ -354,7 +358,7 @@ fn role_steps(
             let password = password_of(name, role)?;
             steps.push(with_password(name, head, password, "role", Change::Created));
             if let Some(comment) = &role.comment {
-                steps.push(role_comment(name, comment));
+                steps.push(role_comment(name, comment, Change::PartOfCreation));
             }
             continue;
         };
@@ -384,7 +388,7 @@ fn role_steps(
         if let Some(comment) = &role.comment
             && current.comment.as_deref() != Some(comment.as_str())
         {
-            steps.push(role_comment(name, comment));
+            steps.push(role_comment(name, comment, Change::Changed));
         }
     }
     Ok(())
@@ -450,7 +454,7 @@ fn with_password(
     }
 }
 
-fn role_comment(name: &str, comment: &str) -> ClusterStep {
+fn role_comment(name: &str, comment: &str, change: Change) -> ClusterStep {
     ClusterStep::new(
         name,
         format!(
@@ -459,7 +463,7 @@ fn role_comment(name: &str, comment: &str) -> ClusterStep {
             sql::literal(comment)
         ),
         "comment",
-        Change::Changed,
+        change,
     )
 }
 
@@ -606,7 +610,7 @@ async fn database_steps(
                 database,
                 format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
                 "database",
-                Change::Changed,
+                Change::Dropped,
             ));
         } else {
             steps.push(ClusterStep::new(
@@ -617,13 +621,13 @@ async fn database_steps(
                     sql::literal(database)
                 ),
                 "connection",
-                Change::Changed,
+                Change::PartOfCreation,
             ));
             steps.push(ClusterStep::new(
                 database,
                 format!("DROP DATABASE IF EXISTS {name}"),
                 "database",
-                Change::Changed,
+                Change::Dropped,
             ));
         }
         exists = false;
@@ -679,11 +683,17 @@ async fn database_steps(
     if let Some(comment) = &spec.comment
         && live_comment.as_deref() != Some(comment.as_str())
     {
+        // A database created (or recreated) by this run gets its comment as part of that.
+        let change = if exists {
+            Change::Changed
+        } else {
+            Change::PartOfCreation
+        };
         steps.push(ClusterStep::new(
             database,
             format!("COMMENT ON DATABASE {name} IS {}", sql::literal(comment)),
             "comment",
-            Change::Changed,
+            change,
         ));
     }
     Ok(())
@@ -745,6 +755,8 @@ fn count(steps: &[ClusterStep], summary: &mut Summary) {
         match step.change {
             Change::Created => summary.created(step.kind),
             Change::Changed => summary.changed(step.kind),
+            Change::Dropped => summary.dropped(step.kind),
+            Change::PartOfCreation => {}
         }
     }
 }

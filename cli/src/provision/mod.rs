@@ -10,6 +10,7 @@
 
 pub mod cluster;
 mod pointer;
+pub mod progress;
 pub mod seed;
 pub mod summary;
 
@@ -17,6 +18,7 @@ use anyhow::{Context, anyhow};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 pub use pointer::model_pointer;
+pub use progress::Progress;
 pub use summary::Summary;
 
 use crate::catalog::{Catalog, QName};
@@ -48,6 +50,8 @@ pub struct Options {
     /// Hazards a plan on an existing database may have besides authorization (changing
     /// who may do what is what provisioning is for).
     pub allow_hazards: Vec<Hazard>,
+    /// Where the run shows its progress (hidden by default).
+    pub progress: Progress,
 }
 
 /// What a run did or, with `dry_run`, would do.
@@ -65,6 +69,37 @@ pub struct Outcome {
 impl Outcome {
     pub fn changed_anything(&self) -> bool {
         !self.summary.is_empty() || self.seeded_rows > 0
+    }
+
+    /// The closing summary, one line per verb, then the database and the time, e.g.
+    /// `created: 1 database, 4 roles` … `database gamedata provisioned in 2.31s`.
+    pub fn report(&self, elapsed: std::time::Duration) -> Vec<String> {
+        let secs = elapsed.as_secs_f64();
+        if !self.changed_anything() {
+            return vec![format!(
+                "database {} already matches the model: no change ({secs:.2}s)",
+                self.database
+            )];
+        }
+        let mut lines = self.summary.lines();
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        if self.seeded_rows > 0 {
+            lines.push(format!(
+                "seeded: {}",
+                plural(self.seeded_rows, "row", "rows")
+            ));
+        }
+        if self.refreshed_views > 0 {
+            let n = self.refreshed_views as u64;
+            let views = plural(n, "materialized view", "materialized views");
+            lines.push(format!("refreshed: {views}"));
+        }
+        lines.push(format!(
+            "database {} provisioned in {secs:.2}s",
+            self.database
+        ));
+        lines
     }
 }
 
@@ -119,9 +154,12 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
         return Ok(outcome);
     }
 
+    let progress = &options.progress;
+    progress.phase("roles and database", cluster_steps.len());
     cluster::execute_cluster(&admin, &cluster_steps, &mut outcome.summary).await?;
+    progress.done(cluster_steps.len());
     let result = match &options.migrations {
-        Some(dir) => apply_migrations(model, &db_url, dir, &catalog, &mut outcome).await,
+        Some(dir) => apply_migrations(model, &db_url, dir, &catalog, progress, &mut outcome).await,
         None => {
             let allowed = &options.allow_hazards;
             apply_plan(
@@ -130,6 +168,7 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
                 &catalog,
                 creates_database,
                 allowed,
+                progress,
                 &mut outcome,
             )
             .await
@@ -139,7 +178,8 @@ pub async fn provision(model: &Model, options: &Options) -> anyhow::Result<Outco
         undo_cluster(&admin, &cluster_steps, &database, creates_database).await;
         return Err(err);
     }
-    outcome.refreshed_views = refresh_materialized_views(&db_url, &catalog, &outcome).await?;
+    outcome.refreshed_views =
+        refresh_materialized_views(&db_url, &catalog, progress, &outcome).await?;
     Ok(outcome)
 }
 
@@ -199,8 +239,10 @@ async fn apply_plan(
     catalog: &Catalog,
     creates_database: bool,
     allowed: &[Hazard],
+    progress: &Progress,
     outcome: &mut Outcome,
 ) -> anyhow::Result<()> {
+    progress.phase("planning", 0);
     let plan = schema_plan(model, catalog, db_url, creates_database).await?;
     let refused = refused_steps(&plan, allowed);
     if !refused.is_empty() {
@@ -218,6 +260,7 @@ async fn apply_plan(
     let script = plan.script().unwrap_or_default();
     outcome.statements.extend(statement_texts(&script));
     let seeds = seed::seed_statements(catalog);
+    progress.phase("schema objects and seed rows", plan.len() + seeds.len());
     let conn = db::connect_single(db_url).await?;
     crate::execute::lock(&conn).await?;
     let result = async {
@@ -227,6 +270,7 @@ async fn apply_plan(
         let seeded = apply_seeds(&txn, catalog, &seeds).await?;
         crate::execute::commit(txn).await?;
         crate::execute::outside(&conn, &script).await?;
+        progress.done(plan.len() + seeds.len());
         anyhow::Ok(seeded)
     }
     .await;
@@ -235,13 +279,26 @@ async fn apply_plan(
     unlocked
 }
 
-/// What a plan creates and changes, by kind of object, for the closing summary.
+/// What a plan creates and changes, by kind of object, for the closing summary. Comments,
+/// grants and default privileges on an object the plan creates (or on a column of a table
+/// it creates) are part of that creation, not changes of their own.
 fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
+    let created: std::collections::HashSet<(&str, &str)> = steps
+        .iter()
+        .filter(|step| creates(&step.step))
+        .filter_map(|step| step.statements.first())
+        .map(|s| (s.object.schema.as_str(), s.object.name.as_str()))
+        .collect();
     for step in steps {
         let Some(object) = step.statements.first().map(|s| &s.object) else {
             continue;
         };
         let noun = object.kind.noun();
+        let owner = (
+            object.schema.as_str(),
+            object.table.as_deref().unwrap_or(&object.name),
+        );
+        let part_of_creation = created.contains(&owner);
         match &step.step {
             Step::CreateTable { .. }
             | Step::CreatePartition { .. }
@@ -255,6 +312,13 @@ fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
             | Step::CreateTrigger { .. }
             | Step::CreatePolicy { .. } => summary.created(noun),
             Step::AddConstraint { kind, .. } => summary.created(kind.noun()),
+            Step::SetComment { .. }
+            | Step::Grant { .. }
+            | Step::Revoke { .. }
+            | Step::RevokeFromPublic { .. }
+            | Step::GrantDefaultPrivileges { .. }
+            | Step::RevokeDefaultPrivileges { .. }
+                if part_of_creation => {}
             Step::SetComment { .. } => summary.changed("comment"),
             Step::Grant { .. } | Step::Revoke { .. } | Step::RevokeFromPublic { .. } => {
                 summary.changed("grant")
@@ -268,6 +332,24 @@ fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
     }
 }
 
+/// Steps that create an object other steps may then comment on or grant on.
+fn creates(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::CreateTable { .. }
+            | Step::CreatePartition { .. }
+            | Step::CreateView { .. }
+            | Step::CreateFunction { .. }
+            | Step::CreateEnum { .. }
+            | Step::CreateSchema { .. }
+            | Step::CreateExtension { .. }
+            | Step::CreateIndex { .. }
+            | Step::CreateIndexConcurrently { .. }
+            | Step::CreateTrigger { .. }
+            | Step::CreatePolicy { .. }
+    )
+}
+
 /// Brings the database to the model through the versioned migrations, then seeds, then
 /// checks that the result has no drift from the model.
 async fn apply_migrations(
@@ -275,6 +357,7 @@ async fn apply_migrations(
     db_url: &str,
     dir: &std::path::Path,
     catalog: &Catalog,
+    progress: &Progress,
     outcome: &mut Outcome,
 ) -> anyhow::Result<()> {
     let conn = crate::migrate::run::connect(db_url).await?;
@@ -303,13 +386,16 @@ async fn apply_migrations(
             outcome.summary.created("extension");
         }
     }
+    progress.phase("migrations", crate::migrate::versions(dir)?.len());
     let applied =
         crate::migrate::run::up(&conn, dir, None, catalog.database.owner.as_deref()).await?;
+    progress.done(crate::migrate::versions(dir)?.len());
     for version in &applied {
         tracing::info!("applied migration {version}");
-        outcome.summary.created("migration");
+        outcome.summary.applied("migration");
     }
     let seeds = seed::seed_statements(catalog);
+    progress.phase("seed rows", seeds.len());
     let txn = conn
         .begin()
         .await
@@ -318,6 +404,8 @@ async fn apply_migrations(
     txn.commit()
         .await
         .map_err(|e| anyhow!("commit failed: {}", db::describe(&e)))?;
+    progress.done(seeds.len());
+    progress.phase("checking for drift", 0);
     let drift = crate::upgrade::plan(model, db_url).await?;
     if !drift.is_empty() {
         return Err(anyhow!(
@@ -392,7 +480,7 @@ async fn undo_cluster(
                 db::describe(&e)
             );
         } else {
-            tracing::info!("dropped database {database}, which this run had created");
+            tracing::warn!("dropped database {database}, which this run had created");
         }
     }
     for step in steps.iter().rev() {
@@ -400,7 +488,7 @@ async fn undo_cluster(
             let name = &step.object;
             let drop = format!("DROP ROLE IF EXISTS {}", sql::ident(name));
             if admin.execute_unprepared(&drop).await.is_ok() {
-                tracing::info!("dropped role {name}, which this run had created");
+                tracing::warn!("dropped role {name}, which this run had created");
             }
         }
     }
@@ -411,6 +499,7 @@ async fn undo_cluster(
 async fn refresh_materialized_views(
     db_url: &str,
     catalog: &Catalog,
+    progress: &Progress,
     outcome: &Outcome,
 ) -> anyhow::Result<usize> {
     if !outcome.changed_anything() {
@@ -426,6 +515,7 @@ async fn refresh_materialized_views(
     if views.is_empty() {
         return Ok(0);
     }
+    progress.phase("materialized views", views.len());
     let conn = db::connect(db_url).await?;
     if let Some(owner) = &catalog.database.owner {
         conn.execute_unprepared(&format!("SET ROLE {}", sql::ident(owner)))
@@ -449,6 +539,7 @@ async fn refresh_materialized_views(
             "refreshed materialized view {q}{}",
             if concurrent { " concurrently" } else { "" }
         );
+        progress.done(1);
     }
     Ok(views.len())
 }

@@ -2,10 +2,16 @@
 
 use std::collections::BTreeMap;
 
+/// Each object counts once, under what happened to it: what is part of creating an object
+/// (the comment on a new table, the grants on a new schema) is not also counted as a
+/// change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub created: BTreeMap<String, usize>,
     pub changed: BTreeMap<String, usize>,
+    pub dropped: BTreeMap<String, usize>,
+    /// Versioned migrations applied.
+    pub applied: BTreeMap<String, usize>,
 }
 
 impl Summary {
@@ -17,20 +23,35 @@ impl Summary {
         *self.changed.entry(kind.to_string()).or_default() += 1;
     }
 
+    pub fn dropped(&mut self, kind: &str) {
+        *self.dropped.entry(kind.to_string()).or_default() += 1;
+    }
+
+    pub fn applied(&mut self, kind: &str) {
+        *self.applied.entry(kind.to_string()).or_default() += 1;
+    }
+
     pub fn merge(&mut self, other: Summary) {
-        for (k, n) in other.created {
-            *self.created.entry(k).or_default() += n;
-        }
-        for (k, n) in other.changed {
-            *self.changed.entry(k).or_default() += n;
+        for (mine, theirs) in [
+            (&mut self.created, other.created),
+            (&mut self.changed, other.changed),
+            (&mut self.dropped, other.dropped),
+            (&mut self.applied, other.applied),
+        ] {
+            for (k, n) in theirs {
+                *mine.entry(k).or_default() += n;
+            }
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.created.is_empty() && self.changed.is_empty()
+        self.created.is_empty()
+            && self.changed.is_empty()
+            && self.dropped.is_empty()
+            && self.applied.is_empty()
     }
 
-    /// One line per kind, e.g. `created: 12 tables, 40 indexes`.
+    /// One line per verb, e.g. `created: 12 tables, 40 indexes`.
     pub fn lines(&self) -> Vec<String> {
         let render = |m: &BTreeMap<String, usize>| {
             m.iter()
@@ -38,14 +59,16 @@ impl Summary {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let mut out = Vec::new();
-        if !self.created.is_empty() {
-            out.push(format!("created: {}", render(&self.created)));
-        }
-        if !self.changed.is_empty() {
-            out.push(format!("changed: {}", render(&self.changed)));
-        }
-        out
+        [
+            ("dropped", &self.dropped),
+            ("created", &self.created),
+            ("changed", &self.changed),
+            ("applied", &self.applied),
+        ]
+        .into_iter()
+        .filter(|(_, counts)| !counts.is_empty())
+        .map(|(verb, counts)| format!("{verb}: {}", render(counts)))
+        .collect()
     }
 }
 

@@ -10,12 +10,14 @@ use std::process::{Command, Output, Stdio};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 /// Role passwords every test uses: provisioning resets a role's password when the
-/// environment holds another one, so all tests must agree.
+/// environment holds another one, so all tests must agree. They are the testkit's
+/// defaults (`testkit-<role>`), so that a `TestDatabase` given no passwords (the example
+/// of docs/testing.md) agrees too.
 pub const PASSWORDS: &[(&str, &str)] = &[
-    ("APP_OWNER_PASSWORD", "owner-test-pw"),
-    ("IMS_ADMIN_PASSWORD", "admin-test-pw"),
-    ("IMS_USER_PASSWORD", "user-test-pw"),
-    ("IMS_READONLY_PASSWORD", "readonly-test-pw"),
+    ("APP_OWNER_PASSWORD", "testkit-app_owner"),
+    ("IMS_ADMIN_PASSWORD", "testkit-ims_admin"),
+    ("IMS_USER_PASSWORD", "testkit-ims_user"),
+    ("IMS_READONLY_PASSWORD", "testkit-ims_readonly"),
 ];
 
 pub fn password(var: &str) -> &'static str {
@@ -167,6 +169,10 @@ pub fn schemactl_env(schema: &Path, args: &[&str], env: &[(&str, &str)]) -> Outp
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Provisions the real model into `database` (a no-op when it is already there).
