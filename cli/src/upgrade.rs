@@ -154,12 +154,21 @@ async fn scratch_catalog(
     name: &str,
     url: &str,
 ) -> anyhow::Result<Catalog> {
-    let server = db::connect(url).await?;
-    let exists = database_exists(&server, name).await?;
-    if !exists {
-        build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
-        drop_stale_scratches(&server, SCRATCH_PREFIX).await;
+    let server = db::connect_single(url).await?;
+    // Runs planning the same model at once would build the same scratch database, each
+    // dropping the other's half-built one: one builds it while the others wait.
+    scratch_lock(&server, name, "pg_advisory_lock").await?;
+    let built = async {
+        let exists = database_exists(&server, name).await?;
+        if !exists {
+            build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
+            drop_stale_scratches(&server, SCRATCH_PREFIX).await;
+        }
+        anyhow::Ok(exists)
     }
+    .await;
+    scratch_lock(&server, name, "pg_advisory_unlock").await?;
+    let exists = built?;
     let scratch_url = db::with_database(url, name)?;
     let read = async {
         let scratch = db::connect(&scratch_url).await?;
@@ -176,6 +185,25 @@ async fn scratch_catalog(
         }
         Err(err) => Err(err),
     }
+}
+
+/// Takes or releases (`function`) the session advisory lock for building scratch database
+/// `name`.
+async fn scratch_lock(
+    server: &DatabaseConnection,
+    name: &str,
+    function: &str,
+) -> anyhow::Result<()> {
+    let key = format!("schemactl scratch {name}");
+    server
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            format!("SELECT {function}(hashtextextended($1, 0))"),
+            [key.into()],
+        ))
+        .await
+        .map_err(|e| anyhow!("{function} for the scratch database: {}", db::describe(&e)))?;
+    Ok(())
 }
 
 pub(crate) async fn database_exists(

@@ -6,21 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 mod common_pg;
-
-use std::path::Path;
+mod common_upgrade;
 
 use common_pg::*;
-use schemactl::catalog::{Catalog, from_model};
-use schemactl::diff::{Hazard, Hints};
+use common_upgrade::{Base, has_hazard};
+use schemactl::diff::Hazard;
 use schemactl::plan::Plan;
-
-/// The engine's plan between two model catalogs, objects made as the owner.
-fn diff(old: &Catalog, new: &Catalog, hints: &Hints) -> Plan {
-    Plan::Postgres {
-        steps: schemactl_postgres::plan(old, new, hints).unwrap_or_else(|e| panic!("{e}")),
-        owner: Some("up_owner".to_string()),
-    }
-}
 
 const BASE: &str = r#"
 database: { name: upgrade_base, owner: up_owner }
@@ -108,195 +99,15 @@ const ENV: &[(&str, &str)] = &[
     ("UP_READER_PW", "up-reader-pw"),
 ];
 
-fn edited(edits: &[(&str, &str)]) -> String {
-    let mut text = BASE.to_string();
-    for (from, to) in edits {
-        assert!(text.contains(from), "the base model contains {from:?}");
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
+const FIXTURE: Base = Base {
+    text: BASE,
+    env: ENV,
+    owner: "up_owner",
+    extensions: &["vector"],
+};
 
-fn load(name: &str, text: &str) -> schemactl::model::Model {
-    let loaded = schemactl::load::load_str(Path::new(name), text.to_string())
-        .unwrap_or_else(|(source, d)| panic!("{}", schemactl::diag::render_all(&d, &source)));
-    let problems = schemactl::validate::validate(&loaded);
-    assert!(
-        problems.is_empty(),
-        "{}",
-        schemactl::diag::render_all(&problems, &loaded.source)
-    );
-    loaded.model
-}
-
-fn provision_text(database: &str, text: &str) {
-    let path = write_model(database, text);
-    let output = schemactl_env(&path, &["provision", database, "--recreate", "--yes"], ENV);
-    assert!(
-        output.status.success(),
-        "provision {database}:\n{}",
-        stderr(&output)
-    );
-}
-
-/// Applies a plan as `apply` does: connected as the admin, objects made as the owner.
-async fn apply(database: &str, plan: &Plan) {
-    let mut options = sea_orm::ConnectOptions::new(db_url(database));
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .sqlx_logging(false);
-    let conn = sea_orm::Database::connect(options).await.unwrap();
-    schemactl::execute::run(&conn, &plan.script().unwrap())
-        .await
-        .unwrap_or_else(|e| panic!("applying to {database} failed: {e:#}\n{}", plan.sql()));
-}
-
-/// Runs one scenario; returns the upgrade plan for scenario-specific assertions.
 async fn scenario(name: &str, edits: &[(&str, &str)]) -> Plan {
-    let old_text = BASE.to_string();
-    let new_text = edited(edits);
-    let old = load("old.yaml", &old_text);
-    let new = load("new.yaml", &new_text);
-    let up = diff(
-        &from_model(&old),
-        &from_model(&new),
-        &Hints::from_model(&new),
-    );
-    assert!(!up.is_empty(), "{name}: the edit produces a plan");
-    let down = diff(
-        &from_model(&new),
-        &from_model(&old),
-        &Hints::from_model(&new).reversed(),
-    );
-
-    let upgraded = format!("up_{name}_{}", std::process::id());
-    let fresh = format!("fr_{name}_{}", std::process::id());
-    provision_text(&upgraded, &old_text);
-    let old_dump = schema_dump(&upgraded);
-    apply(&upgraded, &up).await;
-    provision_text(&fresh, &new_text);
-    let upgraded_dump = schema_dump(&upgraded);
-    let fresh_dump = schema_dump(&fresh);
-    assert_dumps_equal(name, "upgrade", &up, &upgraded_dump, &fresh_dump);
-    let again = diff(
-        &from_model(&new),
-        &from_model(&new),
-        &Hints::from_model(&new),
-    );
-    assert!(
-        again.is_empty(),
-        "{name}: no drift after the upgrade:\n{}",
-        again.sql()
-    );
-
-    apply(&upgraded, &down).await;
-    assert_dumps_equal(name, "down", &down, &schema_dump(&upgraded), &old_dump);
-
-    // The same edit as a generated migration, run by the migration runner. Role changes
-    // are cluster-level and left to `provision`, so a roles-only edit has no migration.
-    let cluster_only = match &up {
-        Plan::Postgres { steps, .. } => steps.iter().all(|s| s.step.cluster_level()),
-        Plan::Sqlite(_) => false,
-    };
-    if cluster_only {
-        drop_database(&upgraded).await;
-        drop_database(&fresh).await;
-        return up;
-    }
-    let migrated = format!("mg_{name}_{}", std::process::id());
-    let dir = workspace()
-        .join("target")
-        .join("test-migrations")
-        .join(&migrated);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    for (model, step) in [(&old, "base"), (&new, "edit")] {
-        match schemactl::migrate::new_migration(&dir, model, step).unwrap() {
-            schemactl::migrate::NewOutcome::Written { .. } => {}
-            schemactl::migrate::NewOutcome::NoChange => panic!("{name}: migration {step} is empty"),
-        }
-        // Versions are timestamped to the second.
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-    }
-    let admin = connect(&admin_url()).await;
-    exec(
-        &admin,
-        &format!("DROP DATABASE IF EXISTS {migrated} WITH (FORCE)"),
-    )
-    .await;
-    exec(
-        &admin,
-        &format!("CREATE DATABASE {migrated} OWNER up_owner"),
-    )
-    .await;
-    exec(
-        &connect(&db_url(&migrated)).await,
-        "CREATE EXTENSION vector",
-    )
-    .await;
-    let runner = schemactl::migrate::run::connect(&db_url(&migrated))
-        .await
-        .unwrap();
-    let applied = schemactl::migrate::run::up(&runner, &dir, None, Some("up_owner"))
-        .await
-        .unwrap();
-    assert_eq!(applied.len(), 2, "{name}: both migrations applied");
-    assert_dumps_equal(
-        name,
-        "the generated migration",
-        &up,
-        &schema_dump(&migrated),
-        &fresh_dump,
-    );
-    schemactl::migrate::run::down(&runner, &dir, 1, Some("up_owner"))
-        .await
-        .unwrap();
-    assert_dumps_equal(
-        name,
-        "the migration's down",
-        &down,
-        &schema_dump(&migrated),
-        &old_dump,
-    );
-    drop(runner);
-    drop_database(&migrated).await;
-    drop_database(&upgraded).await;
-    drop_database(&fresh).await;
-    up
-}
-
-fn assert_dumps_equal(name: &str, what: &str, plan: &Plan, got: &str, want: &str) {
-    if got == want {
-        return;
-    }
-    let diff: Vec<String> = similar_lines(want, got);
-    panic!(
-        "{name}: {what} differs from the fresh database\n--- plan ---\n{}\n--- dump difference (- fresh, + after {what}) ---\n{}",
-        plan.sql(),
-        diff.join("\n")
-    );
-}
-
-fn similar_lines(want: &str, got: &str) -> Vec<String> {
-    let want: Vec<&str> = want.lines().collect();
-    let got: Vec<&str> = got.lines().collect();
-    let mut out = Vec::new();
-    for line in &want {
-        if !got.contains(line) {
-            out.push(format!("- {line}"));
-        }
-    }
-    for line in &got {
-        if !want.contains(line) {
-            out.push(format!("+ {line}"));
-        }
-    }
-    out
-}
-
-fn has_hazard(plan: &Plan, hazard: Hazard) -> bool {
-    plan.summaries().iter().any(|s| s.hazards.contains(&hazard))
+    common_upgrade::scenario(&FIXTURE, name, edits).await
 }
 
 #[tokio::test]

@@ -126,13 +126,29 @@ fn pending_plan(old: &Model, new: &Model) -> anyhow::Result<(Direction, Directio
             .collect();
         Ok(Direction::Postgres {
             steps: steps.len(),
-            script: script::layout(&steps, None),
+            script: migration_script(&steps, to.database.owner.as_deref()),
         })
     };
     Ok((
         direction(old, new, &hints)?,
         direction(new, old, &hints.reversed())?,
     ))
+}
+
+/// A direction's steps laid out for migration files. The transactional parts switch to
+/// the database owner themselves (`SET LOCAL ROLE`, after the extensions), so the files
+/// give the same database whoever runs them: the owner, an admin member of the owner role,
+/// or a superuser through sea-orm-migration's own CLI. The main part ends with `RESET
+/// ROLE`, so the runner's role records the step. The part outside a transaction keeps the
+/// runner's role: sea-orm-migration runs its statements on pooled connections, where a
+/// session-level `SET ROLE` would not hold (an index belongs to its table's owner anyway).
+fn migration_script(steps: &[RenderedStep], owner: Option<&str>) -> Script {
+    let mut owned = script::layout(steps, owner);
+    owned.outside = script::layout(steps, None).outside;
+    if owner.is_some() && !owned.transaction.is_empty() {
+        owned.transaction.push(Line::Setting("RESET ROLE".into()));
+    }
+    owned
 }
 
 /// What `migrate new` did.

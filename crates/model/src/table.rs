@@ -91,7 +91,8 @@ pub struct Column {
     /// The column's previous name, so that a rename is planned instead of drop and add.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
-    /// Expression converting the old value when the type changes (`ALTER … TYPE … USING`).
+    /// Expression converting the old value when the type changes (`ALTER … TYPE … USING`);
+    /// it names the column by its new name (a rename runs first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub using: Option<String>,
 }

@@ -8,6 +8,7 @@ CREATE EXTENSION IF NOT EXISTS vector;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- create schema ims
+SET LOCAL ROLE app_owner;
 CREATE SCHEMA ims AUTHORIZATION app_owner;
 
 -- schema ims: comment on schema ims
@@ -2504,3 +2505,4 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA ims GRANT USAGE, SELECT ON SEQUENCES TO ims_a
 -- default privileges in schema ims for ims_user [hazard: authorization]
 ALTER DEFAULT PRIVILEGES IN SCHEMA ims GRANT USAGE, SELECT ON SEQUENCES TO ims_user;
 
+RESET ROLE;

@@ -27,21 +27,54 @@ impl Differ<'_> {
     /// GRANTs and REVOKEs that take `previous` to `next` on `target`, privilege by
     /// privilege, regrouped per grantee. A grant of ALL is expanded against what the
     /// object kind has, so that revoking one privilege keeps the others.
+    ///
+    /// Revokes come first: a REVOKE also takes the privilege from every column and takes
+    /// its grant option, so whatever a grantee keeps of a revoked privilege (on columns,
+    /// or the privilege itself without or with the grant option) is granted again after.
     pub(super) fn grants(&mut self, target: &Target, previous: &[GrantDef], next: &[GrantDef]) {
         let had = expand(previous, target);
         let wants = expand(next, target);
-        for grant in regroup(wants.difference(&had)) {
-            self.push(Step::Grant {
-                target: target.clone(),
-                grant,
-            });
-        }
-        for grant in regroup(had.difference(&wants)) {
+        let removed: BTreeSet<&GrantKey> = had.difference(&wants).collect();
+        let touched: BTreeSet<(&String, Privilege)> = removed.iter().map(|k| (&k.0, k.3)).collect();
+        for grant in regroup(removed.iter().copied()) {
             self.push(Step::Revoke {
                 target: target.clone(),
                 grant,
             });
         }
+        let granted = wants
+            .iter()
+            .filter(|k| !had.contains(*k) || touched.contains(&(&k.0, k.3)));
+        for grant in regroup(granted) {
+            self.push(Step::Grant {
+                target: target.clone(),
+                grant,
+            });
+        }
+    }
+
+    /// A function's grants. A function nobody was granted anything on is executable by
+    /// PUBLIC (the model says no grants); one with grants is not. So grants that appear
+    /// revoke PUBLIC's EXECUTE, and grants that all go give it back.
+    pub(super) fn function_grants(
+        &mut self,
+        target: &Target,
+        previous: &[GrantDef],
+        next: &[GrantDef],
+    ) {
+        let effective = |grants: &[GrantDef]| {
+            if grants.is_empty() {
+                vec![GrantDef {
+                    grantee: "public".to_string(),
+                    privileges: vec![Privilege::Execute],
+                    columns: Vec::new(),
+                    with_grant_option: false,
+                }]
+            } else {
+                grants.to_vec()
+            }
+        };
+        self.grants(target, &effective(previous), &effective(next));
     }
 
     pub(super) fn default_privileges(&mut self) {

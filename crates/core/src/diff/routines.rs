@@ -31,12 +31,7 @@ impl Differ<'_> {
                 previous.comment.as_ref(),
                 f.comment.as_ref(),
             );
-            if previous.grants.is_empty() && !f.grants.is_empty() {
-                self.push(Step::RevokeFromPublic {
-                    function: q.clone(),
-                });
-            }
-            self.grants(&target, &previous.grants, &f.grants);
+            self.function_grants(&target, &previous.grants, &f.grants);
         }
         for q in self.previous.functions.keys() {
             if !self.next.functions.contains_key(q) {

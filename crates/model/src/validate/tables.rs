@@ -66,6 +66,22 @@ impl Validator<'_> {
                 }
                 types.insert(column_name.as_str(), ty);
             }
+            if let (Some(old), Some(using)) = (&column.renamed_from, &column.using)
+                && !table.columns.contains_key(old)
+                && names_identifier(using, old)
+            {
+                self.error(
+                    Diagnostic::new(
+                        format!("{col_at}/using"),
+                        format!(
+                            "`using` of `{table_name}.{column_name}` names `{old}`, the column's old name"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "the conversion runs after the rename: write `{column_name}` for the old value"
+                    )),
+                );
+            }
             if column.generated.is_some() && column.default.is_some() {
                 self.error(Diagnostic::at_key(
                     format!("{col_at}/default"),
@@ -619,5 +635,68 @@ impl Validator<'_> {
                     .with_hint("a foreign key must reference a primary key or unique constraint"),
             );
         }
+    }
+}
+
+/// Whether SQL `text` names `name` as an identifier: a bare word (folded to lower case) or
+/// a double-quoted one, outside string literals.
+fn names_identifier(text: &str, name: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                // A literal; '' inside it is an escaped quote, skipped as two literals.
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut word = String::new();
+                while let Some(c) = chars.next() {
+                    if c == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    word.push(c);
+                }
+                if word == name {
+                    return true;
+                }
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let mut word = c.to_lowercase().to_string();
+                while let Some(&c) = chars.peek() {
+                    if !(c.is_alphanumeric() || c == '_' || c == '$') {
+                        break;
+                    }
+                    word.extend(c.to_lowercase());
+                    chars.next();
+                }
+                if word == name {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod names_identifier_tests {
+    use super::names_identifier;
+
+    #[test]
+    fn finds_words_not_literals() {
+        assert!(names_identifier("round(price * 100)::bigint", "price"));
+        assert!(!names_identifier("round(price_cents * 100)", "price"));
+        assert!(!names_identifier("'price'", "price"));
+        assert!(names_identifier("\"Price\" + 1", "Price"));
+        assert!(names_identifier("PRICE + 1", "price"));
     }
 }
