@@ -1,5 +1,6 @@
 //! The small "shop" model the issue-15 upgrade tests edit: an enum, LIST and RANGE
-//! partitioned tables, grants, a SQL function and a column with `$` in its name.
+//! partitioned tables (one with a row trigger), grants, functions and a column with `$`
+//! in its name.
 
 use crate::common_upgrade::Base;
 
@@ -32,6 +33,11 @@ schemas:
           id: { type: bigint, nullable: false }
           region: { type: text, nullable: false }
         primary_key: [id, region]
+        triggers:
+          sales_logged: { timing: after, events: [insert], function: log_sale }
+      sales_log:
+        columns:
+          sale_id: { type: bigint, nullable: false }
       readings:
         partition_by: { range: [id] }
         partitions:
@@ -47,6 +53,9 @@ schemas:
           note$$: { type: text, nullable: false }
         grants: [{ to: [c15_reader], privileges: [all] }]
     functions:
+      log_sale:
+        returns: trigger
+        body: "BEGIN INSERT INTO shop.sales_log VALUES (NEW.id); RETURN NEW; END;"
       order_price:
         args: [{ name: p_id, type: bigint }]
         returns: numeric

@@ -46,6 +46,11 @@ pub(crate) fn step(step: &Step) -> String {
         CreateTable { name } => format!("create table {name}"),
         RebuildTable { name, .. } => format!("rebuild table {name} (new table, rows copied)"),
         CreatePartition { on } => format!("create partition {}.{}", on.table.schema, on.name),
+        RebindPartitions { table, rebound, .. } => format!(
+            "new bounds for partition{} {} of {table} (rebuilt, rows moved)",
+            if rebound.len() == 1 { "" } else { "s" },
+            rebound.join(", ")
+        ),
         AddColumn { column } => format!("add column {}.{}", column.table, column.column),
         RenameColumn { table, from, to } => format!("rename column {table}.{from} to {to}"),
         DropColumn { table, column } => format!("drop column {table}.{column}"),

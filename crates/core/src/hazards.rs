@@ -78,7 +78,9 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
             }
             hazards
         }
-        SetGenerationExpression { .. } => vec![TableRewrite, AccessExclusiveLock],
+        SetGenerationExpression { .. } | RebindPartitions { .. } => {
+            vec![TableRewrite, AccessExclusiveLock]
+        }
         RebuildTable { name, keep, .. } => {
             let loses_columns = pair.previous.tables.get(name).is_some_and(|t| {
                 t.columns

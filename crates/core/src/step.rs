@@ -340,6 +340,17 @@ pub enum Step {
     CreatePartition {
         on: OnTable,
     },
+    /// Partitions whose bounds change (PostgreSQL cannot alter bounds in place): each is
+    /// detached with its rows kept aside, dropped and created again with its new bounds;
+    /// the default partition is emptied the same way (a partition cannot be created while
+    /// the default holds rows its bounds cover); the `added` partitions are created then
+    /// too; the kept rows go back in through the parent, which routes each row.
+    RebindPartitions {
+        table: QName,
+        rebound: Vec<String>,
+        added: Vec<String>,
+        default: Option<String>,
+    },
     AddColumn {
         column: ColumnKey,
     },
@@ -523,6 +534,7 @@ impl Step {
             | CreateTable { .. }
             | RebuildTable { .. }
             | CreatePartition { .. }
+            | RebindPartitions { .. }
             | AddColumn { .. }
             | RenameColumn { .. }
             | DropColumn { .. }

@@ -63,6 +63,7 @@ fn object_node(step: &Step) -> Option<Node> {
         Step::RenameTable { from, to } => table(&QName::new(&from.schema, to)),
         Step::CreateTable { name } | Step::RebuildTable { name, .. } => table(name),
         Step::CreatePartition { on } => table(&on.table),
+        Step::RebindPartitions { table: t, .. } => table(t),
         Step::RenameColumn { table: t, .. }
         | Step::DropColumn { table: t, .. }
         | Step::RenameConstraint { table: t, .. } => table(t),

@@ -7,6 +7,7 @@ use crate::deps::references;
 use crate::step::{
     ConstraintKind, CopiedColumn, CopySource, OnTable, RlsSwitch, Step, Target, Validation,
 };
+use schemactl_model::partitions::Bound;
 
 impl Differ<'_> {
     pub(super) fn tables(&mut self) {
@@ -490,26 +491,49 @@ impl Differ<'_> {
         }
     }
 
+    /// Partitions by name: new ones created, gone ones detached and dropped, and ones
+    /// whose bounds change rebuilt with their rows ([`Step::RebindPartitions`]).
     fn partitions(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
+        let mut rebound = Vec::new();
         for p in &previous.partitions {
-            if next.partitions.contains(p) {
-                continue;
+            match next.partitions.iter().find(|n| n.name == p.name) {
+                Some(n) if n.bound == p.bound => {}
+                Some(n) => rebound.push(n.name.clone()),
+                None => {
+                    self.push(Step::DetachPartition {
+                        on: OnTable::new(q, &p.name),
+                    });
+                    self.push(Step::DropDetachedPartition {
+                        name: QName::new(&q.schema, &p.name),
+                    });
+                }
             }
-            self.push(Step::DetachPartition {
-                on: OnTable::new(q, &p.name),
-            });
-            self.push(Step::DropDetachedPartition {
-                name: QName::new(&q.schema, &p.name),
-            });
         }
-        for p in &next.partitions {
-            if previous.partitions.contains(p) {
-                continue;
+        let added: Vec<String> = next
+            .partitions
+            .iter()
+            .filter(|n| !previous.partitions.iter().any(|p| p.name == n.name))
+            .map(|n| n.name.clone())
+            .collect();
+        if rebound.is_empty() {
+            for name in added {
+                self.push(Step::CreatePartition {
+                    on: OnTable::new(q, &name),
+                });
             }
-            self.push(Step::CreatePartition {
-                on: OnTable::new(q, &p.name),
-            });
+            return;
         }
+        let default = previous
+            .partitions
+            .iter()
+            .find(|p| p.bound == Bound::Default && next.partitions.contains(p))
+            .map(|p| p.name.clone());
+        self.push(Step::RebindPartitions {
+            table: q.clone(),
+            rebound,
+            added,
+            default,
+        });
     }
 
     fn triggers_and_policies(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {

@@ -67,6 +67,12 @@ impl<'a> Renderer<'a> {
                 previous,
                 keep,
             } => self.rebuild(name, previous, keep),
+            RebindPartitions {
+                table,
+                rebound,
+                added,
+                default,
+            } => self.rebind_partitions(table, rebound, added, default.as_ref()),
             Grant { .. }
             | Revoke { .. }
             | RevokeFromPublic { .. }

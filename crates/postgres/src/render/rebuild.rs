@@ -116,3 +116,115 @@ impl Renderer<'_> {
         Ok(out)
     }
 }
+
+impl Renderer<'_> {
+    /// Partitions with new bounds: see [`Step::RebindPartitions`]. Each rebound partition
+    /// is detached, its rows are copied into a temporary table (dropped at commit), and it
+    /// is dropped, which frees its index and constraint names for the new one. The default
+    /// partition gives its rows up too. Then the partitions are created with their bounds
+    /// and the kept rows inserted through the parent, which routes each one; row triggers
+    /// are off meanwhile (the rows are not new). A row no partition takes any more makes the
+    /// statement fail and the plan roll back.
+    ///
+    /// [`Step::RebindPartitions`]: schemactl_core::step::Step::RebindPartitions
+    pub(super) fn rebind_partitions(
+        &self,
+        table: &QName,
+        rebound: &[String],
+        added: &[String],
+        default: Option<&String>,
+    ) -> Result<Vec<Statement>, RenderError> {
+        let previous = self.previous_table(table)?;
+        let next = self.next_table(table)?;
+        let stmt = |sql: String| {
+            Statement::new(
+                schemactl_core::statement::ObjectKey::new(ObjectKind::Table, table),
+                sql,
+            )
+        };
+        let mut out = Vec::new();
+        let mut kept = Vec::new();
+        for name in rebound.iter().chain(default) {
+            let partition = QName::new(&table.schema, name);
+            let rows = holding_table(name);
+            let is_default = Some(name) == default;
+            if !is_default {
+                out.push(stmt(format!(
+                    "ALTER TABLE {} DETACH PARTITION {}",
+                    table.sql(),
+                    partition.sql()
+                )));
+            }
+            out.push(stmt(format!(
+                "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT * FROM {}",
+                ident(&rows),
+                partition.sql()
+            )));
+            out.push(stmt(if is_default {
+                format!("TRUNCATE {}", partition.sql())
+            } else {
+                format!("DROP TABLE {}", partition.sql())
+            }));
+            kept.push(rows);
+        }
+        for name in rebound.iter().chain(added) {
+            let p = next
+                .partitions
+                .iter()
+                .find(|p| &p.name == name)
+                .ok_or_else(|| self.error(format!("no partition {name} of {table}")))?;
+            out.push(stmt(format!(
+                "CREATE TABLE {} PARTITION OF {} {}",
+                QName::new(&table.schema, name).sql(),
+                table.sql(),
+                p.bound.sql()
+            )));
+        }
+        let triggers = !previous.triggers.is_empty();
+        if triggers {
+            out.push(stmt(format!(
+                "ALTER TABLE {} DISABLE TRIGGER USER",
+                table.sql()
+            )));
+        }
+        let columns: Vec<&str> = next
+            .columns
+            .iter()
+            .filter(|c| c.generated.is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        let overriding = if next
+            .columns
+            .iter()
+            .any(|c| c.identity == Some(Identity::Always))
+        {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        for rows in &kept {
+            out.push(stmt(format!(
+                "INSERT INTO {} ({cols}){overriding} SELECT {cols} FROM {}",
+                table.sql(),
+                ident(rows),
+                cols = ident_list(&columns)
+            )));
+        }
+        if triggers {
+            out.push(stmt(format!(
+                "ALTER TABLE {} ENABLE TRIGGER USER",
+                table.sql()
+            )));
+        }
+        Ok(out)
+    }
+}
+
+/// The temporary table that holds a partition's rows while it is rebuilt.
+fn holding_table(partition: &str) -> String {
+    let mut name = format!("schemactl_rows_{partition}");
+    while name.len() > 63 {
+        name.pop();
+    }
+    name
+}
