@@ -164,7 +164,8 @@ async fn both_runners_share_one_history() {
     let admin = prepare_roles(&database).await;
     let admin_url = empty_database(&admin, &database).await;
     let loaded_model = load_model();
-    let url = schemactl::db::with_credentials(&admin_url, "app_owner", "testkit-app_owner").unwrap();
+    let url =
+        schemactl::db::with_credentials(&admin_url, "app_owner", "testkit-app_owner").unwrap();
     let dir = workspace().join("migration");
     let versions = schemactl::migrate::versions(&dir).unwrap();
     assert!(
