@@ -111,10 +111,6 @@ pub enum Command {
     Seed(crate::seed::command::SeedArgs),
     /// Load CSV, NDJSON or JSON files into tables by COPY, after validating every record.
     Load(crate::seed::command::LoadArgs),
-    /// Generate a Steam-shaped sample, or import one with the two-pass strategy.
-    Steam(crate::seed::command::SteamArgs),
-    /// IGDB games on SQLite (seed 002): generate a sample, or ingest a file with dedup by id.
-    Igdb(crate::sqlite::ingest::command::IgdbArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -283,8 +279,6 @@ pub fn run(cli: Cli) -> u8 {
         Command::Generate { command } => crate::generate::command::run(&cli.schema, command),
         Command::Seed(args) => crate::seed::command::run_seed(&cli.schema, args),
         Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
-        Command::Steam(args) => crate::seed::command::run_steam(&cli.schema, args),
-        Command::Igdb(args) => crate::sqlite::ingest::command::run(args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => crate::exit::report(&err, EXIT_USAGE),

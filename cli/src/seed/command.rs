@@ -1,10 +1,10 @@
-//! The `seed`, `load` and `steam` commands: arguments and what they print.
+//! The `seed` and `load` commands: arguments and what they print.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 
-use super::{declared, fake, load, pg, steam};
+use super::{declared, fake, load, pg};
 use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_and_validate};
 
 #[derive(Debug, Clone, Args)]
@@ -35,40 +35,10 @@ pub struct LoadArgs {
     /// the same transaction (readers of those tables wait until the commit).
     #[arg(long)]
     pub defer_indexes: bool,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct SteamArgs {
-    #[command(subcommand)]
-    pub command: SteamCommand,
-}
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum SteamCommand {
-    /// Write a realistic Steam-shaped sample (appdetails + reviews) as a JSON array.
-    Generate {
-        /// Output file.
-        #[arg(long, short = 'o', default_value = "steam_sample.json")]
-        output: PathBuf,
-        #[arg(long, default_value_t = steam::DEFAULT_APPS)]
-        apps: usize,
-        #[arg(long, default_value_t = steam::DEFAULT_REVIEWS)]
-        reviews: usize,
-        /// The same seed gives the same file.
-        #[arg(long, default_value_t = steam::DEFAULT_SEED)]
-        seed: u64,
-    },
-    /// Import a sample into the steam schema: lookups first, then applications, reviews and
-    /// junction rows through the id maps, all in one transaction.
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        database_url: Option<String>,
-        /// Drop the HNSW/GIN indexes of applications and reviews during the import and
-        /// rebuild them before the commit.
-        #[arg(long)]
-        defer_indexes: bool,
-    },
+    /// Rows whose primary key is already in the table update it (every loaded column but
+    /// the key) instead of failing the load; new keys are inserted.
+    #[arg(long)]
+    pub upsert: bool,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, u8> {
@@ -166,8 +136,15 @@ pub fn run_load(schema: &Path, args: &LoadArgs) -> u8 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
+    if args.upsert
+        && let Err(e) = load::upsert_keys(&catalog, &sources)
+    {
+        eprintln!("error: {e:#}");
+        return EXIT_USAGE;
+    }
     let options = load::LoadOptions {
         defer_indexes: args.defer_indexes,
+        upsert: args.upsert,
     };
     let result = rt.block_on(async {
         let url = pg::resolve_url(args.database_url.as_deref(), &loaded.model)?;
@@ -178,7 +155,11 @@ pub fn run_load(schema: &Path, args: &LoadArgs) -> u8 {
         Ok(report) => {
             let secs = (report.validation + report.load).as_secs_f64();
             for (table, rows, deferred) in &report.tables {
-                println!("loaded {rows} row(s) into {table}");
+                if args.upsert {
+                    println!("inserted or updated {rows} row(s) of {table}");
+                } else {
+                    println!("loaded {rows} row(s) into {table}");
+                }
                 if !deferred.is_empty() {
                     println!("  rebuilt deferred index(es): {}", deferred.join(", "));
                 }
@@ -205,66 +186,5 @@ pub fn run_load(schema: &Path, args: &LoadArgs) -> u8 {
             }
             None => fail(&e),
         },
-    }
-}
-
-pub fn run_steam(schema: &Path, args: &SteamArgs) -> u8 {
-    match &args.command {
-        SteamCommand::Generate {
-            output,
-            apps,
-            reviews,
-            seed,
-        } => {
-            let sample = steam::generate(*apps, *reviews, *seed);
-            let text = match serde_json::to_vec(&sample) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return EXIT_USAGE;
-                }
-            };
-            if let Err(e) = std::fs::write(output, text) {
-                eprintln!("error: cannot write {}: {e}", output.display());
-                return EXIT_USAGE;
-            }
-            println!(
-                "wrote {} applications and {} reviews to {} (seed {seed})",
-                apps,
-                reviews,
-                output.display()
-            );
-            EXIT_OK
-        }
-        SteamCommand::Import {
-            file,
-            database_url,
-            defer_indexes,
-        } => {
-            let loaded = match load_and_validate(schema) {
-                Ok(l) => l,
-                Err(code) => return code,
-            };
-            let rt = match runtime() {
-                Ok(rt) => rt,
-                Err(code) => return code,
-            };
-            let options = steam::ImportOptions {
-                defer_indexes: *defer_indexes,
-                owner: loaded.model.database.owner.clone(),
-            };
-            let result = rt.block_on(async {
-                let url = pg::resolve_url(database_url.as_deref(), &loaded.model)?;
-                let pool = pg::pool(&url).await?;
-                steam::import_file(&pool, file, &options).await
-            });
-            match result {
-                Ok(report) => {
-                    print!("{}", report.summary());
-                    EXIT_OK
-                }
-                Err(e) => fail(&e),
-            }
-        }
     }
 }

@@ -4,7 +4,8 @@
 //! column types, required columns, primary keys unique inside the file, and foreign keys
 //! that resolve against the database or the other files of the same load. Any problem
 //! stops the load with nothing written; otherwise all files go in through COPY in one
-//! transaction, parents before children.
+//! transaction, parents before children. With `upsert`, rows whose primary key is already
+//! in the table update it instead of failing (see [`super::upsert`]).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -18,6 +19,7 @@ use serde_json::Value;
 use super::check::{Checker, json_records, kind_name};
 use super::pg;
 use super::types::Input;
+use super::upsert::UpsertLoad;
 use crate::catalog::{Catalog, ColumnDef, QName, TableDef};
 use crate::sql;
 
@@ -138,6 +140,9 @@ pub struct InvalidData {
 pub struct LoadOptions {
     /// Drop HNSW/GIN/GiST indexes for the load and rebuild them before the commit.
     pub defer_indexes: bool,
+    /// Rows whose primary key exists update the existing row (every loaded column but the
+    /// key) instead of failing: loading the same file twice changes nothing the second time.
+    pub upsert: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -174,6 +179,9 @@ pub async fn load(
     options: LoadOptions,
 ) -> anyhow::Result<LoadReport> {
     let started = Instant::now();
+    if options.upsert {
+        upsert_keys(catalog, sources)?;
+    }
     let wanted = referenced_keys(catalog, sources);
     let mut problems = Vec::new();
     let mut total = 0;
@@ -231,18 +239,7 @@ pub async fn load(
     };
     for table in &order {
         for file in prepared.iter().filter(|p| p.source.table == *table) {
-            let mut rows = 0;
-            for (columns, data, count) in &file.batches {
-                rows += pg::copy_in(&mut txn, table, columns, data, *count)
-                    .await
-                    .map_err(|e| {
-                        anyhow!(
-                            "{}: {e}\nnothing was loaded: the transaction was rolled back",
-                            file.source.path.display()
-                        )
-                    })?;
-                fix_sequences(&mut txn, catalog, table, columns).await?;
-            }
+            let rows = load_file(&mut txn, catalog, file, options.upsert).await?;
             report.tables.push((table.clone(), rows, Vec::new()));
         }
     }
@@ -258,6 +255,56 @@ pub async fn load(
         .map_err(|e| anyhow!("commit failed: {}", pg::server_message(&e)))?;
     report.load = loading.elapsed();
     Ok(report)
+}
+
+/// COPYs one checked file's batches into its table (through [`UpsertLoad`] with `upsert`)
+/// and returns the rows written.
+async fn load_file(
+    conn: &mut sea_orm::sqlx::PgConnection,
+    catalog: &Catalog,
+    file: &Prepared,
+    upsert: bool,
+) -> anyhow::Result<u64> {
+    let table = &file.source.table;
+    let mut rows = 0;
+    for (columns, data, count) in &file.batches {
+        let copied = if upsert {
+            let def = catalog
+                .tables
+                .get(table)
+                .ok_or_else(|| anyhow!("the model has no table {table}"))?;
+            UpsertLoad::for_primary_key(table, def, columns)?
+                .run(conn, data, *count, None)
+                .await
+        } else {
+            pg::copy_in(conn, table, columns, data, *count).await
+        };
+        rows += copied.map_err(|e| {
+            anyhow!(
+                "{}: {e}\nnothing was loaded: the transaction was rolled back",
+                file.source.path.display()
+            )
+        })?;
+        fix_sequences(conn, catalog, table, columns).await?;
+    }
+    Ok(rows)
+}
+
+/// With `upsert`, every loaded table needs a primary key in the model to match rows on.
+pub fn upsert_keys(catalog: &Catalog, sources: &[Source]) -> anyhow::Result<()> {
+    for source in sources {
+        let has_key = catalog
+            .tables
+            .get(&source.table)
+            .is_some_and(|t| t.primary_key.is_some());
+        if !has_key {
+            bail!(
+                "{} has no primary key in the model: --upsert matches rows by primary key",
+                source.table
+            );
+        }
+    }
+    Ok(())
 }
 
 /// For each loaded table, the column lists that foreign keys of loaded tables point at.

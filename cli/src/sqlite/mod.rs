@@ -4,7 +4,6 @@
 //! normalized through an in-memory database, and the differ's steps are rendered and run
 //! by the SQLite flavour (`schemactl-sqlite`).
 
-pub mod ingest;
 pub mod seed;
 
 use std::path::{Path, PathBuf};

@@ -5,108 +5,108 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::seed::types::push_row;
+use schemactl::seed::types::push_row;
 
 #[derive(Debug, Deserialize)]
-pub(super) struct App {
-    pub(super) appid: i64,
-    pub(super) name: Option<String>,
+pub(crate) struct App {
+    pub(crate) appid: i64,
+    pub(crate) name: Option<String>,
     #[serde(rename = "type")]
-    pub(super) ty: Option<String>,
+    pub(crate) ty: Option<String>,
     #[serde(default)]
-    pub(super) is_free: bool,
+    pub(crate) is_free: bool,
     #[serde(default)]
-    pub(super) required_age: Value,
-    pub(super) short_description: Option<String>,
-    pub(super) detailed_description: Option<String>,
-    pub(super) about_the_game: Option<String>,
-    pub(super) supported_languages: Option<String>,
-    pub(super) header_image: Option<String>,
-    pub(super) capsule_image: Option<String>,
-    pub(super) website: Option<String>,
-    pub(super) controller_support: Option<String>,
-    pub(super) price_overview: Option<Value>,
-    pub(super) platforms: Option<Value>,
-    pub(super) metacritic: Option<Metacritic>,
-    pub(super) recommendations: Option<Total>,
-    pub(super) release_date: Option<ReleaseDate>,
-    pub(super) pc_requirements: Option<Value>,
-    pub(super) mac_requirements: Option<Value>,
-    pub(super) linux_requirements: Option<Value>,
-    pub(super) achievements: Option<Total>,
-    pub(super) background: Option<String>,
-    pub(super) content_descriptors: Option<Value>,
+    pub(crate) required_age: Value,
+    pub(crate) short_description: Option<String>,
+    pub(crate) detailed_description: Option<String>,
+    pub(crate) about_the_game: Option<String>,
+    pub(crate) supported_languages: Option<String>,
+    pub(crate) header_image: Option<String>,
+    pub(crate) capsule_image: Option<String>,
+    pub(crate) website: Option<String>,
+    pub(crate) controller_support: Option<String>,
+    pub(crate) price_overview: Option<Value>,
+    pub(crate) platforms: Option<Value>,
+    pub(crate) metacritic: Option<Metacritic>,
+    pub(crate) recommendations: Option<Total>,
+    pub(crate) release_date: Option<ReleaseDate>,
+    pub(crate) pc_requirements: Option<Value>,
+    pub(crate) mac_requirements: Option<Value>,
+    pub(crate) linux_requirements: Option<Value>,
+    pub(crate) achievements: Option<Total>,
+    pub(crate) background: Option<String>,
+    pub(crate) content_descriptors: Option<Value>,
     #[serde(default)]
-    pub(super) dlc: Vec<i64>,
+    pub(crate) dlc: Vec<i64>,
     #[serde(default)]
-    pub(super) developers: Vec<String>,
+    pub(crate) developers: Vec<String>,
     #[serde(default)]
-    pub(super) publishers: Vec<String>,
+    pub(crate) publishers: Vec<String>,
     #[serde(default)]
-    pub(super) genres: Vec<Named>,
+    pub(crate) genres: Vec<Named>,
     #[serde(default)]
-    pub(super) categories: Vec<Named>,
+    pub(crate) categories: Vec<Named>,
     #[serde(default)]
-    pub(super) reviews: Vec<Review>,
+    pub(crate) reviews: Vec<Review>,
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct Metacritic {
-    pub(super) score: Option<i64>,
-    pub(super) url: Option<String>,
+pub(crate) struct Metacritic {
+    pub(crate) score: Option<i64>,
+    pub(crate) url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct Total {
-    pub(super) total: Option<i64>,
+pub(crate) struct Total {
+    pub(crate) total: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct ReleaseDate {
+pub(crate) struct ReleaseDate {
     #[serde(default)]
-    pub(super) coming_soon: bool,
-    pub(super) date: Option<String>,
+    pub(crate) coming_soon: bool,
+    pub(crate) date: Option<String>,
 }
 
 /// A genre or category: Steam gives genre ids as strings and category ids as numbers.
 #[derive(Debug, Deserialize)]
-pub(super) struct Named {
-    pub(super) id: Value,
-    pub(super) description: String,
+pub(crate) struct Named {
+    pub(crate) id: Value,
+    pub(crate) description: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct Review {
-    pub(super) recommendationid: Value,
+pub(crate) struct Review {
+    pub(crate) recommendationid: Value,
     #[serde(default)]
-    pub(super) author: Author,
-    pub(super) language: Option<String>,
-    pub(super) review: Option<String>,
-    pub(super) timestamp_created: Option<i64>,
-    pub(super) timestamp_updated: Option<i64>,
-    pub(super) voted_up: Option<bool>,
-    pub(super) votes_up: Option<i64>,
-    pub(super) votes_funny: Option<i64>,
-    pub(super) weighted_vote_score: Option<Value>,
-    pub(super) comment_count: Option<i64>,
-    pub(super) steam_purchase: Option<bool>,
-    pub(super) received_for_free: Option<bool>,
-    pub(super) written_during_early_access: Option<bool>,
-    pub(super) primarily_steam_deck: Option<bool>,
+    pub(crate) author: Author,
+    pub(crate) language: Option<String>,
+    pub(crate) review: Option<String>,
+    pub(crate) timestamp_created: Option<i64>,
+    pub(crate) timestamp_updated: Option<i64>,
+    pub(crate) voted_up: Option<bool>,
+    pub(crate) votes_up: Option<i64>,
+    pub(crate) votes_funny: Option<i64>,
+    pub(crate) weighted_vote_score: Option<Value>,
+    pub(crate) comment_count: Option<i64>,
+    pub(crate) steam_purchase: Option<bool>,
+    pub(crate) received_for_free: Option<bool>,
+    pub(crate) written_during_early_access: Option<bool>,
+    pub(crate) primarily_steam_deck: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct Author {
-    pub(super) steamid: Option<String>,
-    pub(super) num_games_owned: Option<i64>,
-    pub(super) num_reviews: Option<i64>,
-    pub(super) playtime_forever: Option<i64>,
-    pub(super) playtime_last_two_weeks: Option<i64>,
-    pub(super) playtime_at_review: Option<i64>,
-    pub(super) last_played: Option<i64>,
+pub(crate) struct Author {
+    pub(crate) steamid: Option<String>,
+    pub(crate) num_games_owned: Option<i64>,
+    pub(crate) num_reviews: Option<i64>,
+    pub(crate) playtime_forever: Option<i64>,
+    pub(crate) playtime_last_two_weeks: Option<i64>,
+    pub(crate) playtime_at_review: Option<i64>,
+    pub(crate) last_played: Option<i64>,
 }
 
-pub(super) const APP_COLUMNS: &[&str] = &[
+pub(crate) const APP_COLUMNS: &[&str] = &[
     "appid",
     "name",
     "type",
@@ -136,7 +136,7 @@ pub(super) const APP_COLUMNS: &[&str] = &[
     "dlc_appids",
 ];
 
-pub(super) const REVIEW_COLUMNS: &[&str] = &[
+pub(crate) const REVIEW_COLUMNS: &[&str] = &[
     "recommendationid",
     "appid",
     "author_steamid",
@@ -169,7 +169,7 @@ fn json(v: &Option<Value>) -> Option<String> {
     v.as_ref().filter(|v| !v.is_null()).map(Value::to_string)
 }
 
-pub(super) fn push_app(buf: &mut Vec<u8>, app: &App) {
+pub(crate) fn push_app(buf: &mut Vec<u8>, app: &App) {
     let required_age = match &app.required_age {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -257,7 +257,7 @@ fn epoch(secs: Option<i64>) -> Option<String> {
 }
 
 /// Encodes one review and returns its id.
-pub(super) fn push_review(buf: &mut Vec<u8>, appid: i64, r: &Review) -> String {
+pub(crate) fn push_review(buf: &mut Vec<u8>, appid: i64, r: &Review) -> String {
     let id = match &r.recommendationid {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -313,6 +313,6 @@ mod tests {
             NaiveDate::from_ymd_opt(2025, 9, 2)
         );
         assert_eq!(parse_release_date("Coming soon"), None);
-        assert_eq!(super::super::report::thousands(36265), "36,265");
+        assert_eq!(crate::report::thousands(36265), "36,265");
     }
 }

@@ -4,13 +4,13 @@
 //! the model's HNSW index, and those neighbours share the query's genre far more often
 //! than chance. `scripts/steam-semantic-search.sh` runs the same on the whole sample.
 
-mod common_pg;
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common_pg::*;
+use common::*;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
 const APPS: &str = "300";
@@ -63,15 +63,11 @@ fn stmt(sql: &str) -> Statement {
 #[tokio::test]
 async fn nearest_neighbours_through_hnsw_share_the_genre() {
     let db = unique("steam_semantic");
-    drop_database(&db).await;
     provision(&db);
     let dir = workspace().join("target/steam-semantic-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let sample = dir.join(format!("sample_{}.json", std::process::id()));
-    let out = schemactl(
-        &schema_path(),
-        &[
-            "steam",
+    let out = steam_import(&[
             "generate",
             "--apps",
             APPS,
@@ -79,20 +75,18 @@ async fn nearest_neighbours_through_hnsw_share_the_genre() {
             "100",
             "-o",
             sample.to_str().unwrap(),
-        ],
-    );
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let url = db_url(&db);
-    let out = schemactl(
-        &schema_path(),
-        &[
-            "steam",
-            "import",
-            sample.to_str().unwrap(),
-            "--database-url",
-            &url,
-        ],
-    );
+    let schema = schema_path();
+    let out = steam_import(&[
+        "import",
+        sample.to_str().unwrap(),
+        "--schema",
+        schema.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     let conn = connect(&url).await;
@@ -197,6 +191,5 @@ async fn nearest_neighbours_through_hnsw_share_the_genre() {
         "neighbours share a genre {rate:.3} of the time, against {chance:.3} by chance"
     );
     drop(conn);
-    drop_database(&db).await;
     let _ = std::fs::remove_file(sample);
 }

@@ -1,21 +1,31 @@
-//! `schemactl igdb generate | ingest`: arguments and what they print.
+//! `igdb-ingest generate | ingest`: seed 002's IGDB games on the command line.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::{Parser, Subcommand};
+use igdb_example::{IngestOptions, InvalidFile, generate};
+use schemactl::exit::{EXIT_DATABASE, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
-use super::{IngestOptions, InvalidFile, generate};
-use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-
-#[derive(Debug, Clone, Args)]
-pub struct IgdbArgs {
+#[derive(Debug, Parser)]
+#[command(
+    name = "igdb-ingest",
+    version,
+    about = "IGDB games on SQLite (seed 002): generate a sample, or ingest a file with dedup by id",
+    long_about = "A program built on schemactl's library (examples/igdb). `generate` writes \
+                  IGDB-shaped games; `ingest` loads a games file into a SQLite database \
+                  provisioned from examples/igdb/schema.yaml, deduplicated by id, with one \
+                  ingestion_log row per run. SCHEMACTL_LOG (an EnvFilter) sets what is logged \
+                  on stderr."
+)]
+struct Cli {
     #[command(subcommand)]
-    pub command: IgdbCommand,
+    command: IgdbCommand,
 }
 
 #[derive(Debug, Clone, Subcommand)]
-pub enum IgdbCommand {
+enum IgdbCommand {
     /// Write IGDB-shaped games (id, name, summary, genres, platforms, themes, rating,
     /// rating_count, first_release_date): NDJSON, or a JSON array for a .json file.
     Generate {
@@ -33,7 +43,7 @@ pub enum IgdbCommand {
     /// by id: new games are inserted, known ones updated only when a field changed. Every
     /// record is checked first; one transaction; one ingestion_log row per run.
     Ingest {
-        /// NDJSON or JSON array of games (the layout `igdb generate` writes).
+        /// NDJSON or JSON array of games (the layout `igdb-ingest generate` writes).
         file: PathBuf,
         /// The database, as sqlite://FILE (provisioned from the IGDB model).
         #[arg(long, env = "DATABASE_URL")]
@@ -48,8 +58,30 @@ pub enum IgdbCommand {
     },
 }
 
-pub fn run(args: &IgdbArgs) -> u8 {
-    match &args.command {
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SCHEMACTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+    ExitCode::from(run(&cli.command))
+}
+
+fn run(command: &IgdbCommand) -> u8 {
+    match command {
         IgdbCommand::Generate { count, out, seed } => {
             let started = std::time::Instant::now();
             match generate::write(out, *count, *seed) {
@@ -73,13 +105,13 @@ pub fn run(args: &IgdbArgs) -> u8 {
             limit,
             batch_id,
         } => {
-            if !crate::sqlite::is_url(database_url) {
+            if !schemactl::sqlite::is_url(database_url) {
                 eprintln!(
-                    "error: igdb ingest loads a SQLite database: give --database-url sqlite://FILE"
+                    "error: igdb-ingest loads a SQLite database: give --database-url sqlite://FILE"
                 );
                 return EXIT_USAGE;
             }
-            let runtime = match crate::cli::runtime() {
+            let runtime = match schemactl::cli::runtime() {
                 Ok(rt) => rt,
                 Err(code) => return code,
             };
@@ -88,7 +120,7 @@ pub fn run(args: &IgdbArgs) -> u8 {
                 batch_id: batch_id.clone(),
                 progress: std::io::stderr().is_terminal(),
             };
-            match runtime.block_on(super::ingest_file(database_url, file, &options)) {
+            match runtime.block_on(igdb_example::ingest_file(database_url, file, &options)) {
                 Ok(report) => {
                     print!("{}", report.summary());
                     EXIT_OK
@@ -100,7 +132,7 @@ pub fn run(args: &IgdbArgs) -> u8 {
                         }
                         EXIT_INVALID
                     }
-                    None => crate::exit::report(&err, crate::exit::EXIT_DATABASE),
+                    None => schemactl::exit::report(&err, EXIT_DATABASE),
                 },
             }
         }

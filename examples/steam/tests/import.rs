@@ -1,12 +1,12 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
-//! The Steam sample: a deterministic generator and the two-pass import, which is
-//! all-or-nothing.
+//! The Steam sample through `steam-import`: a deterministic generator and the two-pass
+//! import, which is all-or-nothing, against the repository's model on real PostgreSQL.
 
-mod common_pg;
+mod common;
 
 use std::path::PathBuf;
 
-use common_pg::*;
+use common::*;
 
 fn sample(name: &str, args: &[&str]) -> PathBuf {
     let dir = workspace()
@@ -15,25 +15,24 @@ fn sample(name: &str, args: &[&str]) -> PathBuf {
         .join(std::process::id().to_string());
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    let mut all = vec!["steam", "generate", "-o", path.to_str().unwrap()];
+    let mut all = vec!["generate", "-o", path.to_str().unwrap()];
     all.extend_from_slice(args);
-    let out = schemactl(&schema_path(), &all);
+    let out = steam_import(&all);
     assert!(out.status.success(), "{}", stderr(&out));
     path
 }
 
 fn import(db: &str, path: &std::path::Path) -> (bool, String, String) {
     let url = db_url(db);
-    let out = schemactl(
-        &schema_path(),
-        &[
-            "steam",
-            "import",
-            path.to_str().unwrap(),
-            "--database-url",
-            &url,
-        ],
-    );
+    let schema = schema_path();
+    let out = steam_import(&[
+        "import",
+        path.to_str().unwrap(),
+        "--schema",
+        schema.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -57,7 +56,6 @@ const COUNTS: &str = "SELECT (SELECT count(*) FROM steam.applications) * 1000000
 #[tokio::test]
 async fn imports_the_default_sample_twice_with_the_same_result() {
     let db = unique("seed_steam");
-    drop_database(&db).await;
     provision(&db);
     let path = sample("sample.json", &[]);
     let again = sample("sample_again.json", &[]);
@@ -96,7 +94,7 @@ async fn imports_the_default_sample_twice_with_the_same_result() {
     .await;
     let games_line = out.lines().find(|l| l.contains("- Games:")).unwrap();
     assert!(
-        games_line.ends_with(&schemactl::seed::steam::import::thousands(games as u64)),
+        games_line.ends_with(&steam_example::thousands(games as u64)),
         "{out}"
     );
     assert!(games > 4000, "{games}");
@@ -133,13 +131,11 @@ async fn imports_the_default_sample_twice_with_the_same_result() {
     assert_eq!(scalar_i64(&conn, COUNTS).await, before);
     assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     drop(conn);
-    drop_database(&db).await;
 }
 
 #[tokio::test]
 async fn a_corrupt_last_record_leaves_the_database_as_before() {
     let db = unique("seed_steam_fail");
-    drop_database(&db).await;
     provision(&db);
     let path = sample(
         "small.json",
@@ -186,5 +182,4 @@ async fn a_corrupt_last_record_leaves_the_database_as_before() {
     );
     assert_eq!(scalar_string(&conn, DEFINITIONS).await, definitions);
     drop(conn);
-    drop_database(&db).await;
 }

@@ -5,7 +5,7 @@
 
 use fastrand::Rng;
 
-/// Phrases per genre id (ids as in [`super::generate::GENRES`]).
+/// Phrases per genre id (ids as in [`crate::generate::GENRES`]).
 const GENRE_PHRASES: &[(&str, &[&str])] = &[
     (
         "1",
@@ -301,7 +301,7 @@ mod tests {
     fn every_described_genre_is_a_steam_genre() {
         for id in described_genres() {
             assert!(
-                super::super::generate::GENRES.iter().any(|(g, _)| *g == id),
+                crate::generate::GENRES.iter().any(|(g, _)| *g == id),
                 "{id}"
             );
         }

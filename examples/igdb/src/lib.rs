@@ -1,4 +1,5 @@
-//! Seed 002's smart ingestion into the IGDB SQLite database: a games file is checked
+//! Seed 002's smart ingestion into the IGDB SQLite database (`examples/igdb/schema.yaml`),
+//! a program on schemactl's library (the binary `igdb-ingest`): a games file is checked
 //! record by record, then upserted into `games` in one transaction, deduplicated by the
 //! IGDB id: a new id is inserted, a known one is updated only when a field differs, so
 //! loading the same file again changes nothing. Each run leaves an `ingestion_log` row
@@ -8,7 +9,6 @@
 //! With a target count (`--limit N`), only the games still missing are taken: none when
 //! the database already holds N.
 
-pub mod command;
 pub mod generate;
 pub mod records;
 
@@ -91,7 +91,7 @@ impl IngestReport {
         self.fetched.saturating_sub(self.new + self.updated)
     }
 
-    /// The lines `igdb ingest` prints.
+    /// The lines `igdb-ingest ingest` prints.
     pub fn summary(&self) -> String {
         if self.already_complete {
             return format!("already have {} games, nothing to fetch\n", self.before);
@@ -139,7 +139,7 @@ pub async fn ingest_file(
     let started = Instant::now();
     let started_at = now();
     // The database is checked first: a missing file or table is reported before a long read.
-    let conn = super::connect(url, false).await?;
+    let conn = schemactl::sqlite::connect(url, false).await?;
     let result = async {
         let pool = conn.get_sqlite_connection_pool();
         check_tables(pool, url).await?;
@@ -360,7 +360,7 @@ async fn load(
 async fn drop_indexes(conn: &mut SqliteConnection) -> anyhow::Result<Vec<(String, String)>> {
     let tables = LOADED_TABLES
         .iter()
-        .map(|t| crate::sql::literal(t))
+        .map(|t| schemactl::sql::literal(t))
         .collect::<Vec<_>>()
         .join(", ");
     let indexes: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -372,7 +372,7 @@ async fn drop_indexes(conn: &mut SqliteConnection) -> anyhow::Result<Vec<(String
     for (name, _) in &indexes {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DROP INDEX {}",
-            crate::sql::ident(name)
+            schemactl::sql::ident(name)
         )))
         .execute(&mut *conn)
         .await?;

@@ -8,7 +8,7 @@
 use fastrand::Rng;
 use serde_json::{Value, json};
 
-use super::texts;
+use crate::texts;
 
 /// Sizes of seed 000's sample.
 pub const DEFAULT_APPS: usize = 8_711;

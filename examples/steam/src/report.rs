@@ -13,7 +13,7 @@ pub struct ImportReport {
     pub genres: usize,
     pub categories: usize,
     /// Lookup rows that did not exist before, per table.
-    pub new_lookups: Vec<(&'static str, u64)>,
+    pub new_lookups: Vec<(String, u64)>,
     pub junction_rows: u64,
     pub elapsed: Duration,
 }
