@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark for seed 002 (IGDB on SQLite): `schemactl igdb ingest` of 350,000 games against
+# Benchmark for seed 002 (IGDB on SQLite): `igdb-ingest ingest` (examples/igdb) of 350,000 games against
 # the seed's own approach (Python's sqlite3, executemany INSERT OR REPLACE), in the same
 # run, then query latencies on the 350k database against the seed's goals (<1 ms simple,
 # <100 ms complex).
@@ -7,13 +7,13 @@
 #   scripts/bench-igdb.sh                 350,000 games, 3 timed ingests per side
 #   GAMES=100000 scripts/bench-igdb.sh    another size
 #   REPS=5 scripts/bench-igdb.sh          more ingest repetitions
-#   SKIP_BUILD=1 scripts/bench-igdb.sh    reuse target/release/schemactl as it is
+#   SKIP_BUILD=1 scripts/bench-igdb.sh    reuse target/release/{schemactl,igdb-ingest} as they are
 #
 # Steps:
-#   1. build the release binary; `schemactl igdb generate` writes GAMES games (NDJSON);
+#   1. build the release binaries; `igdb-ingest generate` writes GAMES games (NDJSON);
 #   2. ingest, REPS times, alternating sides, each into a freshly provisioned file
 #      (`schemactl provision --recreate`, untimed), each a whole process, wall clock:
-#        schemactl  `schemactl igdb ingest games.ndjson`: read, check every record, upsert
+#        schemactl  `igdb-ingest ingest games.ndjson`: read, check every record, upsert
 #                   deduplicated by id in one transaction, ingestion_log row;
 #        python     python3 reading the same file (json.loads per line) and
 #                   `executemany("INSERT OR REPLACE INTO games ...")`, one commit, into a
@@ -40,6 +40,7 @@ for v in "$games" "$reps"; do
 done
 
 schemactl="$repo_root/target/release/schemactl"
+igdb_ingest="$repo_root/target/release/igdb-ingest"
 model="$repo_root/examples/igdb/schema.yaml"
 work="$repo_root/target/bench-igdb"
 export SCHEMACTL_LOG="warn" NO_COLOR=1
@@ -51,14 +52,14 @@ echo "cpus: $(nproc), python $(python3 -c 'import sqlite3, sys; print(sys.versio
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "== build"
-    (cd "$repo_root" && cargo build --release -p schemactl --quiet)
+    (cd "$repo_root" && cargo build --release -p schemactl -p igdb-example --quiet)
 fi
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
 
 echo "== generate $games games"
-"$schemactl" igdb generate --count "$games" --out games.ndjson
+"$igdb_ingest" generate --count "$games" --out games.ndjson
 ls -l games.ndjson | awk '{printf "games.ndjson: %.1f MB\n", $5 / 1e6}'
 
 cat > peer.py <<'EOF'
@@ -97,7 +98,7 @@ theirs=()
 for ((i = 1; i <= reps; i++)); do
     provision ours.db
     t0=$(now)
-    "$schemactl" igdb ingest games.ndjson --database-url sqlite://ours.db --batch-id "run-$i" > ours.out
+    "$igdb_ingest" ingest games.ndjson --database-url sqlite://ours.db --batch-id "run-$i" > ours.out
     t1=$(now)
     ours+=("$(echo "$t1 - $t0" | bc -l)")
     provision peer.db
@@ -118,7 +119,7 @@ printf "median: schemactl %.2fs (%.0f games/s), python %.2fs; python/schemactl =
 
 echo "== re-run of the same file into the loaded database"
 t0=$(now)
-"$schemactl" igdb ingest games.ndjson --database-url sqlite://ours.db --batch-id rerun > ours.out
+"$igdb_ingest" ingest games.ndjson --database-url sqlite://ours.db --batch-id rerun > ours.out
 t1=$(now)
 python3 peer.py games.ndjson peer.db > peer.out
 t2=$(now)

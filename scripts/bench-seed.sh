@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeding and loading benchmarks (issue 7), each against a peer measured in the same run:
-#   1. the Steam sample import (8,711 apps + 36,265 reviews) vs seed 000's ~12 s;
+#   1. the Steam sample import (8,711 apps + 36,265 reviews; examples/steam's steam-import)
+#      vs seed 000's ~12 s;
 #   2. `schemactl load` of a narrow CSV vs `psql \copy` of the same file into the same table;
 #   3. 1,000,000 synthetic streaming.detailed_transactions rows vs the same rows generated
 #      by the server itself (INSERT … SELECT generate_series).
@@ -22,8 +23,9 @@ export IMS_ADMIN_PASSWORD=${IMS_ADMIN_PASSWORD:-bench-admin-pw}
 export IMS_USER_PASSWORD=${IMS_USER_PASSWORD:-bench-user-pw}
 export IMS_READONLY_PASSWORD=${IMS_READONLY_PASSWORD:-bench-readonly-pw}
 
-cargo build --release -p schemactl --quiet
+cargo build --release -p schemactl -p steam-example --quiet
 BIN=target/release/schemactl
+STEAM_IMPORT=target/release/steam-import
 PSQL=target/postgres/pg18/bin/psql
 ADMIN_URL=$($BIN local start | tail -n 1)
 export SCHEMACTL_ADMIN_URL=$ADMIN_URL
@@ -48,11 +50,11 @@ echo "load average at start: $LOAD_START"
 
 echo "== 1. Steam sample: generate and two-pass import"
 SAMPLE=$WORK/steam_sample.json
-$BIN steam generate -o "$SAMPLE" >/dev/null
+$STEAM_IMPORT generate -o "$SAMPLE" >/dev/null
 IMPORT=()
 for run in 1 2 3; do
     sql "TRUNCATE steam.applications, steam.developers, steam.publishers, steam.genres, steam.categories CASCADE"
-    t0=$(now); $BIN steam import "$SAMPLE" --database-url "$URL" > "$WORK/import.txt"; t1=$(now)
+    t0=$(now); $STEAM_IMPORT import "$SAMPLE" --database-url "$URL" > "$WORK/import.txt"; t1=$(now)
     IMPORT+=("$(secs "$t0" "$t1")")
 done
 STEAM=$(best "${IMPORT[@]}")

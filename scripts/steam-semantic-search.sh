@@ -7,7 +7,7 @@
 #
 #   scripts/steam-semantic-search.sh            (QUERIES=500 APPS=8711 by default)
 #
-# The suite's cli/tests/steam_semantic.rs does the same on 300 apps.
+# The suite's examples/steam/tests/semantic.rs does the same on 300 apps.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,16 +19,17 @@ mkdir -p "$work"
 
 scripts/install-python-deps.sh >/dev/null
 test -f .env || cp .env.example .env
-cargo build -q -p schemactl
+cargo build -q -p schemactl -p steam-example
 schemactl=target/debug/schemactl
+steam_import=target/debug/steam-import
 admin_url="$($schemactl local start 2>/dev/null | tail -n 1)"
 url="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(p._replace(path="/" + sys.argv[2]).geturl())' "$admin_url" "$db")"
 psql=(target/postgres/pg18/bin/psql -X -q -v ON_ERROR_STOP=1 -d "$url")
 
 start=$(date +%s)
 $schemactl provision "$db" --recreate --yes >/dev/null
-$schemactl steam generate --apps "$apps" -o "$work/sample.json" >/dev/null
-$schemactl steam import "$work/sample.json" --database-url "$url" >/dev/null
+$steam_import generate --apps "$apps" -o "$work/sample.json" >/dev/null
+$steam_import import "$work/sample.json" --database-url "$url" >/dev/null
 echo "provisioned and imported $apps apps in $(($(date +%s) - start)) s"
 
 start=$(date +%s)

@@ -304,3 +304,92 @@ async fn loads_steam_types_with_deferred_indexes() {
     drop(conn);
     drop_database(&db).await;
 }
+
+#[tokio::test]
+async fn upsert_updates_rows_whose_primary_key_exists() {
+    let db = unique("seed_load_upsert");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+    let users = users_csv();
+    let (ok, _, err) = load(&db, &[spec("streaming.users", &users)]);
+    assert!(ok, "{err}");
+
+    // U1 moves to Busan and loses its age; U3 is new; U2 is not in the file.
+    const U3: &str = "7d1f3c5a-1111-4b6b-9e21-000000000003";
+    let changed = write(
+        "users_changed.csv",
+        &format!(
+            "user_id,name,email,age,city,registration_date\n\
+             {U1},\"Kim, Minjun\",minjun@example.com,,Busan,2025-03-01 09:30:00\n\
+             {U3},Lee Jiwoo,jiwoo@example.com,28,Incheon,2025-04-01 08:00:00\n"
+        ),
+    );
+    // Without --upsert the existing key fails the load, and nothing of it stays.
+    let (ok, _, err) = load(&db, &[spec("streaming.users", &changed)]);
+    assert!(!ok);
+    assert!(err.contains("duplicate key"), "{err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
+        2
+    );
+
+    let state = "SELECT string_agg(user_id || ' ' || name || ' ' || coalesce(age::text, '-') || ' ' \
+                 || city, E'\\n' ORDER BY user_id) FROM streaming.users";
+    for run in 0..2 {
+        let (ok, out, err) = load(&db, &["--upsert".into(), spec("streaming.users", &changed)]);
+        assert!(ok, "run {run}: {err}");
+        assert!(
+            out.contains("inserted or updated 2 row(s) of streaming.users"),
+            "{out}"
+        );
+        // The same result after the first and the second run.
+        assert_eq!(
+            scalar_string(&conn, state).await,
+            format!(
+                "{} Kim, Minjun - Busan\n{U2} Quote \"Q\" Tab - Multi\nline\n{U3} Lee Jiwoo 28 Incheon",
+                U1.to_lowercase()
+            ),
+            "run {run}"
+        );
+    }
+    drop(conn);
+    drop_database(&db).await;
+}
+
+#[test]
+fn upsert_needs_a_primary_key_in_the_model() {
+    let dir = workspace()
+        .join("target")
+        .join("seed-load-tests")
+        .join(format!("no-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.yaml");
+    std::fs::write(
+        &model,
+        "database: { name: events }\n\
+         schemas:\n  public:\n    tables:\n      events:\n        columns:\n          \
+         name: { type: text }\n          at: { type: timestamptz }\n",
+    )
+    .unwrap();
+    let file = dir.join("events.csv");
+    std::fs::write(&file, "name,at\nstart,2025-01-01 00:00:00+00\n").unwrap();
+    // Refused before any connection: the URL names no server.
+    let out = schemactl(
+        &model,
+        &[
+            "load",
+            "--upsert",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+            &format!("public.events={}", file.display()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("public.events has no primary key in the model"),
+        "{}",
+        stderr(&out)
+    );
+}

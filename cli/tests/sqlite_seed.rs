@@ -41,10 +41,6 @@ impl Drop for Scratch {
     }
 }
 
-fn igdb_model() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/igdb/schema.yaml")
-}
-
 fn schemactl(schema: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_schemactl"))
         .arg("--schema")

@@ -76,16 +76,16 @@ fn provision(schema: &Path, url: &str) {
         Ok(loaded) => loaded.model,
         Err((_, diagnostics)) => panic!("{diagnostics:?}"),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    // A thread of its own: the async tests call this from inside their runtime.
+    // A thread with a runtime of its own: the async tests call this from inside theirs.
     std::thread::scope(|s| {
         s.spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             runtime
                 .block_on(schemactl::sqlite::provision(&model, url, true))
-                .unwrap()
+                .unwrap_or_else(|e| panic!("provision failed: {e:#}"));
         })
         .join()
         .unwrap()
@@ -119,25 +119,19 @@ schemas:
 fn generate(dir: &Scratch, file: &str, count: usize, seed: u64) -> PathBuf {
     let out = dir.path(file);
     ok(&igdb(&[
-            "generate",
-            "--count",
-            &count.to_string(),
-            "--out",
-            out.to_str().unwrap(),
-            "--seed",
-            &seed.to_string(),
-        ],
-    ));
+        "generate",
+        "--count",
+        &count.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+        "--seed",
+        &seed.to_string(),
+    ]));
     out
 }
 
 fn ingest(url: &str, file: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "ingest",
-        file.to_str().unwrap(),
-        "--database-url",
-        url,
-    ];
+    let mut args = vec!["ingest", file.to_str().unwrap(), "--database-url", url];
     args.extend_from_slice(extra);
     igdb(&args)
 }

@@ -12,7 +12,7 @@
 //! The tables, columns and key types come from the model: a model without the columns the
 //! import writes is refused before anything is read.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -38,7 +38,12 @@ pub const SCHEMA: &str = "steam";
 const LOOKUPS: [(&str, &str, Option<&str>, &str); 4] = [
     ("developers", "developer_id", None, "application_developers"),
     ("publishers", "publisher_id", None, "application_publishers"),
-    ("genres", "genre_id", Some("steam_genre_id"), "application_genres"),
+    (
+        "genres",
+        "genre_id",
+        Some("steam_genre_id"),
+        "application_genres",
+    ),
     (
         "categories",
         "category_id",
@@ -120,7 +125,13 @@ impl<'a> Tables<'a> {
         let mut lookups = Vec::new();
         for (name, id_column, steam_id, junction) in LOOKUPS {
             let q = QName::new(SCHEMA, name);
-            lookups.push(Lookup::new(&q, table(name, &[])?, "name", id_column, steam_id)?);
+            lookups.push(Lookup::new(
+                &q,
+                table(name, &[])?,
+                "name",
+                id_column,
+                steam_id,
+            )?);
             table(junction, &["appid", id_column])?;
         }
         Ok(Tables {
@@ -144,7 +155,8 @@ impl Names {
         let name = name.trim();
         if !name.is_empty() && self.seen.insert(name.to_string()) {
             self.names.push(name.to_string());
-            self.steam_ids.push(steam_id.and_then(id_of).map(|i| i.to_string()));
+            self.steam_ids
+                .push(steam_id.and_then(id_of).map(|i| i.to_string()));
         }
     }
 }
@@ -243,7 +255,10 @@ fn encode(apps: &[App], ids: &[HashMap<String, i64>], report: &mut ImportReport)
             app.developers.iter().map(|d| d.trim()).collect(),
             app.publishers.iter().map(|p| p.trim()).collect(),
             app.genres.iter().map(|g| g.description.trim()).collect(),
-            app.categories.iter().map(|c| c.description.trim()).collect(),
+            app.categories
+                .iter()
+                .map(|c| c.description.trim())
+                .collect(),
         ];
         for (i, names) in named.into_iter().enumerate() {
             let mut linked: Vec<i64> = names
@@ -380,4 +395,58 @@ fn id_of(v: &Value) -> Option<i64> {
     }
     // Steam's ids fit the model's integer columns; one that does not is unknown.
     .filter(|v| i32::try_from(*v).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(text: &str) -> Catalog {
+        match schemactl::load::load_str(Path::new("model.yaml"), text.to_string()) {
+            Ok(loaded) => schemactl::catalog::from_model(&loaded.model),
+            Err((_, diagnostics)) => panic!("{diagnostics:?}"),
+        }
+    }
+
+    #[test]
+    fn the_repository_model_has_what_the_import_writes() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema.yaml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let catalog = catalog(&text);
+        let tables = Tables::of(&catalog).unwrap();
+        let names: Vec<String> = tables.lookups.iter().map(|l| l.table.sql()).collect();
+        assert_eq!(
+            names,
+            [
+                "steam.developers",
+                "steam.publishers",
+                "steam.genres",
+                "steam.categories"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_model_without_the_steam_tables_is_refused() {
+        let err = Tables::of(&catalog(
+            "database: { name: shop }\nschemas:\n  steam:\n    tables:\n      developers:\n        \
+             columns:\n          developer_id: { type: serial, primary_key: true }\n          \
+             name: { type: text, nullable: false }\n",
+        ))
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            err.contains("steam.developers.name is not unique in the model"),
+            "{err}"
+        );
+        let err = Tables::of(&catalog("database: { name: shop }\n"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("the model has no table steam.developers"),
+            "{err}"
+        );
+    }
 }

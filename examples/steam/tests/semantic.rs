@@ -68,13 +68,13 @@ async fn nearest_neighbours_through_hnsw_share_the_genre() {
     std::fs::create_dir_all(&dir).unwrap();
     let sample = dir.join(format!("sample_{}.json", std::process::id()));
     let out = steam_import(&[
-            "generate",
-            "--apps",
-            APPS,
-            "--reviews",
-            "100",
-            "-o",
-            sample.to_str().unwrap(),
+        "generate",
+        "--apps",
+        APPS,
+        "--reviews",
+        "100",
+        "-o",
+        sample.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let url = db_url(&db);
