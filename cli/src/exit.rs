@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0 | success; `plan --exit-code`, `drift`, `generate --check`: nothing differs |
-//! | 1 | the model is invalid (malformed YAML included), or an input file is (`load`, `igdb ingest`) |
+//! | 1 | the model is invalid (malformed YAML included), or an input file is (`load`) |
 //! | 2 | usage, environment or I/O: a bad flag, an unreadable file, a missing password variable, no confirmation possible |
 //! | 3 | differences found: `plan --exit-code`, `drift`, `generate --check` |
 //! | 4 | the database: it cannot be reached or logged into, or it refused a statement (nothing of the failed step stays) |
