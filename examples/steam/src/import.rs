@@ -320,6 +320,24 @@ async fn load(
         }
     }
 
+    write_rows(txn, tables, &appids, &rows).await?;
+    set_aside.restore(txn).await?;
+    for d in deferred {
+        d.restore(txn).await?;
+    }
+    Ok(())
+}
+
+/// Pass 2's writes: applications and reviews upserted by their keys, junction rows kept
+/// when they exist; each COPYed straight in when none of the file's keys is there yet.
+async fn write_rows(
+    txn: &mut PgConnection,
+    tables: &Tables<'_>,
+    appids: &[String],
+    rows: &Encoded,
+) -> anyhow::Result<()> {
+    let app_table = QName::new(SCHEMA, "applications");
+    let review_table = QName::new(SCHEMA, "reviews");
     let columns = |list: &[&str]| list.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let key_type = |table: &TableDef, column: &str| {
         table
@@ -341,10 +359,10 @@ async fn load(
     let probe = ExistingKeys {
         column: "appid",
         ty: &app_type,
-        values: &appids,
+        values: appids,
     };
     upsert
-        .run(txn, &rows.applications, apps.len(), Some(probe))
+        .run(txn, &rows.applications, appids.len(), Some(probe))
         .await?;
     let review_type = key_type(tables.reviews, "recommendationid");
     let upsert = UpsertLoad {
@@ -376,13 +394,9 @@ async fn load(
         let probe = ExistingKeys {
             column: "appid",
             ty: &app_type,
-            values: &appids,
+            values: appids,
         };
         upsert.run(txn, data, *count as usize, Some(probe)).await?;
-    }
-    set_aside.restore(txn).await?;
-    for d in deferred {
-        d.restore(txn).await?;
     }
     Ok(())
 }
