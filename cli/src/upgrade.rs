@@ -43,6 +43,7 @@ fn introspect_options(model: &Model) -> Options {
     Options {
         schemas: schemas_of(model),
         roles: model.roles.keys().cloned().collect(),
+        all_roles: model.database.role_management == crate::model::RoleManagement::Exclusive,
     }
 }
 
