@@ -407,6 +407,11 @@ fn redact_keyvalue(text: &str) -> String {
         .join(" ")
 }
 
+/// The `host[:port]` part of a URL, to tell servers apart.
+pub fn host_of(url: &str) -> Option<String> {
+    Url::parse(url).map(|parts| parts.host)
+}
+
 /// The same server and credentials, another database. Query parameters are kept, except a
 /// `dbname` that would override the path.
 pub fn with_database(url: &str, database: &str) -> anyhow::Result<String> {

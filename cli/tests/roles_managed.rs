@@ -54,7 +54,10 @@ async fn a_model_without_roles_plans_no_role_drop() {
     let text = stdout(&out);
     assert!(!text.contains("DROP ROLE"), "no role is dropped:\n{text}");
     for role in connected_and_bootstrap_roles().await {
-        assert!(!text.contains(&format!("role {role}")), "{role} untouched:\n{text}");
+        assert!(
+            !text.contains(&format!("role {role}")),
+            "{role} untouched:\n{text}"
+        );
     }
 }
 
@@ -81,7 +84,9 @@ async fn a_role_left_out_of_the_model_is_kept_unless_roles_are_exclusive() {
     let text = stdout(&out);
     assert!(!text.contains("DROP ROLE"), "{text}");
     assert!(
-        text.contains(&format!("REVOKE SELECT ON TABLE \"Billing Data\".invoice FROM {reader}")),
+        text.contains(&format!(
+            "REVOKE SELECT ON TABLE \"Billing Data\".invoice FROM {reader}"
+        )),
         "the grant on a managed table still converges:\n{text}"
     );
 
@@ -109,7 +114,12 @@ fn an_unknown_role_management_is_refused_at_its_line() {
     let yaml = "database: { name: x, role_management: everything }\nschemas: {}\n";
     let path = write_model("t_rolemgmt_bad", yaml);
     let out = schemactl(&path, &["validate"]);
-    assert_eq!(out.status.code(), Some(1), "an invalid model exits 1: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an invalid model exits 1: {}",
+        stderr(&out)
+    );
     let err = stderr(&out);
     assert!(err.contains("everything"), "{err}");
     assert!(err.contains(&format!("{}:1:39:", path.display())), "{err}");
