@@ -34,6 +34,11 @@ pub struct Cli {
         default_value = "schema.yaml"
     )]
     pub schema: PathBuf,
+    /// Admin URL of a dev server where plans may create scratch databases (to normalize
+    /// the model). Default: the target's server when it is a project-local cluster, else
+    /// the running project-local server of the same major version. Never the target.
+    #[arg(long, global = true, env = "SCHEMACTL_DEV_URL", hide_env_values = true)]
+    pub dev_url: Option<String>,
     /// Log every statement and step on stderr (-vv: debug details).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -170,6 +175,9 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(cli.verbose);
+    if let Some(url) = &cli.dev_url {
+        crate::dev::set_explicit(url);
+    }
     ExitCode::from(run(cli))
 }
 

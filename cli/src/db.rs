@@ -321,6 +321,16 @@ pub fn describe(err: &DbErr) -> String {
     out
 }
 
+/// Where in the statement the server found the error (1-based, in characters).
+pub fn error_position(err: &DbErr) -> Option<usize> {
+    let db = sqlx_error(err).and_then(|e| e.as_database_error())?;
+    let pg = db.try_downcast_ref::<PgDatabaseError>()?;
+    match pg.position()? {
+        sqlx::postgres::PgErrorPosition::Original(p) => Some(p),
+        sqlx::postgres::PgErrorPosition::Internal { .. } => None,
+    }
+}
+
 /// Runs a catalog query with bound parameters (`$1`, …); errors carry the server's words.
 pub async fn query_all<C: ConnectionTrait>(
     conn: &C,
@@ -395,6 +405,11 @@ fn redact_keyvalue(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The `host[:port]` part of a URL, to tell servers apart.
+pub fn host_of(url: &str) -> Option<String> {
+    Url::parse(url).map(|parts| parts.host)
 }
 
 /// The same server and credentials, another database. Query parameters are kept, except a

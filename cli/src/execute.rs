@@ -92,12 +92,12 @@ pub async fn begin_with(
                 .map(drop)
                 .map_err(|e| anyhow!("cannot set `{sql}`: {}", db::describe(&e)))?,
             Line::Precondition(_) => {}
-            Line::Statement { sql, object } => {
+            Line::Statement { sql, object, parts } => {
                 tracing::info!("{sql}");
                 txn.execute_unprepared(sql).await.map_err(|e| {
                     step_failed(
                         &step,
-                        object,
+                        object_at(sql, object, parts, &e),
                         sql,
                         &e,
                         "nothing was applied: the transaction was rolled back",
@@ -135,12 +135,12 @@ pub async fn outside(conn: &DatabaseConnection, script: &Script) -> anyhow::Resu
             Line::Precondition(Precondition::DropInvalidIndex { index }) => {
                 drop_invalid_index(conn, index).await?;
             }
-            Line::Statement { sql, object } => {
+            Line::Statement { sql, object, parts } => {
                 tracing::info!("{sql}");
                 conn.execute_unprepared(sql).await.map_err(|e| {
                     step_failed(
                         &step,
-                        object,
+                        object_at(sql, object, parts, &e),
                         sql,
                         &e,
                         "the steps before it are committed; run again to resume",
@@ -161,6 +161,20 @@ pub struct StepError {
     pub message: String,
 }
 
+/// The statement's object, or the part of it (a column, an inline constraint) that holds
+/// the server's error position.
+fn object_at<'a>(
+    sql: &str,
+    object: &'a ObjectKey,
+    parts: &'a [schemactl_core::statement::Part],
+    e: &sea_orm::DbErr,
+) -> &'a ObjectKey {
+    match db::error_position(e) {
+        Some(position) => schemactl_core::statement::object_at(sql, object, parts, position),
+        None => object,
+    }
+}
+
 fn step_failed(
     step: &str,
     object: &ObjectKey,
@@ -168,8 +182,23 @@ fn step_failed(
     e: &sea_orm::DbErr,
     outcome: &str,
 ) -> anyhow::Error {
-    // Enough of the statement to recognise it; the whole text is in `plan`.
-    let excerpt: Vec<&str> = sql.lines().take(4).collect();
+    // Enough of the statement to recognise it, around the server's error position when
+    // it gives one; the whole text is in `plan`.
+    let lines: Vec<&str> = sql.lines().collect();
+    let at_line = db::error_position(e)
+        .map(|p| {
+            sql.chars()
+                .take(p.saturating_sub(1))
+                .filter(|c| *c == '\n')
+                .count()
+        })
+        .unwrap_or(0);
+    let first = if at_line < 4 { 0 } else { at_line - 2 };
+    let mut excerpt: Vec<&str> = lines.iter().skip(first).take(4).copied().collect();
+    if first > 0 {
+        excerpt.insert(0, lines[0]);
+        excerpt.insert(1, "…");
+    }
     anyhow::Error::new(StepError {
         object: object.clone(),
         message: format!(

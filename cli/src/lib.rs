@@ -14,6 +14,7 @@ pub use schemactl_core::{catalog, deps, sql};
 
 pub mod cli;
 pub mod db;
+pub mod dev;
 pub mod diff;
 pub mod execute;
 pub mod exit;

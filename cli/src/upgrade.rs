@@ -43,6 +43,7 @@ fn introspect_options(model: &Model) -> Options {
     Options {
         schemas: schemas_of(model),
         roles: model.roles.keys().cloned().collect(),
+        all_roles: model.database.role_management == crate::model::RoleManagement::Exclusive,
     }
 }
 
@@ -66,7 +67,12 @@ async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
 /// normalized the same script, else via the (cached) scratch database. Roles are
 /// cluster-wide, so the scratch database sees the live server's roles: what the roles
 /// should be comes from the model.
-pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(Catalog, bool)> {
+pub async fn desired(
+    model: &Model,
+    url: &str,
+    server: &str,
+    dev: Option<&str>,
+) -> anyhow::Result<(Catalog, bool)> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
     let steps = schemactl_postgres::create_script(&catalog)?;
@@ -85,26 +91,39 @@ pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(
         normalized.roles = catalog.roles;
         return Ok((normalized, true));
     }
-    match scratch_catalog(model, &script, &name, url).await {
-        Ok(mut normalized) => {
-            cache::write(DESIRED_CACHE, &key, &normalized);
-            tracing::debug!(
-                "desired catalog from the scratch database in {:.3}s",
-                started.elapsed().as_secs_f64()
-            );
-            normalized.roles = catalog.roles;
-            Ok((normalized, true))
-        }
-        Err(err) => {
-            tracing::warn!(
-                "no scratch database ({err:#}); comparing SQL bodies as written in the model"
-            );
-            Ok((catalog, false))
-        }
-    }
+    let major = server
+        .split('/')
+        .next()
+        .and_then(|num| num.parse::<u32>().ok())
+        .map_or(0, |num| num / 10000);
+    let dev = match dev {
+        Some(dev) => dev.to_string(),
+        None => crate::dev::server_for(url, major)?,
+    };
+    let on_target = db::host_of(&dev) == db::host_of(url);
+    let normalized = scratch_catalog(model, &script, &name, &dev, !on_target)
+        .await
+        .map_err(|err| {
+            // Comparing the model's text with the server's deparsed text would report
+            // differences that are not there: no plan without normalization.
+            anyhow!(
+                "cannot normalize the model in a scratch database on {}: {err:#}",
+                db::redact(&dev)
+            )
+        })?;
+    let mut normalized = normalized;
+    cache::write(DESIRED_CACHE, &key, &normalized);
+    tracing::debug!(
+        "desired catalog from the scratch database in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
+    normalized.roles = catalog.roles;
+    Ok((normalized, true))
 }
 
-pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
+/// The live database at `url` and the model as that server would hold it, normalized
+/// on the dev server `dev` (default: [`crate::dev::server_for`]).
+pub async fn compare(model: &Model, url: &str, dev: Option<&str>) -> anyhow::Result<Comparison> {
     let started = std::time::Instant::now();
     let conn = db::connect(url).await?;
     let server = server_identity(&conn).await?;
@@ -121,7 +140,7 @@ pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
         );
         read
     });
-    let desired = desired(model, url, &server).await;
+    let desired = desired(model, url, &server, dev).await;
     let current = live
         .await
         .map_err(|e| anyhow!("the live catalog read stopped: {e}"))??
@@ -135,10 +154,16 @@ pub async fn compare(model: &Model, url: &str) -> anyhow::Result<Comparison> {
 }
 
 pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
+    plan_on(model, url, None).await
+}
+
+/// [`plan`] with the scratch database on the dev server `dev` (an admin URL), e.g. a test
+/// harness's own throwaway server.
+pub async fn plan_on(model: &Model, url: &str, dev: Option<&str>) -> anyhow::Result<Plan> {
     if crate::sqlite::selected(model, Some(url))? {
         return Ok(Plan::Sqlite(crate::sqlite::plan(model, url).await?));
     }
-    let c = compare(model, url).await?;
+    let c = compare(model, url, dev).await?;
     let started = std::time::Instant::now();
     let steps = schemactl_postgres::plan(&c.current, &c.desired, &Hints::from_model(model))?;
     tracing::debug!("diff in {:.3}s", started.elapsed().as_secs_f64());
@@ -153,8 +178,12 @@ async fn scratch_catalog(
     script: &Script,
     name: &str,
     url: &str,
+    placeholder_roles: bool,
 ) -> anyhow::Result<Catalog> {
     let server = db::connect_single(url).await?;
+    if placeholder_roles {
+        create_placeholder_roles(&server, model).await?;
+    }
     // Runs planning the same model at once would build the same scratch database, each
     // dropping the other's half-built one: one builds it while the others wait.
     scratch_lock(&server, name, "pg_advisory_lock").await?;
@@ -185,6 +214,36 @@ async fn scratch_catalog(
         }
         Err(err) => Err(err),
     }
+}
+
+/// On a dev server that is not the target's, the model's roles may not exist: the
+/// scratch database needs them by name only (owners, grants), so they are created
+/// without login or attributes.
+async fn create_placeholder_roles(
+    server: &DatabaseConnection,
+    model: &Model,
+) -> anyhow::Result<()> {
+    for role in model.roles.keys() {
+        let exists = db::query_opt(
+            server,
+            "SELECT 1 AS found FROM pg_roles WHERE rolname = $1",
+            vec![role.clone().into()],
+        )
+        .await?
+        .is_some();
+        if !exists {
+            server
+                .execute_unprepared(&format!("CREATE ROLE {} NOLOGIN", sql::ident(role)))
+                .await
+                .map_err(|e| {
+                    anyhow!(
+                        "cannot create role {role} on the dev server: {}",
+                        db::describe(&e)
+                    )
+                })?;
+        }
+    }
+    Ok(())
 }
 
 /// Takes or releases (`function`) the session advisory lock for building scratch database

@@ -281,3 +281,78 @@ async fn non_superuser_admin_with_createdb_createrole_provisions() {
     drop_database(&tag).await;
     drop_roles(&[format!("{tag}_owner"), format!("{tag}_reader"), admin_role]).await;
 }
+
+/// Line (1-based) of the first line of `model` containing `needle`.
+fn line_of(model: &std::path::Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(model).unwrap();
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[tokio::test]
+async fn function_body_that_does_not_parse_is_refused_at_the_function() {
+    let tag = unique("t_badbody");
+    // Bodies are created with check_function_bodies off (order never matters), then each
+    // is checked by its language's validator: this one must not be installed.
+    let functions = "    functions:\n      score:\n        returns: integer\n        language: plpgsql\n        \
+                     body: |\n          BEGIN\n            RETURN 1 +;\n          END;\n";
+    let model = write_model(&tag, &small_model(&tag, functions));
+    let output = run(&model, &["provision"], &passwords_for(&tag));
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("syntax error"), "the server's message: {err}");
+    assert!(err.contains("app.score"), "names the function: {err}");
+    // The pointer is the function's mapping, which starts at its first key.
+    let line = line_of(&model, "returns: integer");
+    assert!(
+        err.contains(&format!("{}:{line}:9: error:", model.display())),
+        "points at the function in the model (line {line}): {err}"
+    );
+    assert!(!database_exists(&tag).await, "nothing was left behind");
+}
+
+#[tokio::test]
+async fn function_body_checked_also_in_an_existing_database() {
+    let tag = unique("t_badbody2");
+    let good = write_model(&tag, &small_model(&tag, ""));
+    let output = run(&good, &["provision"], &passwords_for(&tag));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = schema_dump(&tag);
+    let functions = "    functions:\n      total:\n        returns: bigint\n        language: sql\n        \
+                     body: SELECT count(*) FROM app.no_such_table\n";
+    let bad = write_model(&format!("{tag}_v2"), &small_model(&tag, functions));
+    let output = run(&bad, &["provision"], &passwords_for(&tag));
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("no_such_table"), "the server's message: {err}");
+    assert!(err.contains("app.total"), "names the function: {err}");
+    assert_eq!(before, schema_dump(&tag), "nothing was applied");
+    drop_database(&tag).await;
+    drop_roles(&[format!("{tag}_owner"), format!("{tag}_reader")]).await;
+}
+
+#[tokio::test]
+async fn check_that_does_not_parse_is_reported_at_the_constraint() {
+    let tag = unique("t_badcheck");
+    let tables = "      orders:\n        columns:\n          id: { type: integer, primary_key: true }\n          \
+                  qty: { type: integer }\n          note: { type: text }\n        checks:\n          \
+                  orders_note_short: \"length(note) < 100\"\n          orders_qty_positive: \"qty >> > 0\"\n";
+    let model = write_model(&tag, &small_model(&tag, tables));
+    let output = run(&model, &["provision"], &passwords_for(&tag));
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("syntax error"), "the server's message: {err}");
+    assert!(
+        err.contains("orders_qty_positive"),
+        "names the constraint: {err}"
+    );
+    assert!(
+        err.contains("CHECK (qty >> > 0)"),
+        "echoes the constraint's line of the statement: {err}"
+    );
+    let line = line_of(&model, "orders_qty_positive:");
+    assert!(
+        err.contains(&format!("{}:{line}:", model.display())),
+        "points at the check in the model (line {line}): {err}"
+    );
+    assert!(!database_exists(&tag).await, "nothing was left behind");
+}

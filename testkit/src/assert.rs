@@ -20,8 +20,9 @@ pub async fn assert_no_drift(
 ) -> anyhow::Result<()> {
     let model_path = model_path.as_ref();
     let model = load_model(model_path)?;
-    // Planning builds the model in a scratch database: it needs the admin's CREATEDB.
-    let plan = schemactl::upgrade::plan(&model, db.admin_url())
+    // Planning builds the model in a scratch database: on this throwaway server, with the
+    // admin's CREATEDB, never on the developer's own.
+    let plan = schemactl::upgrade::plan_on(&model, db.admin_url(), Some(db.admin_url()))
         .await
         .with_context(|| format!("cannot compare {} with {}", db.name(), model_path.display()))?;
     if !plan.is_empty() {

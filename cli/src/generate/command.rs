@@ -23,11 +23,6 @@ pub enum GenerateCommand {
         /// Directory with a copy of templates/entity/ to render instead of the built-in set.
         #[arg(long)]
         templates: Option<PathBuf>,
-        /// Admin URL of the server where a scratch database resolves view columns
-        /// (default: SCHEMACTL_ADMIN_URL, then the project-local server). Only used when
-        /// the model has views. Not used for a SQLite model.
-        #[arg(long)]
-        dev_url: Option<String>,
     },
     /// Write the data dictionary and one Mermaid ER diagram per schema.
     Docs {
@@ -54,7 +49,6 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
             out,
             check,
             templates,
-            dev_url,
         } => {
             let out = out.clone().unwrap_or_else(|| {
                 crate::migrate::default_dir(schema)
@@ -69,7 +63,7 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
                     });
                 return finish(&out, *check, files, "rs");
             }
-            let views = match resolve_views(&catalog, dev_url.as_deref()) {
+            let views = match resolve_views(&catalog, crate::dev::explicit().as_deref()) {
                 Ok(views) => views,
                 Err(err) => {
                     eprintln!("error: resolving view columns: {err:#}");

@@ -253,3 +253,29 @@ pub(super) async fn roles(
     }
     Ok(())
 }
+
+/// Every role of the cluster but the predefined `pg_*` ones.
+pub(super) async fn cluster_roles(session: &mut Session) -> anyhow::Result<Vec<String>> {
+    let sql = "SELECT rolname::text AS name FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1";
+    session
+        .rows(sql, Vec::new())
+        .await?
+        .iter()
+        .map(|row| get(row, "name"))
+        .collect()
+}
+
+/// Roles no plan drops: the bootstrap superuser (the role that ran initdb, OID 10) and
+/// the roles this session runs as.
+pub(super) async fn protected_roles(
+    session: &mut Session,
+) -> anyhow::Result<std::collections::BTreeSet<String>> {
+    let sql = "SELECT rolname::text AS name FROM pg_roles WHERE oid = 10 \
+               UNION SELECT current_user::text UNION SELECT session_user::text";
+    session
+        .rows(sql, Vec::new())
+        .await?
+        .iter()
+        .map(|row| get(row, "name"))
+        .collect()
+}

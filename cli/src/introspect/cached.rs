@@ -32,7 +32,13 @@ pub async fn introspect_cached(
     scope: &str,
 ) -> anyhow::Result<Introspection> {
     let mut session = Session::begin(conn).await?;
-    let Some(fingerprint) = guarded(&mut session, FINGERPRINT, Vec::new()).await else {
+    // A catalog of every cluster role is not cached: a role created anywhere changes it.
+    let fingerprint = if options.all_roles {
+        None
+    } else {
+        guarded(&mut session, FINGERPRINT, Vec::new()).await
+    };
+    let Some(fingerprint) = fingerprint else {
         let (catalog, _) = read_all(&mut session, options).await?;
         let queries = session.finish().await?;
         return Ok(Introspection { catalog, queries });

@@ -68,6 +68,9 @@ pub struct Options {
     /// Roles to read besides those the objects refer to (owners, grantees, policy roles,
     /// default privileges) and their memberships.
     pub roles: Vec<String>,
+    /// Read every role of the cluster but the `pg_*` ones: the model manages them all
+    /// (`role_management: exclusive`).
+    pub all_roles: bool,
 }
 
 /// A catalog and what reading it cost.
@@ -83,7 +86,7 @@ pub struct Introspection {
 pub async fn introspect(conn: &DatabaseConnection, schemas: &[String]) -> anyhow::Result<Catalog> {
     let options = Options {
         schemas: schemas.to_vec(),
-        roles: Vec::new(),
+        ..Options::default()
     };
     Ok(introspect_with(conn, &options).await?.catalog)
 }
@@ -120,6 +123,10 @@ async fn read_all(
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
     roles.extend(referenced_roles(&catalog));
     roles.extend(options.roles.iter().cloned());
+    if options.all_roles {
+        roles.extend(acl::cluster_roles(session).await?);
+    }
+    catalog.protected_roles = acl::protected_roles(session).await?;
     let requested: Vec<String> = roles.into_iter().collect();
     acl::roles(session, requested.clone(), &mut catalog).await?;
     Ok((catalog, requested))

@@ -326,7 +326,7 @@ fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
             Step::GrantDefaultPrivileges { .. } | Step::RevokeDefaultPrivileges { .. } => {
                 summary.changed("default privilege")
             }
-            Step::ValidateConstraint { .. } => {}
+            Step::ValidateConstraint { .. } | Step::CheckFunctionBody { .. } => {}
             _ => summary.changed(noun),
         }
     }

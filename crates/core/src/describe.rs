@@ -172,6 +172,7 @@ pub(crate) fn step(step: &Step) -> String {
         DropSchema { name } => format!("drop schema {name}"),
         DropExtension { name } => format!("drop extension {name}"),
         DropRole { role } => format!("drop role {role}"),
+        CheckFunctionBody { name } => format!("check the body of function {name}"),
         DropIndexConcurrently { name } => format!("drop index {name} concurrently"),
         CreateIndexConcurrently { on } => {
             format!("create index {}.{} concurrently", on.table.schema, on.name)

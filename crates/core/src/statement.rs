@@ -154,6 +154,41 @@ pub struct Statement {
     pub search_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precondition: Option<Precondition>,
+    /// Where in `sql` each part of a composite statement sits (a table's columns and
+    /// constraints in its `CREATE TABLE`), so that a server error at a character position
+    /// names the part, not only the statement's object.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+}
+
+/// A part of a statement's text, by byte range, and the object it makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub start: usize,
+    pub end: usize,
+    pub object: ObjectKey,
+}
+
+/// The object whose part of `sql` holds the server's error position (1-based, in
+/// characters, as PostgreSQL reports it): the innermost part, else `object`.
+pub fn object_at<'a>(
+    sql: &str,
+    object: &'a ObjectKey,
+    parts: &'a [Part],
+    position: usize,
+) -> &'a ObjectKey {
+    let Some(byte) = sql
+        .char_indices()
+        .nth(position.saturating_sub(1))
+        .map(|(b, _)| b)
+    else {
+        return object;
+    };
+    parts
+        .iter()
+        .filter(|p| p.start <= byte && byte < p.end)
+        .min_by_key(|p| p.end - p.start)
+        .map_or(object, |p| &p.object)
 }
 
 impl Statement {
@@ -165,7 +200,13 @@ impl Statement {
             run_as: RunAs::Owner,
             search_path: None,
             precondition: None,
+            parts: Vec::new(),
         }
+    }
+
+    pub fn with_parts(mut self, parts: Vec<Part>) -> Statement {
+        self.parts = parts;
+        self
     }
 
     pub fn mode(mut self, mode: TxMode) -> Statement {

@@ -103,6 +103,10 @@ pub enum Phase {
     LateDrops,
     /// Schemas, extensions and roles, once nothing inside them is left.
     ContainerDrops,
+    /// The bodies of created and replaced functions, checked by their language's
+    /// validator once every object they may name exists (they are created with
+    /// `check_function_bodies` off, like pg_dump does, so that order never matters).
+    BodyChecks,
     /// Outside the transaction, after it commits: `CONCURRENTLY` cannot run in one.
     Concurrent,
 }
@@ -501,6 +505,10 @@ pub enum Step {
         role: String,
     },
 
+    // Phase::BodyChecks
+    CheckFunctionBody {
+        name: QName,
+    },
     // Phase::Concurrent
     DropIndexConcurrently {
         name: QName,
@@ -568,6 +576,7 @@ impl Step {
             DropTables { .. } | DropDetachedPartition { .. } => Phase::Drops,
             DropFunction { .. } | DropType { .. } | DropReplacedEnum { .. } => Phase::LateDrops,
             DropSchema { .. } | DropExtension { .. } | DropRole { .. } => Phase::ContainerDrops,
+            CheckFunctionBody { .. } => Phase::BodyChecks,
             DropIndexConcurrently { .. } | CreateIndexConcurrently { .. } => Phase::Concurrent,
         }
     }

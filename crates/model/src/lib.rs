@@ -55,6 +55,25 @@ pub enum Target {
     Sqlite,
 }
 
+/// Which cluster roles a model manages.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleManagement {
+    /// Roles declared under `roles:` are created and altered; no other role is ever
+    /// altered or dropped, even one the model declared before.
+    #[default]
+    Declared,
+    /// The model owns the cluster's roles: a role it does not declare is dropped, except
+    /// `pg_*` roles, the bootstrap superuser and the role the tool connects as.
+    Exclusive,
+}
+
+impl RoleManagement {
+    pub fn is_declared(&self) -> bool {
+        *self == RoleManagement::Declared
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Database {
@@ -72,6 +91,10 @@ pub struct Database {
     /// Engine the model targets: `postgres` (default) or `sqlite`.
     #[serde(default)]
     pub target: Target,
+    /// Which roles the model manages: only those it declares (default), or every role of
+    /// the cluster (`exclusive`: undeclared roles are dropped).
+    #[serde(default, skip_serializing_if = "RoleManagement::is_declared")]
+    pub role_management: RoleManagement,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -22,6 +22,8 @@ pub enum Line {
     Statement {
         sql: String,
         object: schemactl_core::statement::ObjectKey,
+        /// Where the statement's columns and inline constraints sit in `sql`.
+        parts: Vec<schemactl_core::statement::Part>,
     },
     /// Done by the executor before the next statement; printed as a comment.
     Precondition(Precondition),
@@ -137,7 +139,20 @@ pub fn layout(steps: &[RenderedStep], owner: Option<&str>) -> Script {
             "SET LOCAL check_function_bodies = off".into(),
         ));
     }
+    let mut checking_bodies = false;
     for step in steps {
+        if !checking_bodies
+            && matches!(
+                step.step,
+                schemactl_core::step::Step::CheckFunctionBody { .. }
+            )
+        {
+            // The validators check bodies only with the setting on.
+            transaction
+                .lines
+                .push(Line::Setting("SET LOCAL check_function_bodies = on".into()));
+            checking_bodies = true;
+        }
         for (i, statement) in step.statements.iter().enumerate() {
             let part = match statement.mode {
                 TxMode::CommitFirst => &mut first,
@@ -215,6 +230,7 @@ impl<'a> Part<'a> {
         self.lines.push(Line::Statement {
             sql: statement.sql.clone(),
             object: statement.object.clone(),
+            parts: statement.parts.clone(),
         });
     }
 

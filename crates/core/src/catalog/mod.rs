@@ -8,7 +8,7 @@
 
 mod build;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +77,10 @@ pub struct Catalog {
     pub tables: BTreeMap<QName, TableDef>,
     pub views: BTreeMap<QName, ViewDef>,
     pub functions: BTreeMap<QName, FunctionDef>,
+    /// Roles no plan may drop, whatever the model says: the bootstrap superuser
+    /// and the role the catalog was read as (filled by describe).
+    #[serde(default)]
+    pub protected_roles: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

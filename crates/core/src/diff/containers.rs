@@ -29,8 +29,16 @@ impl Differ<'_> {
                 }
             }
         }
+        // Only a model that owns the cluster's roles drops the ones it does not declare;
+        // roles the catalog merely mentions (owners, grantees) are someone else's.
+        if !self.hints.exclusive_roles {
+            return;
+        }
         for name in self.previous.roles.keys() {
-            if !self.next.roles.contains_key(name) {
+            if !self.next.roles.contains_key(name)
+                && !self.previous.protected_roles.contains(name)
+                && !name.starts_with("pg_")
+            {
                 self.push(Step::DropRole { role: name.clone() });
             }
         }

@@ -17,11 +17,18 @@ pub struct Hints {
     /// (table, column) → expression converting the old value on a type change. It names
     /// columns by their new names: renames run before type changes.
     pub using: BTreeMap<(QName, String), String>,
+    /// The model owns every role of the cluster (`database.role_management: exclusive`):
+    /// roles it does not declare are dropped. Otherwise no undeclared role ever is.
+    pub exclusive_roles: bool,
 }
 
 impl Hints {
     pub fn from_model(model: &Model) -> Hints {
-        let mut hints = Hints::default();
+        let mut hints = Hints {
+            exclusive_roles: model.database.role_management
+                == schemactl_model::RoleManagement::Exclusive,
+            ..Hints::default()
+        };
         for (schema_name, schema) in &model.schemas {
             for (table_name, table) in &schema.tables {
                 let q = QName::new(schema_name, table_name);
@@ -45,7 +52,10 @@ impl Hints {
     /// The hints for going back: renames the other way round, no conversions (a down
     /// step's casts are the server's defaults).
     pub fn reversed(&self) -> Hints {
-        let mut back = Hints::default();
+        let mut back = Hints {
+            exclusive_roles: self.exclusive_roles,
+            ..Hints::default()
+        };
         for (new, old) in &self.tables {
             back.tables
                 .insert(QName::new(&new.schema, old), new.name.clone());

@@ -159,7 +159,7 @@ impl Differ<'_> {
 }
 
 /// Phases in execution order, for callers that group steps.
-pub const PHASES: [Phase; 11] = [
+pub const PHASES: [Phase; 12] = [
     Phase::Roles,
     Phase::Containers,
     Phase::Teardown,
@@ -170,5 +170,6 @@ pub const PHASES: [Phase; 11] = [
     Phase::Drops,
     Phase::LateDrops,
     Phase::ContainerDrops,
+    Phase::BodyChecks,
     Phase::Concurrent,
 ];

@@ -19,6 +19,7 @@ impl Differ<'_> {
             if !same_function(previous, f) {
                 if can_replace(previous, f) {
                     self.push(Step::ReplaceFunction { name: q.clone() });
+                    self.check_body(q, f);
                 } else {
                     self.dropped_functions.insert(q.clone());
                     self.push(Step::DropFunctionForReplacement { name: q.clone() });
@@ -45,6 +46,7 @@ impl Differ<'_> {
     /// someone is no longer executable by everyone.
     fn create_function(&mut self, q: &QName, f: &FunctionDef) {
         self.push(Step::CreateFunction { name: q.clone() });
+        self.check_body(q, f);
         let target = Target::Function { name: q.clone() };
         self.comment(target.clone(), None, f.comment.as_ref());
         if !f.grants.is_empty() {
@@ -53,6 +55,14 @@ impl Differ<'_> {
             });
         }
         self.grants(&target, &[], &f.grants);
+    }
+
+    /// Bodies in languages whose validator checks them (SQL and PL/pgSQL) are checked
+    /// once the plan's objects exist; other languages check at call time only.
+    fn check_body(&mut self, q: &QName, f: &FunctionDef) {
+        if matches!(f.language.as_str(), "plpgsql" | "sql") {
+            self.push(Step::CheckFunctionBody { name: q.clone() });
+        }
     }
 
     /// Views: the changed ones, and every view over something that changes under it, are

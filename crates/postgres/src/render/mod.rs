@@ -60,7 +60,8 @@ impl<'a> Renderer<'a> {
             CreateFunction { .. }
             | ReplaceFunction { .. }
             | DropFunction { .. }
-            | DropFunctionForReplacement { .. } => self.function(),
+            | DropFunctionForReplacement { .. }
+            | CheckFunctionBody { .. } => self.function(),
             CreateView { .. } | DropView { .. } => self.view(),
             RebuildTable {
                 name,

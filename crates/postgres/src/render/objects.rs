@@ -190,6 +190,24 @@ impl Renderer<'_> {
                 })?;
                 (name, format!("DROP {}", function_target(name, f)))
             }
+            Step::CheckFunctionBody { name } => {
+                let f = self.pair.next.functions.get(name).ok_or_else(|| {
+                    self.error(format!("function {name} is not in the desired catalog"))
+                })?;
+                let validator = match f.language.as_str() {
+                    "plpgsql" => "plpgsql_validator",
+                    "sql" => "fmgr_sql_validator",
+                    other => {
+                        return Err(self.error(format!("no body validator for language {other}")));
+                    }
+                };
+                let signature = format!("{}{}", name.sql(), f.signature());
+                let sql = format!(
+                    "SELECT pg_catalog.{validator}({}::regprocedure::oid)",
+                    literal(&signature)
+                );
+                (name, sql)
+            }
             _ => return Err(self.error("not a function step")),
         };
         Ok(vec![Statement::new(key(q), sql).in_schema(&q.schema)])

@@ -5,6 +5,7 @@ use schemactl_core::catalog::{
     QName, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
 use schemactl_core::sql::{dollar_quote, ident, ident_list, literal};
+use schemactl_core::statement::{ObjectKey, ObjectKind, Part};
 use schemactl_model::types::SerialKind;
 use schemactl_model::{
     FkAction, Identity, IndexMethod, NullsOrder, SortOrder, TriggerEvent, TriggerLevel,
@@ -64,21 +65,54 @@ pub fn function_target(q: &QName, f: &FunctionDef) -> String {
 
 /// `CREATE TABLE` with columns and the constraints that live inline (PK, unique, check).
 pub fn table_sql(q: &QName, t: &TableDef) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_sql).collect();
+    table_sql_with_parts(q, t).0
+}
+
+/// [`table_sql`] and where each column and inline constraint sits in it, so that a
+/// server error inside one of them names it.
+pub fn table_sql_with_parts(q: &QName, t: &TableDef) -> (String, Vec<Part>) {
+    let mut items: Vec<(String, ObjectKey)> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let key = ObjectKey::on_table(ObjectKind::Column, q, &c.name);
+            (column_sql(c), key)
+        })
+        .collect();
+    let constraint = |name: &str| ObjectKey::on_table(ObjectKind::Constraint, q, name);
     if let Some(pk) = &t.primary_key {
-        lines.push(format!(
+        let sql = format!(
             "CONSTRAINT {} PRIMARY KEY ({})",
             ident(&pk.name),
             ident_list(&pk.columns)
-        ));
+        );
+        items.push((sql, constraint(&pk.name)));
     }
-    lines.extend(t.uniques.iter().map(unique_clause));
-    lines.extend(t.checks.iter().map(check_clause));
-    let mut sql = format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        q.sql(),
-        lines.join(",\n    ")
+    items.extend(
+        t.uniques
+            .iter()
+            .map(|u| (unique_clause(u), constraint(&u.name))),
     );
+    items.extend(
+        t.checks
+            .iter()
+            .map(|c| (check_clause(c), constraint(&c.name))),
+    );
+    let mut sql = format!("CREATE TABLE {} (\n    ", q.sql());
+    let mut parts = Vec::with_capacity(items.len());
+    for (i, (text, object)) in items.into_iter().enumerate() {
+        if i > 0 {
+            sql.push_str(",\n    ");
+        }
+        let start = sql.len();
+        sql.push_str(&text);
+        parts.push(Part {
+            start,
+            end: sql.len(),
+            object,
+        });
+    }
+    sql.push_str("\n)");
     if let Some(p) = &t.partition_by {
         sql.push_str(&format!(
             " PARTITION BY {} ({})",
@@ -86,7 +120,7 @@ pub fn table_sql(q: &QName, t: &TableDef) -> String {
             ident_list(&p.columns)
         ));
     }
-    sql
+    (sql, parts)
 }
 
 pub fn column_sql(c: &ColumnDef) -> String {

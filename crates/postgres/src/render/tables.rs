@@ -14,8 +14,8 @@ use schemactl_model::Identity;
 use super::Renderer;
 use super::access::in_schema_of;
 use super::statements::{
-    check_clause, column_sql, comment_sql, foreign_key_sql, index_sql, policy_sql, table_sql,
-    trigger_sql, unique_clause,
+    check_clause, column_sql, comment_sql, foreign_key_sql, index_sql, policy_sql,
+    table_sql_with_parts, trigger_sql, unique_clause,
 };
 
 type Rendered = Result<Vec<Statement>, RenderError>;
@@ -26,12 +26,11 @@ impl Renderer<'_> {
         match self.step {
             CreateTable { name } => {
                 let t = self.next_table(name)?;
-                Ok(vec![self.on(
-                    name,
-                    ObjectKind::Table,
-                    name,
-                    table_sql(name, t),
-                )])
+                let (sql, parts) = table_sql_with_parts(name, t);
+                Ok(vec![
+                    self.on(name, ObjectKind::Table, name, sql)
+                        .with_parts(parts),
+                ])
             }
             CreatePartition { on } => {
                 let t = self.next_table(&on.table)?;

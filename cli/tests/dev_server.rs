@@ -1,0 +1,80 @@
+//! Plans normalize the model in a scratch database on a dev server, never on a target
+//! that is not one of the project's own local clusters: without `--dev-url` (or
+//! `SCHEMACTL_DEV_URL`) such a plan refuses, saying what to pass, and creates nothing.
+
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod common_pg;
+
+use common_pg::*;
+
+const MODEL: &str = r#"
+database: { name: dev_server_target }
+schemas:
+  "Ops Log":
+    tables:
+      event:
+        columns:
+          id: { type: bigint, identity: by_default, primary_key: true }
+          happened_at: { type: timestamptz, nullable: false, default: now() }
+"#;
+
+/// The environment of a machine on which the test cluster is not a project-local one:
+/// the local clusters are elsewhere (and not running).
+fn elsewhere() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("SCHEMACTL_LOCAL_PORT", "1990"),
+        ("SCHEMACTL_TEST_PG18_PORT", "1991"),
+        ("SCHEMACTL_TEST_PG16_PORT", "1998"),
+        (
+            "SCHEMACTL_LOCAL_DIR",
+            "/nonexistent/schemactl-dev-server-test",
+        ),
+        ("SCHEMACTL_DEV_URL", ""),
+    ]
+}
+
+async fn scratch_databases() -> i64 {
+    let admin = connect(&admin_url()).await;
+    scalar_i64(
+        &admin,
+        "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemactl\\_scratch\\_%'",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_plan_against_another_server_needs_a_dev_server() {
+    let tag = unique("t_devsrv");
+    let admin = connect(&admin_url()).await;
+    exec(&admin, &format!("CREATE DATABASE {}", *tag)).await;
+    let model = write_model(&tag, MODEL);
+    let url = db_url(&tag);
+
+    let before = scratch_databases().await;
+    let out = schemactl_env(&model, &["plan", "--database-url", &url], &elsewhere());
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--dev-url"), "says what to pass: {err}");
+    assert!(err.contains("SCHEMACTL_DEV_URL"), "{err}");
+    assert_eq!(
+        before,
+        scratch_databases().await,
+        "no scratch database on the target's server"
+    );
+
+    // Named explicitly, the dev server is used (here the same test cluster).
+    let mut env = elsewhere();
+    env.pop();
+    let admin_url = admin_url();
+    let out = schemactl_env(
+        &model,
+        &["plan", "--database-url", &url, "--dev-url", &admin_url],
+        &env,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("CREATE TABLE \"Ops Log\".event"), "{text}");
+    drop(admin);
+}

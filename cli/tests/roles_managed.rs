@@ -1,0 +1,126 @@
+//! Only roles the model declares are managed: a role the model does not declare (an
+//! owner or grantee it merely meets, or one it declared before) is never dropped, unless
+//! the model opts into `database.role_management: exclusive`; and even then the
+//! bootstrap superuser and the connected role never are.
+
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod common_pg;
+
+use common_pg::*;
+
+fn model(tag: &str, roles: &str, database_extra: &str) -> String {
+    format!(
+        r#"
+database: {{ name: {tag}{database_extra} }}
+{roles}
+schemas:
+  "Billing Data":
+    tables:
+      invoice:
+        columns:
+          id: {{ type: bigint, identity: by_default, primary_key: true }}
+          total_cents: {{ type: bigint, nullable: false }}
+"#
+    )
+}
+
+fn plan(tag: &str, yaml: &str, suffix: &str) -> std::process::Output {
+    let path = write_model(&format!("{tag}_{suffix}"), yaml);
+    let url = db_url(tag);
+    schemactl_env(&path, &["plan", "--database-url", &url], &[])
+}
+
+async fn connected_and_bootstrap_roles() -> Vec<String> {
+    let admin = connect(&admin_url()).await;
+    strings(
+        &admin,
+        "SELECT rolname::text FROM pg_roles WHERE oid = 10 UNION SELECT current_user::text",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_model_without_roles_plans_no_role_drop() {
+    let tag = unique("t_noroles");
+    let yaml = model(&tag, "", "");
+    let path = write_model(&tag, &yaml);
+    let out = schemactl_env(&path, &["provision"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The table is owned by the connecting superuser, whom the model never declares.
+    let out = plan(&tag, &yaml, "plan");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("DROP ROLE"), "no role is dropped:\n{text}");
+    for role in connected_and_bootstrap_roles().await {
+        assert!(
+            !text.contains(&format!("role {role}")),
+            "{role} untouched:\n{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_role_left_out_of_the_model_is_kept_unless_roles_are_exclusive() {
+    let tag = unique("t_rolesgone");
+    let reader = format!("{tag}_reader");
+    let declared = format!("roles:\n  {reader}: {{ login: false }}\n");
+    let yaml = model(&tag, &declared, "");
+    let path = write_model(&tag, &yaml);
+    let out = schemactl_env(&path, &["provision"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = connect(&db_url(&tag)).await;
+    exec(
+        &conn,
+        &format!("GRANT SELECT ON \"Billing Data\".invoice TO {reader}"),
+    )
+    .await;
+
+    // Declared management (the default): the reader is no longer the model's business.
+    let without = model(&tag, "", "");
+    let out = plan(&tag, &without, "declared");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("DROP ROLE"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "REVOKE SELECT ON TABLE \"Billing Data\".invoice FROM {reader}"
+        )),
+        "the grant on a managed table still converges:\n{text}"
+    );
+
+    // Exclusive management: the reader goes, the superuser and the connected role stay.
+    let exclusive = model(&tag, "", ", role_management: exclusive");
+    let out = plan(&tag, &exclusive, "exclusive");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("DROP ROLE {reader}")), "{text}");
+    for role in connected_and_bootstrap_roles().await {
+        assert!(
+            !text.contains(&format!("DROP ROLE {role};")),
+            "{role} is never dropped:\n{text}"
+        );
+    }
+    assert!(!text.contains("DROP ROLE pg_"), "{text}");
+    drop(conn);
+    drop_database(&tag).await;
+    let admin = connect(&admin_url()).await;
+    exec(&admin, &format!("DROP ROLE IF EXISTS {reader}")).await;
+}
+
+#[test]
+fn an_unknown_role_management_is_refused_at_its_line() {
+    let yaml = "database: { name: x, role_management: everything }\nschemas: {}\n";
+    let path = write_model("t_rolemgmt_bad", yaml);
+    let out = schemactl(&path, &["validate"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an invalid model exits 1: {}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    assert!(err.contains("everything"), "{err}");
+    assert!(err.contains(&format!("{}:1:39:", path.display())), "{err}");
+}
