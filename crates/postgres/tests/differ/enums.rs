@@ -1,0 +1,135 @@
+//! Enum types: values added in place (committed before the plan's transaction), values
+//! removed or reordered (the type replaced), types created and dropped.
+
+/// New values at the end and in the middle: ADD VALUE, each committed first.
+#[test]
+fn enum_values_added() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, paid, shipped]
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [draft, new, paid, packed, shipped, returned]
+            "#,
+        )
+        .check();
+}
+
+/// A value added and used in the same edit (a default, a check, a view): the value is
+/// committed in its own transaction before the plan's, which then may use it.
+#[test]
+fn enum_value_added_and_used() {
+    let steps = case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, active, closed]
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status, nullable: false, default: "'new'" }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, active, on_hold, closed]
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status, nullable: false, default: "'on_hold'" }
+                    checks:
+                      orders_hold_reason: "status <> 'on_hold' OR id > 0"
+                views:
+                  held_orders:
+                    query: SELECT id FROM shop.orders WHERE status = 'on_hold'
+            "#,
+        )
+        .check();
+    // The laid-out script: the ADD VALUE's own transaction commits before the plan's.
+    let script = schemactl_postgres::script::layout(&steps, Some("shop_owner")).to_sql();
+    insta::assert_snapshot!("enum_value_added_and_used_script", script);
+}
+
+/// A value removed: the type steps aside, a new one is created, each column converts
+/// through text (its default dropped and set again), and the old type is dropped.
+#[test]
+fn enum_value_removed_replaces_the_type() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, legacy, paid]
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status, nullable: false, default: "'new'" }
+                      history: { type: "status[]" }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, paid]
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status, nullable: false, default: "'new'" }
+                      history: { type: "status[]" }
+            "#,
+        )
+        .check();
+}
+
+/// An enum no column uses any more is dropped after the column that used it.
+#[test]
+fn enum_dropped_after_its_column() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  size:
+                    values: [s, m, l]
+                    comment: T-shirt sizes
+                tables:
+                  products:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      size: { type: size }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  products:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+            "#,
+        )
+        .check();
+}
