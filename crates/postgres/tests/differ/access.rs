@@ -264,3 +264,30 @@ fn comments_removed() {
         )
         .check();
 }
+
+/// New roles where one is a member of another that sorts after it: every role exists
+/// before a membership names it.
+#[test]
+fn roles_created_with_memberships() {
+    case!()
+        .before(
+            r#"
+            roles:
+              admin: { login: true }
+            schemas:
+              shop: {}
+            "#,
+        )
+        .after(
+            r#"
+            roles:
+              admin: { login: true, member_of: [staff] }
+              app: { login: true, member_of: [staff, writers] }
+              staff: { bypassrls: true }
+              writers: { member_of: [staff] }
+            schemas:
+              shop: {}
+            "#,
+        )
+        .check();
+}

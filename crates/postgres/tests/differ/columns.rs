@@ -401,3 +401,32 @@ fn add_serial_column_with_insert_grant() {
         )
         .check();
 }
+
+/// An identity column added to an existing table: every row gets a value from the new
+/// sequence, so the table is rewritten.
+#[test]
+fn add_identity_column_rewrites() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  events:
+                    columns:
+                      name: { type: text, nullable: false }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  events:
+                    columns:
+                      name: { type: text, nullable: false }
+                      id: { type: bigint, identity: always }
+            "#,
+        )
+        .check();
+}

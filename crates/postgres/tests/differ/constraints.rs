@@ -351,3 +351,30 @@ fn drop_tables_that_reference_each_other() {
         )
         .check();
 }
+
+/// A unique constraint is replaced (it becomes NULLS NOT DISTINCT) while a foreign key
+/// that stays the same references its columns: the foreign key depends on the
+/// constraint's index, so it is dropped before and added again after.
+#[test]
+fn unique_replaced_under_unchanged_foreign_key() {
+    let model = |nulls_not_distinct: bool| {
+        format!(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  products:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      sku: {{ type: text }}
+                    unique:
+                      products_sku_key: {{ columns: [sku], nulls_not_distinct: {nulls_not_distinct} }}
+                  stock:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      sku: {{ type: text, references: {{ table: products, column: sku }} }}
+            "#
+        )
+    };
+    case!().before(&model(false)).after(&model(true)).check();
+}

@@ -102,7 +102,8 @@ fn create_quoted_names() {
 }
 
 /// The `public` schema exists in a fresh database: the model's tables go into it
-/// without a CREATE SCHEMA, and its comment is set to the model's.
+/// without a CREATE SCHEMA, and its comment is set to the model's. A JSON default is
+/// written as a typed literal.
 #[test]
 fn create_in_public_schema() {
     case!()
@@ -115,7 +116,7 @@ fn create_in_public_schema() {
                   settings:
                     columns:
                       key: { type: text, primary_key: true }
-                      value: { type: jsonb, nullable: false, default: "{}" }
+                      value: { type: jsonb, nullable: false, default: { theme: dark } }
             "#,
         )
         .check();

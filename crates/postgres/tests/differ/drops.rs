@@ -82,9 +82,8 @@ fn extension_and_schema_added() {
         .check();
 }
 
-/// A table and the view over it are renamed by the model... the view is not renamed
-/// (views have no `renamed_from`): the old one is dropped and the new one created, over
-/// the renamed table.
+/// A table and the view over it both get new names. Views have no `renamed_from`: the
+/// old view is dropped before the table is renamed, the new one created over it after.
 #[test]
 fn table_renamed_view_replaced() {
     case!()

@@ -63,7 +63,7 @@ fn enum_value_added_and_used() {
         .check();
     // The laid-out script: the ADD VALUE's own transaction commits before the plan's.
     let script = schemactl_postgres::script::layout(&steps, Some("shop_owner")).to_sql();
-    insta::assert_snapshot!("enum_value_added_and_used_script", script);
+    crate::harness::snapshot("enum_value_added_and_used_script", &script);
 }
 
 /// A value removed: the type steps aside, a new one is created, each column converts

@@ -81,7 +81,9 @@ impl Case {
         // The modelled side: a live shape may hold what only a plan resolves (NOT VALID).
         for (label, catalog) in [("before", &modelled), ("after", &after)] {
             let again = schemactl_postgres::plan(catalog, catalog, &Hints::default())
-                .unwrap_or_else(|e| panic!("{}: {label} → {label} does not render: {e}", self.name));
+                .unwrap_or_else(|e| {
+                    panic!("{}: {label} → {label} does not render: {e}", self.name)
+                });
             assert!(
                 again.is_empty(),
                 "{}: {label} → {label} is not empty:\n{}",
@@ -107,12 +109,17 @@ impl Case {
                 plan_text(&steps)
             }
         );
-        let mut settings = insta::Settings::clone_current();
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.bind(|| insta::assert_snapshot!(self.name.as_str(), text));
+        snapshot(&self.name, &text);
         steps
     }
+}
+
+/// `snapshots/<name>.snap`.
+pub fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
 /// A case's model text: loaded and validated like `schemactl validate` does, or the test
@@ -138,7 +145,7 @@ fn model(case: &str, side: &str, text: &str) -> Model {
     }
 }
 
-/// The indentation common to every non-blank line removed, and leading blank lines.
+/// The indentation common to every non-blank line removed, and blank lines around.
 pub fn dedent(text: &str) -> String {
     let indent = text
         .lines()
@@ -150,6 +157,9 @@ pub fn dedent(text: &str) -> String {
     for line in text.lines().skip_while(|l| l.trim().is_empty()) {
         out.push_str(line.get(indent..).unwrap_or("").trim_end());
         out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
     }
     out
 }
@@ -195,7 +205,10 @@ pub fn plan_text(steps: &[RenderedStep]) -> String {
                 ""
             };
             if let Some(Precondition::DropInvalidIndex { index }) = &statement.precondition {
-                let _ = writeln!(out, "    (first: drop {index} if an interrupted build left it invalid)");
+                let _ = writeln!(
+                    out,
+                    "    (first: drop {index} if an interrupted build left it invalid)"
+                );
             }
             let sql = statement.sql.replace('\n', "\n        ");
             let _ = writeln!(out, "    [{mode}{admin}] {sql}");

@@ -203,3 +203,42 @@ fn partitioning_added_rebuilds_the_table() {
         )
         .check();
 }
+
+/// Renamed, partitioned and a column dropped in one edit: the rebuild copies every column
+/// but the dropped one, and says so (data-loss).
+#[test]
+fn renamed_table_partitioned_and_column_dropped() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  log:
+                    columns:
+                      id: { type: bigint, nullable: false }
+                      at: { type: timestamptz, nullable: false }
+                      debug: { type: text }
+                      message: { type: text }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  events:
+                    renamed_from: log
+                    columns:
+                      id: { type: bigint, nullable: false }
+                      at: { type: timestamptz, nullable: false }
+                      text: { type: text, renamed_from: message }
+                    partition_by: { range: [at] }
+                    partitions:
+                      named:
+                        events_2026: { from: ["2026-01-01"], to: ["2027-01-01"] }
+                      default: true
+            "#,
+        )
+        .check();
+}

@@ -33,8 +33,7 @@ fn view_rebuilt_when_its_column_changes() {
         .check();
 }
 
-/// A column no view reads is added and another dropped... no view is touched by the
-/// addition; nothing reads the dropped one either.
+/// A column is added and one no view reads is dropped: neither view is rebuilt.
 #[test]
 fn views_untouched_by_unrelated_columns() {
     case!()

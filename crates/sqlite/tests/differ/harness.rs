@@ -68,8 +68,10 @@ impl Case {
             .unwrap_or_else(|e| panic!("{}: the plan does not render: {e}", self.name));
 
         for (label, catalog) in [("before", &before), ("after", &after)] {
-            let again = schemactl_sqlite::plan(catalog, catalog, &Hints::default())
-                .unwrap_or_else(|e| panic!("{}: {label} → {label} does not render: {e}", self.name));
+            let again =
+                schemactl_sqlite::plan(catalog, catalog, &Hints::default()).unwrap_or_else(|e| {
+                    panic!("{}: {label} → {label} does not render: {e}", self.name)
+                });
             assert!(
                 again.is_empty(),
                 "{}: {label} → {label} is not empty:\n{}",
@@ -122,13 +124,10 @@ async fn upgrade_equals_fresh(name: &str, before: &Catalog, after: &Catalog, hin
         .unwrap_or_else(|e| panic!("{name}: the upgrade fails: {e:#}\n{}", plan_text(&steps)));
     let upgraded = describe(&conn).await;
     if upgraded != fresh {
-        let diff = similar::TextDiff::from_lines(
-            &format!("{fresh:#?}"),
-            &format!("{upgraded:#?}"),
-        )
-        .unified_diff()
-        .header("fresh", "upgraded")
-        .to_string();
+        let diff = similar::TextDiff::from_lines(&format!("{fresh:#?}"), &format!("{upgraded:#?}"))
+            .unified_diff()
+            .header("fresh", "upgraded")
+            .to_string();
         panic!(
             "{name}: the upgraded database differs from a fresh one:\n{diff}\nplan:\n{}",
             plan_text(&steps)
@@ -189,7 +188,7 @@ fn model(case: &str, side: &str, text: &str) -> Model {
     }
 }
 
-/// The indentation common to every non-blank line removed, and leading blank lines.
+/// The indentation common to every non-blank line removed, and blank lines around.
 fn dedent(text: &str) -> String {
     let indent = text
         .lines()
@@ -201,6 +200,9 @@ fn dedent(text: &str) -> String {
     for line in text.lines().skip_while(|l| l.trim().is_empty()) {
         out.push_str(line.get(indent..).unwrap_or("").trim_end());
         out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
     }
     out
 }

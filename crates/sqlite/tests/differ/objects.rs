@@ -125,10 +125,9 @@ fn view_trigger_and_index_around_a_rebuild() {
         .check();
 }
 
-/// Triggers: one added, one whose program changes (SQLite has no OR REPLACE: dropped and
-/// created), one dropped.
+/// A trigger added on one table, another dropped from another table.
 #[test]
-fn triggers_added_replaced_dropped() {
+fn triggers_added_and_dropped() {
     case!()
         .before(
             r#"
@@ -175,7 +174,8 @@ fn triggers_added_replaced_dropped() {
         .check();
 }
 
-/// A trigger whose condition changes: dropped and created again.
+/// A trigger whose condition changes: SQLite has no CREATE OR REPLACE TRIGGER, so it is
+/// dropped and created again.
 #[test]
 fn trigger_condition_changes() {
     let model = |when: &str| {
