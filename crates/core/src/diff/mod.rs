@@ -91,6 +91,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
         touched_columns: BTreeMap::new(),
         dropped_functions: BTreeSet::new(),
         rebuilt_tables: BTreeSet::new(),
+        replaced_keys: Vec::new(),
     };
     d.roles();
     d.extensions();
@@ -150,6 +151,9 @@ pub(crate) struct Differ<'a> {
     pub dropped_functions: BTreeSet<QName>,
     /// Tables the flavour rebuilds: their triggers and indexes come back with them.
     pub rebuilt_tables: BTreeSet<QName>,
+    /// Primary keys and unique constraints dropped from tables altered in place, by table
+    /// and columns: foreign keys that reference them are dropped and added around them.
+    pub replaced_keys: Vec<(QName, Vec<String>)>,
 }
 
 impl Differ<'_> {

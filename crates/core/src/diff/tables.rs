@@ -47,6 +47,7 @@ impl Differ<'_> {
                 self.rebuild_table(q, &previous_name, previous, next);
             }
         }
+        self.foreign_keys_on_replaced_keys();
         let dropped: Vec<QName> = self
             .previous
             .tables
@@ -370,6 +371,7 @@ impl Differ<'_> {
             });
         } else if previous.primary_key != next.primary_key {
             if let Some(pk) = &previous.primary_key {
+                self.replaced_keys.push((q.clone(), pk.columns.clone()));
                 self.push(Step::DropConstraint {
                     on: OnTable::new(q, &pk.name),
                     kind: ConstraintKind::PrimaryKey,
@@ -385,6 +387,7 @@ impl Differ<'_> {
         }
         for u in &previous.uniques {
             if !next.uniques.contains(u) {
+                self.replaced_keys.push((q.clone(), u.columns.clone()));
                 self.push(Step::DropConstraint {
                     on: OnTable::new(q, &u.name),
                     kind: ConstraintKind::Unique,
@@ -430,6 +433,47 @@ impl Differ<'_> {
                     kind: ConstraintKind::ForeignKey,
                 });
             }
+        }
+    }
+
+    /// Foreign keys the model keeps as they are, on tables altered in place, that
+    /// reference a primary key or unique constraint this plan drops (to replace it or for
+    /// good): PostgreSQL refuses to drop the key while they depend on its index, so they
+    /// go first and come back once the key is there again.
+    fn foreign_keys_on_replaced_keys(&mut self) {
+        if self.capabilities.foreign_keys_inline() {
+            return;
+        }
+        let replaced = std::mem::take(&mut self.replaced_keys);
+        let mut around: Vec<(QName, String)> = Vec::new();
+        for (referenced, columns) in replaced
+            .iter()
+            .filter(|(q, _)| !self.rebuilt_tables.contains(q))
+        {
+            for (q, table) in &self.previous.tables {
+                let altered_in_place =
+                    self.next.tables.contains_key(q) && !self.rebuilt_tables.contains(q);
+                for fk in &table.foreign_keys {
+                    let depends = &fk.references == referenced
+                        && same_column_set(&fk.referenced_columns, columns);
+                    let kept = self
+                        .next
+                        .tables
+                        .get(q)
+                        .is_some_and(|t| t.foreign_keys.contains(fk));
+                    let entry = (q.clone(), fk.name.clone());
+                    if depends && kept && altered_in_place && !around.contains(&entry) {
+                        around.push(entry);
+                    }
+                }
+            }
+        }
+        for (q, name) in around {
+            self.push(Step::DropConstraint {
+                on: OnTable::new(&q, &name),
+                kind: ConstraintKind::ForeignKey,
+            });
+            self.add_foreign_key(&q, &name);
         }
     }
 
@@ -685,6 +729,16 @@ fn sequence_usage(t: &TableDef) -> Vec<crate::catalog::GrantDef> {
             with_grant_option: false,
         })
         .collect()
+}
+
+/// The same columns in any order: a foreign key uses the unique index over its
+/// referenced columns whatever their order.
+fn same_column_set(a: &[String], b: &[String]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    b.sort();
+    a == b
 }
 
 pub(super) fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
