@@ -9,14 +9,17 @@ use crate::step::{ColumnKey, Conversion, EnumPosition, Step, Target};
 impl Differ<'_> {
     pub(super) fn roles(&mut self) {
         for (name, role) in &self.next.roles {
-            let previous = self.previous.roles.get(name);
-            match previous {
+            match self.previous.roles.get(name) {
                 None => self.push(Step::CreateRole { role: name.clone() }),
                 Some(p) if !same_attributes(p, role) => {
                     self.push(Step::AlterRole { role: name.clone() })
                 }
                 Some(_) => {}
             }
+        }
+        // Once every role exists: a role may be a member of one that sorts after it.
+        for (name, role) in &self.next.roles {
+            let previous = self.previous.roles.get(name);
             let had: BTreeSet<&String> = previous
                 .map(|p| p.member_of.iter().collect())
                 .unwrap_or_default();
