@@ -70,6 +70,14 @@ impl Differ<'_> {
         }
     }
 
+    /// The plan drops an extension (in its transaction, once nothing uses it).
+    pub(super) fn drops_extensions(&self) -> bool {
+        self.previous
+            .extensions
+            .iter()
+            .any(|e| !self.next.extensions.contains(e))
+    }
+
     pub(super) fn schemas(&mut self) {
         for (name, schema) in &self.next.schemas {
             let target = Target::Schema { name: name.clone() };

@@ -498,13 +498,16 @@ impl Differ<'_> {
     fn indexes(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         // CREATE INDEX CONCURRENTLY is not supported on partitioned tables.
         let concurrently = next.partition_by.is_none() && self.capabilities.concurrent_indexes();
+        // An index may use an operator class or type of an extension the plan drops, in
+        // its transaction: then index drops cannot wait until after the commit.
+        let drop_concurrently = concurrently && !self.drops_extensions();
         for c in &previous.indexes {
             let replaced = next.indexes.iter().find(|d| d.name == c.name);
             if replaced.is_some_and(|d| same_index(c, d)) {
                 continue;
             }
             let name = QName::new(&q.schema, &c.name);
-            self.push(if concurrently {
+            self.push(if drop_concurrently {
                 Step::DropIndexConcurrently { name }
             } else {
                 Step::DropIndex { name }

@@ -2,7 +2,9 @@
 //! functions and types they used, then schemas and extensions.
 
 /// A whole schema goes: its view first, its tables together, then its function and
-/// enum, the schema last; the extension its table needed after that.
+/// enum, the schema last. The extension goes too: the index in another schema that uses
+/// its operator class is dropped in the transaction, before it (not CONCURRENTLY after
+/// the commit, when DROP EXTENSION would already have failed).
 #[test]
 fn schema_dropped_dependants_first() {
     case!()
