@@ -48,8 +48,13 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
                 .tables
                 .get(&column.table)
                 .and_then(|t| t.column(&column.column))
+                // Values computed row by row: a generation expression, a volatile
+                // default, or a sequence (serial, identity) numbering the existing rows.
                 .is_some_and(|c| {
-                    c.generated.is_some() || c.default.as_deref().is_some_and(is_volatile)
+                    c.generated.is_some()
+                        || c.serial.is_some()
+                        || c.identity.is_some()
+                        || c.default.as_deref().is_some_and(is_volatile)
                 });
             if rewrites {
                 vec![TableRewrite, AccessExclusiveLock]
