@@ -86,11 +86,16 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         SetGenerationExpression { .. } | RebindPartitions { .. } => {
             vec![TableRewrite, AccessExclusiveLock]
         }
-        RebuildTable { name, keep, .. } => {
-            let loses_columns = pair.previous.tables.get(name).is_some_and(|t| {
+        RebuildTable { previous, keep, .. } => {
+            // The old table by its name before the plan, its columns by theirs.
+            let kept = |column: &str| {
+                keep.iter()
+                    .any(|k| k.renamed_from.as_deref().unwrap_or(&k.column) == column)
+            };
+            let loses_columns = pair.previous.tables.get(previous).is_some_and(|t| {
                 t.columns
                     .iter()
-                    .any(|c| c.generated.is_none() && !keep.iter().any(|k| k.column == c.name))
+                    .any(|c| c.generated.is_none() && !kept(&c.name))
             });
             let mut hazards = vec![TableRewrite, AccessExclusiveLock];
             if loses_columns {

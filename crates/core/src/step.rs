@@ -229,6 +229,10 @@ pub enum Conversion {
 pub struct CopiedColumn {
     pub column: String,
     pub from: CopySource,
+    /// The column's name in the previous catalog, when the plan renames it before the
+    /// copy: what the rebuild keeps of the old table (its hazards say what it loses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

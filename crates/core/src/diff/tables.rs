@@ -279,6 +279,7 @@ impl Differ<'_> {
         // Renamed columns are renamed in place first (every flavour can), so that the copy
         // and the model's `using` expressions name them as the model does.
         let mut kept_names: Vec<&str> = Vec::new();
+        let mut renames: Vec<(&str, &String)> = Vec::new();
         for c in next.columns.iter().filter(|c| c.generated.is_none()) {
             let renamed = self.hints.columns.get(&(q.clone(), c.name.clone()));
             match renamed {
@@ -291,6 +292,7 @@ impl Differ<'_> {
                         to: c.name.clone(),
                     });
                     kept_names.push(&c.name);
+                    renames.push((&c.name, old));
                 }
                 _ if previous
                     .column(&c.name)
@@ -315,6 +317,10 @@ impl Differ<'_> {
                 Some(CopiedColumn {
                     column: c.name.clone(),
                     from,
+                    renamed_from: renames
+                        .iter()
+                        .find(|(new, _)| *new == c.name)
+                        .map(|(_, old)| (*old).clone()),
                 })
             })
             .collect();
