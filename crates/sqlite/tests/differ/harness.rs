@@ -26,6 +26,8 @@ pub struct Case {
     /// `None`: a new database file.
     before: Option<String>,
     after: String,
+    /// Inserted into the database built from `before`, before it is upgraded.
+    rows: Option<String>,
 }
 
 impl Case {
@@ -34,7 +36,14 @@ impl Case {
             name: name.to_string(),
             before: None,
             after: String::new(),
+            rows: None,
         }
+    }
+
+    /// Rows the `before` database holds when it is upgraded (SQL statements).
+    pub fn rows(mut self, sql: &str) -> Case {
+        self.rows = Some(sql.to_string());
+        self
     }
 
     pub fn before(mut self, yaml: &str) -> Case {
@@ -51,9 +60,10 @@ impl Case {
     /// - the plan renders (every step has SQLite statements);
     /// - a second run is empty: before → before and after → after give no step;
     /// - the way back renders too (`migrate new` writes it as the down migration);
-    /// - upgrade ≡ fresh: in an in-memory database created from `before`, the plan from
-    ///   what the database holds to `after` (normalized, as `apply` computes it) runs,
-    ///   and the database then describes exactly as one created from `after`.
+    /// - upgrade ≡ fresh: in an in-memory database created from `before` (holding the
+    ///   case's rows), the plan from what the database holds to `after` (normalized, as
+    ///   `apply` computes it) runs, and the database then describes exactly as one
+    ///   created from `after`.
     ///
     /// Returns the rendered steps for assertions a case adds.
     pub fn check(self) -> Vec<RenderedStep> {
@@ -81,7 +91,12 @@ impl Case {
         }
         schemactl_sqlite::plan(&after, &before, &hints.reversed())
             .unwrap_or_else(|e| panic!("{}: the way back does not render: {e}", self.name));
-        runtime().block_on(upgrade_equals_fresh(&self.name, &before, &after, &hints));
+        runtime().block_on(upgrade_equals_fresh(
+            &self.name,
+            (&before, self.rows.as_deref()),
+            &after,
+            &hints,
+        ));
 
         let change = model_change(self.before.as_deref().unwrap_or(""), &self.after);
         let plan = if steps.is_empty() {
@@ -105,9 +120,14 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-/// A database built from `before`, upgraded the way `apply` does it, describes as one
-/// built from `after`; and a second plan is empty.
-async fn upgrade_equals_fresh(name: &str, before: &Catalog, after: &Catalog, hints: &Hints) {
+/// A database built from `before` (with `rows`), upgraded the way `apply` does it,
+/// describes as one built from `after`; and a second plan is empty.
+async fn upgrade_equals_fresh(
+    name: &str,
+    (before, rows): (&Catalog, Option<&str>),
+    after: &Catalog,
+    hints: &Hints,
+) {
     let fresh = schemactl_sqlite::execute::normalize(after)
         .await
         .unwrap_or_else(|e| panic!("{name}: the after model does not create: {e:#}"));
@@ -116,6 +136,11 @@ async fn upgrade_equals_fresh(name: &str, before: &Catalog, after: &Catalog, hin
     schemactl_sqlite::execute::run(&conn, &create)
         .await
         .unwrap_or_else(|e| panic!("{name}: the before model does not create: {e:#}"));
+    if let Some(rows) = rows {
+        conn.execute_unprepared(rows)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: the rows do not insert: {e}"));
+    }
     let current = describe(&conn).await;
     let steps = schemactl_sqlite::plan(&current, &fresh, hints)
         .unwrap_or_else(|e| panic!("{name}: the live plan does not render: {e}"));
