@@ -8,6 +8,7 @@
 //! follow from its variant, and flavours render it.
 
 mod access;
+mod around;
 mod columns;
 mod containers;
 mod hints;
@@ -149,7 +150,8 @@ pub(crate) struct Differ<'a> {
     /// Functions dropped (or dropped and recreated): their triggers, policies and views
     /// are rebuilt around them.
     pub dropped_functions: BTreeSet<QName>,
-    /// Tables the flavour rebuilds: their triggers and indexes come back with them.
+    /// Tables the flavour rebuilds, by their names before and after the plan: their
+    /// triggers and indexes come back with them.
     pub rebuilt_tables: BTreeSet<QName>,
     /// Primary keys and unique constraints dropped from tables altered in place, by table
     /// and columns: foreign keys that reference them are dropped and added around them.

@@ -48,6 +48,7 @@ impl Differ<'_> {
             }
         }
         self.foreign_keys_on_replaced_keys();
+        self.triggers_over_rebuilt_tables();
         let dropped: Vec<QName> = self
             .previous
             .tables
@@ -267,6 +268,7 @@ impl Differ<'_> {
         self.touched_tables.insert(q.clone());
         self.touched_tables.insert(previous_name.clone());
         self.rebuilt_tables.insert(q.clone());
+        self.rebuilt_tables.insert(previous_name.clone());
         if !self.capabilities.foreign_keys_inline() {
             self.referencing_foreign_keys_around(previous_name, q);
         }
@@ -442,50 +444,9 @@ impl Differ<'_> {
         }
     }
 
-    /// Foreign keys the model keeps as they are, on tables altered in place, that
-    /// reference a primary key or unique constraint this plan drops (to replace it or for
-    /// good): PostgreSQL refuses to drop the key while they depend on its index, so they
-    /// go first and come back once the key is there again.
-    fn foreign_keys_on_replaced_keys(&mut self) {
-        if self.capabilities.foreign_keys_inline() {
-            return;
-        }
-        let replaced = std::mem::take(&mut self.replaced_keys);
-        let mut around: Vec<(QName, String)> = Vec::new();
-        for (referenced, columns) in replaced
-            .iter()
-            .filter(|(q, _)| !self.rebuilt_tables.contains(q))
-        {
-            for (q, table) in &self.previous.tables {
-                let altered_in_place =
-                    self.next.tables.contains_key(q) && !self.rebuilt_tables.contains(q);
-                for fk in &table.foreign_keys {
-                    let depends = &fk.references == referenced
-                        && same_column_set(&fk.referenced_columns, columns);
-                    let kept = self
-                        .next
-                        .tables
-                        .get(q)
-                        .is_some_and(|t| t.foreign_keys.contains(fk));
-                    let entry = (q.clone(), fk.name.clone());
-                    if depends && kept && altered_in_place && !around.contains(&entry) {
-                        around.push(entry);
-                    }
-                }
-            }
-        }
-        for (q, name) in around {
-            self.push(Step::DropConstraint {
-                on: OnTable::new(&q, &name),
-                kind: ConstraintKind::ForeignKey,
-            });
-            self.add_foreign_key(&q, &name);
-        }
-    }
-
     /// Added `NOT VALID` (no scan under the strong lock), then validated (a scan under a
     /// lock that lets reads and writes go on).
-    fn add_foreign_key(&mut self, q: &QName, name: &str) {
+    pub(super) fn add_foreign_key(&mut self, q: &QName, name: &str) {
         self.add_checked(q, name, ConstraintKind::ForeignKey);
     }
 
@@ -738,16 +699,6 @@ fn sequence_usage(t: &TableDef) -> Vec<crate::catalog::GrantDef> {
             with_grant_option: false,
         })
         .collect()
-}
-
-/// The same columns in any order: a foreign key uses the unique index over its
-/// referenced columns whatever their order.
-fn same_column_set(a: &[String], b: &[String]) -> bool {
-    let mut a = a.to_vec();
-    let mut b = b.to_vec();
-    a.sort();
-    b.sort();
-    a == b
 }
 
 pub(super) fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
