@@ -367,7 +367,8 @@ pub enum Step {
         table: QName,
         column: String,
     },
-    /// The default has to go before a type change and come back after it.
+    /// A default the model drops; or one that goes before a type change and comes back
+    /// after it.
     DropColumnDefault {
         column: ColumnKey,
     },
