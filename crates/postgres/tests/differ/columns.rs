@@ -430,3 +430,72 @@ fn add_identity_column_rewrites() {
         )
         .check();
 }
+
+/// A column whose type changes is used by a policy, by a trigger's UPDATE OF and by
+/// another trigger's WHEN: PostgreSQL refuses to retype a column any of them depends on,
+/// so they go before the type change and come back after it.
+#[test]
+fn change_type_under_policy_and_triggers() {
+    let model = |total: &str| {
+        format!(
+            r#"
+            roles:
+              shop_user: {{}}
+            schemas:
+              shop:
+                tables:
+                  orders:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      total: {{ type: {total} }}
+                    row_level_security:
+                      policies:
+                        positive_only: {{ to: [shop_user], using: "total > 0" }}
+                    triggers:
+                      orders_total_changed:
+                        timing: after
+                        events: [update]
+                        update_of: [total]
+                        function: audit
+                      orders_big:
+                        timing: before
+                        events: [insert]
+                        when: "NEW.total > 1000"
+                        function: audit
+                functions:
+                  audit:
+                    returns: trigger
+                    body: "BEGIN RETURN NEW; END;"
+            "#
+        )
+    };
+    case!()
+        .before(&model("integer"))
+        .after(&model("bigint"))
+        .check();
+}
+
+/// A column a generated column reads changes type: PostgreSQL refuses while the
+/// generated column depends on it, so that one is dropped before and added again after
+/// (its values are computed again).
+#[test]
+fn change_type_under_generated_column() {
+    let model = |quantity: &str| {
+        format!(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  lines:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      quantity: {{ type: {quantity}, nullable: false }}
+                      doubled: {{ type: bigint, generated: quantity * 2 }}
+            "#
+        )
+    };
+    case!()
+        .before(&model("integer"))
+        .after(&model("bigint"))
+        .check();
+}

@@ -133,3 +133,40 @@ fn enum_dropped_after_its_column() {
         )
         .check();
 }
+
+/// A value is removed from an enum that a check, a partial index and a policy compare
+/// against literals: the constraint and index definitions name the old type once it is
+/// renamed aside, so they are dropped before the columns convert and created again
+/// after; the policy (which blocks any type change of its column) likewise.
+#[test]
+fn enum_value_removed_under_check_index_and_policy() {
+    let model = |values: &str| {
+        format!(
+            r#"
+            roles:
+              shop_user: {{}}
+            schemas:
+              shop:
+                enums:
+                  status: {values}
+                tables:
+                  orders:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      status: {{ type: status, nullable: false }}
+                    checks:
+                      orders_status_known: "status IN ('new', 'paid')"
+                    indexes:
+                      orders_new: {{ columns: [id], where: "status = 'new'" }}
+                      orders_status: {{ columns: [status] }}
+                    row_level_security:
+                      policies:
+                        paid_only: {{ to: [shop_user], using: "status = 'paid'" }}
+            "#
+        )
+    };
+    case!()
+        .before(&model("[new, legacy, paid]"))
+        .after(&model("[new, paid]"))
+        .check();
+}
