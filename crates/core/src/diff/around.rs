@@ -1,9 +1,10 @@
 //! What goes before a change and comes back after it, because the change cannot happen
-//! while it exists: foreign keys on a replaced key, triggers that name a rebuilt table.
+//! while it exists: foreign keys on a replaced key, triggers that name a rebuilt table,
+//! checks and indexes over a column converted to a replaced enum.
 
 use super::Differ;
-use crate::catalog::QName;
-use crate::deps::references;
+use crate::catalog::{IndexDef, IndexKeyDef, QName};
+use crate::deps::{self, references};
 use crate::step::{ConstraintKind, OnTable, Step, Target};
 
 impl Differ<'_> {
@@ -119,6 +120,79 @@ impl Differ<'_> {
         }
     }
 
+    /// Checks and indexes (predicates, expressions) that may compare a column converted to
+    /// a replaced enum type with its labels: their stored definitions name the old type
+    /// once it is renamed aside, and the conversion fails rebuilding them ('operator does
+    /// not exist'). They are dropped before (an index in the transaction) and created
+    /// again after.
+    pub(super) fn constraints_over_replaced_enums(&mut self) {
+        let converted = std::mem::take(&mut self.enum_converted);
+        let mut checks: Vec<(QName, String, bool)> = Vec::new();
+        let mut indexes: Vec<(QName, String, bool)> = Vec::new();
+        for (q, column) in &converted {
+            let Some(previous) = self.previous.tables.get(q) else {
+                continue;
+            };
+            let next = self.next.tables.get(q);
+            for c in &previous.checks {
+                let kept = next.is_some_and(|t| t.checks.iter().any(|d| d.name == c.name));
+                if deps::may_use_column(&c.expression, column) {
+                    checks.push((q.clone(), c.name.clone(), kept));
+                }
+            }
+            for index in &previous.indexes {
+                let kept = next.is_some_and(|t| t.indexes.iter().any(|d| d.name == index.name));
+                if index_may_use(index, column) {
+                    indexes.push((q.clone(), index.name.clone(), kept));
+                }
+            }
+        }
+        for (q, name, kept) in checks {
+            let on = OnTable::new(&q, &name);
+            if !self
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::DropConstraint { on: o, .. } if *o == on))
+            {
+                self.push(Step::DropConstraint {
+                    on: on.clone(),
+                    kind: ConstraintKind::Check,
+                });
+            }
+            let added = self
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::AddConstraint { on: o, .. } if *o == on));
+            if kept && !added {
+                self.add_checked(&q, &name, ConstraintKind::Check);
+            }
+        }
+        for (q, name, kept) in indexes {
+            let iq = QName::new(&q.schema, &name);
+            let on = OnTable::new(&q, &name);
+            match self.steps.iter().position(|s| {
+                matches!(s, Step::DropIndex { name: n } | Step::DropIndexConcurrently { name: n } if *n == iq)
+            }) {
+                // After the commit would be too late: the conversion runs in the transaction.
+                Some(i) => self.steps[i] = Step::DropIndex { name: iq.clone() },
+                None => self.push(Step::DropIndex { name: iq.clone() }),
+            }
+            let created = self.steps.iter().any(|s| {
+                matches!(s, Step::CreateIndex { on: o } | Step::CreateIndexConcurrently { on: o } if *o == on)
+            });
+            if kept && !created {
+                self.push(Step::CreateIndex { on: on.clone() });
+                let comment = self.next.tables.get(&q).and_then(|t| {
+                    t.indexes
+                        .iter()
+                        .find(|i| i.name == name)
+                        .and_then(|i| i.comment.clone())
+                });
+                self.comment(Target::Index { name: iq }, None, comment.as_ref());
+            }
+        }
+    }
+
     /// A table's name once the plan ran (renamed per the hints), if the model keeps it.
     fn name_after_plan(&self, q: &QName) -> Option<QName> {
         let renamed = self
@@ -132,6 +206,19 @@ impl Differ<'_> {
             .or_else(|| Some(q.clone()))
             .filter(|n| self.next.tables.contains_key(n))
     }
+}
+
+/// An index's predicate or expression keys may name `column` (plain column keys are
+/// converted by the server itself).
+fn index_may_use(index: &IndexDef, column: &str) -> bool {
+    index
+        .predicate
+        .as_deref()
+        .is_some_and(|p| deps::may_use_column(p, column))
+        || index.keys.iter().any(|k| match k {
+            IndexKeyDef::Expression { sql, .. } => deps::may_use_column(sql, column),
+            IndexKeyDef::Column { .. } => false,
+        })
 }
 
 /// The same columns in any order: a foreign key uses the unique index over its

@@ -173,6 +173,8 @@ impl Differ<'_> {
         }
         for (tq, column, ty, had_default) in converted {
             self.touch_column(&tq, &column);
+            self.retype(&tq, &[&column]);
+            self.enum_converted.push((tq.clone(), column.clone()));
             let key = ColumnKey {
                 table: tq.clone(),
                 column: column.clone(),

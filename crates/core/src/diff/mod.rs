@@ -23,6 +23,7 @@ use serde::Serialize;
 pub use hints::Hints;
 
 use crate::catalog::{Catalog, QName};
+use crate::deps;
 use crate::step::{Hazard, Pair, Phase, Step};
 
 /// What the target database can do in place. The differ asks before it emits a table
@@ -93,6 +94,8 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
         dropped_functions: BTreeSet::new(),
         rebuilt_tables: BTreeSet::new(),
         replaced_keys: Vec::new(),
+        retyped_columns: BTreeMap::new(),
+        enum_converted: Vec::new(),
     };
     d.roles();
     d.extensions();
@@ -156,11 +159,31 @@ pub(crate) struct Differ<'a> {
     /// Primary keys and unique constraints dropped from tables altered in place, by table
     /// and columns: foreign keys that reference them are dropped and added around them.
     pub replaced_keys: Vec<(QName, Vec<String>)>,
+    /// Columns whose type changes, by table, under their names before and after the
+    /// plan: PostgreSQL refuses to retype a column a policy or a trigger depends on.
+    pub retyped_columns: BTreeMap<QName, BTreeSet<String>>,
+    /// Columns converted to a replaced enum type (table before the plan, column): checks
+    /// and indexes comparing them to labels name the old type once it is renamed aside.
+    pub enum_converted: Vec<(QName, String)>,
 }
 
 impl Differ<'_> {
     pub fn push(&mut self, step: Step) {
         self.steps.push(step);
+    }
+
+    /// Records a column whose type the plan changes, under each of its names.
+    pub(crate) fn retype(&mut self, table: &QName, names: &[&str]) {
+        let columns = self.retyped_columns.entry(table.clone()).or_default();
+        columns.extend(names.iter().map(|n| n.to_string()));
+    }
+
+    /// Whether SQL text on `table` (a policy's expressions, a trigger's condition) may
+    /// use a column whose type the plan changes.
+    pub(crate) fn uses_retyped(&self, table: &QName, text: &str) -> bool {
+        self.retyped_columns
+            .get(table)
+            .is_some_and(|columns| columns.iter().any(|c| deps::may_use_column(text, c)))
     }
 }
 

@@ -48,6 +48,7 @@ impl Differ<'_> {
             }
         }
         self.foreign_keys_on_replaced_keys();
+        self.constraints_over_replaced_enums();
         self.triggers_over_rebuilt_tables();
         let dropped: Vec<QName> = self
             .previous
@@ -450,7 +451,7 @@ impl Differ<'_> {
         self.add_checked(q, name, ConstraintKind::ForeignKey);
     }
 
-    fn add_checked(&mut self, q: &QName, name: &str, kind: ConstraintKind) {
+    pub(super) fn add_checked(&mut self, q: &QName, name: &str, kind: ConstraintKind) {
         self.push(Step::AddConstraint {
             on: OnTable::new(q, name),
             kind,
@@ -553,10 +554,7 @@ impl Differ<'_> {
     fn triggers_and_policies(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         for c in &previous.triggers {
             let kept = next.triggers.iter().any(|d| d.name == c.name);
-            let on_dropped = c
-                .function
-                .as_ref()
-                .is_some_and(|f| self.dropped_functions.contains(f));
+            let on_dropped = self.trigger_recreated(q, c);
             if !kept || on_dropped {
                 self.push(Step::DropTrigger {
                     on: OnTable::new(q, &c.name),
@@ -565,13 +563,11 @@ impl Differ<'_> {
         }
         for d in &next.triggers {
             let previous_trigger = previous.triggers.iter().find(|c| c.name == d.name);
-            let rebuilt = d
-                .function
-                .as_ref()
-                .is_some_and(|f| self.dropped_functions.contains(f));
+            let recreated = previous_trigger.is_some_and(|c| self.trigger_recreated(q, c))
+                || self.trigger_recreated(q, d);
             let on = OnTable::new(q, &d.name);
             match previous_trigger {
-                Some(c) if !rebuilt => {
+                Some(c) if !recreated => {
                     let same = c.name == d.name
                         && c.timing == d.timing
                         && c.events == d.events
@@ -603,11 +599,13 @@ impl Differ<'_> {
                 p.using.as_deref().unwrap_or(""),
                 p.with_check.as_deref().unwrap_or("")
             );
-            references(&text).iter().any(|r| {
-                let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
-                self.dropped_functions
-                    .contains(&QName::new(schema, r.name.clone()))
-            })
+            // A policy on a column whose type changes blocks the change, too.
+            self.uses_retyped(q, &text)
+                || references(&text).iter().any(|r| {
+                    let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
+                    self.dropped_functions
+                        .contains(&QName::new(schema, r.name.clone()))
+                })
         };
         let mut drops = Vec::new();
         let mut creates = Vec::new();
@@ -631,6 +629,20 @@ impl Differ<'_> {
                 on: OnTable::new(q, &name),
             });
         }
+    }
+
+    /// A trigger whose function is dropped, or that depends on a column whose type
+    /// changes (UPDATE OF, WHEN): it goes before and is created again after.
+    fn trigger_recreated(&self, q: &QName, t: &crate::catalog::TriggerDef) -> bool {
+        t.function
+            .as_ref()
+            .is_some_and(|f| self.dropped_functions.contains(f))
+            || t.update_of
+                .iter()
+                .any(|c| self.uses_retyped(q, &crate::sql::ident(c)))
+            || t.condition
+                .as_deref()
+                .is_some_and(|w| self.uses_retyped(q, w))
     }
 
     fn row_level_security(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
