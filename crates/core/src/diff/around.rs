@@ -126,75 +126,86 @@ impl Differ<'_> {
     /// not exist'). They are dropped before (an index in the transaction) and created
     /// again after.
     pub(super) fn constraints_over_replaced_enums(&mut self) {
-        let converted = std::mem::take(&mut self.enum_converted);
-        let mut checks: Vec<(QName, String, bool)> = Vec::new();
-        let mut indexes: Vec<(QName, String, bool)> = Vec::new();
-        for (q, column) in &converted {
-            let Some(previous) = self.previous.tables.get(q) else {
+        // (table before, table after, name, kept by the model)
+        let mut checks: Vec<(QName, QName, String, bool)> = Vec::new();
+        let mut indexes: Vec<(QName, QName, String, bool)> = Vec::new();
+        for conversion in &self.enum_conversions {
+            let (q, column) = (&conversion.previous.table, &conversion.previous.column);
+            let now = &conversion.next.table;
+            let (Some(previous), Some(next)) =
+                (self.previous.tables.get(q), self.next.tables.get(now))
+            else {
                 continue;
             };
-            let next = self.next.tables.get(q);
             for c in &previous.checks {
-                let kept = next.is_some_and(|t| t.checks.iter().any(|d| d.name == c.name));
+                let kept = next.checks.iter().any(|d| d.name == c.name);
                 if deps::may_use_column(&c.expression, column) {
-                    checks.push((q.clone(), c.name.clone(), kept));
+                    checks.push((q.clone(), now.clone(), c.name.clone(), kept));
                 }
             }
             for index in &previous.indexes {
-                let kept = next.is_some_and(|t| t.indexes.iter().any(|d| d.name == index.name));
+                let kept = next.indexes.iter().any(|d| d.name == index.name);
                 if index_may_use(index, column) {
-                    indexes.push((q.clone(), index.name.clone(), kept));
+                    indexes.push((q.clone(), now.clone(), index.name.clone(), kept));
                 }
             }
         }
-        for (q, name, kept) in checks {
-            let on = OnTable::new(&q, &name);
+        for (q, now, name, kept) in checks {
+            let before = OnTable::new(&q, &name);
             if !self
                 .steps
                 .iter()
-                .any(|s| matches!(s, Step::DropConstraint { on: o, .. } if *o == on))
+                .any(|s| matches!(s, Step::DropConstraint { on, .. } if *on == before))
             {
                 self.push(Step::DropConstraint {
-                    on: on.clone(),
+                    on: before,
                     kind: ConstraintKind::Check,
                 });
             }
+            let after = OnTable::new(&now, &name);
             let added = self
                 .steps
                 .iter()
-                .any(|s| matches!(s, Step::AddConstraint { on: o, .. } if *o == on));
+                .any(|s| matches!(s, Step::AddConstraint { on, .. } if *on == after));
             if kept && !added {
-                self.add_checked(&q, &name, ConstraintKind::Check);
+                self.add_checked(&now, &name, ConstraintKind::Check);
             }
         }
-        for (q, name, kept) in indexes {
+        for (q, now, name, kept) in indexes {
             let iq = QName::new(&q.schema, &name);
-            let on = OnTable::new(&q, &name);
-            match self.steps.iter().position(|s| {
-                matches!(s, Step::DropIndex { name: n } | Step::DropIndexConcurrently { name: n } if *n == iq)
-            }) {
+            let dropped = self.steps.iter().position(|s| {
+                matches!(s, Step::DropIndex { name } | Step::DropIndexConcurrently { name } if *name == iq)
+            });
+            match dropped {
                 // After the commit would be too late: the conversion runs in the transaction.
                 Some(i) => self.steps[i] = Step::DropIndex { name: iq.clone() },
                 None => self.push(Step::DropIndex { name: iq.clone() }),
             }
+            let after = OnTable::new(&now, &name);
             let created = self.steps.iter().any(|s| {
-                matches!(s, Step::CreateIndex { on: o } | Step::CreateIndexConcurrently { on: o } if *o == on)
+                matches!(s, Step::CreateIndex { on } | Step::CreateIndexConcurrently { on } if *on == after)
             });
             if kept && !created {
-                self.push(Step::CreateIndex { on: on.clone() });
-                let comment = self.next.tables.get(&q).and_then(|t| {
+                self.push(Step::CreateIndex { on: after });
+                let comment = self.next.tables.get(&now).and_then(|t| {
                     t.indexes
                         .iter()
                         .find(|i| i.name == name)
                         .and_then(|i| i.comment.clone())
                 });
-                self.comment(Target::Index { name: iq }, None, comment.as_ref());
+                self.comment(
+                    Target::Index {
+                        name: QName::new(&now.schema, &name),
+                    },
+                    None,
+                    comment.as_ref(),
+                );
             }
         }
     }
 
     /// A table's name once the plan ran (renamed per the hints), if the model keeps it.
-    fn name_after_plan(&self, q: &QName) -> Option<QName> {
+    pub(super) fn name_after_plan(&self, q: &QName) -> Option<QName> {
         let renamed = self
             .hints
             .tables

@@ -95,7 +95,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
         rebuilt_tables: BTreeSet::new(),
         replaced_keys: Vec::new(),
         retyped_columns: BTreeMap::new(),
-        enum_converted: Vec::new(),
+        enum_conversions: Vec::new(),
     };
     d.roles();
     d.extensions();
@@ -162,9 +162,10 @@ pub(crate) struct Differ<'a> {
     /// Columns whose type changes, by table, under their names before and after the
     /// plan: PostgreSQL refuses to retype a column a policy or a trigger depends on.
     pub retyped_columns: BTreeMap<QName, BTreeSet<String>>,
-    /// Columns converted to a replaced enum type (table before the plan, column): checks
-    /// and indexes comparing them to labels name the old type once it is renamed aside.
-    pub enum_converted: Vec<(QName, String)>,
+    /// Columns converted to a replaced enum type: converted once the tables' own steps
+    /// ran; checks and indexes comparing them to labels name the old type once it is
+    /// renamed aside.
+    pub enum_conversions: Vec<containers::EnumConversion>,
 }
 
 impl Differ<'_> {

@@ -48,6 +48,7 @@ impl Differ<'_> {
             }
         }
         self.foreign_keys_on_replaced_keys();
+        self.convert_enum_columns();
         self.constraints_over_replaced_enums();
         self.triggers_over_rebuilt_tables();
         let dropped: Vec<QName> = self

@@ -378,3 +378,34 @@ fn unique_replaced_under_unchanged_foreign_key() {
     };
     case!().before(&model(false)).after(&model(true)).check();
 }
+
+/// A table with a serial key and default-named constraints is renamed: the key and the
+/// unique constraint follow the new name.
+#[test]
+fn table_with_serial_key_renamed() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  clients:
+                    columns:
+                      id: { type: bigserial, primary_key: true }
+                      email: { type: text, unique: true }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  customers:
+                    renamed_from: clients
+                    columns:
+                      id: { type: bigserial, primary_key: true }
+                      email: { type: text, unique: true }
+            "#,
+        )
+        .check();
+}

@@ -170,3 +170,69 @@ fn enum_value_removed_under_check_index_and_policy() {
         .after(&model("[new, paid]"))
         .check();
 }
+
+/// A value is removed while the table that used the enum is dropped and another column
+/// using it is renamed: only columns that stay are converted, under their new names.
+#[test]
+fn enum_value_removed_with_table_dropped_and_column_renamed() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, legacy, paid]
+                tables:
+                  old_orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status }
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      state: { type: status }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, paid]
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status, renamed_from: state }
+            "#,
+        )
+        .check();
+}
+
+/// A new value used at once by a new table's default and check.
+#[test]
+fn enum_value_added_and_used_by_new_table() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, paid]
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, paid, refunded]
+                tables:
+                  refunds:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      status: { type: status, nullable: false, default: "'refunded'", check: "status = 'refunded'" }
+            "#,
+        )
+        .check();
+}

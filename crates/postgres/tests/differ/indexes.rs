@@ -223,3 +223,46 @@ fn index_change_on_partitioned_table_is_plain() {
         )
         .check();
 }
+
+/// A column and the index on it both go: dropping the column drops the index in the
+/// transaction, and the concurrent drop after it finds nothing (IF EXISTS).
+#[test]
+fn column_and_its_index_dropped() {
+    case!()
+        .before(ORDERS)
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      customer_id: { type: bigint }
+                      status: { type: text }
+                      placed_at: { type: timestamptz }
+            "#,
+        )
+        .adjust_before(|catalog| {
+            let orders = schemactl_core::catalog::QName::new("shop", "orders");
+            let table = catalog.tables.get_mut(&orders).expect("orders");
+            table.indexes.push(schemactl_core::catalog::IndexDef {
+                name: "orders_email".to_string(),
+                method: schemactl_model::IndexMethod::Btree,
+                keys: vec![schemactl_core::catalog::IndexKeyDef::Column {
+                    name: "email".to_string(),
+                    opclass: None,
+                    order: None,
+                    nulls: None,
+                    collate: None,
+                }],
+                unique: false,
+                predicate: None,
+                include: Vec::new(),
+                with: Vec::new(),
+                nulls_not_distinct: false,
+                comment: None,
+            });
+        })
+        .check();
+}

@@ -242,3 +242,47 @@ fn renamed_table_partitioned_and_column_dropped() {
         )
         .check();
 }
+
+/// A table with row-level security, a policy, a trigger, grants, comments and an
+/// identity column becomes partitioned: the rebuilt table gets all of them back.
+#[test]
+fn partitioning_added_keeps_what_lives_on_the_table() {
+    let model = |partitioned: &str| {
+        format!(
+            r#"
+            roles:
+              shop_user: {{}}
+            schemas:
+              shop:
+                tables:
+                  visits:
+                    comment: Page visits
+                    columns:
+                      id: {{ type: bigint, identity: always }}
+                      at: {{ type: timestamptz, nullable: false, comment: When }}
+                      user_id: {{ type: bigint }}
+                    primary_key: [id, at]{partitioned}
+                    grants:
+                      - {{ to: [shop_user], privileges: [select, insert] }}
+                    row_level_security:
+                      policies:
+                        own_visits: {{ to: [shop_user], using: "user_id = 1" }}
+                    triggers:
+                      visits_audit:
+                        timing: after
+                        events: [insert]
+                        function: audit
+                functions:
+                  audit:
+                    returns: trigger
+                    body: "BEGIN RETURN NEW; END;"
+            "#
+        )
+    };
+    case!()
+        .before(&model(""))
+        .after(&model(
+            "\n                    partition_by: { range: [at] }\n                    partitions:\n                      named:\n                        visits_2026: { from: [\"2026-01-01\"], to: [\"2027-01-01\"] }",
+        ))
+        .check();
+}

@@ -270,3 +270,32 @@ fn triggers_added_changed_dropped() {
         ))
         .check();
 }
+
+/// A function granted to a role changes signature: created again, PUBLIC's EXECUTE is
+/// revoked again and the role's grant comes back.
+#[test]
+fn function_signature_change_keeps_grants() {
+    let model = |args: &str| {
+        format!(
+            r#"
+            roles:
+              shop_app: {{}}
+            schemas:
+              shop:
+                functions:
+                  ping:
+                    args: {args}
+                    returns: text
+                    language: sql
+                    body: SELECT 'pong'
+                    comment: Liveness
+                    grants:
+                      - {{ to: [shop_app], privileges: [execute] }}
+            "#
+        )
+    };
+    case!()
+        .before(&model("[]"))
+        .after(&model("[{ name: who, type: text, default: \"'me'\" }]"))
+        .check();
+}

@@ -178,3 +178,40 @@ fn view_rebuilt_over_renamed_table() {
         )
         .check();
 }
+
+/// Rebuilt views get their grants, comments and column comments back.
+#[test]
+fn rebuilt_views_keep_grants_and_comments() {
+    let model = |total: &str| {
+        format!(
+            r#"
+            roles:
+              analyst: {{}}
+            schemas:
+              shop:
+                tables:
+                  orders:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      total: {{ type: {total} }}
+                views:
+                  order_totals:
+                    query: SELECT id, total FROM shop.orders
+                    comment: Totals
+                    column_comments: {{ total: In cents }}
+                    grants:
+                      - {{ to: [analyst], privileges: [select] }}
+                materialized_views:
+                  total_sum:
+                    query: SELECT sum(total) AS total FROM shop.order_totals
+                    comment: One row
+                    grants:
+                      - {{ to: [analyst], privileges: [select] }}
+            "#
+        )
+    };
+    case!()
+        .before(&model("integer"))
+        .after(&model("bigint"))
+        .check();
+}
