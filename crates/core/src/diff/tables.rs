@@ -42,6 +42,9 @@ impl Differ<'_> {
                 continue;
             }
             self.alter_table(q, previous, next);
+            if let Some(old) = &renamed_from {
+                self.teardown_by_previous_name(start, q, old);
+            }
             if self.needs_rebuild(&self.steps[start..], previous) {
                 self.steps.truncate(start);
                 self.rebuild_table(q, &previous_name, previous, next);
@@ -79,6 +82,23 @@ impl Differ<'_> {
         );
         self.grants(&target, &previous.grants, &next.grants);
         self.sequence_grants(q, previous, next);
+    }
+
+    /// The teardown runs before the table is renamed: what it drops on the table names
+    /// the table as it is then.
+    fn teardown_by_previous_name(&mut self, from: usize, now: &QName, before: &QName) {
+        for step in &mut self.steps[from..] {
+            let on = match step {
+                Step::DropConstraint { on, .. }
+                | Step::DropTrigger { on }
+                | Step::DropPolicy { on }
+                | Step::DetachPartition { on } => on,
+                _ => continue,
+            };
+            if on.table == *now {
+                on.table = before.clone();
+            }
+        }
     }
 
     /// Whether the flavour must rebuild the table to make these steps' changes.
