@@ -54,10 +54,10 @@ pub(crate) fn step(step: &Step) -> String {
         AddColumn { column } => format!("add column {}.{}", column.table, column.column),
         RenameColumn { table, from, to } => format!("rename column {table}.{from} to {to}"),
         DropColumn { table, column } => format!("drop column {table}.{column}"),
-        DropColumnDefault { column } => format!(
-            "drop default of {}.{} for the type change",
-            column.table, column.column
-        ),
+        // Also before a type change, with the default set again after it.
+        DropColumnDefault { column } => {
+            format!("drop default of {}.{}", column.table, column.column)
+        }
         AlterColumnType {
             column,
             from,

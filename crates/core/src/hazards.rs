@@ -48,8 +48,13 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
                 .tables
                 .get(&column.table)
                 .and_then(|t| t.column(&column.column))
+                // Values computed row by row: a generation expression, a volatile
+                // default, or a sequence (serial, identity) numbering the existing rows.
                 .is_some_and(|c| {
-                    c.generated.is_some() || c.default.as_deref().is_some_and(is_volatile)
+                    c.generated.is_some()
+                        || c.serial.is_some()
+                        || c.identity.is_some()
+                        || c.default.as_deref().is_some_and(is_volatile)
                 });
             if rewrites {
                 vec![TableRewrite, AccessExclusiveLock]
@@ -81,11 +86,16 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         SetGenerationExpression { .. } | RebindPartitions { .. } => {
             vec![TableRewrite, AccessExclusiveLock]
         }
-        RebuildTable { name, keep, .. } => {
-            let loses_columns = pair.previous.tables.get(name).is_some_and(|t| {
+        RebuildTable { previous, keep, .. } => {
+            // The old table by its name before the plan, its columns by theirs.
+            let kept = |column: &str| {
+                keep.iter()
+                    .any(|k| k.renamed_from.as_deref().unwrap_or(&k.column) == column)
+            };
+            let loses_columns = pair.previous.tables.get(previous).is_some_and(|t| {
                 t.columns
                     .iter()
-                    .any(|c| c.generated.is_none() && !keep.iter().any(|k| k.column == c.name))
+                    .any(|c| c.generated.is_none() && !kept(&c.name))
             });
             let mut hazards = vec![TableRewrite, AccessExclusiveLock];
             if loses_columns {

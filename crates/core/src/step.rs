@@ -233,6 +233,10 @@ pub enum Conversion {
 pub struct CopiedColumn {
     pub column: String,
     pub from: CopySource,
+    /// The column's name in the previous catalog, when the plan renames it before the
+    /// copy: what the rebuild keeps of the old table (its hazards say what it loses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -367,7 +371,8 @@ pub enum Step {
         table: QName,
         column: String,
     },
-    /// The default has to go before a type change and come back after it.
+    /// A default the model drops; or one that goes before a type change and comes back
+    /// after it.
     DropColumnDefault {
         column: ColumnKey,
     },

@@ -54,15 +54,32 @@ pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, Rende
             key(ObjectKind::Table, &name.name),
             table_sql(&name.name, &name.name, &table(pair.next, name)?),
         )],
-        Step::DropTables { names } => names
-            .iter()
-            .map(|q| {
+        Step::DropTables { names } => {
+            let mut out = Vec::new();
+            // DROP TABLE deletes the rows first, which fails while a table dropped later
+            // still references them: the checks wait for the commit, when both are gone
+            // (and a reference left dangling still fails the plan).
+            let references_another = names.iter().any(|q| {
+                pair.previous.tables.get(q).is_some_and(|t| {
+                    t.foreign_keys
+                        .iter()
+                        .any(|fk| &fk.references != q && names.contains(&fk.references))
+                })
+            });
+            if let Some(first) = names.first().filter(|_| references_another) {
+                out.push(Statement::new(
+                    key(ObjectKind::Table, &first.name),
+                    "PRAGMA defer_foreign_keys = ON",
+                ));
+            }
+            out.extend(names.iter().map(|q| {
                 Statement::new(
                     key(ObjectKind::Table, &q.name),
                     format!("DROP TABLE {}", ident(&q.name)),
                 )
-            })
-            .collect(),
+            }));
+            out
+        }
         Step::RenameTable { from, to } => vec![Statement::new(
             key(ObjectKind::Table, to),
             format!("ALTER TABLE {} RENAME TO {}", ident(&from.name), ident(to)),

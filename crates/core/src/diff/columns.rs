@@ -3,22 +3,30 @@
 
 use super::Differ;
 use crate::catalog::{ColumnDef, QName, TableDef};
+use crate::deps;
 use crate::step::{ColumnKey, Conversion, Step, Target};
 
 impl Differ<'_> {
     pub(super) fn columns(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         let mut matched: Vec<&str> = Vec::new();
-        for d in &next.columns {
-            let old_name = self.hints.columns.get(&(q.clone(), d.name.clone()));
-            let found = previous.column(&d.name).or_else(|| {
-                old_name
-                    .and_then(|old| previous.column(old))
-                    .filter(|_| previous.column(&d.name).is_none())
+        let regenerated = self.regenerated_columns(q, previous, next);
+        for c in &regenerated {
+            self.touch_column(q, &c.name);
+            self.push(Step::DropColumn {
+                table: q.clone(),
+                column: c.name.clone(),
             });
+        }
+        for d in &next.columns {
+            let found = self.previous_column(q, previous, &d.name);
             let key = ColumnKey {
                 table: q.clone(),
                 column: d.name.clone(),
             };
+            if let Some(c) = found.filter(|c| regenerated.iter().any(|r| r.name == c.name)) {
+                matched.push(c.name.as_str());
+                continue;
+            }
             let Some(c) = found else {
                 self.push(Step::AddColumn {
                     column: key.clone(),
@@ -46,12 +54,76 @@ impl Differ<'_> {
                 });
             }
         }
+        let added_again: Vec<&ColumnDef> = next
+            .columns
+            .iter()
+            .filter(|d| {
+                self.previous_column(q, previous, &d.name)
+                    .is_some_and(|c| regenerated.iter().any(|r| r.name == c.name))
+            })
+            .collect();
+        for d in added_again {
+            let key = ColumnKey {
+                table: q.clone(),
+                column: d.name.clone(),
+            };
+            self.push(Step::AddColumn {
+                column: key.clone(),
+            });
+            self.comment(Target::Column { column: key }, None, d.comment.as_ref());
+        }
+    }
+
+    /// The column of `previous` that the model's column `name` is: the same name, or the
+    /// one it is renamed from.
+    fn previous_column<'t>(
+        &self,
+        q: &QName,
+        previous: &'t TableDef,
+        name: &str,
+    ) -> Option<&'t ColumnDef> {
+        let old_name = self.hints.columns.get(&(q.clone(), name.to_string()));
+        previous.column(name).or_else(|| {
+            old_name
+                .and_then(|old| previous.column(old))
+                .filter(|_| previous.column(name).is_none())
+        })
+    }
+
+    /// Generated columns that stay generated but read a column whose type changes:
+    /// PostgreSQL refuses the type change while they depend on it, so they are dropped
+    /// before it and added again after (their values are computed again).
+    fn regenerated_columns<'t>(
+        &self,
+        q: &QName,
+        previous: &'t TableDef,
+        next: &TableDef,
+    ) -> Vec<&'t ColumnDef> {
+        let retyped: Vec<&str> = next
+            .columns
+            .iter()
+            .filter_map(|d| {
+                let c = self.previous_column(q, previous, &d.name)?;
+                (c.ty != d.ty).then_some(c.name.as_str())
+            })
+            .collect();
+        next.columns
+            .iter()
+            .filter(|d| d.generated.is_some())
+            .filter_map(|d| self.previous_column(q, previous, &d.name))
+            .filter(|c| {
+                c.generated
+                    .as_deref()
+                    .is_some_and(|g| retyped.iter().any(|r| deps::may_use_column(g, r)))
+            })
+            .collect()
     }
 
     fn alter_column(&mut self, key: &ColumnKey, c: &ColumnDef, d: &ColumnDef) {
         let retyped = c.ty != d.ty;
         if retyped {
             self.touch_column(&key.table, &c.name);
+            self.retype(&key.table, &[&c.name, &d.name]);
             if c.default.is_some() && c.serial.is_none() {
                 self.push(Step::DropColumnDefault {
                     column: key.clone(),

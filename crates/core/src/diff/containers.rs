@@ -9,14 +9,17 @@ use crate::step::{ColumnKey, Conversion, EnumPosition, Step, Target};
 impl Differ<'_> {
     pub(super) fn roles(&mut self) {
         for (name, role) in &self.next.roles {
-            let previous = self.previous.roles.get(name);
-            match previous {
+            match self.previous.roles.get(name) {
                 None => self.push(Step::CreateRole { role: name.clone() }),
                 Some(p) if !same_attributes(p, role) => {
                     self.push(Step::AlterRole { role: name.clone() })
                 }
                 Some(_) => {}
             }
+        }
+        // Once every role exists: a role may be a member of one that sorts after it.
+        for (name, role) in &self.next.roles {
+            let previous = self.previous.roles.get(name);
             let had: BTreeSet<&String> = previous
                 .map(|p| p.member_of.iter().collect())
                 .unwrap_or_default();
@@ -73,6 +76,14 @@ impl Differ<'_> {
                 self.push(Step::DropExtension { name: ext.clone() });
             }
         }
+    }
+
+    /// The plan drops an extension (in its transaction, once nothing uses it).
+    pub(super) fn drops_extensions(&self) -> bool {
+        self.previous
+            .extensions
+            .iter()
+            .any(|e| !self.next.extensions.contains(e))
     }
 
     pub(super) fn schemas(&mut self) {
@@ -151,51 +162,112 @@ impl Differ<'_> {
     }
 
     /// Values removed or reordered: PostgreSQL cannot do that in place, so the type is
-    /// renamed, created anew, every column converted through text, and the old one dropped.
+    /// renamed, created anew, every column that keeps it converted through text (once the
+    /// tables' own steps ran, so that renamed columns have their new names: see
+    /// [`Differ::convert_enum_columns`]), and the old one dropped.
     fn replace_enum(&mut self, q: &QName) {
         self.push(Step::RenameEnumAside { name: q.clone() });
         self.push(Step::CreateEnum { name: q.clone() });
-        let mut converted = Vec::new();
+        let mut conversions = Vec::new();
         for (tq, t) in &self.previous.tables {
-            for c in &t.columns {
-                if c.is_of_type(q) {
-                    converted.push((
-                        tq.clone(),
-                        c.name.clone(),
-                        c.ty.clone(),
-                        c.default.is_some(),
-                    ));
+            for c in t.columns.iter().filter(|c| c.is_of_type(q)) {
+                // A column the plan drops, or retypes to something else, needs none.
+                let Some(next) = self.column_after_plan(tq, &c.name) else {
+                    continue;
+                };
+                let keeps_type = self
+                    .next
+                    .tables
+                    .get(&next.table)
+                    .and_then(|t| t.column(&next.column))
+                    .is_some_and(|d| d.is_of_type(q) && d.ty == c.ty);
+                if keeps_type {
+                    conversions.push(EnumConversion {
+                        previous: ColumnKey {
+                            table: tq.clone(),
+                            column: c.name.clone(),
+                        },
+                        next,
+                        from: c.ty.clone(),
+                        had_default: c.default.is_some(),
+                    });
                 }
             }
         }
-        for (tq, column, ty, had_default) in converted {
-            self.touch_column(&tq, &column);
-            let key = ColumnKey {
-                table: tq.clone(),
-                column: column.clone(),
-            };
-            if had_default {
+        for conversion in &conversions {
+            let (previous, next) = (&conversion.previous, &conversion.next);
+            self.touch_column(&previous.table, &previous.column);
+            self.retype(&previous.table, &[&previous.column]);
+            self.retype(&next.table, &[&next.column]);
+        }
+        self.enum_conversions.extend(conversions);
+        self.push(Step::DropReplacedEnum { name: q.clone() });
+    }
+
+    /// The columns of replaced enums converted through text, under the names they have
+    /// once the tables' renames ran: the default dropped first (it may not cast) and set
+    /// again after.
+    pub(super) fn convert_enum_columns(&mut self) {
+        for conversion in self.enum_conversions.clone() {
+            let key = conversion.next;
+            if conversion.had_default {
                 self.push(Step::DropColumnDefault {
                     column: key.clone(),
                 });
             }
             self.push(Step::AlterColumnType {
                 column: key.clone(),
-                from: ty,
+                from: conversion.from,
                 conversion: Conversion::ViaText,
             });
             let default_now = self
                 .next
                 .tables
-                .get(&tq)
-                .and_then(|t| t.column(&column))
+                .get(&key.table)
+                .and_then(|t| t.column(&key.column))
                 .is_some_and(|c| c.default.is_some());
             if default_now {
                 self.push(Step::SetColumnDefault { column: key });
             }
         }
-        self.push(Step::DropReplacedEnum { name: q.clone() });
     }
+
+    /// A column of the previous catalog as the model has it after the plan (its table and
+    /// itself renamed per the hints), if the model keeps it.
+    fn column_after_plan(&self, table: &QName, column: &str) -> Option<ColumnKey> {
+        let next_table = self.name_after_plan(table)?;
+        let next = self.next.tables.get(&next_table)?;
+        let previous = self.previous.tables.get(table)?;
+        let renamed = self
+            .hints
+            .columns
+            .iter()
+            .find(|((t, new), old)| {
+                *t == next_table
+                    && *old == column
+                    && next.column(new).is_some()
+                    && previous.column(new).is_none()
+            })
+            .map(|((_, new), _)| new.clone());
+        let name = match renamed {
+            Some(new) => new,
+            None if next.column(column).is_some() => column.to_string(),
+            None => return None,
+        };
+        Some(ColumnKey {
+            table: next_table,
+            column: name,
+        })
+    }
+}
+
+/// A column converted to a replaced enum type, under its names before and after the plan.
+#[derive(Debug, Clone)]
+pub(crate) struct EnumConversion {
+    pub previous: ColumnKey,
+    pub next: ColumnKey,
+    pub from: String,
+    pub had_default: bool,
 }
 
 fn same_attributes(a: &RoleDef, b: &RoleDef) -> bool {

@@ -8,6 +8,7 @@
 //! follow from its variant, and flavours render it.
 
 mod access;
+mod around;
 mod columns;
 mod containers;
 mod hints;
@@ -22,6 +23,7 @@ use serde::Serialize;
 pub use hints::Hints;
 
 use crate::catalog::{Catalog, QName};
+use crate::deps;
 use crate::step::{Hazard, Pair, Phase, Step};
 
 /// What the target database can do in place. The differ asks before it emits a table
@@ -91,6 +93,9 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
         touched_columns: BTreeMap::new(),
         dropped_functions: BTreeSet::new(),
         rebuilt_tables: BTreeSet::new(),
+        replaced_keys: Vec::new(),
+        retyped_columns: BTreeMap::new(),
+        enum_conversions: Vec::new(),
     };
     d.roles();
     d.extensions();
@@ -148,13 +153,38 @@ pub(crate) struct Differ<'a> {
     /// Functions dropped (or dropped and recreated): their triggers, policies and views
     /// are rebuilt around them.
     pub dropped_functions: BTreeSet<QName>,
-    /// Tables the flavour rebuilds: their triggers and indexes come back with them.
+    /// Tables the flavour rebuilds, by their names before and after the plan: their
+    /// triggers and indexes come back with them.
     pub rebuilt_tables: BTreeSet<QName>,
+    /// Primary keys and unique constraints dropped from tables altered in place, by table
+    /// and columns: foreign keys that reference them are dropped and added around them.
+    pub replaced_keys: Vec<(QName, Vec<String>)>,
+    /// Columns whose type changes, by table, under their names before and after the
+    /// plan: PostgreSQL refuses to retype a column a policy or a trigger depends on.
+    pub retyped_columns: BTreeMap<QName, BTreeSet<String>>,
+    /// Columns converted to a replaced enum type: converted once the tables' own steps
+    /// ran; checks and indexes comparing them to labels name the old type once it is
+    /// renamed aside.
+    pub enum_conversions: Vec<containers::EnumConversion>,
 }
 
 impl Differ<'_> {
     pub fn push(&mut self, step: Step) {
         self.steps.push(step);
+    }
+
+    /// Records a column whose type the plan changes, under each of its names.
+    pub(crate) fn retype(&mut self, table: &QName, names: &[&str]) {
+        let columns = self.retyped_columns.entry(table.clone()).or_default();
+        columns.extend(names.iter().map(|n| n.to_string()));
+    }
+
+    /// Whether SQL text on `table` (a policy's expressions, a trigger's condition) may
+    /// use a column whose type the plan changes.
+    pub(crate) fn uses_retyped(&self, table: &QName, text: &str) -> bool {
+        self.retyped_columns
+            .get(table)
+            .is_some_and(|columns| columns.iter().any(|c| deps::may_use_column(text, c)))
     }
 }
 

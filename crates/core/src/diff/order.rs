@@ -31,14 +31,20 @@ pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
 }
 
 /// Order inside a phase. Teardown: views (already emitted dependents first), then what
-/// lives on tables, then functions, which nothing may use any more by then. Objects:
-/// table renames before anything names the table by its new name.
+/// lives on tables (foreign keys before the keys and indexes they use), then functions,
+/// which nothing may use any more by then. Objects: table renames before anything names
+/// the table by its new name.
 fn within_phase(step: &Step) -> u8 {
     match step {
         Step::DropView { .. } => 0,
         Step::DropTrigger { .. } | Step::DropPolicy { .. } => 1,
-        Step::DropConstraint { .. } | Step::DropIndex { .. } | Step::DetachPartition { .. } => 2,
-        Step::DropFunctionForReplacement { .. } => 3,
+        // A foreign key depends on the index of the key it references: it goes first.
+        Step::DropConstraint {
+            kind: crate::step::ConstraintKind::ForeignKey,
+            ..
+        } => 2,
+        Step::DropConstraint { .. } | Step::DropIndex { .. } | Step::DetachPartition { .. } => 3,
+        Step::DropFunctionForReplacement { .. } => 4,
         // Constraints: primary keys and unique constraints before the foreign keys that
         // reference them; validation after every constraint is added.
         Step::ValidateConstraint { .. } => 2,

@@ -42,11 +42,18 @@ impl Differ<'_> {
                 continue;
             }
             self.alter_table(q, previous, next);
+            if let Some(old) = &renamed_from {
+                self.teardown_by_previous_name(start, q, old);
+            }
             if self.needs_rebuild(&self.steps[start..], previous) {
                 self.steps.truncate(start);
                 self.rebuild_table(q, &previous_name, previous, next);
             }
         }
+        self.foreign_keys_on_replaced_keys();
+        self.convert_enum_columns();
+        self.constraints_over_replaced_enums();
+        self.triggers_over_rebuilt_tables();
         let dropped: Vec<QName> = self
             .previous
             .tables
@@ -75,6 +82,23 @@ impl Differ<'_> {
         );
         self.grants(&target, &previous.grants, &next.grants);
         self.sequence_grants(q, previous, next);
+    }
+
+    /// The teardown runs before the table is renamed: what it drops on the table names
+    /// the table as it is then.
+    fn teardown_by_previous_name(&mut self, from: usize, now: &QName, before: &QName) {
+        for step in &mut self.steps[from..] {
+            let on = match step {
+                Step::DropConstraint { on, .. }
+                | Step::DropTrigger { on }
+                | Step::DropPolicy { on }
+                | Step::DetachPartition { on } => on,
+                _ => continue,
+            };
+            if on.table == *now {
+                on.table = before.clone();
+            }
+        }
     }
 
     /// Whether the flavour must rebuild the table to make these steps' changes.
@@ -266,6 +290,7 @@ impl Differ<'_> {
         self.touched_tables.insert(q.clone());
         self.touched_tables.insert(previous_name.clone());
         self.rebuilt_tables.insert(q.clone());
+        self.rebuilt_tables.insert(previous_name.clone());
         if !self.capabilities.foreign_keys_inline() {
             self.referencing_foreign_keys_around(previous_name, q);
         }
@@ -278,6 +303,7 @@ impl Differ<'_> {
         // Renamed columns are renamed in place first (every flavour can), so that the copy
         // and the model's `using` expressions name them as the model does.
         let mut kept_names: Vec<&str> = Vec::new();
+        let mut renames: Vec<(&str, &String)> = Vec::new();
         for c in next.columns.iter().filter(|c| c.generated.is_none()) {
             let renamed = self.hints.columns.get(&(q.clone(), c.name.clone()));
             match renamed {
@@ -290,6 +316,7 @@ impl Differ<'_> {
                         to: c.name.clone(),
                     });
                     kept_names.push(&c.name);
+                    renames.push((&c.name, old));
                 }
                 _ if previous
                     .column(&c.name)
@@ -314,6 +341,10 @@ impl Differ<'_> {
                 Some(CopiedColumn {
                     column: c.name.clone(),
                     from,
+                    renamed_from: renames
+                        .iter()
+                        .find(|(new, _)| *new == c.name)
+                        .map(|(_, old)| (*old).clone()),
                 })
             })
             .collect();
@@ -370,6 +401,7 @@ impl Differ<'_> {
             });
         } else if previous.primary_key != next.primary_key {
             if let Some(pk) = &previous.primary_key {
+                self.replaced_keys.push((q.clone(), pk.columns.clone()));
                 self.push(Step::DropConstraint {
                     on: OnTable::new(q, &pk.name),
                     kind: ConstraintKind::PrimaryKey,
@@ -385,6 +417,7 @@ impl Differ<'_> {
         }
         for u in &previous.uniques {
             if !next.uniques.contains(u) {
+                self.replaced_keys.push((q.clone(), u.columns.clone()));
                 self.push(Step::DropConstraint {
                     on: OnTable::new(q, &u.name),
                     kind: ConstraintKind::Unique,
@@ -435,11 +468,11 @@ impl Differ<'_> {
 
     /// Added `NOT VALID` (no scan under the strong lock), then validated (a scan under a
     /// lock that lets reads and writes go on).
-    fn add_foreign_key(&mut self, q: &QName, name: &str) {
+    pub(super) fn add_foreign_key(&mut self, q: &QName, name: &str) {
         self.add_checked(q, name, ConstraintKind::ForeignKey);
     }
 
-    fn add_checked(&mut self, q: &QName, name: &str, kind: ConstraintKind) {
+    pub(super) fn add_checked(&mut self, q: &QName, name: &str, kind: ConstraintKind) {
         self.push(Step::AddConstraint {
             on: OnTable::new(q, name),
             kind,
@@ -454,13 +487,16 @@ impl Differ<'_> {
     fn indexes(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         // CREATE INDEX CONCURRENTLY is not supported on partitioned tables.
         let concurrently = next.partition_by.is_none() && self.capabilities.concurrent_indexes();
+        // An index may use an operator class or type of an extension the plan drops, in
+        // its transaction: then index drops cannot wait until after the commit.
+        let drop_concurrently = concurrently && !self.drops_extensions();
         for c in &previous.indexes {
             let replaced = next.indexes.iter().find(|d| d.name == c.name);
             if replaced.is_some_and(|d| same_index(c, d)) {
                 continue;
             }
             let name = QName::new(&q.schema, &c.name);
-            self.push(if concurrently {
+            self.push(if drop_concurrently {
                 Step::DropIndexConcurrently { name }
             } else {
                 Step::DropIndex { name }
@@ -539,10 +575,7 @@ impl Differ<'_> {
     fn triggers_and_policies(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         for c in &previous.triggers {
             let kept = next.triggers.iter().any(|d| d.name == c.name);
-            let on_dropped = c
-                .function
-                .as_ref()
-                .is_some_and(|f| self.dropped_functions.contains(f));
+            let on_dropped = self.trigger_recreated(q, c);
             if !kept || on_dropped {
                 self.push(Step::DropTrigger {
                     on: OnTable::new(q, &c.name),
@@ -551,13 +584,11 @@ impl Differ<'_> {
         }
         for d in &next.triggers {
             let previous_trigger = previous.triggers.iter().find(|c| c.name == d.name);
-            let rebuilt = d
-                .function
-                .as_ref()
-                .is_some_and(|f| self.dropped_functions.contains(f));
+            let recreated = previous_trigger.is_some_and(|c| self.trigger_recreated(q, c))
+                || self.trigger_recreated(q, d);
             let on = OnTable::new(q, &d.name);
             match previous_trigger {
-                Some(c) if !rebuilt => {
+                Some(c) if !recreated => {
                     let same = c.name == d.name
                         && c.timing == d.timing
                         && c.events == d.events
@@ -589,11 +620,13 @@ impl Differ<'_> {
                 p.using.as_deref().unwrap_or(""),
                 p.with_check.as_deref().unwrap_or("")
             );
-            references(&text).iter().any(|r| {
-                let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
-                self.dropped_functions
-                    .contains(&QName::new(schema, r.name.clone()))
-            })
+            // A policy on a column whose type changes blocks the change, too.
+            self.uses_retyped(q, &text)
+                || references(&text).iter().any(|r| {
+                    let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
+                    self.dropped_functions
+                        .contains(&QName::new(schema, r.name.clone()))
+                })
         };
         let mut drops = Vec::new();
         let mut creates = Vec::new();
@@ -617,6 +650,20 @@ impl Differ<'_> {
                 on: OnTable::new(q, &name),
             });
         }
+    }
+
+    /// A trigger whose function is dropped, or that depends on a column whose type
+    /// changes (UPDATE OF, WHEN): it goes before and is created again after.
+    fn trigger_recreated(&self, q: &QName, t: &crate::catalog::TriggerDef) -> bool {
+        t.function
+            .as_ref()
+            .is_some_and(|f| self.dropped_functions.contains(f))
+            || t.update_of
+                .iter()
+                .any(|c| self.uses_retyped(q, &crate::sql::ident(c)))
+            || t.condition
+                .as_deref()
+                .is_some_and(|w| self.uses_retyped(q, w))
     }
 
     fn row_level_security(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
