@@ -1,19 +1,13 @@
-#![cfg_attr(feature = "clippy", feature(plugin))]
-#![cfg_attr(feature = "clippy", plugin(clippy))]
-
 use fs_extra::dir::CopyOptions;
 use glob::glob;
 use std::collections::hash_map::DefaultHasher;
 use std::env;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     let build_path = Path::new(".").join("libpg_query");
-    let out_header_path = out_dir.join("pg_query").with_extension("h");
-    let out_protobuf_path = out_dir.join("protobuf");
     let target = env::var("TARGET").unwrap();
 
     println!("cargo:rerun-if-changed=libpg_query");
@@ -74,44 +68,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     build.compile("pg_query");
 
-    // Generate bindings for Rust
-    bindgen::Builder::default()
-        .header(out_header_path.to_str().ok_or("Invalid header path")?)
-        .generate()
-        .map_err(|e| format!("Unable to generate bindings: {e}"))?
-        .write_to_file(out_dir.join("bindings.rs"))?;
-
-    // Only generate protobuf bindings if protoc is available
-    let protoc_exists = Command::new("protoc").arg("--version").status().is_ok();
-    // If the package is being built by docs.rs, we don't want to regenerate the protobuf bindings
-    let is_built_by_docs_rs = env::var("DOCS_RS").is_ok();
-
-    if !is_built_by_docs_rs && (env::var("REGENERATE_PROTOBUF").is_ok() || protoc_exists) {
-        println!("generating protobuf bindings");
-        let src_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("src");
-        let proto_tmp_dir = out_dir.join("proto_gen");
-        std::fs::create_dir_all(&proto_tmp_dir)?;
-
-        // Generate into a temp dir (inside OUT_DIR) instead of directly into src/
-        env::set_var("OUT_DIR", &proto_tmp_dir);
-
-        let mut prost_build = prost_build::Config::new();
-        prost_build.type_attribute(".", "#[derive(serde::Serialize)]");
-        prost_build.compile_protos(&[&out_protobuf_path.join("pg_query").with_extension("proto")], &[&out_protobuf_path])?;
-
-        // Only update src/protobuf.rs if the generated output actually changed,
-        // to avoid invalidating Cargo's fingerprint on every build
-        let new_content = std::fs::read(proto_tmp_dir.join("pg_query.rs"))?;
-        let existing = std::fs::read(src_dir.join("protobuf.rs")).unwrap_or_default();
-        if new_content != existing {
-            std::fs::copy(proto_tmp_dir.join("pg_query.rs"), src_dir.join("protobuf.rs"))?;
-        }
-
-        // Reset OUT_DIR to the original value
-        env::set_var("OUT_DIR", &out_dir);
-    } else {
-        println!("skipping protobuf generation");
-    }
+    // Vendored change: the Rust bindings of pg_query.h (src/bindings_generated.rs) and the
+    // protobuf types (src/protobuf.rs) are checked in, so neither bindgen (libclang) nor
+    // prost-build (protoc) runs here. See VENDORED.md for how they were generated.
 
     Ok(())
 }

@@ -3,4 +3,5 @@
 #![allow(non_snake_case)]
 #![allow(unused)]
 #![allow(clippy::all)]
-include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+// Vendored change: bindgen's output, checked in (see VENDORED.md).
+include!("bindings_generated.rs");
