@@ -140,7 +140,7 @@ fn add_column(table: &RelName, col: &ColumnDef, state: &mut State) {
         state.report(
             Rule::AddColumnVolatileDefault,
             at,
-            format!("ADD COLUMN {name} DEFAULT {function}(…) evaluates the default for every row: {table} is rewritten"),
+            format!("ADD COLUMN {name}: its DEFAULT calls {function}(), evaluated for every row: {table} is rewritten"),
         );
     } else if serial || identity {
         let kind = if serial {
@@ -365,7 +365,18 @@ fn type_text(ty: &pg_query::protobuf::TypeName) -> String {
             _ => None,
         })
         .collect();
-    let mut out = name;
+    // The parser's internal names, back to how people write them.
+    let mut out = match name.as_str() {
+        "bpchar" => "character",
+        "int2" => "smallint",
+        "int4" => "integer",
+        "int8" => "bigint",
+        "float4" => "real",
+        "float8" => "double precision",
+        "bool" => "boolean",
+        other => other,
+    }
+    .to_string();
     if !mods.is_empty() {
         out.push_str(&format!("({})", mods.join(",")));
     }

@@ -124,7 +124,12 @@ impl State<'_> {
         };
     }
 
+    /// A constraint added NOT VALID: remembered until the transaction ends (outside a
+    /// transaction block the statement commits on its own).
     pub fn added_not_valid(&mut self, table: &RelName, constraint: &str) {
+        if !self.in_transaction {
+            return;
+        }
         self.not_valid_in_transaction
             .push((table.clone(), constraint.to_string()));
     }

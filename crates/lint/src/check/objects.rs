@@ -131,7 +131,7 @@ pub(super) fn rename(stmt: &RenameStmt, state: &mut State) {
                     Rule::RenameTable,
                     None,
                     format!(
-                        "RENAME {table} TO {}: clients using the old name fail",
+                        "ALTER TABLE {table} RENAME TO {}: clients using the old name fail",
                         ident(&stmt.newname)
                     ),
                 );
