@@ -217,9 +217,12 @@ fn migrate_new_allows_what_the_plan_chose_and_lint_catches_a_hand_edit() {
         .max()
         .unwrap();
     let up = std::fs::read_to_string(sql.join(&version).join("up.sql")).unwrap();
+    let allow_line = up
+        .lines()
+        .find(|l| l.starts_with("-- schemactl-lint: allow"))
+        .unwrap_or_else(|| panic!("no allow comment in up.sql:\n{up}"));
     assert!(
-        up.contains("-- schemactl-lint: allow drop-column")
-            && up.contains("DROP COLUMN header_image"),
+        allow_line.contains("drop-column") && up.contains("DROP COLUMN header_image"),
         "{up}"
     );
     let concurrent = std::fs::read_to_string(sql.join(&version).join("up_concurrent.sql")).unwrap();
