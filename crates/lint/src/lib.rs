@@ -135,7 +135,7 @@ pub fn lint_source(
 /// `up.sql`, `up_concurrent.sql` in one directory) into one sequence; returns the findings
 /// no allow comment covers, in file and position order.
 pub fn lint_files(sources: &[SqlSource], options: &Options) -> Result<Vec<Finding>, SourceError> {
-    let mut groups: Vec<(Option<(PathBuf, &'static str)>, Vec<&SqlSource>)> = Vec::new();
+    let mut groups: Vec<(Option<StepDirection>, Vec<&SqlSource>)> = Vec::new();
     for source in sources {
         let key = step_direction(&source.path);
         match groups.iter_mut().find(|(k, _)| key.is_some() && *k == key) {
@@ -160,9 +160,12 @@ pub fn lint_files(sources: &[SqlSource], options: &Options) -> Result<Vec<Findin
     Ok(findings)
 }
 
+/// A migration step's directory and direction (`up` or `down`).
+type StepDirection = (PathBuf, &'static str);
+
 /// The directory and direction of a migration step file (`…/<version>/up.sql` and its
 /// `_first`/`_concurrent` parts), which run as one sequence.
-fn step_direction(path: &Path) -> Option<(PathBuf, &'static str)> {
+fn step_direction(path: &Path) -> Option<StepDirection> {
     let name = path.file_name()?.to_str()?;
     let direction = match name {
         "up.sql" | "up_first.sql" | "up_concurrent.sql" => "up",

@@ -1,3 +1,6 @@
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 //! The corpus: `tests/corpus/<rule>/*.sql` each break that rule (and only it),
 //! `tests/corpus/clean/*.sql` break none. Every file's rendered report is a snapshot.
 //!

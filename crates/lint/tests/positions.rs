@@ -1,3 +1,6 @@
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 //! Positions: byte offsets from the parser become the line and column (in characters) a
 //! person finds in an editor, across multi-byte names, CRLF line ends, comments and
 //! dollar-quoted bodies with semicolons inside.

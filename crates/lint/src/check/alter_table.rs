@@ -58,17 +58,17 @@ fn command(table: &RelName, cmd: &AlterTableCmd, state: &mut State) {
             state.validated(table, &cmd.name);
         }
         Ok(AlterTableType::AtDropConstraint) => state.dropped_constraint(table, &cmd.name),
-        Ok(AlterTableType::AtSetNotNull) => {
-            if !new && !state.has_validated_not_null_check(table, &cmd.name) {
-                state.report(
-                    Rule::SetNotNullWithoutCheck,
-                    None,
-                    format!(
-                        "ALTER COLUMN {column} SET NOT NULL scans {table} under an ACCESS \
-                         EXCLUSIVE lock: no validated CHECK ({column} IS NOT NULL) precedes it"
-                    ),
-                );
-            }
+        Ok(AlterTableType::AtSetNotNull)
+            if !new && !state.has_validated_not_null_check(table, &cmd.name) =>
+        {
+            state.report(
+                Rule::SetNotNullWithoutCheck,
+                None,
+                format!(
+                    "ALTER COLUMN {column} SET NOT NULL scans {table} under an ACCESS \
+                     EXCLUSIVE lock: no validated CHECK ({column} IS NOT NULL) precedes it"
+                ),
+            );
         }
         Ok(AlterTableType::AtAlterColumnType) if !new => {
             let to = match def {
