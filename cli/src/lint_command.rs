@@ -49,6 +49,14 @@ pub fn run(schema: &Path, args: &LintArgs) -> u8 {
         return EXIT_OK;
     }
     let paths = if args.paths.is_empty() {
+        if targets_sqlite(schema) {
+            eprintln!(
+                "error: {} targets SQLite; lint checks PostgreSQL migrations (give PostgreSQL \
+                 SQL files to lint them)",
+                schema.display()
+            );
+            return EXIT_USAGE;
+        }
         let dir = crate::migrate::default_dir(schema);
         if !dir.is_dir() {
             eprintln!(
@@ -116,6 +124,16 @@ pub fn run(schema: &Path, args: &LintArgs) -> u8 {
     } else {
         EXIT_LINT
     }
+}
+
+/// Whether the model (when it exists and loads) targets SQLite, whose migrations are not
+/// PostgreSQL's SQL. A model that does not load says nothing here: lint does not need it.
+fn targets_sqlite(schema: &Path) -> bool {
+    let Ok(text) = crate::load::read_text(schema) else {
+        return false;
+    };
+    crate::load::load_str(schema, text)
+        .is_ok_and(|loaded| loaded.model.database.target == crate::model::Target::Sqlite)
 }
 
 /// The files named, and the `*.sql` files under the directories named (sorted; hidden

@@ -230,17 +230,19 @@ fn check_statement(node: &NodeEnum, state: &mut State) {
         NodeEnum::ReindexStmt(stmt) => objects::reindex(stmt, state),
         NodeEnum::AlterEnumStmt(stmt) => objects::alter_enum(stmt, state),
         NodeEnum::CreateStmt(stmt) => objects::create_table(stmt, state),
-        NodeEnum::CreateTableAsStmt(stmt) => {
+        // With IF NOT EXISTS or OR REPLACE the object may be an existing one, which
+        // clients use: it stays "existing" for the checks that follow.
+        NodeEnum::CreateTableAsStmt(stmt) if !stmt.if_not_exists => {
             if let Some(rel) = stmt.into.as_ref().and_then(|i| i.rel.as_ref()) {
                 state.created.add_relation(RelName::of(rel));
             }
         }
-        NodeEnum::ViewStmt(stmt) => {
+        NodeEnum::ViewStmt(stmt) if !stmt.replace => {
             if let Some(rel) = &stmt.view {
                 state.created.add_relation(RelName::of(rel));
             }
         }
-        NodeEnum::CreateSeqStmt(stmt) => {
+        NodeEnum::CreateSeqStmt(stmt) if !stmt.if_not_exists => {
             if let Some(rel) = &stmt.sequence {
                 state.created.add_relation(RelName::of(rel));
             }

@@ -43,7 +43,7 @@ pub(super) fn create_index(stmt: &IndexStmt, state: &mut State) {
             ),
         );
     }
-    if !stmt.idxname.is_empty() {
+    if !stmt.idxname.is_empty() && !stmt.if_not_exists {
         state
             .created
             .add_index(RelName::in_schema_of(&stmt.idxname, &table));
@@ -183,6 +183,10 @@ pub(super) fn alter_enum(stmt: &AlterEnumStmt, state: &mut State) {
 }
 
 pub(super) fn create_table(stmt: &CreateStmt, state: &mut State) {
+    // IF NOT EXISTS: the table may be an existing one, which clients use.
+    if stmt.if_not_exists {
+        return;
+    }
     if let Some(relation) = &stmt.relation {
         state.created.add_relation(RelName::of(relation));
     }
