@@ -65,12 +65,16 @@ pub(crate) fn parse(source: &SqlSource) -> Result<Vec<Statement>, SourceError> {
         } else {
             text.len()
         };
-        // The statement's own tokens: from its first to its last code token in the range.
-        let inside: Vec<&(usize, usize)> = code
+        // The statement's own tokens: from its first to its last code token in the range
+        // (tokens are in text order), its `;` excluded.
+        let first = code.partition_point(|(s, _)| *s < from);
+        let last = code.partition_point(|(_, e)| *e <= to);
+        let inside = code
+            .get(first..last.max(first))
+            .unwrap_or_default()
             .iter()
-            .filter(|(s, e)| *s >= from && *e <= to && text[*s..*e] != *";")
-            .collect();
-        let (Some(first), Some(last)) = (inside.first(), inside.last()) else {
+            .filter(|(s, e)| text[*s..*e] != *";");
+        let (Some(first), Some(last)) = (inside.clone().next(), inside.last()) else {
             continue;
         };
         statements.push(Statement {
