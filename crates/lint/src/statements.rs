@@ -74,7 +74,7 @@ pub(crate) fn parse(source: &SqlSource) -> Result<Vec<Statement>, SourceError> {
             .unwrap_or_default()
             .iter()
             .filter(|(s, e)| text[*s..*e] != *";");
-        let (Some(first), Some(last)) = (inside.clone().next(), inside.last()) else {
+        let (Some(first), Some(last)) = (inside.clone().next(), inside.clone().next_back()) else {
             continue;
         };
         statements.push(Statement {
