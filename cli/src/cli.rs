@@ -12,7 +12,7 @@ use crate::model::Model;
 use crate::validate;
 
 pub use crate::exit::{
-    EXIT_CHANGES, EXIT_DATABASE, EXIT_INVALID, EXIT_OK, EXIT_REFUSED, EXIT_USAGE,
+    EXIT_CHANGES, EXIT_DATABASE, EXIT_INVALID, EXIT_LINT, EXIT_OK, EXIT_REFUSED, EXIT_USAGE,
 };
 
 #[derive(Debug, Parser)]
@@ -80,6 +80,10 @@ pub enum Command {
     },
     /// Versioned migrations: write the next one offline, apply or revert them.
     Migrate(crate::migrate::command::MigrateArgs),
+    /// Report hazardous statements in SQL files (default: every migration under
+    /// `migration/`), with file, line, column, rule, why and fix; exit 6 when there are
+    /// any.
+    Lint(crate::lint_command::LintArgs),
     /// Exit 3 and print the difference when the database does not match the model (4 when it
     /// cannot be reached or read).
     Drift {
@@ -248,6 +252,7 @@ pub fn run(cli: Cli) -> u8 {
             *yes,
         ),
         Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args),
+        Command::Lint(args) => crate::lint_command::run(&cli.schema, args),
         Command::Drift { database_url } => crate::upgrade_command::drift(&cli.schema, database_url),
         Command::Provision {
             database_url: Some(url),

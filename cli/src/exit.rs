@@ -8,6 +8,7 @@
 //! | 3 | differences found: `plan --exit-code`, `drift`, `generate --check` |
 //! | 4 | the database: it cannot be reached or logged into, or it refused a statement (nothing of the failed step stays) |
 //! | 5 | refused: `apply` found hazards not allowed, or a confirmation was answered no |
+//! | 6 | `lint` found hazardous statements that no allow comment covers |
 //!
 //! Commands return [`ExitCode`]s through these constants, and errors are sorted by
 //! [`of_error`] from their types, never from their wording. docs/cli.md repeats this
@@ -25,6 +26,8 @@ pub const EXIT_CHANGES: u8 = 3;
 pub const EXIT_DATABASE: u8 = 4;
 /// The command refused to go on: hazards not allowed, or a confirmation answered no.
 pub const EXIT_REFUSED: u8 = 5;
+/// `lint` found hazardous statements (a SQL file that does not parse is [`EXIT_INVALID`]).
+pub const EXIT_LINT: u8 = 6;
 
 /// A problem with the command or its environment that the user fixes before running it
 /// again (exit [`EXIT_USAGE`]).

@@ -20,6 +20,7 @@ pub mod execute;
 pub mod exit;
 pub mod generate;
 pub mod introspect;
+pub mod lint_command;
 pub mod local;
 pub mod migrate;
 pub mod plan;

@@ -3,7 +3,7 @@
 
 //! The binary's contract with scripts and CI: every exit code of the one mapping in
 //! `schemactl::exit` (0 ok, 1 invalid model, 2 usage or I/O, 3 differences found,
-//! 4 database, 5 refused), each reached through the binary; a JSON Schema that matches
+//! 4 database, 5 refused, 6 lint findings), each reached through the binary; a JSON Schema that matches
 //! the committed `docs/schema.json`; and `--help` on every command.
 
 use std::path::{Path, PathBuf};
@@ -107,6 +107,21 @@ fn unknown_flag_exits_2() {
 fn missing_subcommand_exits_2() {
     let out = schemactl(&[]);
     assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn lint_findings_exit_6() {
+    let dir = repo_root().join("target/cli-exit-codes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("drop_reviews.sql");
+    std::fs::write(
+        &file,
+        "SET lock_timeout = '5s';\nDROP TABLE steam.reviews;\n",
+    )
+    .unwrap();
+    let out = schemactl(&["lint", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 6, "stderr:\n{}", stderr(&out));
+    assert!(stderr(&out).contains("drop_reviews.sql:2:1: error[drop-table]"));
 }
 
 #[test]

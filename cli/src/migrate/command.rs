@@ -64,11 +64,22 @@ pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
                 version,
                 up_steps,
                 down_steps,
+                lint,
             }) => {
                 println!(
                     "wrote {} ({up_steps} step(s) up, {down_steps} down)",
                     dir.join("sql").join(&version).display()
                 );
+                if !lint.is_empty() {
+                    println!(
+                        "lint: {} statement(s) the plan chose are hazardous; each carries an \
+                         allow comment naming its rule (`schemactl lint` still fails on new ones):",
+                        lint.len()
+                    );
+                    for finding in &lint {
+                        println!("  {}", finding.line());
+                    }
+                }
                 EXIT_OK
             }
             Err(err) => {

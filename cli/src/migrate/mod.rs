@@ -14,6 +14,7 @@
 //! of migration files.
 
 pub mod command;
+pub mod lint;
 pub mod run;
 
 use std::path::{Path, PathBuf};
@@ -159,6 +160,9 @@ pub enum NewOutcome {
         version: String,
         up_steps: usize,
         down_steps: usize,
+        /// What `schemactl lint` reports in the written files, each allowed by a comment
+        /// before its statement (the plan chose it).
+        lint: Vec<lint::AllowedFinding>,
     },
 }
 
@@ -182,8 +186,9 @@ pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<Ne
     let step_dir = dir.join("sql").join(&version);
     std::fs::create_dir_all(&step_dir)
         .with_context(|| format!("cannot create {}", step_dir.display()))?;
-    let up_parts = write_direction(&step_dir, "up", &up)?;
-    let down_parts = write_direction(&step_dir, "down", &down)?;
+    let (up_parts, mut lint) = write_direction(&step_dir, "up", &up)?;
+    let (down_parts, down_lint) = write_direction(&step_dir, "down", &down)?;
+    lint.extend(down_lint);
     let env = minijinja::Environment::new();
     let wrapper = env.render_str(
         MIGRATION_TEMPLATE,
@@ -207,30 +212,52 @@ pub fn new_migration(dir: &Path, model: &Model, name: &str) -> anyhow::Result<Ne
         version,
         up_steps: up.len(),
         down_steps: down.len(),
+        lint,
     })
 }
 
 /// Writes `<direction>.sql` and, when needed, `<direction>_first.sql` (committed before
 /// the rest: new enum values) and `<direction>_concurrent.sql`; returns which of the two
-/// optional files were written.
-fn write_direction(step_dir: &Path, direction: &str, part: &Direction) -> anyhow::Result<Parts> {
+/// optional files were written, and what the lint reports in them (PostgreSQL: each
+/// allowed by a comment written before its statement).
+fn write_direction(
+    step_dir: &Path,
+    direction: &str,
+    part: &Direction,
+) -> anyhow::Result<(Parts, Vec<lint::AllowedFinding>)> {
     let path = |suffix: &str| step_dir.join(format!("{direction}{suffix}.sql"));
     match part {
         Direction::Sqlite(steps) => {
             write_sqlite(&path(""), steps)?;
-            Ok(Parts::default())
+            Ok((Parts::default(), Vec::new()))
         }
         Direction::Postgres { script, .. } => {
-            std::fs::write(path(""), lines_text(&script.transaction))?;
             let first = !script.first.is_empty();
-            if first {
-                std::fs::write(path("_first"), lines_text(&script.first))?;
-            }
             let concurrent = !script.outside.is_empty();
-            if concurrent {
-                std::fs::write(path("_concurrent"), lines_text(&script.outside))?;
+            // In the order the runner runs them, which the lint follows.
+            let mut files = Vec::new();
+            if first {
+                files.push(lint::Part {
+                    path: path("_first"),
+                    lines: &script.first,
+                });
             }
-            Ok(Parts { first, concurrent })
+            files.push(lint::Part {
+                path: path(""),
+                lines: &script.transaction,
+            });
+            if concurrent {
+                files.push(lint::Part {
+                    path: path("_concurrent"),
+                    lines: &script.outside,
+                });
+            }
+            let (texts, findings) = lint::annotate(&files)?;
+            for (file, text) in files.iter().zip(texts) {
+                std::fs::write(&file.path, text)
+                    .with_context(|| format!("cannot write {}", file.path.display()))?;
+            }
+            Ok((Parts { first, concurrent }, findings))
         }
     }
 }
@@ -251,11 +278,6 @@ fn write_sqlite(path: &Path, steps: &[RenderedStep]) -> anyhow::Result<()> {
     text.push_str(&schemactl_sqlite::steps_sql(steps));
     std::fs::write(path, text)?;
     Ok(())
-}
-
-/// A script part as a migration file: the runner supplies the transaction.
-fn lines_text(lines: &[Line]) -> String {
-    script::lines_sql(lines)
 }
 
 /// Regenerates `src/lib.rs` from the versions present.

@@ -1,4 +1,5 @@
 -- drop materialized view steam.publisher_analytics to rebuild it
+-- schemactl-lint: allow missing-lock-timeout (written by migrate new: the plan chose this statement)
 DROP MATERIALIZED VIEW steam.publisher_analytics;
 
 -- drop materialized view steam.genre_analytics to rebuild it
@@ -29,6 +30,7 @@ DROP MATERIALIZED VIEW ims.mv_product_statistics;
 DROP MATERIALIZED VIEW ims.mv_issue_trends;
 
 -- drop table ims.analytics_daily, ims.analytics_monthly, ims.attachments, ims.audit_log, ims.crawl_sessions, ims.issue_comments, ims.issue_history, ims.issues, ims.search_queries, ims.session_errors, ims.session_issues, ims.users, steam.application_categories, steam.application_developers, steam.application_genres, steam.application_movies, steam.application_publishers, steam.application_screenshots, steam.applications, steam.categories, steam.developers, steam.genres, steam.publishers, steam.reviews, streaming.detailed_transactions, streaming.transactions, streaming.users [hazard: data-loss]
+-- schemactl-lint: allow drop-table (written by migrate new: the plan chose this statement)
 DROP TABLE ims.analytics_daily, ims.analytics_monthly, ims.attachments, ims.audit_log, ims.crawl_sessions, ims.issue_comments, ims.issue_history, ims.issues, ims.search_queries, ims.session_errors, ims.session_issues, ims.users, steam.application_categories, steam.application_developers, steam.application_genres, steam.application_movies, steam.application_publishers, steam.application_screenshots, steam.applications, steam.categories, steam.developers, steam.genres, steam.publishers, steam.reviews, streaming.detailed_transactions, streaming.transactions, streaming.users;
 
 -- drop type steam.app_type [hazard: data-loss]

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+ALTER TABLE "Inventory".stock ADD CHECK (quantity >= 0 OR backorder);

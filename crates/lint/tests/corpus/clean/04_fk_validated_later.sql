@@ -1,0 +1,9 @@
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE sales.orders
+    ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES sales.customers (id) NOT VALID;
+COMMIT;
+
+BEGIN;
+ALTER TABLE sales.orders VALIDATE CONSTRAINT orders_customer_id_fkey;
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TYPE steam.app_type ADD VALUE IF NOT EXISTS 'tool';
+COMMIT;

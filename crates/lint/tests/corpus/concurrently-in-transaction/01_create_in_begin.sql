@@ -1,0 +1,3 @@
+BEGIN;
+CREATE INDEX CONCURRENTLY reviews_appid_idx ON steam.reviews (appid);
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE ims.crawl_sessions DETACH PARTITION ims.crawl_sessions_2025_01 CONCURRENTLY;
+COMMIT;

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+ALTER TABLE accounts.users DROP COLUMN legacy_password_hash;

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+DROP SCHEMA IF EXISTS staging CASCADE;

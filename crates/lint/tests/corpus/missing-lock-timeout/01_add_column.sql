@@ -1,0 +1,1 @@
+ALTER TABLE accounts.users ADD COLUMN nickname text;

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+ALTER TABLE steam.reviews RENAME TO app_reviews;

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+ALTER TABLE "Legacy"."Imported Rows" ADD PRIMARY KEY (id);

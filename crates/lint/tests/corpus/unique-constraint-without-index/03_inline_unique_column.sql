@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+
+ALTER TABLE catalog.products ADD COLUMN sku text UNIQUE;

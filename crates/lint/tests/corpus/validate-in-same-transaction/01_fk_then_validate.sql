@@ -1,0 +1,6 @@
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE sales.orders
+    ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES sales.customers (id) NOT VALID;
+ALTER TABLE sales.orders VALIDATE CONSTRAINT orders_customer_id_fkey;
+COMMIT;
