@@ -356,7 +356,13 @@ fn role_steps(
             attrs.extend(attribute_changes(role, &LiveRole::DEFAULT));
             let head = format!("CREATE ROLE {} WITH {}", sql::ident(name), attrs.join(" "));
             let password = password_of(name, role)?;
-            steps.push(with_password(name, head, password, "role", Change::Created));
+            steps.push(with_password(
+                name,
+                head,
+                password,
+                "role",
+                Change::Created,
+            )?);
             if let Some(comment) = &role.comment {
                 steps.push(role_comment(name, comment, Change::PartOfCreation));
             }
@@ -383,7 +389,7 @@ fn role_steps(
                 password_of(name, role)?,
                 "role password",
                 Change::Changed,
-            ));
+            )?);
         }
         if let Some(comment) = &role.comment
             && current.comment.as_deref() != Some(comment.as_str())
@@ -432,26 +438,29 @@ fn attribute_changes(role: &Role, current: &LiveRole) -> Vec<String> {
     out
 }
 
-/// Appends `PASSWORD '…'` to `head`, masked in the display text. The password travels as a
-/// literal over the (possibly TLS) connection, as with psql's `ALTER ROLE … PASSWORD`; the
-/// server stores only its SCRAM verifier.
+/// Appends `PASSWORD 'SCRAM-SHA-256$…'` to `head`, masked in the display text: the
+/// password's verifier, computed here, as psql's `\password` does, so that the password
+/// itself never reaches the server's statement log.
 fn with_password(
     object: &str,
     head: String,
     password: Option<String>,
     kind: &'static str,
     change: Change,
-) -> ClusterStep {
-    match password {
+) -> anyhow::Result<ClusterStep> {
+    Ok(match password {
         Some(password) => ClusterStep {
-            sql: format!("{head} PASSWORD {}", sql::literal(&password)),
+            sql: format!(
+                "{head} PASSWORD {}",
+                sql::literal(&super::scram::verifier(&password)?)
+            ),
             display: format!("{head} PASSWORD '***'"),
             kind,
             change,
             object: object.to_string(),
         },
         None => ClusterStep::new(object, head, kind, change),
-    }
+    })
 }
 
 fn role_comment(name: &str, comment: &str, change: Change) -> ClusterStep {
@@ -773,8 +782,15 @@ mod tests {
             Some("it's secret".into()),
             "role",
             Change::Created,
+        )
+        .unwrap();
+        assert!(
+            step.sql
+                .starts_with("CREATE ROLE a WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:"),
+            "{}",
+            step.sql
         );
-        assert_eq!(step.sql, "CREATE ROLE a WITH LOGIN PASSWORD 'it''s secret'");
+        assert!(!step.sql.contains("secret"), "{}", step.sql);
         assert_eq!(step.display, "CREATE ROLE a WITH LOGIN PASSWORD '***'");
     }
 

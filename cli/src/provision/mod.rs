@@ -11,6 +11,7 @@
 pub mod cluster;
 mod pointer;
 pub mod progress;
+pub mod scram;
 pub mod seed;
 pub mod summary;
 
