@@ -1,7 +1,7 @@
 //! A table built anew: PostgreSQL cannot change a table's partitioning in place. The old
 //! table steps aside with everything named after it, the new one is created with its
-//! partitions, the rows are copied and serial sequences carried over, and the old table
-//! is dropped. Indexes, constraints, triggers and policies of the new table are separate
+//! partitions, the rows are copied and serial and identity sequences carried on, and the
+//! old table is dropped. Indexes, constraints, triggers and policies of the new table are separate
 //! steps of the plan; other tables' foreign keys to it were dropped before and are added
 //! again after.
 
@@ -13,7 +13,7 @@ use schemactl_model::Identity;
 
 use super::Renderer;
 use super::statements::table_sql;
-use super::tables::rename_not_null;
+use super::tables::{owns_sequence, rename_not_null};
 
 const ASIDE: &str = "__schemactl_old";
 
@@ -62,7 +62,7 @@ impl Renderer<'_> {
                 ident(&format!("{}{ASIDE}", p.name))
             )));
         }
-        for c in old_def.columns.iter().filter(|c| c.serial.is_some()) {
+        for c in old_def.columns.iter().filter(|c| owns_sequence(c)) {
             let seq = QName::new(&name.schema, format!("{}_{}_seq", name.name, c.name));
             out.push(stmt(format!(
                 "ALTER SEQUENCE {} RENAME TO {}",
@@ -103,7 +103,8 @@ impl Renderer<'_> {
             from.join(", "),
             old.sql()
         )));
-        for c in new_def.columns.iter().filter(|c| c.serial.is_some()) {
+        // The copied rows keep their numbers: the new sequences go on after them.
+        for c in new_def.columns.iter().filter(|c| owns_sequence(c)) {
             out.push(stmt(format!(
                 "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST((SELECT max({}) FROM {}), 1))",
                 literal(&name.sql()),

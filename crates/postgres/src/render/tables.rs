@@ -142,6 +142,9 @@ impl Renderer<'_> {
         for c in previous.columns.iter().filter(|c| !c.nullable) {
             out.push(rename_not_null(&new, &from.name, to, &c.name, &c.name));
         }
+        for c in previous.columns.iter().filter(|c| owns_sequence(c)) {
+            out.push(rename_sequence(&new, (&from.name, to), (&c.name, &c.name)));
+        }
         Ok(out)
     }
 
@@ -181,6 +184,14 @@ impl Renderer<'_> {
                     .is_some_and(|c| !c.nullable);
                 if not_null {
                     out.push(rename_not_null(table, &table.name, &table.name, from, to));
+                }
+                let next_column = self.next_table(table)?.column(to);
+                if next_column.is_some_and(owns_sequence) {
+                    out.push(rename_sequence(
+                        table,
+                        (&table.name, &table.name),
+                        (from, to),
+                    ));
                 }
                 out
             }
@@ -549,6 +560,34 @@ fn constraint_kind(kind: ConstraintKind) -> ObjectKind {
         ConstraintKind::ForeignKey => ObjectKind::ForeignKey,
         _ => ObjectKind::Constraint,
     }
+}
+
+/// A serial or identity column: PostgreSQL named its sequence after the table and column.
+pub(super) fn owns_sequence(c: &schemactl_core::catalog::ColumnDef) -> bool {
+    c.serial.is_some() || c.identity.is_some()
+}
+
+/// The sequence of a serial or identity column follows a rename of its table or column,
+/// so that it has the name a fresh database gives it (grants name it so). `IF EXISTS`: a
+/// database whose sequence has another name (a long one PostgreSQL shortened) keeps it.
+fn rename_sequence(
+    table: &QName,
+    (old_table, new_table): (&str, &str),
+    (old_column, new_column): (&str, &str),
+) -> Statement {
+    let from = QName::new(
+        &table.schema,
+        truncate_identifier(format!("{old_table}_{old_column}_seq")),
+    );
+    let to = truncate_identifier(format!("{new_table}_{new_column}_seq"));
+    Statement::new(
+        ObjectKey::new(ObjectKind::Sequence, &QName::new(&table.schema, &to)),
+        format!(
+            "ALTER SEQUENCE IF EXISTS {} RENAME TO {}",
+            from.sql(),
+            ident(&to)
+        ),
+    )
 }
 
 /// PostgreSQL keeps the first 63 bytes of an identifier; cut on a character boundary.

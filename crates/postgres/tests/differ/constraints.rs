@@ -379,13 +379,17 @@ fn unique_replaced_under_unchanged_foreign_key() {
     case!().before(&model(false)).after(&model(true)).check();
 }
 
-/// A table with a serial key and default-named constraints is renamed: the key and the
-/// unique constraint follow the new name.
+/// A table with serial columns, a default-named key and unique constraint and an insert
+/// grant (which covers the sequences) is renamed, and one serial column too: the key is
+/// renamed, the unique constraint replaced under its new name, and the sequences renamed
+/// as a fresh database names them, so that the grants on them find them.
 #[test]
 fn table_with_serial_key_renamed() {
     case!()
         .before(
             r#"
+            roles:
+              shop_app: {}
             schemas:
               shop:
                 tables:
@@ -393,10 +397,15 @@ fn table_with_serial_key_renamed() {
                     columns:
                       id: { type: bigserial, primary_key: true }
                       email: { type: text, unique: true }
+                      ticket: { type: serial }
+                    grants:
+                      - { to: [shop_app], privileges: [insert] }
             "#,
         )
         .after(
             r#"
+            roles:
+              shop_app: {}
             schemas:
               shop:
                 tables:
@@ -405,6 +414,9 @@ fn table_with_serial_key_renamed() {
                     columns:
                       id: { type: bigserial, primary_key: true }
                       email: { type: text, unique: true }
+                      ticket_no: { type: serial, renamed_from: ticket }
+                    grants:
+                      - { to: [shop_app], privileges: [insert] }
             "#,
         )
         .check();

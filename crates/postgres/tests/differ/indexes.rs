@@ -229,7 +229,22 @@ fn index_change_on_partitioned_table_is_plain() {
 #[test]
 fn column_and_its_index_dropped() {
     case!()
-        .before(ORDERS)
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  orders:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      customer_id: { type: bigint }
+                      email: { type: text }
+                      status: { type: text }
+                      placed_at: { type: timestamptz }
+                    indexes:
+                      orders_email: { columns: [email] }
+            "#,
+        )
         .after(
             r#"
             schemas:
@@ -243,26 +258,5 @@ fn column_and_its_index_dropped() {
                       placed_at: { type: timestamptz }
             "#,
         )
-        .adjust_before(|catalog| {
-            let orders = schemactl_core::catalog::QName::new("shop", "orders");
-            let table = catalog.tables.get_mut(&orders).expect("orders");
-            table.indexes.push(schemactl_core::catalog::IndexDef {
-                name: "orders_email".to_string(),
-                method: schemactl_model::IndexMethod::Btree,
-                keys: vec![schemactl_core::catalog::IndexKeyDef::Column {
-                    name: "email".to_string(),
-                    opclass: None,
-                    order: None,
-                    nulls: None,
-                    collate: None,
-                }],
-                unique: false,
-                predicate: None,
-                include: Vec::new(),
-                with: Vec::new(),
-                nulls_not_distinct: false,
-                comment: None,
-            });
-        })
         .check();
 }
