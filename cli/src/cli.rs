@@ -115,6 +115,9 @@ pub enum Command {
     Steam(crate::seed::command::SteamArgs),
     /// IGDB games on SQLite (seed 002): generate a sample, or ingest a file with dedup by id.
     Igdb(crate::sqlite::ingest::command::IgdbArgs),
+    /// Write a model of a live database (its schemas, roles and everything in them) that
+    /// provisions back to the same database; refuses when the model cannot express it.
+    Pull(crate::pull::command::PullArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -285,6 +288,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
         Command::Steam(args) => crate::seed::command::run_steam(&cli.schema, args),
         Command::Igdb(args) => crate::sqlite::ingest::command::run(args),
+        Command::Pull(args) => crate::pull::command::run(args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => crate::exit::report(&err, EXIT_USAGE),

@@ -35,14 +35,19 @@
 //! Constraints created `NOT VALID` and not validated yet are listed in
 //! [`TableDef::not_valid`](crate::catalog::TableDef::not_valid).
 //!
-//! What the IR cannot hold is skipped, with a warning where it matters: objects that belong
-//! to an extension, overloads beyond the first of a function name, procedures and
-//! aggregates, partitions of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept),
-//! and the owners of tables and functions (their roles are still read). PostgreSQL 18's
-//! virtual generated columns read as generated columns.
+//! What the IR cannot hold is not read into it: objects that belong to an extension,
+//! overloads beyond the first of a function name, procedures and aggregates, partitions
+//! of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and
+//! the owners of tables and functions (their roles are still read). PostgreSQL 18's
+//! virtual generated columns read as generated columns. [`inventory`] lists every such
+//! object and attribute by kind and name, and `plan`, `drift` and `pull` print that list:
+//! nothing is skipped silently. A catalog code this build does not know (a policy
+//! command, a volatility, a constraint kind, …) is an error naming the object and the
+//! value, never a default.
 
 mod acl;
 mod cached;
+pub mod inventory;
 mod parse;
 mod relations;
 mod routines;
@@ -58,7 +63,7 @@ use crate::catalog::Catalog;
 use crate::db::describe;
 
 pub use cached::introspect_cached;
-pub use parse::parse_bound;
+pub use parse::{parse_bound, strip_outer_parens};
 
 /// What to read.
 #[derive(Debug, Clone, Default)]

@@ -95,7 +95,7 @@ async fn relations(
                 );
                 rels.insert(oid, Rel::View(q));
             }
-            _ => {
+            "r" | "p" => {
                 let table = TableDef {
                     partition_by: partition_key(&row)?,
                     rls_enabled: get(&row, "rls_enabled")?,
@@ -106,6 +106,7 @@ async fn relations(
                 catalog.tables.insert(q.clone(), table);
                 rels.insert(oid, Rel::Table(q));
             }
+            other => anyhow::bail!("relation {q}: unknown relation kind `{other}` (relkind)"),
         }
     }
     for (parent, q, bound) in partitions {
@@ -175,7 +176,7 @@ async fn columns(
                 }
             }
             Some(Rel::Table(q)) => {
-                let column = column(&row, name, comment)?;
+                let column = column(&row, q, name, comment)?;
                 if let Some(table) = catalog.tables.get_mut(q) {
                     table.columns.push(column);
                 }
@@ -186,17 +187,31 @@ async fn columns(
     Ok(())
 }
 
-fn column(row: &QueryResult, name: String, comment: Option<String>) -> anyhow::Result<ColumnDef> {
+fn column(
+    row: &QueryResult,
+    table: &QName,
+    name: String,
+    comment: Option<String>,
+) -> anyhow::Result<ColumnDef> {
     let default: Option<String> = get(row, "default_expr")?;
     let identity = match get::<String>(row, "identity")?.as_str() {
         "a" => Some(Identity::Always),
         "d" => Some(Identity::ByDefault),
-        _ => None,
+        "" => None,
+        other => anyhow::bail!("column {table}.{name}: unknown identity `{other}` (attidentity)"),
     };
     // Stored and (PostgreSQL 18) virtual generated columns both read as generated: the
-    // model knows only stored ones.
-    let generated = !get::<String>(row, "generated")?.is_empty();
+    // model knows only stored ones, and the inventory lists the virtual ones.
+    let generated = match get::<String>(row, "generated")?.as_str() {
+        "" => false,
+        "s" | "v" => true,
+        other => {
+            anyhow::bail!("column {table}.{name}: unknown generation `{other}` (attgenerated)")
+        }
+    };
     let serial = if get(row, "serial")? {
+        // A nextval default of an owned sequence on another type (numeric, say) is what
+        // `serial` cannot write: the default stays as it is.
         match get::<i64>(row, "type_oid")? {
             21 => Some(SerialKind::Small),
             23 => Some(SerialKind::Regular),
@@ -264,7 +279,7 @@ async fn constraints(
                 on_update: fk_action(&get::<String>(&row, "on_update")?)?,
                 deferrable: get(&row, "deferrable")?,
             }),
-            _ => {}
+            other => anyhow::bail!("constraint {name} on {q}: unknown constraint kind `{other}`"),
         }
     }
     Ok(())
@@ -389,12 +404,14 @@ async fn policies(
         let Some(Rel::Table(q)) = rels.get(&get(&row, "table_oid")?) else {
             continue;
         };
+        let name: String = get(&row, "name")?;
         let command = match get::<String>(&row, "command")?.as_str() {
             "r" => PolicyCommand::Select,
             "a" => PolicyCommand::Insert,
             "w" => PolicyCommand::Update,
             "d" => PolicyCommand::Delete,
-            _ => PolicyCommand::All,
+            "*" => PolicyCommand::All,
+            other => anyhow::bail!("policy {name} on {q}: unknown command `{other}` (polcmd)"),
         };
         let mut roles: Vec<String> = get(&row, "roles")?;
         // PUBLIC alone is what the model means by no `to`.
@@ -402,7 +419,7 @@ async fn policies(
             roles.clear();
         }
         let policy = PolicyDef {
-            name: get(&row, "name")?,
+            name,
             command,
             roles,
             using: get(&row, "using_expr")?,

@@ -64,13 +64,15 @@ fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
     let volatility = match get::<String>(row, "volatility")?.as_str() {
         "i" => Volatility::Immutable,
         "s" => Volatility::Stable,
-        _ => Volatility::Volatile,
+        "v" => Volatility::Volatile,
+        other => anyhow::bail!("function {q}: unknown volatility `{other}` (provolatile)"),
     };
     let parallel = match get::<String>(row, "parallel")?.as_str() {
         "s" => Some("SAFE"),
         "r" => Some("RESTRICTED"),
         // UNSAFE is the default, which the model leaves unsaid.
-        _ => None,
+        "u" => None,
+        other => anyhow::bail!("function {q}: unknown parallel safety `{other}` (proparallel)"),
     };
     let config: Vec<String> = get(row, "config")?;
     Ok(FunctionDef {

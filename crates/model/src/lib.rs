@@ -12,6 +12,7 @@ pub mod partitions;
 mod routine;
 mod table;
 pub mod types;
+pub mod unmanaged;
 pub mod validate;
 
 use indexmap::IndexMap;
@@ -28,6 +29,7 @@ pub use table::{
     Partitions, Policy, PolicyCommand, References, RowLevelSecurity, SeedRows, SortOrder, Table,
     UniqueConstraint,
 };
+pub use unmanaged::{Unmanaged, UnmanagedKind};
 
 /// A whole database: the root of `schema.yaml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -44,6 +46,10 @@ pub struct Model {
     /// PostgreSQL schemas (namespaces), keyed by schema name.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub schemas: IndexMap<String, Schema>,
+    /// What the database holds in these schemas that the model cannot express, left to
+    /// the database: plans report these as known and never drop or change them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmanaged: Vec<Unmanaged>,
 }
 
 /// The engine a model targets.

@@ -1,0 +1,175 @@
+//! `schemactl pull`: arguments, the refusals, the self-check and where the YAML goes.
+
+use std::path::{Path, PathBuf};
+
+use crate::exit::{EXIT_DATABASE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, report};
+use crate::load;
+use crate::model::Model;
+use crate::validate;
+
+use super::{Options, Pulled};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct PullArgs {
+    /// The database to describe.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: String,
+    /// Schemas to pull, comma-separated (default: every schema but the system's, those of
+    /// extensions, and `public` when nothing was ever put in it).
+    #[arg(long, value_delimiter = ',')]
+    pub schemas: Vec<String>,
+    /// Where to write the model (default: standard output). With --split, the root file;
+    /// the schema files go beside it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What the model cannot express (domains, standalone sequences, procedures, storage
+    /// parameters, …): `refuse` to write a model that would not reproduce the database, or
+    /// `record` each under the model's `unmanaged` list, which plans leave alone.
+    #[arg(long, value_enum, default_value_t = UnmanagedPolicy::Refuse)]
+    pub unmanaged: UnmanagedPolicy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnmanagedPolicy {
+    Refuse,
+    Record,
+}
+
+pub fn run(args: &PullArgs) -> u8 {
+    let runtime = match crate::cli::runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let options = Options {
+        schemas: args.schemas.clone(),
+    };
+    let started = std::time::Instant::now();
+    let pulled = runtime.block_on(async {
+        let conn = crate::db::connect(&args.database_url).await?;
+        let pulled = super::pull(&conn, &options).await;
+        conn.close().await.ok();
+        pulled
+    });
+    let mut pulled = match pulled {
+        Ok(p) => p,
+        Err(err) => return report(&err, EXIT_DATABASE),
+    };
+    if let Some(code) = refusal(&pulled, args.unmanaged) {
+        return code;
+    }
+    if args.unmanaged == UnmanagedPolicy::Record {
+        pulled.record_unmanaged();
+    }
+    let header = format!(
+        "The model of database {}, written by `schemactl pull`.",
+        pulled.model.database.name
+    );
+    let text = match super::yaml::to_yaml(&pulled.model, &header) {
+        Ok(text) => text,
+        Err(err) => return report(&err, EXIT_REFUSED),
+    };
+    let path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("pulled.yaml"));
+    if let Err(message) = self_check(&path, &text, &pulled.model) {
+        eprintln!("error: the pulled model does not read back as pulled:\n{message}");
+        return EXIT_REFUSED;
+    }
+    match &args.out {
+        Some(out) => {
+            if let Err(err) = std::fs::write(out, &text) {
+                eprintln!("error: cannot write {}: {err}", out.display());
+                return EXIT_USAGE;
+            }
+        }
+        None => print!("{text}"),
+    }
+    eprintln!(
+        "{}",
+        summary(&pulled.model, args.out.as_deref(), started.elapsed())
+    );
+    EXIT_OK
+}
+
+/// Prints why the model cannot be written, if it cannot, and returns the exit code.
+fn refusal(pulled: &Pulled, policy: UnmanagedPolicy) -> Option<u8> {
+    let refuse_inventory = policy == UnmanagedPolicy::Refuse && !pulled.inventory.is_empty();
+    if pulled.unwritable.is_empty() && !refuse_inventory {
+        if !pulled.inventory.is_empty() {
+            eprintln!(
+                "recorded {} object(s) or attribute(s) the model cannot express under `unmanaged`:",
+                pulled.inventory.len()
+            );
+            for item in &pulled.inventory {
+                eprintln!("  {item}");
+            }
+        }
+        return None;
+    }
+    if !pulled.unwritable.is_empty() {
+        eprintln!(
+            "error: the model cannot write {} object(s) of this database:",
+            pulled.unwritable.len()
+        );
+        for item in &pulled.unwritable {
+            eprintln!("  {item}");
+        }
+    }
+    if refuse_inventory {
+        eprintln!(
+            "error: the database holds {} object(s) or attribute(s) the model cannot express:",
+            pulled.inventory.len()
+        );
+        for item in &pulled.inventory {
+            eprintln!("  {item}");
+        }
+        eprintln!(
+            "a model provisioned from this pull would not reproduce them; pass `--unmanaged record` to \
+             record them in the model as unmanaged (plans leave them alone)"
+        );
+    }
+    eprintln!("no model was written");
+    Some(EXIT_REFUSED)
+}
+
+/// Loads `text` as the model loader does and validates it: it must validate without a
+/// diagnostic and read back as `model`.
+pub fn self_check(path: &Path, text: &str, model: &Model) -> Result<(), String> {
+    let loaded = match load::load_str(path, text.to_string()) {
+        Ok(loaded) => loaded,
+        Err((source, diagnostics)) => {
+            return Err(crate::diag::render_all(&diagnostics, &source));
+        }
+    };
+    let diagnostics = validate::validate(&loaded);
+    if !diagnostics.is_empty() {
+        return Err(crate::diag::render_all(&diagnostics, &loaded.source));
+    }
+    if &loaded.model != model {
+        let written = serde_json::to_string_pretty(model).unwrap_or_default();
+        let read = serde_json::to_string_pretty(&loaded.model).unwrap_or_default();
+        let diff = similar::TextDiff::from_lines(&written, &read)
+            .unified_diff()
+            .header("pulled", "read back")
+            .to_string();
+        return Err(diff);
+    }
+    Ok(())
+}
+
+fn summary(model: &Model, out: Option<&Path>, elapsed: std::time::Duration) -> String {
+    let count =
+        |f: fn(&crate::model::Schema) -> usize| -> usize { model.schemas.values().map(f).sum() };
+    format!(
+        "pulled {} schema(s), {} table(s), {} view(s), {} function(s), {} role(s){} in {:.2}s",
+        model.schemas.len(),
+        count(|s| s.tables.len()),
+        count(|s| s.views.len() + s.materialized_views.len()),
+        count(|s| s.functions.len()),
+        model.roles.len(),
+        out.map(|p| format!(" into {}", p.display()))
+            .unwrap_or_default(),
+        elapsed.as_secs_f64()
+    )
+}
