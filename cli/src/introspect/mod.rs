@@ -125,6 +125,10 @@ async fn read_all(
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
     roles.extend(referenced_roles(&catalog));
     roles.extend(options.roles.iter().cloned());
+    // Predefined roles (pg_database_owner owns `public`, pg_read_all_data may be granted)
+    // are the server's: no model declares them, so the catalog leaves them out rather
+    // than have a plan drop them. CREATE ROLE refuses the prefix, so none is a user's.
+    roles.retain(|r| !r.starts_with("pg_"));
     let requested: Vec<String> = roles.into_iter().collect();
     acl::roles(session, requested.clone(), &mut catalog).await?;
     Ok((catalog, requested))

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{DatabaseConnection, Value};
 
-use crate::catalog::RoleDef;
+use crate::catalog::{QName, RoleDef};
 use crate::db;
 use crate::introspect::{self, inventory};
 use crate::model::Model;
@@ -27,6 +27,7 @@ pub use model::{Extra, Unwritable, to_model};
 
 const SCHEMAS: &str = include_str!("schemas.sql");
 const ROLES: &str = include_str!("roles.sql");
+const INDEX_ORDER: &str = include_str!("index_order.sql");
 
 /// What to pull.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +64,7 @@ pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Resul
     let mut catalog = introspect::introspect_with(conn, &introspect_options)
         .await?
         .catalog;
+    creation_order(conn, &schemas, &mut catalog).await?;
     let (roles, superusers) = roles(conn, catalog.roles.keys().cloned().collect()).await?;
     catalog.roles = roles;
     let comment = db::query_one(
@@ -123,6 +125,33 @@ async fn schemas(conn: &DatabaseConnection, named: &[String]) -> anyhow::Result<
         .into());
     }
     Ok(named.to_vec())
+}
+
+/// Puts each table's and materialized view's indexes in the order they were created.
+async fn creation_order(
+    conn: &DatabaseConnection,
+    schemas: &[String],
+    catalog: &mut crate::catalog::Catalog,
+) -> anyhow::Result<()> {
+    let rows = db::query_all(conn, INDEX_ORDER, vec![Value::from(schemas.to_vec())]).await?;
+    let mut rank = std::collections::HashMap::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let table = QName::new(
+            row.try_get::<String>("", "schema_name")?,
+            row.try_get::<String>("", "table_name")?,
+        );
+        rank.insert((table, row.try_get::<String>("", "index_name")?), i);
+    }
+    let order = |q: &QName, indexes: &mut Vec<crate::catalog::IndexDef>| {
+        indexes.sort_by_key(|i| rank.get(&(q.clone(), i.name.clone())).copied());
+    };
+    for (q, table) in catalog.tables.iter_mut() {
+        order(q, &mut table.indexes);
+    }
+    for (q, view) in catalog.views.iter_mut() {
+        order(q, &mut view.indexes);
+    }
+    Ok(())
 }
 
 /// The roles named and every role they belong to, and which of them are superusers.

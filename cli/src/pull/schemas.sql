@@ -5,10 +5,20 @@ SELECT n.nspname::text AS name,
        (n.nspname = 'public'
         AND pg_get_userbyid(n.nspowner) = 'pg_database_owner'
         AND obj_description(n.oid, 'pg_namespace') IS NOT DISTINCT FROM 'standard public schema'
-        AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid)
-        AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid)
+        -- Extensions' objects (pgvector's, say, which land in public) do not count.
+        AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                          WHERE d.classid = 'pg_class'::regclass
+                                            AND d.objid = c.oid AND d.deptype = 'e'))
+        AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                          WHERE d.classid = 'pg_proc'::regclass
+                                            AND d.objid = p.oid AND d.deptype = 'e'))
         AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid
-                          AND t.typtype <> 'b')
+                          AND t.typtype IN ('e', 'd', 'c', 'r')
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                          WHERE d.classid = 'pg_type'::regclass
+                                            AND d.objid = t.oid AND d.deptype = 'e'))
         AND NOT EXISTS (SELECT 1 FROM pg_default_acl da WHERE da.defaclnamespace = n.oid)
         AND (n.nspacl IS NULL OR n.nspacl = acldefault('n', n.nspowner)
              || '{=U/pg_database_owner}'::aclitem[])) AS is_default_public

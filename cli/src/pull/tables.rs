@@ -103,8 +103,14 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
             let policy = Policy {
                 command: p.command,
                 to: p.roles.clone(),
-                using: p.using.clone(),
-                with_check: p.with_check.clone(),
+                using: p
+                    .using
+                    .as_deref()
+                    .map(crate::introspect::strip_outer_parens),
+                with_check: p
+                    .with_check
+                    .as_deref()
+                    .map(crate::introspect::strip_outer_parens),
                 restrictive: p.restrictive,
             };
             policies.insert(p.name.clone(), policy);
@@ -165,7 +171,10 @@ fn column(w: &mut Writer, q: &QName, t: &TableDef, c: &ColumnDef, primary_key: b
         ty,
         nullable: (!c.nullable && !forced).then_some(false),
         default: c.default.clone().map(Value::String),
-        generated: c.generated.clone(),
+        generated: c
+            .generated
+            .as_deref()
+            .map(crate::introspect::strip_outer_parens),
         identity: c.identity,
         primary_key,
         comment: c.comment.clone(),

@@ -41,7 +41,8 @@ impl<'c> Types<'c> {
             // The model's type grammar takes plain identifiers only.
             let plain =
                 |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !plain(&q.name) || !plain(&q.schema) {
+            // The schema is written only for another schema's enum.
+            if !plain(&q.name) || (q.schema != schema && !plain(&q.schema)) {
                 return None;
             }
             return Some(if q.schema == schema {

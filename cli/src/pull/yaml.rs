@@ -28,7 +28,7 @@ pub fn to_yaml(model: &Model, header: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot write the model as YAML: {e}"))?;
     let mut out = String::new();
     for line in header.lines() {
-        out.push_str(&format!("# {line}").trim_end().to_string());
+        out.push_str(format!("# {line}").trim_end());
         out.push('\n');
     }
     if !header.is_empty() {
