@@ -36,6 +36,9 @@ routine AS (
   JOIN pg_language l ON l.oid = p.prolang
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass
                                          AND ext.objid = p.oid)
+    -- The constructors a range type brings are part of the type.
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                                               AND d.objid = p.oid AND d.deptype = 'i')
 ),
 typ AS (
   SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typowner, ns.nspname,
@@ -189,16 +192,21 @@ SELECT 'inheritance', r.qname, 'INHERITS (' || i.inhparent::regclass::text || ')
 FROM rel r JOIN pg_inherits i ON i.inhrelid = r.oid
 WHERE NOT r.relispartition AND r.relkind IN ('r', 'p', 'f')
 UNION ALL
-SELECT 'rule', r.qname || '.' || quote_ident(w.rulename), pg_get_ruledef(w.oid)
+SELECT 'rule', r.qname || '.' || quote_ident(w.rulename),
+       regexp_replace(pg_get_ruledef(w.oid), '\s+', ' ', 'g')
 FROM pg_rewrite w JOIN rel r ON r.oid = w.ev_class
 WHERE w.rulename <> '_RETURN'
 UNION ALL
 -- A partition is created by the model from its parent; anything of its own is not.
-SELECT 'sub_partition', r.qname, 'a partition of the partition ' || i.inhparent::regclass::text
+SELECT 'sub_partition', r.qname,
+       CASE WHEN parent.relispartition THEN 'a partition of the partition '
+            ELSE 'a partition of a table in another schema, ' END
+       || i.inhparent::regclass::text
 FROM rel r
 JOIN pg_inherits i ON i.inhrelid = r.oid
 JOIN pg_class parent ON parent.oid = i.inhparent
-WHERE r.relispartition AND parent.relispartition
+WHERE r.relispartition
+  AND (parent.relispartition OR parent.relnamespace NOT IN (SELECT oid FROM ns))
 UNION ALL
 SELECT 'partition_detail', r.qname,
        concat_ws(', ',
@@ -294,7 +302,9 @@ SELECT 'column_attributes', r.qname || '.' || quote_ident(a.attname),
                                   WHERE co.oid = a.attcollation) END,
          CASE WHEN a.attgenerated = 'v' THEN 'a virtual generated column' END,
          CASE WHEN a.attcompression <> '' THEN 'COMPRESSION ' || a.attcompression::text END,
-         CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || a.attstorage::text END,
+         CASE WHEN a.attstorage <> t.typstorage
+              THEN 'STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL'
+                                                   WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
          CASE WHEN a.attstattarget IS NOT NULL AND a.attstattarget >= 0
               THEN 'STATISTICS ' || a.attstattarget END,
          CASE WHEN a.attoptions IS NOT NULL

@@ -112,8 +112,8 @@ async fn relations(
     for (parent, q, bound) in partitions {
         let Some(Rel::Table(parent)) = parent.and_then(|p| rels.get(&p)) else {
             // A partition of a partition, or of a table outside the requested schemas:
-            // the model has no place for it.
-            tracing::warn!("partition {q} has no partitioned table among the schemas read");
+            // the model has no place for it, and the inventory lists it (`sub_partition`).
+            tracing::debug!("partition {q} has no partitioned table among the schemas read");
             continue;
         };
         let text = bound.unwrap_or_default();

@@ -50,7 +50,8 @@ pub(super) async fn functions(
         if catalog.functions.contains_key(&q) {
             // The catalog keys functions by name, as the model does: an overload cannot be
             // represented. The first one (by argument types) is kept.
-            tracing::warn!("function {q} is overloaded; only one of its overloads is read");
+            // The inventory lists the others (`function_overload`), every time.
+            tracing::debug!("function {q} is overloaded; only one of its overloads is read");
             continue;
         }
         catalog.functions.insert(q.clone(), function(&row, &q)?);

@@ -92,16 +92,18 @@ pub fn run(args: &PullArgs) -> u8 {
     EXIT_OK
 }
 
-/// Prints why the model cannot be written, if it cannot, and returns the exit code.
+/// Prints why the model cannot be written, if it cannot, and returns the exit code; else
+/// what `--unmanaged record` records.
 fn refusal(pulled: &Pulled, policy: UnmanagedPolicy) -> Option<u8> {
-    let refuse_inventory = policy == UnmanagedPolicy::Refuse && !pulled.inventory.is_empty();
-    if pulled.unwritable.is_empty() && !refuse_inventory {
-        if !pulled.inventory.is_empty() {
+    let inventory = &pulled.inventory;
+    let record = policy == UnmanagedPolicy::Record;
+    if pulled.unwritable.is_empty() && (record || inventory.is_empty()) {
+        if !inventory.is_empty() {
             eprintln!(
                 "recorded {} object(s) or attribute(s) the model cannot express under `unmanaged`:",
-                pulled.inventory.len()
+                inventory.len()
             );
-            for item in &pulled.inventory {
+            for item in inventory {
                 eprintln!("  {item}");
             }
         }
@@ -109,25 +111,29 @@ fn refusal(pulled: &Pulled, policy: UnmanagedPolicy) -> Option<u8> {
     }
     if !pulled.unwritable.is_empty() {
         eprintln!(
-            "error: the model cannot write {} object(s) of this database:",
+            "error: the model cannot write {} object(s) of this database, recorded or not:",
             pulled.unwritable.len()
         );
         for item in &pulled.unwritable {
             eprintln!("  {item}");
         }
     }
-    if refuse_inventory {
+    if !inventory.is_empty() {
+        let severity = if record { "note" } else { "error" };
         eprintln!(
-            "error: the database holds {} object(s) or attribute(s) the model cannot express:",
-            pulled.inventory.len()
+            "{severity}: the database holds {} object(s) or attribute(s) the model cannot express:",
+            inventory.len()
         );
-        for item in &pulled.inventory {
+        for item in inventory {
             eprintln!("  {item}");
         }
-        eprintln!(
-            "a model provisioned from this pull would not reproduce them; pass `--unmanaged record` to \
-             record them in the model as unmanaged (plans leave them alone)"
-        );
+        if !record {
+            eprintln!(
+                "a model provisioned from this pull would not reproduce them; pass \
+                 `--unmanaged record` to record them in the model as unmanaged (plans leave \
+                 them alone)"
+            );
+        }
     }
     eprintln!("no model was written");
     Some(EXIT_REFUSED)

@@ -29,9 +29,9 @@ pub struct Unmanaged {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum UnmanagedKind {
-    /// A sequence no identity or serial column stands for.
+    // A sequence no identity or serial column stands for.
     Sequence,
-    /// A serial or identity sequence with a name or options the model does not create.
+    // A serial or identity sequence with a name or options the model does not create.
     SequenceOptions,
     Domain,
     CompositeType,
@@ -40,47 +40,47 @@ pub enum UnmanagedKind {
     Procedure,
     Aggregate,
     WindowFunction,
-    /// A second (or later) function of the same name: the model keys functions by name.
+    // A second (or later) function of the same name: the model keys functions by name.
     FunctionOverload,
-    /// COST, ROWS, LEAKPROOF, SUPPORT, a BEGIN ATOMIC body, an object file, an unnamed
-    /// argument.
+    // COST, ROWS, LEAKPROOF, SUPPORT, a BEGIN ATOMIC body, an object file, an unnamed
+    // argument.
     FunctionAttributes,
     ExtendedStatistics,
     ForeignTable,
     UnloggedTable,
     TypedTable,
-    /// Table storage parameters (`WITH (fillfactor = 70)`).
+    // Table storage parameters (`WITH (fillfactor = 70)`).
     StorageParameters,
-    /// A view's `check_option`.
+    // A view's `check_option`.
     ViewOptions,
     Tablespace,
     ReplicaIdentity,
-    /// Table inheritance (`INHERITS`), other than partitioning.
+    // Table inheritance (`INHERITS`), other than partitioning.
     Inheritance,
     Rule,
-    /// A partition of a partition.
+    // A partition of a partition.
     SubPartition,
-    /// Something a partition has of its own (index, constraint, trigger, grants, comment,
-    /// policies, a default partition under another name).
+    // Something a partition has of its own (index, constraint, trigger, grants, comment,
+    // policies, a default partition under another name).
     PartitionDetail,
-    /// A partition key on an expression.
+    // A partition key on an expression.
     PartitionKey,
     ExclusionConstraint,
-    /// INITIALLY DEFERRED, a constraint trigger, a deferrable or NOT ENFORCED check.
+    // INITIALLY DEFERRED, a constraint trigger, a deferrable or NOT ENFORCED check.
     ConstraintAttributes,
-    /// A comment on a constraint or a policy.
+    // A comment on a constraint or a policy.
     Comment,
-    /// A trigger on a view, a constraint trigger, transition tables, a disabled trigger.
+    // A trigger on a view, a constraint trigger, transition tables, a disabled trigger.
     TriggerAttributes,
-    /// Collation, virtual generation, compression, storage, statistics or options of a
-    /// column.
+    // Collation, virtual generation, compression, storage, statistics or options of a
+    // column.
     ColumnAttributes,
-    /// Privileges the model cannot write (on types; revoked defaults with nothing instead).
+    // Privileges the model cannot write (on types; revoked defaults with nothing instead).
     Grants,
-    /// An object owned by a role other than the database owner, which creates everything
-    /// the model holds.
+    // An object owned by a role other than the database owner, which creates everything
+    // the model holds.
     Owner,
-    /// Default privileges on schemas or large objects, or for every schema.
+    // Default privileges on schemas or large objects, or for every schema.
     DefaultPrivileges,
     Operator,
     OperatorClass,
@@ -90,7 +90,7 @@ pub enum UnmanagedKind {
     Conversion,
     Publication,
     EventTrigger,
-    /// An extension installed in a schema other than `public`.
+    // An extension installed in a schema other than `public`.
     ExtensionSchema,
 }
 
