@@ -438,10 +438,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
 
 /// Prints `path:line:column: error: message` for the model value at `pointer`.
 fn print_at(loaded: &load::Loaded, pointer: &str, message: &str) {
-    let pos = loaded.source.value_pos(pointer);
+    let (file, pos) = loaded.source.value_at(pointer);
     eprintln!(
         "{}:{}:{}: error: {message}",
-        loaded.source.path.display(),
+        file.path.display(),
         pos.line,
         pos.column
     );

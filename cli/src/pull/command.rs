@@ -27,6 +27,10 @@ pub struct PullArgs {
     /// `record` each under the model's `unmanaged` list, which plans leave alone.
     #[arg(long, value_enum, default_value_t = UnmanagedPolicy::Refuse)]
     pub unmanaged: UnmanagedPolicy,
+    /// Write one file per schema under `schemas/` beside the --out file, which includes
+    /// them (`include:`) and keeps the database, extensions, roles and unmanaged entries.
+    #[arg(long, requires = "out")]
+    pub split: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,31 +68,78 @@ pub fn run(args: &PullArgs) -> u8 {
         "The model of database {}, written by `schemactl pull`.",
         pulled.model.database.name
     );
-    let text = match super::yaml::to_yaml(&pulled.model, &header) {
-        Ok(text) => text,
-        Err(err) => return report(&err, EXIT_REFUSED),
-    };
-    let path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("pulled.yaml"));
-    if let Err(message) = self_check(&path, &text, &pulled.model) {
-        eprintln!("error: the pulled model does not read back as pulled:\n{message}");
-        return EXIT_REFUSED;
-    }
-    match &args.out {
-        Some(out) => {
-            if let Err(err) = std::fs::write(out, &text) {
-                eprintln!("error: cannot write {}: {err}", out.display());
-                return EXIT_USAGE;
+    let code = match &args.out {
+        Some(out) if args.split => write_split(&pulled.model, out, &header),
+        Some(out) => write_one(&pulled.model, out, &header),
+        None => match super::yaml::to_yaml(&pulled.model, &header)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                self_check(Path::new("pulled.yaml"), &text, &pulled.model)?;
+                Ok(text)
+            }) {
+            Ok(text) => {
+                print!("{text}");
+                EXIT_OK
             }
-        }
-        None => print!("{text}"),
+            Err(message) => refused_check(&message),
+        },
+    };
+    if code != EXIT_OK {
+        return code;
     }
     eprintln!(
         "{}",
         summary(&pulled.model, args.out.as_deref(), started.elapsed())
     );
+    EXIT_OK
+}
+
+fn refused_check(message: &str) -> u8 {
+    eprintln!("error: the pulled model does not read back as pulled:\n{message}");
+    eprintln!("no model was written");
+    EXIT_REFUSED
+}
+
+/// Writes the model to `out` if it reads back as itself; nothing otherwise.
+fn write_one(model: &Model, out: &Path, header: &str) -> u8 {
+    let text = match super::yaml::to_yaml(model, header) {
+        Ok(text) => text,
+        Err(err) => return report(&err, EXIT_REFUSED),
+    };
+    if let Err(message) = self_check(out, &text, model) {
+        return refused_check(&message);
+    }
+    if let Err(err) = std::fs::write(out, &text) {
+        eprintln!("error: cannot write {}: {err}", out.display());
+        return EXIT_USAGE;
+    }
+    EXIT_OK
+}
+
+/// Writes the root file and the schema files, then loads them back; when they do not
+/// read back as the pulled model, they are removed again.
+fn write_split(model: &Model, out: &Path, header: &str) -> u8 {
+    let split = match super::split::split(model, out, header) {
+        Ok(split) => split,
+        Err(err) => return report(&err, EXIT_REFUSED),
+    };
+    for (path, text) in &split.files {
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(path, text));
+        if let Err(err) = written {
+            eprintln!("error: cannot write {}: {err}", path.display());
+            return EXIT_USAGE;
+        }
+    }
+    let root_text = split.files.first().map(|f| f.1.clone()).unwrap_or_default();
+    if let Err(message) = self_check(out, &root_text, &split.model) {
+        for (path, _) in &split.files {
+            let _ = std::fs::remove_file(path);
+        }
+        return refused_check(&message);
+    }
     EXIT_OK
 }
 

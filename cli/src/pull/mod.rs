@@ -10,6 +10,7 @@
 
 pub mod command;
 mod model;
+pub mod split;
 mod tables;
 mod types;
 pub mod yaml;

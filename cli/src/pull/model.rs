@@ -130,6 +130,7 @@ pub fn to_model(catalog: &Catalog, extra: &Extra) -> (Model, Vec<Unwritable>) {
         schemas.insert(name.clone(), schema);
     }
     let model = Model {
+        include: Vec::new(),
         database,
         extensions: catalog.extensions.clone(),
         roles,

@@ -17,7 +17,11 @@ const FLOW_WIDTH: usize = 100;
 
 /// The model as YAML text, with a header comment.
 pub fn to_yaml(model: &Model, header: &str) -> anyhow::Result<String> {
-    let mut value = serde_json::to_value(model)?;
+    value_to_yaml(serde_json::to_value(model)?, header)
+}
+
+/// A model document (the root or a part of one, in the model's serde form) as YAML.
+pub fn value_to_yaml(mut value: Value, header: &str) -> anyhow::Result<String> {
     shape(&mut value, &[]);
     let options = serde_saphyr::ser_options! {
         // Long SQL stays on one line rather than folded: a folded scalar reads back

@@ -7,6 +7,7 @@
 //! order matters) and duplicates are caught by the loader.
 
 pub mod diag;
+mod include;
 pub mod load;
 pub mod partitions;
 mod routine;
@@ -35,6 +36,10 @@ pub use unmanaged::{Unmanaged, UnmanagedKind};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
+    /// Files (relative to this one) whose roles, schemas, extensions and unmanaged entries
+    /// belong to the model; a name may be defined in one file only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
     /// The database itself: name, owner, encoding and the target engine.
     pub database: Database,
     /// Extensions to create (`CREATE EXTENSION IF NOT EXISTS`), in order.
