@@ -100,3 +100,35 @@ async fn repository_model_round_trips() {
     // reads back as itself.
     assert_empty_plan(&model, &copy);
 }
+
+/// `pull --split` writes a root file and one file per schema; the model they make round
+/// trips like the single file.
+#[tokio::test]
+async fn split_model_round_trips() {
+    let source = unique("t_pull_split");
+    let copy = format!("{source}_copy");
+    database_from(&source, &[&fixture("saas")]).await;
+    let dir = workspace()
+        .join("target/test-models")
+        .join(format!("split_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.yaml");
+    let pulled = pull(&source, &model, &["--split"]);
+    assert!(pulled.status.success(), "{}", stderr(&pulled));
+    for file in ["schemas/app.yaml", "schemas/tenancy.yaml"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(text.contains("schemas:"), "{file}: {text}");
+    }
+    let root = std::fs::read_to_string(&model).unwrap();
+    assert!(
+        root.contains("include: [schemas/app.yaml, schemas/tenancy.yaml]"),
+        "{root}"
+    );
+    assert!(!root.contains("tables:"), "{root}");
+    let provisioned = schemactl(&model, &["provision", &copy]);
+    assert!(provisioned.status.success(), "{}", stderr(&provisioned));
+    let difference = dump_difference(&sorted_dump(&source), &sorted_dump(&copy));
+    assert!(difference.is_empty(), "{}", difference.join("\n"));
+    assert_empty_plan(&model, &source);
+}
