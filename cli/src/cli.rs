@@ -118,6 +118,9 @@ pub enum Command {
     /// Write a model of a live database (its schemas, roles and everything in them) that
     /// provisions back to the same database; refuses when the model cannot express it.
     Pull(crate::pull::command::PullArgs),
+    /// Run SQL files (pg_dump --schema-only output, hand-written scripts) in a throwaway
+    /// database and pull the result: a model from a legacy SQL schema.
+    Import(crate::pull::import::ImportArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -289,6 +292,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Steam(args) => crate::seed::command::run_steam(&cli.schema, args),
         Command::Igdb(args) => crate::sqlite::ingest::command::run(args),
         Command::Pull(args) => crate::pull::command::run(args),
+        Command::Import(args) => crate::pull::import::run(args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => crate::exit::report(&err, EXIT_USAGE),

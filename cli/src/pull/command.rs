@@ -14,6 +14,13 @@ pub struct PullArgs {
     /// The database to describe.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// What to pull and where the model goes: shared by `pull` and `import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
     /// Schemas to pull, comma-separated (default: every schema but the system's, those of
     /// extensions, and `public` when nothing was ever put in it).
     #[arg(long, value_delimiter = ',')]
@@ -45,7 +52,7 @@ pub fn run(args: &PullArgs) -> u8 {
         Err(code) => return code,
     };
     let options = Options {
-        schemas: args.schemas.clone(),
+        schemas: args.output.schemas.clone(),
     };
     let started = std::time::Instant::now();
     let pulled = runtime.block_on(async {
@@ -54,22 +61,26 @@ pub fn run(args: &PullArgs) -> u8 {
         conn.close().await.ok();
         pulled
     });
-    let mut pulled = match pulled {
-        Ok(p) => p,
-        Err(err) => return report(&err, EXIT_DATABASE),
-    };
-    if let Some(code) = refusal(&pulled, args.unmanaged) {
+    match pulled {
+        Ok(pulled) => write(pulled, &args.output, started),
+        Err(err) => report(&err, EXIT_DATABASE),
+    }
+}
+
+/// Refuses, or writes the model where `output` says; the exit code.
+pub fn write(mut pulled: Pulled, output: &OutputArgs, started: std::time::Instant) -> u8 {
+    if let Some(code) = refusal(&pulled, output.unmanaged) {
         return code;
     }
-    if args.unmanaged == UnmanagedPolicy::Record {
+    if output.unmanaged == UnmanagedPolicy::Record {
         pulled.record_unmanaged();
     }
     let header = format!(
         "The model of database {}, written by `schemactl pull`.",
         pulled.model.database.name
     );
-    let code = match &args.out {
-        Some(out) if args.split => write_split(&pulled.model, out, &header),
+    let code = match &output.out {
+        Some(out) if output.split => write_split(&pulled.model, out, &header),
         Some(out) => write_one(&pulled.model, out, &header),
         None => match super::yaml::to_yaml(&pulled.model, &header)
             .map_err(|e| e.to_string())
@@ -84,14 +95,13 @@ pub fn run(args: &PullArgs) -> u8 {
             Err(message) => refused_check(&message),
         },
     };
-    if code != EXIT_OK {
-        return code;
+    if code == EXIT_OK {
+        eprintln!(
+            "{}",
+            summary(&pulled.model, output.out.as_deref(), started.elapsed())
+        );
     }
-    eprintln!(
-        "{}",
-        summary(&pulled.model, args.out.as_deref(), started.elapsed())
-    );
-    EXIT_OK
+    code
 }
 
 fn refused_check(message: &str) -> u8 {

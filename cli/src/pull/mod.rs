@@ -9,6 +9,7 @@
 //! the model's `unmanaged` list.
 
 pub mod command;
+pub mod import;
 mod model;
 pub mod split;
 mod tables;
