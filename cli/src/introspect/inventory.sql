@@ -53,6 +53,7 @@ column_sequence AS (
   SELECT d.objid AS seq, d.deptype, a.attrelid, a.attnum, a.attname, c.relname AS table_name,
          pg_get_expr(ad.adbin, ad.adrelid) AS default_expr
   FROM pg_depend d
+  JOIN pg_class sq ON sq.oid = d.objid AND sq.relkind = 'S'
   JOIN pg_class c ON c.oid = d.refobjid
   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -263,6 +264,14 @@ FROM pg_constraint k
 JOIN rel r ON r.oid = k.conrelid
 WHERE NOT r.relispartition AND k.conparentid = 0
   AND (k.contype = 'x' OR (k.condeferred AND k.contype IN ('p', 'u', 'f')))
+UNION ALL
+-- The model asks for valid constraints: one added NOT VALID and never validated is not
+-- what provisioning gives (plans validate it).
+SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname), 'NOT VALID'
+FROM pg_constraint k
+JOIN rel r ON r.oid = k.conrelid
+WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype IN ('c', 'f')
+  AND NOT k.convalidated
 UNION ALL
 SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname),
        'a check that is DEFERRABLE or NOT ENFORCED'

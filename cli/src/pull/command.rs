@@ -112,13 +112,16 @@ fn refused_check(message: &str) -> u8 {
 
 /// Writes the model to `out` if it reads back as itself; nothing otherwise.
 fn write_one(model: &Model, out: &Path, header: &str) -> u8 {
+    let started = std::time::Instant::now();
     let text = match super::yaml::to_yaml(model, header) {
         Ok(text) => text,
         Err(err) => return report(&err, EXIT_REFUSED),
     };
+    tracing::debug!("YAML in {:.3}s", started.elapsed().as_secs_f64());
     if let Err(message) = self_check(out, &text, model) {
         return refused_check(&message);
     }
+    tracing::debug!("read back and validated at {:.3}s", started.elapsed().as_secs_f64());
     if let Err(err) = std::fs::write(out, &text) {
         eprintln!("error: cannot write {}: {err}", out.display());
         return EXIT_USAGE;

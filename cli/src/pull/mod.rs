@@ -58,6 +58,7 @@ impl Pulled {
 
 /// Describes the database behind `conn` as a model.
 pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Result<Pulled> {
+    let started = std::time::Instant::now();
     let schemas = schemas(conn, &options.schemas).await?;
     let introspect_options = introspect::Options {
         schemas: schemas.clone(),
@@ -77,12 +78,15 @@ pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Resul
     )
     .await?
     .try_get::<Option<String>>("", "comment")?;
+    tracing::debug!("catalog read at {:.3}s", started.elapsed().as_secs_f64());
     let inventory = inventory::inventory(conn, &schemas).await?;
     let extra = Extra {
         database_comment: comment,
         superusers,
     };
+    tracing::debug!("database described in {:.3}s", started.elapsed().as_secs_f64());
     let (model, unwritable) = to_model(&catalog, &extra);
+    tracing::debug!("model written at {:.3}s", started.elapsed().as_secs_f64());
     Ok(Pulled {
         model,
         inventory,
