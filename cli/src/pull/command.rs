@@ -121,7 +121,10 @@ fn write_one(model: &Model, out: &Path, header: &str) -> u8 {
     if let Err(message) = self_check(out, &text, model) {
         return refused_check(&message);
     }
-    tracing::debug!("read back and validated at {:.3}s", started.elapsed().as_secs_f64());
+    tracing::debug!(
+        "read back and validated at {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
     if let Err(err) = std::fs::write(out, &text) {
         eprintln!("error: cannot write {}: {err}", out.display());
         return EXIT_USAGE;

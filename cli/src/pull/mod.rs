@@ -84,7 +84,10 @@ pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Resul
         database_comment: comment,
         superusers,
     };
-    tracing::debug!("database described in {:.3}s", started.elapsed().as_secs_f64());
+    tracing::debug!(
+        "database described in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
     let (model, unwritable) = to_model(&catalog, &extra);
     tracing::debug!("model written at {:.3}s", started.elapsed().as_secs_f64());
     Ok(Pulled {

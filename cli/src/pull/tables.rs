@@ -43,6 +43,24 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
             table.primary_key_name = Some(key.name.clone());
         }
     }
+    uniques_and_checks(q, t, &mut table);
+    for fk in &t.foreign_keys {
+        foreign_key(w, q, fk, &mut table);
+    }
+    table.indexes = t
+        .indexes
+        .iter()
+        .map(|i| (i.name.clone(), index(w, q, Some(t), i)))
+        .collect();
+    partitioning(w, q, t, &mut table);
+    table.row_level_security = row_level_security(w, extra, q, t);
+    triggers(w, q, t, &mut table);
+    table.grants = grants(w, extra, &object, &t.grants);
+    table
+}
+
+/// Unique and check constraints: on the column when the build names them the same.
+fn uniques_and_checks(q: &QName, t: &TableDef, table: &mut Table) {
     for u in &t.uniques {
         let inline = match u.columns.as_slice() {
             [c] if !u.nulls_not_distinct && u.name == format!("{}_{c}_key", q.name) => Some(c),
@@ -85,16 +103,18 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
             }
         }
     }
-    for fk in &t.foreign_keys {
-        foreign_key(w, q, fk, &mut table);
+}
+
+fn row_level_security(
+    w: &mut Writer,
+    extra: &Extra,
+    q: &QName,
+    t: &TableDef,
+) -> Option<RowLevelSecurity> {
+    if !(t.rls_enabled || t.rls_forced || !t.policies.is_empty()) {
+        return None;
     }
-    table.indexes = t
-        .indexes
-        .iter()
-        .map(|i| (i.name.clone(), index(w, q, Some(t), i)))
-        .collect();
-    partitioning(w, q, t, &mut table);
-    if t.rls_enabled || t.rls_forced || !t.policies.is_empty() {
+    {
         let mut policies = IndexMap::new();
         for p in &t.policies {
             for role in &p.roles {
@@ -115,12 +135,15 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
             };
             policies.insert(p.name.clone(), policy);
         }
-        table.row_level_security = Some(RowLevelSecurity {
+        Some(RowLevelSecurity {
             enabled: t.rls_enabled,
             force: t.rls_forced,
             policies,
-        });
+        })
     }
+}
+
+fn triggers(w: &mut Writer, q: &QName, t: &TableDef, table: &mut Table) {
     for tr in &t.triggers {
         let Some(function) = &tr.function else {
             w.refuse(format!("trigger {} on {q}", tr.name), "it runs no function");
@@ -149,8 +172,6 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
         };
         table.triggers.insert(tr.name.clone(), trigger);
     }
-    table.grants = grants(w, extra, &object, &t.grants);
-    table
 }
 
 fn column(w: &mut Writer, q: &QName, t: &TableDef, c: &ColumnDef, primary_key: bool) -> Column {
