@@ -254,3 +254,15 @@ pub(super) async fn roles(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_privilege_is_an_error_naming_it() {
+        assert_eq!(privilege("MAINTAIN").ok(), Some(Privilege::Maintain));
+        let err = privilege("SET").map(|_| ()).unwrap_err().to_string();
+        assert_eq!(err, "unknown privilege `SET` in an ACL");
+    }
+}

@@ -194,21 +194,10 @@ fn column(
     comment: Option<String>,
 ) -> anyhow::Result<ColumnDef> {
     let default: Option<String> = get(row, "default_expr")?;
-    let identity = match get::<String>(row, "identity")?.as_str() {
-        "a" => Some(Identity::Always),
-        "d" => Some(Identity::ByDefault),
-        "" => None,
-        other => anyhow::bail!("column {table}.{name}: unknown identity `{other}` (attidentity)"),
-    };
+    let identity = identity(table, &name, &get::<String>(row, "identity")?)?;
     // Stored and (PostgreSQL 18) virtual generated columns both read as generated: the
     // model knows only stored ones, and the inventory lists the virtual ones.
-    let generated = match get::<String>(row, "generated")?.as_str() {
-        "" => false,
-        "s" | "v" => true,
-        other => {
-            anyhow::bail!("column {table}.{name}: unknown generation `{other}` (attgenerated)")
-        }
-    };
+    let generated = generated(table, &name, &get::<String>(row, "generated")?)?;
     let serial = if get(row, "serial")? {
         // A nextval default of an owned sequence on another type (numeric, say) is what
         // `serial` cannot write: the default stays as it is.
@@ -234,6 +223,39 @@ fn column(
         generated: if generated { default } else { None },
         identity,
         comment,
+    })
+}
+
+/// `attidentity`.
+fn identity(table: &QName, column: &str, code: &str) -> anyhow::Result<Option<Identity>> {
+    Ok(match code {
+        "a" => Some(Identity::Always),
+        "d" => Some(Identity::ByDefault),
+        "" => None,
+        other => anyhow::bail!("column {table}.{column}: unknown identity `{other}` (attidentity)"),
+    })
+}
+
+/// `attgenerated`: whether the column is generated (stored `s` or virtual `v`).
+fn generated(table: &QName, column: &str, code: &str) -> anyhow::Result<bool> {
+    Ok(match code {
+        "" => false,
+        "s" | "v" => true,
+        other => {
+            anyhow::bail!("column {table}.{column}: unknown generation `{other}` (attgenerated)")
+        }
+    })
+}
+
+/// `polcmd`.
+fn policy_command(table: &QName, policy: &str, code: &str) -> anyhow::Result<PolicyCommand> {
+    Ok(match code {
+        "r" => PolicyCommand::Select,
+        "a" => PolicyCommand::Insert,
+        "w" => PolicyCommand::Update,
+        "d" => PolicyCommand::Delete,
+        "*" => PolicyCommand::All,
+        other => anyhow::bail!("policy {policy} on {table}: unknown command `{other}` (polcmd)"),
     })
 }
 
@@ -268,6 +290,8 @@ async fn constraints(
                 no_inherit: get(&row, "no_inherit")?,
             }),
             "f" => table.foreign_keys.push(ForeignKeyDef {
+                on_delete: fk_action(q, &name, &get::<String>(&row, "on_delete")?)?,
+                on_update: fk_action(q, &name, &get::<String>(&row, "on_update")?)?,
                 name,
                 columns,
                 references: QName::new(
@@ -275,8 +299,6 @@ async fn constraints(
                     get::<Option<String>>(&row, "ref_table")?.unwrap_or_default(),
                 ),
                 referenced_columns: get(&row, "ref_columns")?,
-                on_delete: fk_action(&get::<String>(&row, "on_delete")?)?,
-                on_update: fk_action(&get::<String>(&row, "on_update")?)?,
                 deferrable: get(&row, "deferrable")?,
             }),
             other => anyhow::bail!("constraint {name} on {q}: unknown constraint kind `{other}`"),
@@ -285,14 +307,16 @@ async fn constraints(
     Ok(())
 }
 
-fn fk_action(code: &str) -> anyhow::Result<FkAction> {
+fn fk_action(table: &QName, constraint: &str, code: &str) -> anyhow::Result<FkAction> {
     Ok(match code {
         "a" => FkAction::NoAction,
         "r" => FkAction::Restrict,
         "c" => FkAction::Cascade,
         "n" => FkAction::SetNull,
         "d" => FkAction::SetDefault,
-        other => anyhow::bail!("unknown foreign key action `{other}`"),
+        other => anyhow::bail!(
+            "foreign key {constraint} on {table}: unknown referential action `{other}`"
+        ),
     })
 }
 
@@ -405,14 +429,7 @@ async fn policies(
             continue;
         };
         let name: String = get(&row, "name")?;
-        let command = match get::<String>(&row, "command")?.as_str() {
-            "r" => PolicyCommand::Select,
-            "a" => PolicyCommand::Insert,
-            "w" => PolicyCommand::Update,
-            "d" => PolicyCommand::Delete,
-            "*" => PolicyCommand::All,
-            other => anyhow::bail!("policy {name} on {q}: unknown command `{other}` (polcmd)"),
-        };
+        let command = policy_command(q, &name, &get::<String>(&row, "command")?)?;
         let mut roles: Vec<String> = get(&row, "roles")?;
         // PUBLIC alone is what the model means by no `to`.
         if roles == ["public"] {
@@ -494,4 +511,39 @@ async fn triggers(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_are_errors_naming_the_object_and_the_value() {
+        let q = QName::new("shop", "orders");
+        assert_eq!(
+            identity(&q, "id", "d").ok(),
+            Some(Some(Identity::ByDefault))
+        );
+        assert_eq!(generated(&q, "total", "v").ok(), Some(true));
+        assert_eq!(
+            policy_command(&q, "own", "*").ok(),
+            Some(PolicyCommand::All)
+        );
+        let messages = [
+            identity(&q, "id", "z").map(|_| ()),
+            generated(&q, "total", "q").map(|_| ()),
+            policy_command(&q, "own", "t").map(|_| ()),
+            fk_action(&q, "orders_customer_fkey", "x").map(|_| ()),
+        ]
+        .map(|r| r.unwrap_err().to_string());
+        assert_eq!(
+            messages,
+            [
+                "column shop.orders.id: unknown identity `z` (attidentity)",
+                "column shop.orders.total: unknown generation `q` (attgenerated)",
+                "policy own on shop.orders: unknown command `t` (polcmd)",
+                "foreign key orders_customer_fkey on shop.orders: unknown referential action `x`",
+            ]
+        );
+    }
 }
