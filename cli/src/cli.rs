@@ -120,6 +120,12 @@ pub enum Command {
     Seed(crate::seed::command::SeedArgs),
     /// Load CSV, NDJSON or JSON files into tables by COPY, after validating every record.
     Load(crate::seed::command::LoadArgs),
+    /// Write a model of a live database (its schemas, roles and everything in them) that
+    /// provisions back to the same database; refuses when the model cannot express it.
+    Pull(crate::pull::command::PullArgs),
+    /// Run SQL files (pg_dump --schema-only output, hand-written scripts) in a throwaway
+    /// database and pull the result: a model from a legacy SQL schema.
+    Import(crate::pull::import::ImportArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -292,6 +298,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Generate { command } => crate::generate::command::run(&cli.schema, command),
         Command::Seed(args) => crate::seed::command::run_seed(&cli.schema, args),
         Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
+        Command::Pull(args) => crate::pull::command::run(args),
+        Command::Import(args) => crate::pull::import::run(args),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => crate::exit::report(&err, EXIT_USAGE),
@@ -441,10 +449,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
 
 /// Prints `path:line:column: error: message` for the model value at `pointer`.
 fn print_at(loaded: &load::Loaded, pointer: &str, message: &str) {
-    let pos = loaded.source.value_pos(pointer);
+    let (file, pos) = loaded.source.value_at(pointer);
     eprintln!(
         "{}:{}:{}: error: {message}",
-        loaded.source.path.display(),
+        file.path.display(),
         pos.line,
         pos.column
     );

@@ -25,6 +25,7 @@ pub mod local;
 pub mod migrate;
 pub mod plan;
 pub mod provision;
+pub mod pull;
 pub mod seed;
 pub mod sqlite;
 pub mod upgrade;

@@ -7,24 +7,95 @@ use std::path::Path;
 use crate::cli::{PlanFormat, load_and_validate, runtime};
 use crate::diff::Hazard;
 use crate::exit::{EXIT_CHANGES, EXIT_DATABASE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, report};
+use crate::introspect::inventory;
 use crate::plan::Plan;
 
-fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan), u8> {
+/// The plan from the database at `url` to the model, and what the database holds in the
+/// model's schemas that no model expresses (PostgreSQL; nothing for SQLite).
+fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan, Inventory), u8> {
     let loaded = load_and_validate(schema)?;
     let rt = runtime()?;
-    match rt.block_on(crate::upgrade::plan(&loaded.model, url)) {
-        Ok(plan) => Ok((loaded.model, plan)),
+    let computed = rt.block_on(async {
+        let plan = crate::upgrade::plan(&loaded.model, url).await?;
+        let items = match plan {
+            Plan::Postgres { .. } => {
+                let conn = crate::db::connect(url).await?;
+                let schemas = crate::upgrade::schemas_of(&loaded.model);
+                let items = inventory::inventory(&conn, &schemas).await;
+                conn.close().await.ok();
+                items?
+            }
+            Plan::Sqlite(_) => Vec::new(),
+        };
+        anyhow::Ok((plan, items))
+    });
+    match computed {
+        Ok((plan, items)) => {
+            let inventory = Inventory::new(items, &loaded.model.unmanaged);
+            Ok((loaded.model, plan, inventory))
+        }
         Err(err) => Err(report(&err, EXIT_DATABASE)),
     }
 }
 
+/// The inventory of what the model does not manage, against its `unmanaged` list.
+pub struct Inventory {
+    pub lines: Vec<String>,
+    /// Items the model does not record: the database differs from what it says.
+    pub unrecorded: usize,
+}
+
+impl Inventory {
+    fn new(items: Vec<inventory::Item>, recorded: &[crate::model::Unmanaged]) -> Inventory {
+        let mut lines = inventory::report(&items, recorded);
+        let absent: Vec<&crate::model::Unmanaged> = recorded
+            .iter()
+            .filter(|u| !items.iter().any(|i| i.kind == u.kind && i.name == u.name))
+            .collect();
+        if !absent.is_empty() {
+            lines.push(format!(
+                "recorded under `unmanaged` but not in the database ({}):",
+                absent.len()
+            ));
+            for u in absent {
+                lines.push(format!("  {} {}", u.kind.as_str(), u.name));
+            }
+        }
+        Inventory {
+            unrecorded: inventory::unrecorded(&items, recorded).len(),
+            lines,
+        }
+    }
+
+    /// The section as SQL comments, so that a printed plan stays a script.
+    fn print_commented(&self) {
+        for line in &self.lines {
+            println!("-- {line}");
+        }
+        if !self.lines.is_empty() {
+            println!();
+        }
+    }
+
+    fn eprint(&self) {
+        for line in &self.lines {
+            eprintln!("{line}");
+        }
+    }
+}
+
 pub fn plan(schema: &Path, url: &str, format: PlanFormat, exit_code: bool) -> u8 {
-    let (_, plan) = match compute(schema, url) {
+    let (_, plan, inventory) = match compute(schema, url) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    match format {
+        PlanFormat::Sql => inventory.print_commented(),
+        // The JSON on stdout stays one document; the section goes to stderr.
+        PlanFormat::Json => inventory.eprint(),
+    }
     print_plan(&plan, format);
-    if exit_code && !plan.is_empty() {
+    if exit_code && (!plan.is_empty() || inventory.unrecorded > 0) {
         EXIT_CHANGES
     } else {
         EXIT_OK
@@ -43,13 +114,26 @@ pub fn print_plan(plan: &Plan, format: PlanFormat) {
 }
 
 pub fn drift(schema: &Path, url: &str) -> u8 {
-    let (_, plan) = match compute(schema, url) {
+    let (_, plan, inventory) = match compute(schema, url) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    if plan.is_empty() {
+    for line in &inventory.lines {
+        println!("{line}");
+    }
+    if !inventory.lines.is_empty() {
+        println!();
+    }
+    if plan.is_empty() && inventory.unrecorded == 0 {
         println!("no drift: the database matches the model");
         EXIT_OK
+    } else if plan.is_empty() {
+        println!(
+            "drift: the database holds {} object(s) or attribute(s) the model neither \
+             expresses nor records under `unmanaged`",
+            inventory.unrecorded
+        );
+        EXIT_CHANGES
     } else {
         println!(
             "drift: {} step(s) would bring the database to the model\n",
@@ -61,10 +145,11 @@ pub fn drift(schema: &Path, url: &str) -> u8 {
 }
 
 pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
-    let (_, plan) = match compute(schema, url) {
+    let (_, plan, inventory) = match compute(schema, url) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    inventory.eprint();
     if plan.is_empty() {
         println!("no changes: the database matches the model");
         return EXIT_OK;

@@ -66,9 +66,9 @@ pub(super) async fn default_privileges(
         );
         let entry = groups.entry(key).or_default();
         entry.1 = get(&row, "full_count")?;
-        if let Some(p) = privilege(&get::<String>(&row, "privilege")?) {
-            entry.0.insert(p);
-        }
+        entry
+            .0
+            .insert(privilege(&get::<String>(&row, "privilege")?)?);
     }
     for ((schema, for_role, kind, grantee), (privileges, full)) in groups {
         let on = match kind.as_str() {
@@ -76,8 +76,13 @@ pub(super) async fn default_privileges(
             "S" => DefaultPrivilegeObject::Sequences,
             "f" => DefaultPrivilegeObject::Functions,
             "T" => DefaultPrivilegeObject::Types,
-            // Default privileges on schemas (`n`) have no place in the model.
-            _ => continue,
+            // Default privileges on schemas and (PostgreSQL 18) large objects have no place
+            // in the model: the inventory lists them.
+            "n" | "L" => continue,
+            other => anyhow::bail!(
+                "default privileges in schema {schema} for {for_role}: unknown object type \
+                 `{other}` (defaclobjtype)"
+            ),
         };
         let Some(def) = catalog.schemas.get_mut(&schema) else {
             continue;
@@ -122,7 +127,8 @@ pub(super) async fn grants(
         let target = match kind.as_str() {
             "schema" => Target::Schema(schema),
             "function" => Target::Function(get(&row, "object_key")?),
-            _ => Target::Relation(QName::new(schema, name)),
+            "relation" | "column" => Target::Relation(QName::new(schema, name)),
+            other => anyhow::bail!("grant on {schema}.{name}: unknown object kind `{other}`"),
         };
         let full: i64 = get(&row, "full_count")?;
         let entry = acls.entry(target).or_default();
@@ -132,9 +138,7 @@ pub(super) async fn grants(
         } else {
             entry.1 = full;
         }
-        let Some(p) = privilege(&get::<String>(&row, "privilege")?) else {
-            continue;
-        };
+        let p = privilege(&get::<String>(&row, "privilege")?)?;
         entry
             .0
             .entry((get(&row, "grantee")?, get(&row, "grantable")?, column))
@@ -210,8 +214,8 @@ fn collapse(privileges: BTreeSet<Privilege>, full: i64) -> Vec<Privilege> {
     }
 }
 
-fn privilege(name: &str) -> Option<Privilege> {
-    Some(match name {
+fn privilege(name: &str) -> anyhow::Result<Privilege> {
+    Ok(match name {
         "SELECT" => Privilege::Select,
         "INSERT" => Privilege::Insert,
         "UPDATE" => Privilege::Update,
@@ -223,10 +227,7 @@ fn privilege(name: &str) -> Option<Privilege> {
         "CREATE" => Privilege::Create,
         "EXECUTE" => Privilege::Execute,
         "MAINTAIN" => Privilege::Maintain,
-        other => {
-            tracing::warn!("privilege {other} has no place in the model; ignored");
-            return None;
-        }
+        other => anyhow::bail!("unknown privilege `{other}` in an ACL"),
     })
 }
 
@@ -278,4 +279,16 @@ pub(super) async fn protected_roles(
         .iter()
         .map(|row| get(row, "name"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_privilege_is_an_error_naming_it() {
+        assert_eq!(privilege("MAINTAIN").ok(), Some(Privilege::Maintain));
+        let err = privilege("SET").map(|_| ()).unwrap_err().to_string();
+        assert_eq!(err, "unknown privilege `SET` in an ACL");
+    }
 }

@@ -29,6 +29,8 @@ JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY($1)
   AND p.prokind = 'f'
+  -- Extensions' functions, and the constructors a range type brings ('i'), are not ours.
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                    AND d.deptype IN ('e', 'i'))
 ORDER BY 2, 3, pg_get_function_identity_arguments(p.oid)

@@ -35,14 +35,19 @@
 //! Constraints created `NOT VALID` and not validated yet are listed in
 //! [`TableDef::not_valid`](crate::catalog::TableDef::not_valid).
 //!
-//! What the IR cannot hold is skipped, with a warning where it matters: objects that belong
-//! to an extension, overloads beyond the first of a function name, procedures and
-//! aggregates, partitions of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept),
-//! and the owners of tables and functions (their roles are still read). PostgreSQL 18's
-//! virtual generated columns read as generated columns.
+//! What the IR cannot hold is not read into it: objects that belong to an extension,
+//! overloads beyond the first of a function name, procedures and aggregates, partitions
+//! of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and
+//! the owners of tables and functions (their roles are still read). PostgreSQL 18's
+//! virtual generated columns read as generated columns. [`inventory`] lists every such
+//! object and attribute by kind and name, and `plan`, `drift` and `pull` print that list:
+//! nothing is skipped silently. A catalog code this build does not know (a policy
+//! command, a volatility, a constraint kind, …) is an error naming the object and the
+//! value, never a default.
 
 mod acl;
 mod cached;
+pub mod inventory;
 mod parse;
 mod relations;
 mod routines;
@@ -58,7 +63,7 @@ use crate::catalog::Catalog;
 use crate::db::describe;
 
 pub use cached::introspect_cached;
-pub use parse::parse_bound;
+pub use parse::{parse_bound, strip_outer_parens};
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
@@ -127,6 +132,10 @@ async fn read_all(
         roles.extend(acl::cluster_roles(session).await?);
     }
     catalog.protected_roles = acl::protected_roles(session).await?;
+    // Predefined roles (pg_database_owner owns `public`, pg_read_all_data may be granted)
+    // are the server's: no model declares them, so the catalog leaves them out rather
+    // than have a plan drop them. CREATE ROLE refuses the prefix, so none is a user's.
+    roles.retain(|r| !r.starts_with("pg_"));
     let requested: Vec<String> = roles.into_iter().collect();
     acl::roles(session, requested.clone(), &mut catalog).await?;
     Ok((catalog, requested))

@@ -95,7 +95,7 @@ async fn relations(
                 );
                 rels.insert(oid, Rel::View(q));
             }
-            _ => {
+            "r" | "p" => {
                 let table = TableDef {
                     partition_by: partition_key(&row)?,
                     rls_enabled: get(&row, "rls_enabled")?,
@@ -106,13 +106,14 @@ async fn relations(
                 catalog.tables.insert(q.clone(), table);
                 rels.insert(oid, Rel::Table(q));
             }
+            other => anyhow::bail!("relation {q}: unknown relation kind `{other}` (relkind)"),
         }
     }
     for (parent, q, bound) in partitions {
         let Some(Rel::Table(parent)) = parent.and_then(|p| rels.get(&p)) else {
             // A partition of a partition, or of a table outside the requested schemas:
-            // the model has no place for it.
-            tracing::warn!("partition {q} has no partitioned table among the schemas read");
+            // the model has no place for it, and the inventory lists it (`sub_partition`).
+            tracing::debug!("partition {q} has no partitioned table among the schemas read");
             continue;
         };
         let text = bound.unwrap_or_default();
@@ -175,7 +176,7 @@ async fn columns(
                 }
             }
             Some(Rel::Table(q)) => {
-                let column = column(&row, name, comment)?;
+                let column = column(&row, q, name, comment)?;
                 if let Some(table) = catalog.tables.get_mut(q) {
                     table.columns.push(column);
                 }
@@ -186,17 +187,20 @@ async fn columns(
     Ok(())
 }
 
-fn column(row: &QueryResult, name: String, comment: Option<String>) -> anyhow::Result<ColumnDef> {
+fn column(
+    row: &QueryResult,
+    table: &QName,
+    name: String,
+    comment: Option<String>,
+) -> anyhow::Result<ColumnDef> {
     let default: Option<String> = get(row, "default_expr")?;
-    let identity = match get::<String>(row, "identity")?.as_str() {
-        "a" => Some(Identity::Always),
-        "d" => Some(Identity::ByDefault),
-        _ => None,
-    };
+    let identity = identity(table, &name, &get::<String>(row, "identity")?)?;
     // Stored and (PostgreSQL 18) virtual generated columns both read as generated: the
-    // model knows only stored ones.
-    let generated = !get::<String>(row, "generated")?.is_empty();
+    // model knows only stored ones, and the inventory lists the virtual ones.
+    let generated = generated(table, &name, &get::<String>(row, "generated")?)?;
     let serial = if get(row, "serial")? {
+        // A nextval default of an owned sequence on another type (numeric, say) is what
+        // `serial` cannot write: the default stays as it is.
         match get::<i64>(row, "type_oid")? {
             21 => Some(SerialKind::Small),
             23 => Some(SerialKind::Regular),
@@ -219,6 +223,39 @@ fn column(row: &QueryResult, name: String, comment: Option<String>) -> anyhow::R
         generated: if generated { default } else { None },
         identity,
         comment,
+    })
+}
+
+/// `attidentity`.
+fn identity(table: &QName, column: &str, code: &str) -> anyhow::Result<Option<Identity>> {
+    Ok(match code {
+        "a" => Some(Identity::Always),
+        "d" => Some(Identity::ByDefault),
+        "" => None,
+        other => anyhow::bail!("column {table}.{column}: unknown identity `{other}` (attidentity)"),
+    })
+}
+
+/// `attgenerated`: whether the column is generated (stored `s` or virtual `v`).
+fn generated(table: &QName, column: &str, code: &str) -> anyhow::Result<bool> {
+    Ok(match code {
+        "" => false,
+        "s" | "v" => true,
+        other => {
+            anyhow::bail!("column {table}.{column}: unknown generation `{other}` (attgenerated)")
+        }
+    })
+}
+
+/// `polcmd`.
+fn policy_command(table: &QName, policy: &str, code: &str) -> anyhow::Result<PolicyCommand> {
+    Ok(match code {
+        "r" => PolicyCommand::Select,
+        "a" => PolicyCommand::Insert,
+        "w" => PolicyCommand::Update,
+        "d" => PolicyCommand::Delete,
+        "*" => PolicyCommand::All,
+        other => anyhow::bail!("policy {policy} on {table}: unknown command `{other}` (polcmd)"),
     })
 }
 
@@ -253,6 +290,8 @@ async fn constraints(
                 no_inherit: get(&row, "no_inherit")?,
             }),
             "f" => table.foreign_keys.push(ForeignKeyDef {
+                on_delete: fk_action(q, &name, &get::<String>(&row, "on_delete")?)?,
+                on_update: fk_action(q, &name, &get::<String>(&row, "on_update")?)?,
                 name,
                 columns,
                 references: QName::new(
@@ -260,24 +299,24 @@ async fn constraints(
                     get::<Option<String>>(&row, "ref_table")?.unwrap_or_default(),
                 ),
                 referenced_columns: get(&row, "ref_columns")?,
-                on_delete: fk_action(&get::<String>(&row, "on_delete")?)?,
-                on_update: fk_action(&get::<String>(&row, "on_update")?)?,
                 deferrable: get(&row, "deferrable")?,
             }),
-            _ => {}
+            other => anyhow::bail!("constraint {name} on {q}: unknown constraint kind `{other}`"),
         }
     }
     Ok(())
 }
 
-fn fk_action(code: &str) -> anyhow::Result<FkAction> {
+fn fk_action(table: &QName, constraint: &str, code: &str) -> anyhow::Result<FkAction> {
     Ok(match code {
         "a" => FkAction::NoAction,
         "r" => FkAction::Restrict,
         "c" => FkAction::Cascade,
         "n" => FkAction::SetNull,
         "d" => FkAction::SetDefault,
-        other => anyhow::bail!("unknown foreign key action `{other}`"),
+        other => anyhow::bail!(
+            "foreign key {constraint} on {table}: unknown referential action `{other}`"
+        ),
     })
 }
 
@@ -389,20 +428,15 @@ async fn policies(
         let Some(Rel::Table(q)) = rels.get(&get(&row, "table_oid")?) else {
             continue;
         };
-        let command = match get::<String>(&row, "command")?.as_str() {
-            "r" => PolicyCommand::Select,
-            "a" => PolicyCommand::Insert,
-            "w" => PolicyCommand::Update,
-            "d" => PolicyCommand::Delete,
-            _ => PolicyCommand::All,
-        };
+        let name: String = get(&row, "name")?;
+        let command = policy_command(q, &name, &get::<String>(&row, "command")?)?;
         let mut roles: Vec<String> = get(&row, "roles")?;
         // PUBLIC alone is what the model means by no `to`.
         if roles == ["public"] {
             roles.clear();
         }
         let policy = PolicyDef {
-            name: get(&row, "name")?,
+            name,
             command,
             roles,
             using: get(&row, "using_expr")?,
@@ -477,4 +511,39 @@ async fn triggers(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_are_errors_naming_the_object_and_the_value() {
+        let q = QName::new("shop", "orders");
+        assert_eq!(
+            identity(&q, "id", "d").ok(),
+            Some(Some(Identity::ByDefault))
+        );
+        assert_eq!(generated(&q, "total", "v").ok(), Some(true));
+        assert_eq!(
+            policy_command(&q, "own", "*").ok(),
+            Some(PolicyCommand::All)
+        );
+        let messages = [
+            identity(&q, "id", "z").map(|_| ()),
+            generated(&q, "total", "q").map(|_| ()),
+            policy_command(&q, "own", "t").map(|_| ()),
+            fk_action(&q, "orders_customer_fkey", "x").map(|_| ()),
+        ]
+        .map(|r| r.unwrap_err().to_string());
+        assert_eq!(
+            messages,
+            [
+                "column shop.orders.id: unknown identity `z` (attidentity)",
+                "column shop.orders.total: unknown generation `q` (attgenerated)",
+                "policy own on shop.orders: unknown command `t` (polcmd)",
+                "foreign key orders_customer_fkey on shop.orders: unknown referential action `x`",
+            ]
+        );
+    }
 }

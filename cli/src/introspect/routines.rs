@@ -50,7 +50,8 @@ pub(super) async fn functions(
         if catalog.functions.contains_key(&q) {
             // The catalog keys functions by name, as the model does: an overload cannot be
             // represented. The first one (by argument types) is kept.
-            tracing::warn!("function {q} is overloaded; only one of its overloads is read");
+            // The inventory lists the others (`function_overload`), every time.
+            tracing::debug!("function {q} is overloaded; only one of its overloads is read");
             continue;
         }
         catalog.functions.insert(q.clone(), function(&row, &q)?);
@@ -61,17 +62,8 @@ pub(super) async fn functions(
 
 fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
     let args = arguments(row, q)?;
-    let volatility = match get::<String>(row, "volatility")?.as_str() {
-        "i" => Volatility::Immutable,
-        "s" => Volatility::Stable,
-        _ => Volatility::Volatile,
-    };
-    let parallel = match get::<String>(row, "parallel")?.as_str() {
-        "s" => Some("SAFE"),
-        "r" => Some("RESTRICTED"),
-        // UNSAFE is the default, which the model leaves unsaid.
-        _ => None,
-    };
+    let volatility = volatility(q, &get::<String>(row, "volatility")?)?;
+    let parallel = parallel(q, &get::<String>(row, "parallel")?)?;
     let config: Vec<String> = get(row, "config")?;
     Ok(FunctionDef {
         args,
@@ -92,6 +84,26 @@ fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
         comment: get(row, "comment")?,
         grants: Vec::new(),
         declared_deps: Vec::new(),
+    })
+}
+
+/// `provolatile`; a code this build does not know is an error naming the function.
+fn volatility(q: &QName, code: &str) -> anyhow::Result<Volatility> {
+    Ok(match code {
+        "i" => Volatility::Immutable,
+        "s" => Volatility::Stable,
+        "v" => Volatility::Volatile,
+        other => anyhow::bail!("function {q}: unknown volatility `{other}` (provolatile)"),
+    })
+}
+
+/// `proparallel`; UNSAFE, the default, reads as `None` (the model leaves it unsaid).
+fn parallel(q: &QName, code: &str) -> anyhow::Result<Option<&'static str>> {
+    Ok(match code {
+        "s" => Some("SAFE"),
+        "r" => Some("RESTRICTED"),
+        "u" => None,
+        other => anyhow::bail!("function {q}: unknown parallel safety `{other}` (proparallel)"),
     })
 }
 
@@ -141,4 +153,26 @@ fn arguments(row: &QueryResult, q: &QName) -> anyhow::Result<Vec<ArgDef>> {
         }
     }
     Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_are_errors_naming_the_function_and_the_value() {
+        let q = QName::new("shop", "total");
+        assert_eq!(volatility(&q, "s").ok(), Some(Volatility::Stable));
+        assert_eq!(parallel(&q, "u").ok(), Some(None));
+        let err = volatility(&q, "x").map(|_| ()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "function shop.total: unknown volatility `x` (provolatile)"
+        );
+        let err = parallel(&q, "?").map(|_| ()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "function shop.total: unknown parallel safety `?` (proparallel)"
+        );
+    }
 }

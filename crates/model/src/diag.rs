@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::load::Source;
+use crate::load::{File, Source};
 
 /// A 1-based line and column; 0 means unknown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,7 +28,10 @@ pub enum Anchor {
     Value(String),
     /// The key that holds the value at this JSON pointer.
     Key(String),
+    /// A position in the root file.
     Pos(Pos),
+    /// A position in file `file` of the source (0 the root, then the included files).
+    InFile { file: usize, pos: Pos },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,17 +74,23 @@ impl Diagnostic {
     }
 
     pub fn pos(&self, source: &Source) -> Pos {
+        self.located(source).1
+    }
+
+    /// The file the diagnostic is in, and where.
+    pub fn located<'s>(&self, source: &'s Source) -> (File<'s>, Pos) {
         match &self.anchor {
-            Anchor::Value(p) => source.value_pos(p),
-            Anchor::Key(p) => source.key_pos(p),
-            Anchor::Pos(pos) => *pos,
+            Anchor::Value(p) => source.value_at(p),
+            Anchor::Key(p) => source.key_at(p),
+            Anchor::Pos(pos) => (source.file(0), *pos),
+            Anchor::InFile { file, pos } => (source.file(*file), *pos),
         }
     }
 
     /// `path:line:column: error: message`, the offending line with a caret, and the hint.
     pub fn render(&self, source: &Source) -> String {
-        let pos = self.pos(source);
-        let path = source.path.display();
+        let (file, pos) = self.located(source);
+        let path = file.path.display();
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -91,7 +100,7 @@ impl Diagnostic {
         let line_text = usize::try_from(pos.line)
             .ok()
             .and_then(|l| l.checked_sub(1))
-            .and_then(|l| source.text.lines().nth(l));
+            .and_then(|l| file.text.lines().nth(l));
         if let Some(text) = line_text {
             let number = pos.line.to_string();
             let gutter = " ".repeat(number.len());
@@ -110,7 +119,10 @@ impl Diagnostic {
 /// Renders every diagnostic in source order, followed by a count.
 pub fn render_all(diagnostics: &[Diagnostic], source: &Source) -> String {
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
-    sorted.sort_by_key(|d| d.pos(source));
+    sorted.sort_by_key(|d| {
+        let (file, pos) = d.located(source);
+        (file.index, pos)
+    });
     let mut out = String::new();
     for diag in sorted {
         out.push_str(&diag.render(source));

@@ -7,11 +7,13 @@
 //! order matters) and duplicates are caught by the loader.
 
 pub mod diag;
+mod include;
 pub mod load;
 pub mod partitions;
 mod routine;
 mod table;
 pub mod types;
+pub mod unmanaged;
 pub mod validate;
 
 use indexmap::IndexMap;
@@ -28,11 +30,16 @@ pub use table::{
     Partitions, Policy, PolicyCommand, References, RowLevelSecurity, SeedRows, SortOrder, Table,
     UniqueConstraint,
 };
+pub use unmanaged::{Unmanaged, UnmanagedKind};
 
 /// A whole database: the root of `schema.yaml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
+    /// Files (relative to this one) whose roles, schemas, extensions and unmanaged entries
+    /// belong to the model; a name may be defined in one file only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
     /// The database itself: name, owner, encoding and the target engine.
     pub database: Database,
     /// Extensions to create (`CREATE EXTENSION IF NOT EXISTS`), in order.
@@ -44,6 +51,10 @@ pub struct Model {
     /// PostgreSQL schemas (namespaces), keyed by schema name.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub schemas: IndexMap<String, Schema>,
+    /// What the database holds in these schemas that the model cannot express, left to
+    /// the database: plans report these as known and never drop or change them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmanaged: Vec<Unmanaged>,
 }
 
 /// The engine a model targets.

@@ -19,7 +19,7 @@ use crate::Model;
 use crate::diag::{Diagnostic, Pos};
 
 /// JSON pointer → (position of the key, position of the value).
-type Positions = HashMap<String, (Pos, Pos)>;
+pub(crate) type Positions = HashMap<String, (Pos, Pos)>;
 
 /// A model read from disk, with the positions of its nodes.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub struct Loaded {
     pub source: Source,
 }
 
-/// The text of a model file and where each node sits in it.
+/// The text of a model's root file, the files it includes, and where each node sits.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
     pub path: PathBuf,
@@ -36,17 +36,95 @@ pub struct Source {
     /// Filled while loading, or from the text on first use when the model came from the
     /// cache (only a diagnostic needs it, and most runs print none).
     positions: OnceLock<Box<Positions>>,
+    /// The files `include:` names, in order.
+    pub includes: Vec<Included>,
+}
+
+/// A file the root model includes, and where its nodes sit in the merged document.
+#[derive(Debug, Clone, Default)]
+pub struct Included {
+    pub path: PathBuf,
+    pub text: String,
+    /// Lists this file extends (`/extensions`, `/unmanaged`) and the index its first item
+    /// takes in the merged list: its pointers are moved by that much.
+    pub(crate) offsets: Vec<(String, usize)>,
+    positions: OnceLock<Box<Positions>>,
+}
+
+impl Included {
+    pub(crate) fn new(path: PathBuf, text: String, offsets: Vec<(String, usize)>) -> Included {
+        Included {
+            path,
+            text,
+            offsets,
+            positions: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn set_positions(&self, positions: Positions) {
+        let _ = self.positions.set(Box::new(positions));
+    }
+
+    fn positions(&self) -> &Positions {
+        self.positions
+            .get_or_init(|| Box::new(crate::include::shift(locate(&self.text), &self.offsets)))
+    }
+
+    /// Where the key holding `pointer` is in this file, if it is here.
+    pub(crate) fn key_pos(&self, pointer: &str) -> Option<Pos> {
+        self.positions().get(pointer).map(|p| p.0)
+    }
+}
+
+/// One file of a model: the root (`index` 0) or an included one.
+#[derive(Debug, Clone, Copy)]
+pub struct File<'a> {
+    pub index: usize,
+    pub path: &'a Path,
+    pub text: &'a str,
 }
 
 impl Source {
     /// Where the value at `pointer` starts. Falls back to the nearest located ancestor.
     pub fn value_pos(&self, pointer: &str) -> Pos {
-        self.lookup(pointer).map(|p| p.1).unwrap_or_default()
+        self.value_at(pointer).1
     }
 
     /// Where the key that holds the value at `pointer` starts.
     pub fn key_pos(&self, pointer: &str) -> Pos {
-        self.lookup(pointer).map(|p| p.0).unwrap_or_default()
+        self.key_at(pointer).1
+    }
+
+    /// The file and position of the value at `pointer` (or its nearest located ancestor).
+    pub fn value_at(&self, pointer: &str) -> (File<'_>, Pos) {
+        match self.lookup(pointer) {
+            Some((file, (_, value))) => (file, value),
+            None => (self.file(0), Pos::default()),
+        }
+    }
+
+    /// The file and position of the key that holds the value at `pointer`.
+    pub fn key_at(&self, pointer: &str) -> (File<'_>, Pos) {
+        match self.lookup(pointer) {
+            Some((file, (key, _))) => (file, key),
+            None => (self.file(0), Pos::default()),
+        }
+    }
+
+    /// File `index`: 0 the root, then the included files in order.
+    pub fn file(&self, index: usize) -> File<'_> {
+        match index.checked_sub(1).and_then(|i| self.includes.get(i)) {
+            Some(inc) => File {
+                index,
+                path: &inc.path,
+                text: &inc.text,
+            },
+            None => File {
+                index: 0,
+                path: &self.path,
+                text: &self.text,
+            },
+        }
     }
 
     /// A source whose positions are read from `text` when first asked for.
@@ -55,6 +133,7 @@ impl Source {
             path,
             text,
             positions: OnceLock::new(),
+            includes: Vec::new(),
         }
     }
 
@@ -62,12 +141,25 @@ impl Source {
         self.positions.get_or_init(|| Box::new(locate(&self.text)))
     }
 
-    fn lookup(&self, pointer: &str) -> Option<(Pos, Pos)> {
-        let positions = self.positions();
+    /// Every file's positions, the root first.
+    fn all_positions(&self) -> impl Iterator<Item = (usize, &Positions)> {
+        std::iter::once((0, self.positions())).chain(
+            self.includes
+                .iter()
+                .enumerate()
+                .map(|(i, inc)| (i + 1, inc.positions())),
+        )
+    }
+
+    /// The most specific located pointer at or above `pointer`, in whichever file holds
+    /// it: a name is defined in one file only (a second definition is an error).
+    fn lookup(&self, pointer: &str) -> Option<(File<'_>, (Pos, Pos))> {
         let mut current = pointer;
         loop {
-            if let Some(found) = positions.get(current) {
-                return Some(*found);
+            for (index, positions) in self.all_positions() {
+                if let Some(found) = positions.get(current) {
+                    return Some((self.file(index), *found));
+                }
             }
             let cut = current.rfind('/')?;
             current = &current[..cut];
@@ -75,7 +167,7 @@ impl Source {
     }
 
     pub fn contains(&self, pointer: &str) -> bool {
-        self.positions().contains_key(pointer)
+        self.all_positions().any(|(_, p)| p.contains_key(pointer))
     }
 }
 
@@ -107,12 +199,20 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 const CACHE_FROM_BYTES: usize = 64 * 1024;
 const CACHE_KIND: &str = "model";
 
-/// A validated model and the exact text it came from; borrowed when written, owned when
-/// read.
+/// A validated model and the exact text it came from (with the included files'); borrowed
+/// when written, owned when read.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CachedModel<'a> {
     text: Cow<'a, str>,
     model: Cow<'a, Model>,
+    includes: Vec<CachedInclude>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedInclude {
+    path: PathBuf,
+    text: String,
+    offsets: Vec<(String, usize)>,
 }
 
 /// The model for `text` as an earlier run of this build loaded and validated it. The
@@ -125,10 +225,20 @@ pub fn cached(path: &Path, text: &str) -> Option<Loaded> {
     if entry.text != text {
         return None;
     }
+    // The included files must be unchanged too.
+    let mut includes = Vec::with_capacity(entry.includes.len());
+    for inc in entry.includes {
+        if std::fs::read_to_string(&inc.path).ok()? != inc.text {
+            return None;
+        }
+        includes.push(Included::new(inc.path, inc.text, inc.offsets));
+    }
     tracing::debug!("model from the cache (validated before, same text)");
+    let mut source = Source::unlocated(path.to_path_buf(), entry.text.into_owned());
+    source.includes = includes;
     Some(Loaded {
         model: entry.model.into_owned(),
-        source: Source::unlocated(path.to_path_buf(), entry.text.into_owned()),
+        source,
     })
 }
 
@@ -141,12 +251,24 @@ pub fn remember(loaded: &Loaded) {
     let entry = CachedModel {
         text: Cow::Borrowed(text),
         model: Cow::Borrowed(&loaded.model),
+        includes: loaded
+            .source
+            .includes
+            .iter()
+            .map(|inc| CachedInclude {
+                path: inc.path.clone(),
+                text: inc.text.clone(),
+                offsets: inc.offsets.clone(),
+            })
+            .collect(),
     };
     schemactl_cache::write(CACHE_KIND, &schemactl_cache::key(text.as_str()), &entry);
 }
 
+/// Loads a model from its root file's text; files it includes are read relative to
+/// `path`'s directory.
 pub fn load_str(path: &Path, text: String) -> LoadResult {
-    let source = Source::unlocated(path.to_path_buf(), text);
+    let mut source = Source::unlocated(path.to_path_buf(), text);
     let root = match parse_tree(&source.text) {
         Ok(node) => node,
         Err(err) => {
@@ -162,8 +284,12 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     };
     let mut diagnostics = Vec::new();
     let mut positions = HashMap::new();
-    let value = tree_to_json(root, &mut positions, &mut diagnostics);
+    let mut value = tree_to_json(root, &mut positions, &mut diagnostics);
     let _ = source.positions.set(Box::new(positions));
+    if !diagnostics.is_empty() {
+        return Err((source, diagnostics));
+    }
+    source.includes = crate::include::merge(path, &mut value, &source, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
@@ -180,7 +306,7 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     }
 }
 
-fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
+pub(crate) fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
     // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
     // default privilege turns into `true:` and a seeded country code `NO` into `false`.
     // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
@@ -201,7 +327,7 @@ fn locate(text: &str) -> Positions {
 }
 
 /// The document as JSON, recording where each node sits (and duplicate keys).
-fn tree_to_json(
+pub(crate) fn tree_to_json(
     root: Spanned<Node>,
     positions: &mut Positions,
     diagnostics: &mut Vec<Diagnostic>,
@@ -212,7 +338,7 @@ fn tree_to_json(
 }
 
 /// serde-saphyr renders errors with their own snippet; only the first line is the message.
-fn yaml_error_message(err: &serde_saphyr::Error) -> String {
+pub(crate) fn yaml_error_message(err: &serde_saphyr::Error) -> String {
     let rendered = err.without_snippet().to_string();
     let first = rendered.lines().next().unwrap_or("").trim();
     // Drop a trailing " at line X, column Y": the position is printed in front already.
@@ -224,7 +350,7 @@ fn yaml_error_message(err: &serde_saphyr::Error) -> String {
 
 /// The parser reports where it gave up, which for an unclosed `[` or a misindented key
 /// is often a line or more after the real mistake; name the likely cause.
-fn malformed_hint(text: &str, pos: Pos) -> String {
+pub(crate) fn malformed_hint(text: &str, pos: Pos) -> String {
     if let Some((open, at)) = unclosed_flow(text, pos) {
         let close = if open == '[' { ']' } else { '}' };
         return format!(
@@ -325,7 +451,7 @@ fn unclosed_flow(text: &str, end: Pos) -> Option<(char, Pos)> {
 
 /// A YAML node whose map keys and values carry their positions.
 #[derive(Debug)]
-enum Node {
+pub(crate) enum Node {
     Null,
     Bool(bool),
     Int(i64),
@@ -338,7 +464,7 @@ enum Node {
 
 /// A map key; YAML allows numbers and booleans as keys, the model reads them as text.
 #[derive(Debug)]
-struct Key(String);
+pub(crate) struct Key(String);
 
 impl Node {
     fn into_json(

@@ -106,6 +106,57 @@ impl<'m> Validator<'m> {
             }
             self.routines(schema_name);
         }
+        self.unmanaged();
+    }
+
+    /// `unmanaged` entries: each once, and a schema-scoped one in a schema of the model
+    /// (plans read only those schemas, so one elsewhere would never be seen).
+    fn unmanaged(&mut self) {
+        let mut seen: HashMap<(crate::UnmanagedKind, &str), usize> = HashMap::new();
+        for (i, item) in self.model.unmanaged.iter().enumerate() {
+            let at = pointer(["unmanaged".to_string(), i.to_string()]);
+            let kind = item.kind.as_str();
+            if item.name.trim().is_empty() {
+                self.error(Diagnostic::new(
+                    format!("{at}/name"),
+                    format!("unmanaged {kind} without a name"),
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert((item.kind, item.name.as_str()), i) {
+                self.error(
+                    Diagnostic::new(
+                        format!("{at}/name"),
+                        format!("unmanaged {kind} `{}` is listed twice", item.name),
+                    )
+                    .with_hint(format!("the first is entry {first} of `unmanaged`")),
+                );
+            }
+            if item.kind.is_database_wide() {
+                continue;
+            }
+            match crate::unmanaged::leading_schema(&item.name) {
+                Some(schema) if self.model.schemas.contains_key(&schema) => {}
+                Some(schema) => self.error(
+                    Diagnostic::new(
+                        format!("{at}/name"),
+                        format!(
+                            "unmanaged {kind} `{}` is in schema `{schema}`, which the model \
+                             does not declare",
+                            item.name
+                        ),
+                    )
+                    .with_hint("plans read only the model's schemas: declare it under `schemas`"),
+                ),
+                None => self.error(
+                    Diagnostic::new(
+                        format!("{at}/name"),
+                        format!("unmanaged {kind} `{}` has no schema", item.name),
+                    )
+                    .with_hint("write the name schema-qualified, e.g. `shop.order_number`"),
+                ),
+            }
+        }
     }
 
     fn roles(&mut self) {

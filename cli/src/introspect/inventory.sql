@@ -1,0 +1,438 @@
+-- What the managed schemas ($1) hold that the model cannot express: one row per object or
+-- attribute, as (kind, name, detail). `kind` is a value of the model's `unmanaged.kind`;
+-- `name` is schema-qualified (`schema.table.column` for a column, `schema.f(argtypes)` for
+-- a routine). Objects that belong to an extension are the extension's business and left
+-- out. Database-wide objects (publications, event triggers, global default privileges)
+-- are listed when they exist at all, since they reach into every schema.
+WITH ns AS (
+  SELECT n.oid, n.nspname FROM pg_namespace n WHERE n.nspname = ANY($1)
+),
+db AS (
+  SELECT d.datdba FROM pg_database d WHERE d.datname = current_database()
+),
+ext AS (
+  SELECT d.classid, d.objid FROM pg_depend d WHERE d.deptype = 'e'
+),
+rel AS (
+  SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relowner,
+         c.reloftype, c.relispartition, c.reltablespace, c.relreplident, ns.nspname,
+         quote_ident(ns.nspname) || '.' || quote_ident(c.relname) AS qname
+  FROM pg_class c
+  JOIN ns ON ns.oid = c.relnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass
+                                         AND ext.objid = c.oid)
+),
+routine AS (
+  SELECT p.oid, p.proname, p.prokind, p.proowner, p.procost, p.prorows, p.proretset,
+         p.proleakproof, p.prosupport, p.prosqlbody IS NOT NULL AS atomic_body,
+         p.probin, p.proargnames, p.pronargs, p.proallargtypes, p.proacl, l.lanname,
+         ns.nspname,
+         quote_ident(ns.nspname) || '.' || quote_ident(p.proname)
+           || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS qname,
+         row_number() OVER (PARTITION BY p.pronamespace, p.proname, p.prokind = 'f'
+                            ORDER BY pg_get_function_identity_arguments(p.oid)) AS overload
+  FROM pg_proc p
+  JOIN ns ON ns.oid = p.pronamespace
+  JOIN pg_language l ON l.oid = p.prolang
+  WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass
+                                         AND ext.objid = p.oid)
+    -- The constructors a range type brings are part of the type.
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                                               AND d.objid = p.oid AND d.deptype = 'i')
+),
+typ AS (
+  SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typowner, ns.nspname,
+         quote_ident(ns.nspname) || '.' || quote_ident(t.typname) AS qname
+  FROM pg_type t
+  JOIN ns ON ns.oid = t.typnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass
+                                         AND ext.objid = t.oid)
+),
+-- Sequences a column owns and uses as its default: what `serial` and identity create.
+column_sequence AS (
+  SELECT d.objid AS seq, d.deptype, a.attrelid, a.attnum, a.attname, c.relname AS table_name,
+         pg_get_expr(ad.adbin, ad.adrelid) AS default_expr
+  FROM pg_depend d
+  JOIN pg_class sq ON sq.oid = d.objid AND sq.relkind = 'S'
+  JOIN pg_class c ON c.oid = d.refobjid
+  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+    AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+)
+-- Sequences that neither an identity column nor a serial column (OWNED BY the column and
+-- its default) stands for.
+SELECT 'sequence' AS kind, r.qname AS name,
+       'CREATE SEQUENCE ' || r.qname AS detail
+FROM rel r
+WHERE r.relkind = 'S'
+  AND NOT EXISTS (
+    SELECT 1 FROM column_sequence cs
+    WHERE cs.seq = r.oid
+      AND (cs.deptype = 'i'
+           OR cs.default_expr = format('nextval(%L::regclass)', r.oid::regclass::text)))
+UNION ALL
+-- Serial and identity sequences whose name or options differ from what the model creates.
+SELECT 'sequence_options', r.qname,
+       'owned by ' || cs.attname || ': ' ||
+       concat_ws(', ',
+         CASE WHEN cs.deptype = 'a' AND r.relname <> cs.table_name || '_' || cs.attname || '_seq'
+              THEN 'named ' || quote_ident(r.relname) END,
+         CASE WHEN s.seqstart <> CASE WHEN s.seqincrement > 0 THEN s.seqmin ELSE s.seqmax END
+              THEN 'START ' || s.seqstart END,
+         CASE WHEN s.seqincrement <> 1 THEN 'INCREMENT ' || s.seqincrement END,
+         CASE WHEN s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1
+                                    ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN -32768
+                                          WHEN 'int4'::regtype THEN -2147483648
+                                          ELSE -9223372036854775808 END) END
+              THEN 'MINVALUE ' || s.seqmin END,
+         CASE WHEN s.seqmax <> CASE WHEN s.seqincrement < 0 THEN -1
+                                    ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN 32767
+                                          WHEN 'int4'::regtype THEN 2147483647
+                                          ELSE 9223372036854775807 END) END
+              THEN 'MAXVALUE ' || s.seqmax END,
+         CASE WHEN s.seqcache <> 1 THEN 'CACHE ' || s.seqcache END,
+         CASE WHEN s.seqcycle THEN 'CYCLE' END)
+FROM rel r
+JOIN pg_sequence s ON s.seqrelid = r.oid
+JOIN column_sequence cs ON cs.seq = r.oid
+WHERE r.relkind = 'S'
+  AND (cs.deptype = 'i'
+       OR cs.default_expr = format('nextval(%L::regclass)', r.oid::regclass::text))
+  AND ((cs.deptype = 'a' AND r.relname <> cs.table_name || '_' || cs.attname || '_seq')
+       OR s.seqstart <> CASE WHEN s.seqincrement > 0 THEN s.seqmin ELSE s.seqmax END
+       OR s.seqincrement <> 1 OR s.seqcache <> 1 OR s.seqcycle
+       OR s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1
+                           ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN -32768
+                                 WHEN 'int4'::regtype THEN -2147483648
+                                 ELSE -9223372036854775808 END) END
+       OR s.seqmax <> CASE WHEN s.seqincrement < 0 THEN -1
+                           ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN 32767
+                                 WHEN 'int4'::regtype THEN 2147483647
+                                 ELSE 9223372036854775807 END) END)
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range_type'
+                      WHEN 'c' THEN 'composite_type' ELSE 'base_type' END,
+       t.qname,
+       CASE t.typtype WHEN 'd' THEN 'CREATE DOMAIN ' WHEN 'r' THEN 'CREATE TYPE … AS RANGE '
+                      WHEN 'c' THEN 'CREATE TYPE … AS (…) ' ELSE 'CREATE TYPE ' END || t.qname
+FROM typ t
+WHERE (t.typtype IN ('d', 'r', 'b')
+       OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+  -- The array type every type gets, and the multirange of a range, come with it.
+  AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
+                      ELSE 'window_function' END,
+       p.qname, p.lanname
+FROM routine p
+WHERE p.prokind IN ('p', 'a', 'w')
+UNION ALL
+-- The model keys functions by name; introspection reads the first overload (by argument
+-- types), so every later one is outside the model.
+SELECT 'function_overload', p.qname, 'overload ' || p.overload || ' of ' || p.proname
+FROM routine p
+WHERE p.prokind = 'f' AND p.overload > 1
+UNION ALL
+SELECT 'function_attributes', p.qname,
+       concat_ws(', ',
+         CASE WHEN p.atomic_body THEN 'a SQL-standard body (BEGIN ATOMIC)' END,
+         CASE WHEN p.probin IS NOT NULL THEN 'an object file (' || p.probin || ')' END,
+         CASE WHEN p.procost <> CASE WHEN p.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
+              THEN 'COST ' || p.procost END,
+         CASE WHEN p.prorows <> CASE WHEN p.proretset THEN 1000 ELSE 0 END
+              THEN 'ROWS ' || p.prorows END,
+         CASE WHEN p.proleakproof THEN 'LEAKPROOF' END,
+         CASE WHEN p.prosupport <> 0 THEN 'SUPPORT ' || p.prosupport::regproc END,
+         CASE WHEN (p.proargnames IS NULL AND (p.pronargs > 0 OR p.proallargtypes IS NOT NULL))
+                   OR '' = ANY (p.proargnames)
+              THEN 'an argument without a name' END)
+FROM routine p
+WHERE p.prokind = 'f' AND p.overload = 1
+  AND (p.atomic_body OR p.probin IS NOT NULL OR p.proleakproof OR p.prosupport <> 0
+       OR p.procost <> CASE WHEN p.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
+       OR p.prorows <> CASE WHEN p.proretset THEN 1000 ELSE 0 END
+       OR (p.proargnames IS NULL AND (p.pronargs > 0 OR p.proallargtypes IS NOT NULL))
+       OR '' = ANY (p.proargnames))
+UNION ALL
+SELECT 'extended_statistics', quote_ident(ns.nspname) || '.' || quote_ident(s.stxname),
+       pg_get_statisticsobjdef(s.oid)
+FROM pg_statistic_ext s
+JOIN ns ON ns.oid = s.stxnamespace
+UNION ALL
+SELECT 'foreign_table', r.qname, 'CREATE FOREIGN TABLE ' || r.qname
+FROM rel r WHERE r.relkind = 'f'
+UNION ALL
+SELECT 'unlogged_table', r.qname, 'CREATE UNLOGGED TABLE ' || r.qname
+FROM rel r WHERE r.relkind IN ('r', 'p') AND r.relpersistence = 'u'
+UNION ALL
+SELECT 'typed_table', r.qname, 'OF ' || r.reloftype::regtype::text
+FROM rel r WHERE r.relkind IN ('r', 'p') AND r.reloftype <> 0
+UNION ALL
+SELECT 'storage_parameters', r.qname, 'WITH (' || array_to_string(r.reloptions, ', ') || ')'
+FROM rel r
+WHERE r.relkind IN ('r', 'p', 'm') AND r.reloptions IS NOT NULL
+UNION ALL
+-- A view's security_barrier and security_invoker are in the model; check_option is not.
+SELECT 'view_options', r.qname, array_to_string(r.reloptions, ', ')
+FROM rel r
+WHERE r.relkind = 'v'
+  AND EXISTS (SELECT 1 FROM unnest(r.reloptions) o
+              WHERE split_part(o, '=', 1) NOT IN ('security_barrier', 'security_invoker'))
+UNION ALL
+SELECT 'tablespace', r.qname, 'TABLESPACE ' || quote_ident(t.spcname)
+FROM rel r JOIN pg_tablespace t ON t.oid = r.reltablespace
+WHERE r.relkind IN ('r', 'p', 'm', 'i', 'I') AND r.reltablespace <> 0
+UNION ALL
+SELECT 'replica_identity', r.qname,
+       'REPLICA IDENTITY ' || CASE r.relreplident WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL'
+                                                  ELSE 'USING INDEX' END
+FROM rel r WHERE r.relkind IN ('r', 'p') AND r.relreplident <> 'd'
+UNION ALL
+SELECT 'inheritance', r.qname, 'INHERITS (' || i.inhparent::regclass::text || ')'
+FROM rel r JOIN pg_inherits i ON i.inhrelid = r.oid
+WHERE NOT r.relispartition AND r.relkind IN ('r', 'p', 'f')
+UNION ALL
+SELECT 'rule', r.qname || '.' || quote_ident(w.rulename),
+       regexp_replace(pg_get_ruledef(w.oid), '\s+', ' ', 'g')
+FROM pg_rewrite w JOIN rel r ON r.oid = w.ev_class
+WHERE w.rulename <> '_RETURN'
+UNION ALL
+-- A partition is created by the model from its parent; anything of its own is not.
+SELECT 'sub_partition', r.qname,
+       CASE WHEN parent.relispartition THEN 'a partition of the partition '
+            ELSE 'a partition of a table in another schema, ' END
+       || i.inhparent::regclass::text
+FROM rel r
+JOIN pg_inherits i ON i.inhrelid = r.oid
+JOIN pg_class parent ON parent.oid = i.inhparent
+WHERE r.relispartition
+  AND (parent.relispartition OR parent.relnamespace NOT IN (SELECT oid FROM ns))
+UNION ALL
+SELECT 'partition_detail', r.qname,
+       concat_ws(', ',
+         CASE WHEN EXISTS (SELECT 1 FROM pg_index x
+                           WHERE x.indrelid = r.oid
+                             AND NOT EXISTS (SELECT 1 FROM pg_inherits ii
+                                             WHERE ii.inhrelid = x.indexrelid))
+              THEN 'an index of its own' END,
+         CASE WHEN EXISTS (SELECT 1 FROM pg_constraint k
+                           WHERE k.conrelid = r.oid AND k.conparentid = 0
+                             AND k.contype <> 'n' AND k.conislocal)
+              THEN 'a constraint of its own' END,
+         CASE WHEN EXISTS (SELECT 1 FROM pg_trigger g
+                           WHERE g.tgrelid = r.oid AND g.tgparentid = 0 AND NOT g.tgisinternal)
+              THEN 'a trigger of its own' END,
+         CASE WHEN EXISTS (SELECT 1 FROM pg_policy pol WHERE pol.polrelid = r.oid)
+              THEN 'policies' END,
+         CASE WHEN c.relrowsecurity THEN 'row-level security' END,
+         CASE WHEN c.relacl IS NOT NULL THEN 'grants' END,
+         CASE WHEN EXISTS (SELECT 1 FROM pg_description ds
+                           WHERE ds.classoid = 'pg_class'::regclass AND ds.objoid = r.oid)
+              THEN 'a comment' END,
+         CASE WHEN bound.is_default AND r.relname <> parent.relname || '_default'
+              THEN 'a DEFAULT partition not named ' || parent.relname || '_default' END)
+FROM rel r
+JOIN pg_class c ON c.oid = r.oid
+JOIN pg_inherits i ON i.inhrelid = r.oid
+JOIN pg_class parent ON parent.oid = i.inhparent
+CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' AS is_default) bound
+WHERE r.relispartition AND NOT parent.relispartition
+  AND (c.relrowsecurity OR c.relacl IS NOT NULL
+       OR (bound.is_default AND r.relname <> parent.relname || '_default')
+       OR EXISTS (SELECT 1 FROM pg_index x
+                  WHERE x.indrelid = r.oid
+                    AND NOT EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = x.indexrelid))
+       OR EXISTS (SELECT 1 FROM pg_constraint k
+                  WHERE k.conrelid = r.oid AND k.conparentid = 0 AND k.contype <> 'n'
+                    AND k.conislocal)
+       OR EXISTS (SELECT 1 FROM pg_trigger g
+                  WHERE g.tgrelid = r.oid AND g.tgparentid = 0 AND NOT g.tgisinternal)
+       OR EXISTS (SELECT 1 FROM pg_policy pol WHERE pol.polrelid = r.oid)
+       OR EXISTS (SELECT 1 FROM pg_description ds
+                  WHERE ds.classoid = 'pg_class'::regclass AND ds.objoid = r.oid))
+UNION ALL
+SELECT 'partition_key', r.qname, pg_get_partkeydef(r.oid)
+FROM rel r JOIN pg_partitioned_table pt ON pt.partrelid = r.oid
+WHERE 0 = ANY (pt.partattrs::int2[])
+UNION ALL
+-- (A constraint trigger's pg_constraint row is reported with the trigger.)
+SELECT CASE k.contype WHEN 'x' THEN 'exclusion_constraint' ELSE 'constraint_attributes' END,
+       r.qname || '.' || quote_ident(k.conname),
+       CASE WHEN k.contype = 'x' THEN pg_get_constraintdef(k.oid) ELSE 'INITIALLY DEFERRED' END
+FROM pg_constraint k
+JOIN rel r ON r.oid = k.conrelid
+WHERE NOT r.relispartition AND k.conparentid = 0
+  AND (k.contype = 'x' OR (k.condeferred AND k.contype IN ('p', 'u', 'f')))
+UNION ALL
+-- The model asks for valid constraints: one added NOT VALID and never validated is not
+-- what provisioning gives (plans validate it).
+SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname), 'NOT VALID'
+FROM pg_constraint k
+JOIN rel r ON r.oid = k.conrelid
+WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype IN ('c', 'f')
+  AND NOT k.convalidated
+UNION ALL
+SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname),
+       'a check that is DEFERRABLE or NOT ENFORCED'
+FROM pg_constraint k
+JOIN rel r ON r.oid = k.conrelid
+WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype = 'c'
+  -- conenforced is PostgreSQL 18's; read through jsonb so that older servers run this too.
+  AND (k.condeferrable OR to_jsonb(k) ->> 'conenforced' = 'false')
+UNION ALL
+SELECT 'comment', r.qname || '.' || quote_ident(k.conname), 'COMMENT ON CONSTRAINT'
+FROM pg_constraint k
+JOIN rel r ON r.oid = k.conrelid
+JOIN pg_description ds ON ds.classoid = 'pg_constraint'::regclass AND ds.objoid = k.oid
+UNION ALL
+SELECT 'comment', r.qname || '.' || quote_ident(pol.polname), 'COMMENT ON POLICY'
+FROM pg_policy pol
+JOIN rel r ON r.oid = pol.polrelid
+JOIN pg_description ds ON ds.classoid = 'pg_policy'::regclass AND ds.objoid = pol.oid
+UNION ALL
+SELECT 'trigger_attributes', r.qname || '.' || quote_ident(g.tgname),
+       concat_ws(', ',
+         CASE WHEN r.relkind NOT IN ('r', 'p') THEN 'a trigger on a view' END,
+         CASE WHEN g.tgconstraint <> 0 THEN 'a constraint trigger' END,
+         CASE WHEN g.tgoldtable IS NOT NULL OR g.tgnewtable IS NOT NULL
+              THEN 'transition tables (REFERENCING)' END,
+         CASE WHEN g.tgenabled <> 'O' THEN 'enabled state ' || g.tgenabled::text END)
+FROM pg_trigger g
+JOIN rel r ON r.oid = g.tgrelid
+WHERE NOT g.tgisinternal AND g.tgparentid = 0 AND NOT r.relispartition
+  AND (r.relkind NOT IN ('r', 'p') OR g.tgconstraint <> 0 OR g.tgoldtable IS NOT NULL
+       OR g.tgnewtable IS NOT NULL OR g.tgenabled <> 'O')
+UNION ALL
+SELECT 'column_attributes', r.qname || '.' || quote_ident(a.attname),
+       concat_ws(', ',
+         CASE WHEN a.attcollation <> t.typcollation
+              THEN 'COLLATE ' || (SELECT quote_ident(co.collname) FROM pg_collation co
+                                  WHERE co.oid = a.attcollation) END,
+         CASE WHEN a.attgenerated = 'v' THEN 'a virtual generated column' END,
+         CASE WHEN a.attcompression <> '' THEN 'COMPRESSION ' || a.attcompression::text END,
+         CASE WHEN a.attstorage <> t.typstorage
+              THEN 'STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL'
+                                                   WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
+         CASE WHEN a.attstattarget IS NOT NULL AND a.attstattarget >= 0
+              THEN 'STATISTICS ' || a.attstattarget END,
+         CASE WHEN a.attoptions IS NOT NULL
+              THEN 'SET (' || array_to_string(a.attoptions, ', ') || ')' END)
+FROM pg_attribute a
+JOIN rel r ON r.oid = a.attrelid
+JOIN pg_type t ON t.oid = a.atttypid
+WHERE r.relkind IN ('r', 'p') AND NOT r.relispartition AND a.attnum > 0
+  AND NOT a.attisdropped
+  AND (a.attcollation <> t.typcollation OR a.attgenerated = 'v' OR a.attcompression <> ''
+       OR a.attstorage <> t.typstorage OR a.attoptions IS NOT NULL
+       OR (a.attstattarget IS NOT NULL AND a.attstattarget >= 0))
+UNION ALL
+-- Privileges the model cannot write: on types, and a function or the public schema whose
+-- default grant to PUBLIC was revoked with nothing granted instead (an empty `grants`
+-- list means the defaults).
+SELECT 'grants', t.qname, 'GRANT … ON TYPE'
+FROM typ t JOIN pg_type pt ON pt.oid = t.oid
+WHERE t.typtype = 'e' AND pt.typacl IS NOT NULL
+UNION ALL
+-- The model grants USAGE on a serial column's sequence to whoever may insert into the
+-- table, and nothing on an identity column's: any other privilege set is not its own.
+SELECT 'grants', r.qname, 'privileges on the sequence of ' || t.relname || '.' || cs.attname
+       || ' other than USAGE for those who may insert'
+FROM rel r
+JOIN column_sequence cs ON cs.seq = r.oid
+JOIN pg_class s ON s.oid = r.oid
+JOIN pg_class t ON t.oid = cs.attrelid
+WHERE r.relkind = 'S'
+  AND (cs.deptype = 'i'
+       OR cs.default_expr = format('nextval(%L::regclass)', r.oid::regclass::text))
+  AND EXISTS (
+    (SELECT x.grantee, x.privilege_type, x.is_grantable
+     FROM aclexplode(s.relacl) x WHERE x.grantee <> s.relowner
+     EXCEPT
+     SELECT x.grantee, 'USAGE', false
+     FROM aclexplode(t.relacl) x
+     WHERE cs.deptype = 'a' AND x.privilege_type = 'INSERT' AND x.grantee <> t.relowner)
+    UNION ALL
+    (SELECT x.grantee, 'USAGE', false
+     FROM aclexplode(t.relacl) x
+     WHERE cs.deptype = 'a' AND x.privilege_type = 'INSERT' AND x.grantee <> t.relowner
+     EXCEPT
+     SELECT x.grantee, x.privilege_type, x.is_grantable
+     FROM aclexplode(s.relacl) x WHERE x.grantee <> s.relowner))
+UNION ALL
+SELECT 'grants', p.qname, 'EXECUTE revoked from PUBLIC with no grant instead'
+FROM routine p
+WHERE p.prokind = 'f' AND p.overload = 1 AND p.proacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM aclexplode(p.proacl) x WHERE x.grantee <> p.proowner)
+UNION ALL
+SELECT 'grants', quote_ident(n.nspname), 'USAGE revoked from PUBLIC on schema public'
+FROM pg_namespace n JOIN ns ON ns.oid = n.oid
+WHERE n.nspname = 'public' AND n.nspacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM aclexplode(n.nspacl) x
+                  WHERE x.grantee = 0 AND x.privilege_type = 'USAGE')
+UNION ALL
+-- Provisioning creates every object as the database owner.
+SELECT 'owner', o.qname, 'owned by ' || quote_ident(pg_get_userbyid(o.owner))
+FROM (
+  SELECT r.qname, r.relowner AS owner FROM rel r
+  WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT r.relispartition
+  UNION ALL
+  SELECT p.qname, p.proowner FROM routine p WHERE p.prokind = 'f' AND p.overload = 1
+  UNION ALL
+  SELECT t.qname, t.typowner FROM typ t WHERE t.typtype = 'e'
+) o, db
+WHERE o.owner <> db.datdba
+UNION ALL
+SELECT 'default_privileges',
+       coalesce(quote_ident(ns.nspname) || '.', '') || 'for ' || pg_get_userbyid(da.defaclrole),
+       CASE da.defaclobjtype WHEN 'n' THEN 'on schemas' WHEN 'L' THEN 'on large objects'
+                             ELSE 'in every schema' END
+FROM pg_default_acl da
+LEFT JOIN ns ON ns.oid = da.defaclnamespace
+WHERE da.defaclnamespace = 0 OR (ns.oid IS NOT NULL AND da.defaclobjtype NOT IN ('r', 'S', 'f', 'T'))
+UNION ALL
+SELECT 'operator_family', quote_ident(ns.nspname) || '.' || quote_ident(o.opfname), 'CREATE OPERATOR FAMILY'
+FROM pg_opfamily o JOIN ns ON ns.oid = o.opfnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = o.oid)
+UNION ALL
+SELECT 'operator_class', quote_ident(ns.nspname) || '.' || quote_ident(o.opcname), 'CREATE OPERATOR CLASS'
+FROM pg_opclass o JOIN ns ON ns.oid = o.opcnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opclass'::regclass AND ext.objid = o.oid)
+UNION ALL
+SELECT 'operator', quote_ident(ns.nspname) || '.' || o.oprname
+         || '(' || coalesce(format_type(o.oprleft, NULL), 'NONE') || ', '
+         || coalesce(format_type(o.oprright, NULL), 'NONE') || ')',
+       'CREATE OPERATOR'
+FROM pg_operator o JOIN ns ON ns.oid = o.oprnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid)
+UNION ALL
+SELECT 'collation', quote_ident(ns.nspname) || '.' || quote_ident(c.collname), 'CREATE COLLATION'
+FROM pg_collation c JOIN ns ON ns.oid = c.collnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_collation'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT 'text_search', quote_ident(ns.nspname) || '.' || quote_ident(c.cfgname), 'CREATE TEXT SEARCH CONFIGURATION'
+FROM pg_ts_config c JOIN ns ON ns.oid = c.cfgnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_config'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT 'text_search', quote_ident(ns.nspname) || '.' || quote_ident(d.dictname), 'CREATE TEXT SEARCH DICTIONARY'
+FROM pg_ts_dict d JOIN ns ON ns.oid = d.dictnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_dict'::regclass AND ext.objid = d.oid)
+UNION ALL
+SELECT 'conversion', quote_ident(ns.nspname) || '.' || quote_ident(c.conname), 'CREATE CONVERSION'
+FROM pg_conversion c JOIN ns ON ns.oid = c.connamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_conversion'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT 'publication', quote_ident(p.pubname),
+       CASE WHEN p.puballtables THEN 'FOR ALL TABLES' ELSE 'CREATE PUBLICATION' END
+FROM pg_publication p
+UNION ALL
+SELECT 'event_trigger', quote_ident(e.evtname), 'ON ' || e.evtevent
+FROM pg_event_trigger e
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass
+                                       AND ext.objid = e.oid)
+UNION ALL
+-- The model creates extensions where CREATE EXTENSION puts them by default.
+SELECT 'extension_schema', quote_ident(e.extname), 'in schema ' || quote_ident(n.nspname)
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql' AND n.nspname <> 'public'
+ORDER BY 1, 2
