@@ -62,7 +62,7 @@ pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Resul
     let schemas = schemas(conn, &options.schemas).await?;
     let introspect_options = introspect::Options {
         schemas: schemas.clone(),
-        roles: Vec::new(),
+        ..introspect::Options::default()
     };
     let mut catalog = introspect::introspect_with(conn, &introspect_options)
         .await?
