@@ -103,12 +103,19 @@ async fn enum_value_stays_when_a_later_step_fails_and_a_rerun_converges() {
 /// The model reference's own example: `using` names the column by its new name.
 const PRICE_CENTS: &str = "price_cents: { type: bigint, renamed_from: price, using: \"round(price_cents * 100)::bigint\" }";
 
+/// The function that reads the column follows the rename: its body is checked once the
+/// plan's objects exist, so a body still naming `price` fails the plan.
+const PRICE_READER: (&str, &str) = (
+    "SELECT price FROM shop.orders",
+    "SELECT price_cents / 100.0 FROM shop.orders",
+);
+
 #[tokio::test]
 async fn renamed_column_converted_with_using() {
     let plan = scenario(
         &FIXTURE,
         "rename_using",
-        &[("price: { type: \"numeric(10,2)\" }", PRICE_CENTS)],
+        &[("price: { type: \"numeric(10,2)\" }", PRICE_CENTS), PRICE_READER],
     )
     .await;
     assert!(plan.sql().contains("RENAME COLUMN price TO price_cents"));
@@ -128,7 +135,7 @@ async fn renamed_column_keeps_its_converted_values() {
         "INSERT INTO shop.orders (id, price) VALUES (1, 12.34)",
     )
     .await;
-    let new_text = FIXTURE.edited(&[("price: { type: \"numeric(10,2)\" }", PRICE_CENTS)]);
+    let new_text = FIXTURE.edited(&[("price: { type: \"numeric(10,2)\" }", PRICE_CENTS), PRICE_READER]);
     let url = db_url(&tag);
     let out = FIXTURE.schemactl(
         &tag,
