@@ -115,7 +115,10 @@ async fn renamed_column_converted_with_using() {
     let plan = scenario(
         &FIXTURE,
         "rename_using",
-        &[("price: { type: \"numeric(10,2)\" }", PRICE_CENTS), PRICE_READER],
+        &[
+            ("price: { type: \"numeric(10,2)\" }", PRICE_CENTS),
+            PRICE_READER,
+        ],
     )
     .await;
     assert!(plan.sql().contains("RENAME COLUMN price TO price_cents"));
@@ -135,7 +138,10 @@ async fn renamed_column_keeps_its_converted_values() {
         "INSERT INTO shop.orders (id, price) VALUES (1, 12.34)",
     )
     .await;
-    let new_text = FIXTURE.edited(&[("price: { type: \"numeric(10,2)\" }", PRICE_CENTS), PRICE_READER]);
+    let new_text = FIXTURE.edited(&[
+        ("price: { type: \"numeric(10,2)\" }", PRICE_CENTS),
+        PRICE_READER,
+    ]);
     let url = db_url(&tag);
     let out = FIXTURE.schemactl(
         &tag,
