@@ -65,3 +65,12 @@ fn two_statements_on_one_line_get_their_own_columns() {
         ]
     );
 }
+
+/// An empty file, or one with only whitespace or comments, has no statement and no
+/// finding (libpg_query returns no token array for it).
+#[test]
+fn empty_and_comment_only_files_have_no_findings() {
+    assert!(findings("").is_empty());
+    assert!(findings("  \n\t\n").is_empty());
+    assert!(findings("-- nothing to do\n/* really */\n").is_empty());
+}

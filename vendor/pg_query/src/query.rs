@@ -40,7 +40,7 @@ pub fn parse(statement: &str, parser_options: impl Into<ParserOptions>) -> Resul
         let message = unsafe { CStr::from_ptr((*result.error).message) }.to_string_lossy().to_string();
         Err(Error::Parse(message))
     } else {
-        let data = unsafe { std::slice::from_raw_parts(result.parse_tree.data as *const u8, result.parse_tree.len as usize) };
+        let data = unsafe { raw_slice(result.parse_tree.data as *const u8, result.parse_tree.len as usize) };
         let stderr = unsafe { CStr::from_ptr(result.stderr_buffer) }.to_string_lossy().to_string();
         protobuf::ParseResult::decode(data).map_err(Error::Decode).map(|result| ParseResult::new(result, stderr))
     };
@@ -152,7 +152,7 @@ pub fn deparse_comments_for_query(query: &str) -> Result<Vec<DeparseComment>> {
         let comments = if result.comment_count == 0 {
             Vec::new()
         } else {
-            unsafe { std::slice::from_raw_parts(result.comments, result.comment_count) }
+            unsafe { raw_slice(result.comments, result.comment_count) }
                 .iter()
                 .map(|comment| {
                     let comment = unsafe { &**comment };
@@ -352,7 +352,7 @@ pub fn scan(sql: &str) -> Result<protobuf::ScanResult> {
         let message = unsafe { CStr::from_ptr((*result.error).message) }.to_string_lossy().to_string();
         Err(Error::Scan(message))
     } else {
-        let data = unsafe { std::slice::from_raw_parts(result.pbuf.data as *const u8, result.pbuf.len as usize) };
+        let data = unsafe { raw_slice(result.pbuf.data as *const u8, result.pbuf.len as usize) };
         protobuf::ScanResult::decode(data).map_err(Error::Decode)
     };
     unsafe { pg_query_free_scan_result(result) };
@@ -380,7 +380,7 @@ pub fn scan_tokens(sql: &str) -> Result<Vec<protobuf::ScanToken>> {
         let message = unsafe { CStr::from_ptr((*result.error).message) }.to_string_lossy().to_string();
         Err(Error::Scan(message))
     } else {
-        Ok(unsafe { std::slice::from_raw_parts(result.tokens, result.n_tokens as usize) }
+        Ok(unsafe { raw_slice(result.tokens, result.n_tokens as usize) }
             .iter()
             .map(|token| protobuf::ScanToken {
                 start: token.start,
@@ -413,7 +413,7 @@ pub fn is_utility_stmt(query: &str) -> Result<Vec<bool>> {
         let message = unsafe { CStr::from_ptr((*result.error).message) }.to_string_lossy().to_string();
         Err(Error::IsUtility(message))
     } else {
-        Ok(unsafe { std::slice::from_raw_parts(result.items, result.length as usize) }.to_vec())
+        Ok(unsafe { raw_slice(result.items, result.length as usize) }.to_vec())
     };
     unsafe { pg_query_free_is_utility_result(result) };
     utilities
@@ -455,4 +455,16 @@ pub fn split_with_scanner(query: &str) -> Result<Vec<&str>> {
     };
     unsafe { pg_query_free_split_result(result) };
     split_result
+}
+
+
+/// `slice::from_raw_parts` for the C library's results, which give a null pointer with a
+/// length of 0 for empty input (an empty file has no tokens): that is the empty slice, not
+/// undefined behaviour. (schemactl's change to the vendored crate: see VENDORED.md.)
+pub(crate) unsafe fn raw_slice<'a, T>(data: *const T, len: usize) -> &'a [T] {
+    if data.is_null() || len == 0 {
+        &[]
+    } else {
+        unsafe { std::slice::from_raw_parts(data, len) }
+    }
 }

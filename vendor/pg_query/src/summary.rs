@@ -38,7 +38,7 @@ pub fn summary(statement: &str, parser_options: impl Into<ParserOptions>, trunca
         let message = unsafe { CStr::from_ptr((*result.error).message) }.to_string_lossy().to_string();
         Err(Error::Parse(message))
     } else {
-        let data = unsafe { std::slice::from_raw_parts(result.summary.data as *const u8, result.summary.len as usize) };
+        let data = unsafe { crate::query::raw_slice(result.summary.data as *const u8, result.summary.len as usize) };
         let stderr = unsafe { CStr::from_ptr(result.stderr_buffer) }.to_string_lossy().to_string();
         protobuf::SummaryResult::decode(data).map_err(Error::Decode).map(|result| SummaryResult::new(result, stderr))
     };
