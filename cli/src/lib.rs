@@ -17,6 +17,7 @@ pub mod db;
 pub mod diff;
 pub mod execute;
 pub mod exit;
+pub mod fleet;
 pub mod generate;
 pub mod introspect;
 pub mod local;

@@ -43,12 +43,13 @@ fn introspect_options(model: &Model) -> Options {
     Options {
         schemas: schemas_of(model),
         roles: model.roles.keys().cloned().collect(),
+        search_path: None,
     }
 }
 
 /// Names the server for the cache of normalized models: its version, and its system
 /// identifier where the role may read it (a new cluster then gets new entries).
-async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
+pub(crate) async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
     let row = db::query_opt(
         conn,
         "SELECT current_setting('server_version_num') || '/' || \
@@ -71,10 +72,8 @@ pub async fn desired(model: &Model, url: &str, server: &str) -> anyhow::Result<(
     let catalog = from_model(model);
     let steps = schemactl_postgres::create_script(&catalog)?;
     let script = script::layout(&steps, model.database.owner.as_deref());
-    let mut hasher = DefaultHasher::new();
-    script.to_sql().hash(&mut hasher);
     // The scratch database's name already stands for the script.
-    let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
+    let name = scratch_name(&script);
     // The URL (without password) is part of the key: the system identifier may be unknown.
     let key = cache::key(&(server, db::redact(url), &name));
     if let Some(mut normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
@@ -148,12 +147,56 @@ pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
     })
 }
 
+/// The scratch database's name for a create script: a hash of its text.
+fn scratch_name(script: &Script) -> String {
+    let mut hasher = DefaultHasher::new();
+    script.to_sql().hash(&mut hasher);
+    format!("{SCRATCH_PREFIX}{:016x}", hasher.finish())
+}
+
+/// The URL of the scratch database holding `model` on the server of `url`, built when
+/// missing (a fleet describes it in its own way, see `fleet::desired`).
+pub(crate) async fn scratch_url(model: &Model, url: &str) -> anyhow::Result<String> {
+    let steps = schemactl_postgres::create_script(&from_model(model))?;
+    let script = script::layout(&steps, model.database.owner.as_deref());
+    let name = scratch_name(&script);
+    ensure_scratch(model, &script, &name, url).await?;
+    db::with_database(url, &name)
+}
+
 async fn scratch_catalog(
     model: &Model,
     script: &Script,
     name: &str,
     url: &str,
 ) -> anyhow::Result<Catalog> {
+    let exists = ensure_scratch(model, script, name, url).await?;
+    let scratch_url = db::with_database(url, name)?;
+    let read = async {
+        let scratch = db::connect(&scratch_url).await?;
+        cached_catalog(&scratch, model).await
+    }
+    .await;
+    match read {
+        Ok(catalog) => Ok(catalog),
+        // Gone between the check and the read (dropped by another run): build it again.
+        Err(_) if exists => {
+            let server = db::connect_single(url).await?;
+            build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
+            let scratch = db::connect(&scratch_url).await?;
+            cached_catalog(&scratch, model).await
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Builds scratch database `name` unless it exists; returns whether it existed.
+async fn ensure_scratch(
+    model: &Model,
+    script: &Script,
+    name: &str,
+    url: &str,
+) -> anyhow::Result<bool> {
     let server = db::connect_single(url).await?;
     // Runs planning the same model at once would build the same scratch database, each
     // dropping the other's half-built one: one builds it while the others wait.
@@ -168,23 +211,7 @@ async fn scratch_catalog(
     }
     .await;
     scratch_lock(&server, name, "pg_advisory_unlock").await?;
-    let exists = built?;
-    let scratch_url = db::with_database(url, name)?;
-    let read = async {
-        let scratch = db::connect(&scratch_url).await?;
-        cached_catalog(&scratch, model).await
-    }
-    .await;
-    match read {
-        Ok(catalog) => Ok(catalog),
-        // Gone between the check and the read (dropped by another run): build it again.
-        Err(_) if exists => {
-            build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
-            let scratch = db::connect(&scratch_url).await?;
-            cached_catalog(&scratch, model).await
-        }
-        Err(err) => Err(err),
-    }
+    built
 }
 
 /// Takes or releases (`function`) the session advisory lock for building scratch database

@@ -31,7 +31,7 @@ async fn read(database: &str, schemas: Vec<String>) -> introspect::Introspection
     let conn = connect(&db_url(database)).await;
     let options = Options {
         schemas,
-        roles: Vec::new(),
+        ..Options::default()
     };
     introspect::introspect_with(&conn, &options).await.unwrap()
 }

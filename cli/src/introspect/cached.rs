@@ -31,13 +31,18 @@ pub async fn introspect_cached(
     options: &Options,
     scope: &str,
 ) -> anyhow::Result<Introspection> {
-    let mut session = Session::begin(conn).await?;
+    let mut session = Session::begin(conn, options.search_path.as_deref()).await?;
     let Some(fingerprint) = guarded(&mut session, FINGERPRINT, Vec::new()).await else {
         let (catalog, _) = read_all(&mut session, options).await?;
         let queries = session.finish().await?;
         return Ok(Introspection { catalog, queries });
     };
-    let key = cache::key(&(scope, &options.schemas, &options.roles));
+    let key = cache::key(&(
+        scope,
+        &options.schemas,
+        &options.roles,
+        &options.search_path,
+    ));
     if let Some(entry) = cache::read::<Entry>(CACHE_KIND, &key)
         && entry.fingerprint == fingerprint
         && guarded(

@@ -68,6 +68,10 @@ pub struct Options {
     /// Roles to read besides those the objects refer to (owners, grantees, policy roles,
     /// default privileges) and their memberships.
     pub roles: Vec<String>,
+    /// A schema to put before `public` on the search path while reading: PostgreSQL then
+    /// prints that schema's names unqualified, so that a fleet's tenant schemas, described
+    /// each with its own first, compare equal whatever their names. `None`: `public` only.
+    pub search_path: Option<String>,
 }
 
 /// A catalog and what reading it cost.
@@ -83,7 +87,7 @@ pub struct Introspection {
 pub async fn introspect(conn: &DatabaseConnection, schemas: &[String]) -> anyhow::Result<Catalog> {
     let options = Options {
         schemas: schemas.to_vec(),
-        roles: Vec::new(),
+        ..Options::default()
     };
     Ok(introspect_with(conn, &options).await?.catalog)
 }
@@ -93,7 +97,7 @@ pub async fn introspect_with(
     conn: &DatabaseConnection,
     options: &Options,
 ) -> anyhow::Result<Introspection> {
-    let mut session = Session::begin(conn).await?;
+    let mut session = Session::begin(conn, options.search_path.as_deref()).await?;
     let (catalog, _) = read_all(&mut session, options).await?;
     let queries = session.finish().await?;
     Ok(Introspection { catalog, queries })
@@ -161,7 +165,7 @@ struct Session {
 }
 
 impl Session {
-    async fn begin(conn: &DatabaseConnection) -> anyhow::Result<Session> {
+    async fn begin(conn: &DatabaseConnection, first: Option<&str>) -> anyhow::Result<Session> {
         let tx = conn
             .begin_with_config(
                 Some(IsolationLevel::RepeatableRead),
@@ -175,10 +179,14 @@ impl Session {
                 )
             })?;
         let mut session = Session { tx, queries: 1 };
+        let search_path = match first {
+            Some(schema) => format!("{}, public", crate::sql::ident(schema)),
+            None => "public".to_string(),
+        };
         session
             .rows(
-                "SELECT set_config('search_path', 'public', true)",
-                Vec::new(),
+                "SELECT set_config('search_path', $1, true)",
+                vec![search_path.into()],
             )
             .await?;
         Ok(session)

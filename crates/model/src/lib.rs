@@ -7,6 +7,7 @@
 //! order matters) and duplicates are caught by the loader.
 
 pub mod diag;
+pub mod fleet;
 pub mod load;
 pub mod partitions;
 mod routine;

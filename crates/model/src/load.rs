@@ -146,6 +146,26 @@ pub fn remember(loaded: &Loaded) {
 }
 
 pub fn load_str(path: &Path, text: String) -> LoadResult {
+    let (source, value) = load_document(path, text)?;
+    let diagnostics = crate::validate::structure::check(&value);
+    if !diagnostics.is_empty() {
+        return Err((source, diagnostics));
+    }
+    match serde_json::from_value::<Model>(value) {
+        Ok(model) => Ok(Loaded { model, source }),
+        Err(err) => {
+            let diag = Diagnostic::new("", format!("invalid model: {err}"));
+            Err((source, vec![diag]))
+        }
+    }
+}
+
+/// Any YAML document of the project (the model, the fleet file) as JSON, with the
+/// positions of its nodes; malformed YAML and duplicate keys are diagnostics.
+pub fn load_document(
+    path: &Path,
+    text: String,
+) -> Result<(Source, serde_json::Value), (Source, Vec<Diagnostic>)> {
     let source = Source::unlocated(path.to_path_buf(), text);
     let root = match parse_tree(&source.text) {
         Ok(node) => node,
@@ -167,17 +187,7 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
-    diagnostics.extend(crate::validate::structure::check(&value));
-    if !diagnostics.is_empty() {
-        return Err((source, diagnostics));
-    }
-    match serde_json::from_value::<Model>(value) {
-        Ok(model) => Ok(Loaded { model, source }),
-        Err(err) => {
-            let diag = Diagnostic::new("", format!("invalid model: {err}"));
-            Err((source, vec![diag]))
-        }
-    }
+    Ok((source, value))
 }
 
 fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {

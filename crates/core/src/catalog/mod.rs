@@ -7,6 +7,7 @@
 //! explicit.
 
 mod build;
+mod tenant;
 
 use std::collections::BTreeMap;
 use std::fmt;
