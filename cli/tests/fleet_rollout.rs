@@ -64,7 +64,11 @@ async fn count(conn: &DatabaseConnection, sql: &str) -> i64 {
 async fn prepare(server: &LocalServer, prefix: &str) -> DatabaseConnection {
     server.start().expect("the fleet test server starts");
     let admin = connect(&server.url().unwrap()).await;
-    exec(&admin, &format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await;
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"),
+    )
+    .await;
     exec(&admin, &format!("CREATE DATABASE {DATABASE}")).await;
     drop(admin);
     let conn = connect(&url(server, DATABASE)).await;
@@ -128,7 +132,9 @@ fn summary(report: &Value, key: &str) -> u64 {
 }
 
 fn schemas(prefix: &str) -> BTreeSet<String> {
-    (1..=PER_SERVER).map(|i| format!("{prefix}_{i:03}")).collect()
+    (1..=PER_SERVER)
+        .map(|i| format!("{prefix}_{i:03}"))
+        .collect()
 }
 
 /// How many of the model's relations schema `schema` holds.
@@ -154,7 +160,11 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     // Server B's schemas are listed in a tenants table on server A (with B's password:
     // a discovered URL is used as it is).
     exec(&conn_a, "CREATE SCHEMA control").await;
-    exec(&conn_a, "CREATE TABLE control.tenants (url text NOT NULL, schema text NOT NULL)").await;
+    exec(
+        &conn_a,
+        "CREATE TABLE control.tenants (url text NOT NULL, schema text NOT NULL)",
+    )
+    .await;
     let b_url = url(&b, DATABASE).replace('\'', "''");
     exec(
         &conn_a,
@@ -164,13 +174,19 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
         ),
     )
     .await;
-    exec(&conn_a, &format!("CREATE TYPE {BROKEN}.order_lines AS (line integer)")).await;
+    exec(
+        &conn_a,
+        &format!("CREATE TYPE {BROKEN}.order_lines AS (line integer)"),
+    )
+    .await;
 
     // Server C's schemas are listed in the file, behind a ${VARIABLE}; server A's are
     // discovered by pattern.
     let mut yaml = String::from("fleets:\n  shops:\n    tenant_schema: tenant\n    targets:\n");
     for schema in schemas("shop") {
-        yaml.push_str(&format!("      - {{ url: \"${{FLEET_C_URL}}\", schema: {schema} }}\n"));
+        yaml.push_str(&format!(
+            "      - {{ url: \"${{FLEET_C_URL}}\", schema: {schema} }}\n"
+        ));
     }
     yaml.push_str(
         "    discover:\n      - { url: \"${FLEET_A_URL}\", schemas: \"tenant\\\\_%\" }\n      \
@@ -212,7 +228,11 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     for schema in ["acct_001", "acct_035", "acct_070"] {
         assert_eq!(relations(&conn_b, schema).await, 4, "{schema}");
     }
-    assert_eq!(relations(&conn_a, BROKEN).await, 1, "only the conflicting type is left");
+    assert_eq!(
+        relations(&conn_a, BROKEN).await,
+        1,
+        "only the conflicting type is left"
+    );
     let enums = count(
         &conn_a,
         &format!("SELECT count(*)::bigint FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = '{BROKEN}' AND t.typname = 'order_status'"),
@@ -238,7 +258,10 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     // Drift sees every target's state without changing any.
     let (code, report) = run_json(&fleets, &["drift", "--parallel", "8"], &env);
     assert_eq!(code, 4, "a server is unreachable");
-    assert_eq!(in_state(&report, "drifted"), BTreeSet::from([BROKEN.to_string()]));
+    assert_eq!(
+        in_state(&report, "drifted"),
+        BTreeSet::from([BROKEN.to_string()])
+    );
     assert_eq!(summary(&report, "unchanged"), 139);
 
     // The fix: the conflicting type goes, server C comes back. The rerun completes only

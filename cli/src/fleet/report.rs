@@ -117,7 +117,10 @@ pub fn print(
                     })
                     .collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
         }
         FleetFormat::Table => {
             print!("{}", table(outcomes));
@@ -150,7 +153,10 @@ pub fn table(outcomes: &[Outcome]) -> String {
         .max()
         .unwrap_or(0)
         .max("TARGET".len());
-    let mut out = format!("{:<width$}  {:<9}  {:>5}  {:>7}  DETAIL\n", "TARGET", "STATE", "STEPS", "SECONDS");
+    let mut out = format!(
+        "{:<width$}  {:<9}  {:>5}  {:>7}  DETAIL\n",
+        "TARGET", "STATE", "STEPS", "SECONDS"
+    );
     for o in outcomes {
         out.push_str(&format!(
             "{:<width$}  {:<9}  {:>5}  {:>7.2}  {}\n",
@@ -165,7 +171,10 @@ pub fn table(outcomes: &[Outcome]) -> String {
 }
 
 fn summary_line(fleet: &str, operation: &str, s: &Summary, seconds: f64) -> String {
-    let mut parts = vec![format!("{} changed", s.changed), format!("{} unchanged", s.unchanged)];
+    let mut parts = vec![
+        format!("{} changed", s.changed),
+        format!("{} unchanged", s.unchanged),
+    ];
     for (count, word) in [
         (s.drifted, "drifted"),
         (s.refused, "refused"),

@@ -62,9 +62,7 @@ pub async fn run(
     let group: Vec<Target> = rest.drain(..canary).collect();
     if !group.is_empty() {
         bar.set_message(format!("canary group ({canary})"));
-        outcomes.extend(
-            group_run(&work, group, rollout, &failures, &counts, bar).await,
-        );
+        outcomes.extend(group_run(&work, group, rollout, &failures, &counts, bar).await);
         if failures.load(Ordering::SeqCst) > 0 {
             let reason = "not attempted: the canary group failed";
             outcomes.extend(rest.into_iter().map(|t| skipped(t, reason)));
@@ -113,8 +111,11 @@ async fn group_run(
     let mut results: Vec<Option<Outcome>> = vec![None; group.len()];
     // Kept to name a target whose task stopped without a result.
     let names: Vec<Target> = group.clone();
-    let limit_reached =
-        |failures: &AtomicUsize| rollout.max_failures.is_some_and(|k| failures.load(Ordering::SeqCst) >= k);
+    let limit_reached = |failures: &AtomicUsize| {
+        rollout
+            .max_failures
+            .is_some_and(|k| failures.load(Ordering::SeqCst) >= k)
+    };
     for (index, target) in group.into_iter().enumerate() {
         // Waiting for a free place first means the limit is checked against every
         // target finished so far.
@@ -124,7 +125,10 @@ async fn group_run(
         };
         if limit_reached(failures) {
             let k = rollout.max_failures.unwrap_or_default();
-            results[index] = Some(skipped(target, &format!("not attempted: {k} target(s) failed")));
+            results[index] = Some(skipped(
+                target,
+                &format!("not attempted: {k} target(s) failed"),
+            ));
             continue;
         }
         let work = Arc::clone(work);
@@ -142,7 +146,14 @@ async fn group_run(
             bar.inc(1);
             drop(permit);
             let seconds = started.elapsed().as_secs_f64();
-            (index, Outcome { target, done, seconds })
+            (
+                index,
+                Outcome {
+                    target,
+                    done,
+                    seconds,
+                },
+            )
         });
     }
     while let Some(joined) = tasks.join_next().await {

@@ -81,7 +81,11 @@ fn expand(url: &str, source: &Source, pointer: &str) -> anyhow::Result<String> {
 }
 
 async fn discover(discovery: &Discovery, source: &Source) -> anyhow::Result<Vec<Target>> {
-    let url = expand(&discovery.url, source, &format!("{}/url", discovery.pointer))?;
+    let url = expand(
+        &discovery.url,
+        source,
+        &format!("{}/url", discovery.pointer),
+    )?;
     let pos = source.value_pos(&discovery.pointer);
     let at = format!("{}:{}:{}", source.path.display(), pos.line, pos.column);
     let conn = db::connect(&url)

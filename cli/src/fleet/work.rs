@@ -179,7 +179,9 @@ impl Work {
                 desired.database = current.database.clone();
                 (desired, self.hints.tenant(tenant, schema))
             }
-            (Some(_), None) => return Err(anyhow!("a schema target needs the fleet's tenant schema")),
+            (Some(_), None) => {
+                return Err(anyhow!("a schema target needs the fleet's tenant schema"));
+            }
             (None, _) => ((*normalized).clone(), self.hints.clone()),
         };
         let steps = schemactl_postgres::plan(&current, &desired, &hints)?;
@@ -187,8 +189,15 @@ impl Work {
             return Ok(Done::new(State::Unchanged, 0, "matches the model"));
         }
         let Some(allowed) = allowed else {
-            let first = steps.first().map(|s| s.description.clone()).unwrap_or_default();
-            return Ok(Done::new(State::Drifted, steps.len(), format!("first: {first}")));
+            let first = steps
+                .first()
+                .map(|s| s.description.clone())
+                .unwrap_or_default();
+            return Ok(Done::new(
+                State::Drifted,
+                steps.len(),
+                format!("first: {first}"),
+            ));
         };
         let refused: Vec<String> = steps
             .iter()
@@ -202,12 +211,20 @@ impl Work {
             return Ok(Done::new(
                 State::Refused,
                 steps.len(),
-                format!("hazards not allowed, nothing applied: {}", refused.join("; ")),
+                format!(
+                    "hazards not allowed, nothing applied: {}",
+                    refused.join("; ")
+                ),
             ));
         }
-        let script = schemactl_postgres::script::layout(&steps, self.model.database.owner.as_deref());
+        let script =
+            schemactl_postgres::script::layout(&steps, self.model.database.owner.as_deref());
         execute::run(conn, &script).await?;
-        Ok(Done::new(State::Changed, steps.len(), format!("applied {} step(s)", steps.len())))
+        Ok(Done::new(
+            State::Changed,
+            steps.len(),
+            format!("applied {} step(s)", steps.len()),
+        ))
     }
 
     /// The model as this target's server normalizes it, built once per server: for schema
@@ -238,7 +255,9 @@ impl Work {
         let server = crate::upgrade::server_identity(&conn).await?;
         let _ = conn.close().await;
         let Some(tenant) = &self.tenant_schema else {
-            return Ok(crate::upgrade::desired(&self.model, &target.url, &server).await?.0);
+            return Ok(crate::upgrade::desired(&self.model, &target.url, &server)
+                .await?
+                .0);
         };
         let model_catalog = from_model(&self.model);
         let scratch = match crate::upgrade::scratch_url(&self.model, &target.url).await {
@@ -271,16 +290,36 @@ async fn lock(conn: &DatabaseConnection, schema: Option<&str>) -> anyhow::Result
     let Some(schema) = schema else {
         return execute::lock(conn).await;
     };
-    advisory(conn, "pg_advisory_lock_shared($1)", execute::ADVISORY_LOCK_KEY.into()).await?;
-    advisory(conn, "pg_advisory_lock(hashtextextended($1, 0))", schema_key(schema).into()).await
+    advisory(
+        conn,
+        "pg_advisory_lock_shared($1)",
+        execute::ADVISORY_LOCK_KEY.into(),
+    )
+    .await?;
+    advisory(
+        conn,
+        "pg_advisory_lock(hashtextextended($1, 0))",
+        schema_key(schema).into(),
+    )
+    .await
 }
 
 async fn unlock(conn: &DatabaseConnection, schema: Option<&str>) -> anyhow::Result<()> {
     let Some(schema) = schema else {
         return execute::unlock(conn).await;
     };
-    advisory(conn, "pg_advisory_unlock(hashtextextended($1, 0))", schema_key(schema).into()).await?;
-    advisory(conn, "pg_advisory_unlock_shared($1)", execute::ADVISORY_LOCK_KEY.into()).await
+    advisory(
+        conn,
+        "pg_advisory_unlock(hashtextextended($1, 0))",
+        schema_key(schema).into(),
+    )
+    .await?;
+    advisory(
+        conn,
+        "pg_advisory_unlock_shared($1)",
+        execute::ADVISORY_LOCK_KEY.into(),
+    )
+    .await
 }
 
 fn schema_key(schema: &str) -> String {

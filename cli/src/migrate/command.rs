@@ -108,7 +108,7 @@ pub fn run(schema: &Path, args: &MigrateArgs, verbose: u8) -> u8 {
     };
     let result = rt.block_on(async {
         match &args.command {
-            MigrateCommand::New { .. } | MigrateCommand::Up { .. } => Ok(()),
+            MigrateCommand::New { .. } | MigrateCommand::Up { database_url: None, .. } => Ok(()),
             MigrateCommand::Up {
                 database_url: Some(database_url),
                 steps,

@@ -78,12 +78,16 @@ const MAX_IDENTIFIER: usize = 63;
 /// Reads and checks a fleet file; every problem is a positioned diagnostic.
 pub fn load(path: &Path, text: String) -> Result<(Source, FleetFile), (Source, Vec<Diagnostic>)> {
     let (source, value) = load_document(path, text)?;
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        source: &source,
+        diagnostics: Vec::new(),
+    };
     let file = reader.file(&value);
-    if reader.diagnostics.is_empty() {
+    let diagnostics = reader.diagnostics;
+    if diagnostics.is_empty() {
         Ok((source, file))
     } else {
-        Err((source, reader.diagnostics))
+        Err((source, diagnostics))
     }
 }
 
@@ -143,8 +147,8 @@ pub fn expand_env(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Result
             .find('}')
             .ok_or_else(|| format!("`${{` without a closing `}}` in `{text}`"))?;
         let name = &after[..end];
-        let value = lookup(name)
-            .ok_or_else(|| format!("environment variable {name} is not set"))?;
+        let value =
+            lookup(name).ok_or_else(|| format!("environment variable {name} is not set"))?;
         out.push_str(&value);
         rest = &after[end + 1..];
     }
@@ -167,19 +171,22 @@ fn placeholder_problem(text: &str) -> Option<String> {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Some(format!("`${{{name}}}` does not name an environment variable"));
+            return Some(format!(
+                "`${{{name}}}` does not name an environment variable"
+            ));
         }
         rest = &after[end + 1..];
     }
     None
 }
 
-#[derive(Default)]
-struct Reader {
+struct Reader<'s> {
+    /// For positions in hints ("listed first at line 3, column 9").
+    source: &'s Source,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn error(&mut self, pointer: &str, message: impl Into<String>, hint: Option<String>) {
         let mut diag = Diagnostic::new(pointer, message);
         if let Some(hint) = hint {
@@ -243,7 +250,11 @@ impl Reader {
                         .iter()
                         .find(|t| t.url == target.url && t.schema == target.schema);
                     if let Some(first) = duplicate {
-                        let hint = format!("the same target is listed at {}", first.pointer);
+                        let pos = self.source.value_pos(&first.pointer);
+                        let hint = format!(
+                            "the same target is listed at line {}, column {}",
+                            pos.line, pos.column
+                        );
                         self.error(&at, format!("{what} lists a target twice"), Some(hint));
                     } else {
                         fleet.targets.push(target);
@@ -337,7 +348,10 @@ impl Reader {
             self.error(pointer, format!("{what} must be a mapping"), None);
             return None;
         };
-        for key in map.keys().filter(|k| !allowed.is_empty() && !allowed.contains(&k.as_str())) {
+        for key in map
+            .keys()
+            .filter(|k| !allowed.is_empty() && !allowed.contains(&k.as_str()))
+        {
             let hint = match closest(key, allowed) {
                 Some(near) => format!("did you mean `{near}`? {what} takes {}", list(allowed)),
                 None => format!("{what} takes {}", list(allowed)),
@@ -359,7 +373,11 @@ impl Reader {
         match map.get(key)? {
             Value::Array(items) => Some(items),
             _ => {
-                self.error(&format!("{pointer}/{key}"), format!("`{key}` must be a list"), None);
+                self.error(
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}` must be a list"),
+                    None,
+                );
                 None
             }
         }
@@ -374,11 +392,19 @@ impl Reader {
         match map.get(key)? {
             Value::String(text) if !text.trim().is_empty() => Some(text.clone()),
             Value::String(_) => {
-                self.error(&format!("{pointer}/{key}"), format!("`{key}` is empty"), None);
+                self.error(
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}` is empty"),
+                    None,
+                );
                 None
             }
             _ => {
-                self.error(&format!("{pointer}/{key}"), format!("`{key}` must be text"), None);
+                self.error(
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}` must be text"),
+                    None,
+                );
                 None
             }
         }
@@ -399,10 +425,15 @@ impl Reader {
 
     fn url(&mut self, pointer: &str, url: &str) {
         if let Some(problem) = placeholder_problem(url) {
-            self.error(pointer, problem, Some("write `${NAME}` with NAME an environment variable".into()));
+            self.error(
+                pointer,
+                problem,
+                Some("write `${NAME}` with NAME an environment variable".into()),
+            );
             return;
         }
-        let whole_variable = url.starts_with("${") && url.ends_with('}') && url.matches("${").count() == 1;
+        let whole_variable =
+            url.starts_with("${") && url.ends_with('}') && url.matches("${").count() == 1;
         if !whole_variable && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
             self.error(
                 pointer,
@@ -440,7 +471,10 @@ fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
 }
 
 fn list(keys: &[&str]) -> String {
-    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -458,7 +492,10 @@ mod tests {
             expand_env("postgres://${NOPE}@h/db", lookup),
             Err("environment variable NOPE is not set".to_string())
         );
-        assert_eq!(placeholder_problem("a${B"), Some("a `${` placeholder is never closed with `}`".into()));
+        assert_eq!(
+            placeholder_problem("a${B"),
+            Some("a `${` placeholder is never closed with `}`".into())
+        );
         assert!(placeholder_problem("${1X}").is_some());
         assert_eq!(placeholder_problem("postgres://${A_1}@h"), None);
     }

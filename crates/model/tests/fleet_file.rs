@@ -38,7 +38,10 @@ fleets:
             pattern: "tenant\\_%".into()
         }
     );
-    assert!(matches!(shops.discover[1].kind, DiscoveryKind::Query { .. }));
+    assert!(matches!(
+        shops.discover[1].kind,
+        DiscoveryKind::Query { .. }
+    ));
 }
 
 #[test]
@@ -64,7 +67,9 @@ fn every_mistake_is_reported_at_its_place() {
 
 #[test]
 fn malformed_yaml_and_duplicate_fleets() {
-    insta::assert_snapshot!(problems("fleets:\n  a:\n    targets: [postgres://x/y\n"));
+    insta::assert_snapshot!(problems(
+        "fleets:\n  a:\n    targets:\n      - \"postgres://x/y\n"
+    ));
     insta::assert_snapshot!(problems(
         "fleets:\n  a: { targets: [\"postgres://h/d\"] }\n  a: { targets: [\"postgres://h/e\"] }\n"
     ));

@@ -20,7 +20,12 @@ impl Catalog {
         let rename = Rename {
             from,
             to,
-            enums: self.enums.keys().filter(|q| q.schema == from).cloned().collect(),
+            enums: self
+                .enums
+                .keys()
+                .filter(|q| q.schema == from)
+                .cloned()
+                .collect(),
         };
         let mut out = Catalog {
             database: self.database.clone(),
@@ -146,8 +151,12 @@ mod tests {
     #[test]
     fn moves_the_tenant_schema_and_leaves_the_shared_one() {
         let mut catalog = Catalog::default();
-        catalog.schemas.insert("tenant".into(), SchemaDef::default());
-        catalog.schemas.insert("shared".into(), SchemaDef::default());
+        catalog
+            .schemas
+            .insert("tenant".into(), SchemaDef::default());
+        catalog
+            .schemas
+            .insert("shared".into(), SchemaDef::default());
         let status = QName::new("tenant", "status");
         catalog.enums.insert(
             status.clone(),
@@ -184,7 +193,9 @@ mod tests {
             ],
             ..TableDef::default()
         };
-        catalog.tables.insert(QName::new("tenant", "orders"), orders);
+        catalog
+            .tables
+            .insert(QName::new("tenant", "orders"), orders);
         catalog
             .tables
             .insert(QName::new("shared", "countries"), TableDef::default());
@@ -193,11 +204,21 @@ mod tests {
         assert_eq!(acme.schemas.keys().collect::<Vec<_>>(), ["acme"]);
         assert!(acme.enums.contains_key(&QName::new("acme", "status")));
         let table = &acme.tables[&QName::new("acme", "orders")];
-        assert_eq!(acme.tables.len(), 1, "the shared schema is not the tenant's");
+        assert_eq!(
+            acme.tables.len(),
+            1,
+            "the shared schema is not the tenant's"
+        );
         assert_eq!(table.columns[0].ty, "acme.status");
         assert_eq!(table.columns[1].ty, "acme.status[]");
         assert_eq!(table.columns[2].ty, "shared.plan");
-        assert_eq!(table.foreign_keys[0].references, QName::new("acme", "customers"));
-        assert_eq!(table.foreign_keys[1].references, QName::new("shared", "countries"));
+        assert_eq!(
+            table.foreign_keys[0].references,
+            QName::new("acme", "customers")
+        );
+        assert_eq!(
+            table.foreign_keys[1].references,
+            QName::new("shared", "countries")
+        );
     }
 }
