@@ -43,6 +43,7 @@
 
 mod acl;
 mod cached;
+pub mod citus;
 mod parse;
 mod relations;
 mod routines;
@@ -122,6 +123,7 @@ async fn read_all(
     let mut roles = relations::read(session, &schemas, &mut catalog).await?;
     let functions = routines::functions(session, &schemas, &mut catalog, &mut roles).await?;
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
+    citus::read(session, &schemas, &mut catalog).await?;
     roles.extend(referenced_roles(&catalog));
     roles.extend(options.roles.iter().cloned());
     let requested: Vec<String> = roles.into_iter().collect();

@@ -8,6 +8,7 @@
 //! follow from its variant, and flavours render it.
 
 mod access;
+mod citus;
 mod columns;
 mod containers;
 mod hints;
@@ -100,6 +101,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
     d.tables();
     // After tables and functions: which views to rebuild depends on what they touched.
     d.views();
+    d.citus();
     d.default_privileges();
     d.memberships_revoked();
     Plan {
@@ -159,11 +161,12 @@ impl Differ<'_> {
 }
 
 /// Phases in execution order, for callers that group steps.
-pub const PHASES: [Phase; 11] = [
+pub const PHASES: [Phase; 12] = [
     Phase::Roles,
     Phase::Containers,
     Phase::Teardown,
     Phase::Objects,
+    Phase::Distribution,
     Phase::Constraints,
     Phase::Dependents,
     Phase::Access,
