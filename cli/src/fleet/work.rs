@@ -132,11 +132,17 @@ impl Work {
             Some(schema) => db::with_search_path(&target.url, schema)?,
             None => target.url.clone(),
         };
+        let started = std::time::Instant::now();
         let conn = db::connect_single(&url).await?;
         let writing = allowed.is_some();
         if writing {
             lock(&conn, target.schema.as_deref()).await?;
         }
+        tracing::debug!(
+            "{}: connected and locked at {:.3}s",
+            target.label,
+            started.elapsed().as_secs_f64()
+        );
         let result = self.plan_and_apply(&conn, target, allowed).await;
         if writing {
             // Closing the session releases its locks in any case.
@@ -165,9 +171,11 @@ impl Work {
             Some(schema) => format!("{} schema {schema}", db::redact(&target.url)),
             None => db::redact(&target.url),
         };
+        let started = std::time::Instant::now();
         let current = introspect::introspect_cached(conn, &options, &scope)
             .await?
             .catalog;
+        let described = started.elapsed().as_secs_f64();
         let normalized = self.desired_for(target).await?;
         let (desired, hints) = match (&target.schema, &self.tenant_schema) {
             (Some(schema), Some(tenant)) => {
@@ -185,6 +193,11 @@ impl Work {
             (None, _) => ((*normalized).clone(), self.hints.clone()),
         };
         let steps = schemactl_postgres::plan(&current, &desired, &hints)?;
+        tracing::debug!(
+            "{}: described in {described:.3}s, planned at {:.3}s",
+            target.label,
+            started.elapsed().as_secs_f64()
+        );
         if steps.is_empty() {
             return Ok(Done::new(State::Unchanged, 0, "matches the model"));
         }
