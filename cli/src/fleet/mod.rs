@@ -4,6 +4,7 @@
 pub mod report;
 pub mod rollout;
 pub mod targets;
+mod tenant_text;
 pub mod work;
 
 use std::path::{Path, PathBuf};
@@ -127,6 +128,15 @@ pub fn run(
     if targets.is_empty() {
         println!("fleet {name} has no targets: nothing to do");
         return EXIT_OK;
+    }
+    if let Some(tenant) = &tenant_schema
+        && targets.iter().any(|t| t.schema.is_some())
+    {
+        let problems = tenant_text::qualified_references(&loaded.model, tenant);
+        if !problems.is_empty() {
+            eprint!("{}", crate::diag::render_all(&problems, &loaded.source));
+            return EXIT_INVALID;
+        }
     }
     let operation_name = operation.name();
     let work = Arc::new(work::Work::new(loaded.model, tenant_schema, operation));
