@@ -140,7 +140,12 @@ async fn group_run(
             let done = work.run(&target).await;
             if matches!(done.state, State::Failed | State::Refused) {
                 failures.fetch_add(1, Ordering::SeqCst);
-                bar.println(format!("failed: {}: {}", target.label, done.detail));
+                let word = if done.state == State::Refused {
+                    "refused"
+                } else {
+                    "failed"
+                };
+                bar.println(format!("{word}: {}: {}", target.label, done.detail));
             }
             bar.set_message(counts.record(done.state));
             bar.inc(1);
