@@ -24,6 +24,17 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The three servers, stopped when the test ends, also when it fails.
+struct Servers(Vec<LocalServer>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for server in &self.0 {
+            let _ = server.stop();
+        }
+    }
+}
+
 fn servers() -> Vec<LocalServer> {
     let local: u16 = std::env::var("SCHEMACTL_LOCAL_PORT")
         .ok()
@@ -150,38 +161,30 @@ async fn relations(conn: &DatabaseConnection, schema: &str) -> i64 {
     .await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
-    let started = std::time::Instant::now();
-    let [a, b, c]: [LocalServer; 3] = servers().try_into().unwrap();
-    let conn_a = prepare(&a, "tenant").await;
-    let conn_b = prepare(&b, "acct").await;
-    let conn_c = prepare(&c, "shop").await;
-    // Server B's schemas are listed in a tenants table on server A (with B's password:
-    // a discovered URL is used as it is).
-    exec(&conn_a, "CREATE SCHEMA control").await;
+/// The fleet file: server C's schemas listed behind a `${VARIABLE}`, server A's found
+/// by pattern, server B's read from a tenants table on server A (with B's password: a
+/// discovered URL is used as it is). Returns the file and the environment it needs.
+async fn fleet_file(
+    a: &LocalServer,
+    b: &LocalServer,
+    c: &LocalServer,
+    conn_a: &DatabaseConnection,
+) -> (PathBuf, Vec<(&'static str, String)>) {
+    exec(conn_a, "CREATE SCHEMA control").await;
     exec(
-        &conn_a,
+        conn_a,
         "CREATE TABLE control.tenants (url text NOT NULL, schema text NOT NULL)",
     )
     .await;
-    let b_url = url(&b, DATABASE).replace('\'', "''");
+    let b_url = url(b, DATABASE).replace('\'', "''");
     exec(
-        &conn_a,
+        conn_a,
         &format!(
             "INSERT INTO control.tenants SELECT '{b_url}', 'acct_' || lpad(i::text, 3, '0') \
              FROM generate_series(1, {PER_SERVER}) AS i"
         ),
     )
     .await;
-    exec(
-        &conn_a,
-        &format!("CREATE TYPE {BROKEN}.order_lines AS (line integer)"),
-    )
-    .await;
-
-    // Server C's schemas are listed in the file, behind a ${VARIABLE}; server A's are
-    // discovered by pattern.
     let mut yaml = String::from("fleets:\n  shops:\n    tenant_schema: tenant\n    targets:\n");
     for schema in schemas("shop") {
         yaml.push_str(&format!(
@@ -196,14 +199,22 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     std::fs::create_dir_all(&dir).unwrap();
     let fleets = dir.join("fleets.yaml");
     std::fs::write(&fleets, yaml).unwrap();
-    let env = [
-        ("FLEET_A_URL", url(&a, DATABASE)),
-        ("FLEET_C_URL", url(&c, DATABASE)),
+    let env = vec![
+        ("FLEET_A_URL", url(a, DATABASE)),
+        ("FLEET_C_URL", url(c, DATABASE)),
     ];
-    c.stop().unwrap();
+    (fleets, env)
+}
 
-    // The first rollout: A and B converge except the broken target; C is unreachable.
-    let (code, report) = run_json(&fleets, &["apply", "--yes", "--parallel", "8"], &env);
+/// The first rollout: A and B converge except the broken target, C is unreachable; the
+/// broken target is rolled back. Returns the targets that failed.
+async fn first_rollout(
+    fleets: &Path,
+    env: &[(&str, String)],
+    conn_a: &DatabaseConnection,
+    conn_b: &DatabaseConnection,
+) -> BTreeSet<String> {
+    let (code, report) = run_json(fleets, &["apply", "--yes", "--parallel", "8"], env);
     assert_eq!(code, 4, "{report:#}");
     assert_eq!(summary(&report, "targets"), 210);
     let mut converged = schemas("tenant");
@@ -223,38 +234,60 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     assert!(reason.contains("order_lines"), "{reason}");
     // Read back: converged schemas hold the model, the broken one holds nothing of it.
     for schema in ["tenant_001", "tenant_070"] {
-        assert_eq!(relations(&conn_a, schema).await, 4, "{schema}");
+        assert_eq!(relations(conn_a, schema).await, 4, "{schema}");
     }
     for schema in ["acct_001", "acct_035", "acct_070"] {
-        assert_eq!(relations(&conn_b, schema).await, 4, "{schema}");
+        assert_eq!(relations(conn_b, schema).await, 4, "{schema}");
     }
     assert_eq!(
-        relations(&conn_a, BROKEN).await,
+        relations(conn_a, BROKEN).await,
         1,
         "only the conflicting type is left"
     );
     let enums = count(
-        &conn_a,
+        conn_a,
         &format!("SELECT count(*)::bigint FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = '{BROKEN}' AND t.typname = 'order_status'"),
     )
     .await;
     assert_eq!(enums, 0, "the failed target's transaction was rolled back");
+    failed
+}
 
-    // The canary group (the first 5 targets: server C's) fails, so nothing else is tried.
-    let (code, report) = run_json(&fleets, &["apply", "--yes", "--canary", "5"], &env);
+/// The canary group (the first 5 targets: server C's) fails, so nothing else is tried;
+/// the failure limit stops a one-at-a-time rollout after 3.
+fn stop_rules(fleets: &Path, env: &[(&str, String)]) {
+    let (code, report) = run_json(fleets, &["apply", "--yes", "--canary", "5"], env);
     assert_eq!(code, 4);
     assert_eq!(summary(&report, "failed"), 5);
     assert_eq!(summary(&report, "skipped"), 205);
-    // The failure limit: one at a time, stop after 3.
     let (code, report) = run_json(
-        &fleets,
+        fleets,
         &["apply", "--yes", "--parallel", "1", "--max-failures", "3"],
-        &env,
+        env,
     );
     assert_eq!(code, 4);
     assert_eq!(summary(&report, "failed"), 3);
     assert_eq!(summary(&report, "skipped"), 207);
+}
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
+    let started = std::time::Instant::now();
+    let guard = Servers(servers());
+    let [a, b, c] = [&guard.0[0], &guard.0[1], &guard.0[2]];
+    let conn_a = prepare(a, "tenant").await;
+    let conn_b = prepare(b, "acct").await;
+    let conn_c = prepare(c, "shop").await;
+    let (fleets, env) = fleet_file(a, b, c, &conn_a).await;
+    exec(
+        &conn_a,
+        &format!("CREATE TYPE {BROKEN}.order_lines AS (line integer)"),
+    )
+    .await;
+    c.stop().unwrap();
+
+    let failed = first_rollout(&fleets, &env, &conn_a, &conn_b).await;
+    stop_rules(&fleets, &env);
     // Drift sees every target's state without changing any.
     let (code, report) = run_json(&fleets, &["drift", "--parallel", "8"], &env);
     assert_eq!(code, 4, "a server is unreachable");
@@ -273,10 +306,8 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     assert_eq!(in_state(&report, "changed"), failed);
     assert_eq!(summary(&report, "unchanged"), 139);
     assert_eq!(relations(&conn_a, BROKEN).await, 4);
-    let conn_c = {
-        drop(conn_c);
-        connect(&url(&c, DATABASE)).await
-    };
+    drop(conn_c);
+    let conn_c = connect(&url(c, DATABASE)).await;
     assert_eq!(relations(&conn_c, "shop_060").await, 4);
 
     // Now the whole fleet matches the model; the table names the fleet's totals.
@@ -293,7 +324,4 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     );
     eprintln!("fleet test took {:.1}s", started.elapsed().as_secs_f64());
     drop((conn_a, conn_b, conn_c));
-    c.stop().unwrap();
-    b.stop().unwrap();
-    a.stop().unwrap();
 }
