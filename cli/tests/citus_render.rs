@@ -3,6 +3,9 @@
 //! queries' guard runs for real in `introspect.rs`). The model is
 //! `tests/valid/citus.yaml`, the worked example of docs/schema-reference.md.
 
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 use std::path::Path;
 
 use schemactl::catalog::{Catalog, from_model};

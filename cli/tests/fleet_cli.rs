@@ -2,6 +2,9 @@
 //! contacted (the targets point at a port nothing listens on, so reaching one would
 //! fail differently).
 
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

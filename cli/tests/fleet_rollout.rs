@@ -4,6 +4,9 @@
 //! converge, the failed target is rolled back and reported, the canary group and the
 //! failure limit stop a rollout, and a rerun after the fix completes only what was left.
 
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,5 +1,8 @@
 //! The fleet file's diagnostics: every problem at once, at its line and column.
 
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 use std::path::Path;
 
 use schemactl_model::diag::render_all_in;
