@@ -133,7 +133,13 @@ impl Work {
             None => target.url.clone(),
         };
         let started = std::time::Instant::now();
-        let conn = db::connect_single(&url).await?;
+        // The search-path option is ours, not the user's: messages name the URL as given.
+        let conn = db::connect_single(&url).await.map_err(|err| {
+            anyhow!(
+                "{}",
+                format!("{err:#}").replace(&db::redact(&url), &db::redact(&target.url))
+            )
+        })?;
         let writing = allowed.is_some();
         if writing {
             lock(&conn, target.schema.as_deref()).await?;
