@@ -178,7 +178,7 @@ impl Work {
             None => db::redact(&target.url),
         };
         let started = std::time::Instant::now();
-        let current = introspect::introspect_cached(conn, &options, &scope)
+        let mut current = introspect::introspect_cached(conn, &options, &scope)
             .await?
             .catalog;
         let described = started.elapsed().as_secs_f64();
@@ -196,7 +196,14 @@ impl Work {
             (Some(_), None) => {
                 return Err(anyhow!("a schema target needs the fleet's tenant schema"));
             }
-            (None, _) => ((*normalized).clone(), self.hints.clone()),
+            (None, _) => {
+                // Roles are cluster-wide: a role the model does not declare (the owner the
+                // databases were created by, say) is not this fleet's to drop.
+                current
+                    .roles
+                    .retain(|name, _| normalized.roles.contains_key(name));
+                ((*normalized).clone(), self.hints.clone())
+            }
         };
         let steps = schemactl_postgres::plan(&current, &desired, &hints)?;
         tracing::debug!(
@@ -254,7 +261,15 @@ impl Work {
                 .desired
                 .lock()
                 .map_err(|_| anyhow!("the normalized model cache was poisoned"))?;
-            Arc::clone(cache.entry(target.server.clone()).or_default())
+            // Database and schema targets describe the model differently (the search
+            // path), so a fleet of both has one of each per server.
+            let kind = if target.schema.is_some() {
+                "schemas"
+            } else {
+                "databases"
+            };
+            let key = format!("{} {kind}", target.server);
+            Arc::clone(cache.entry(key).or_default())
         };
         let built = cell
             .get_or_init(|| async {
@@ -273,10 +288,16 @@ impl Work {
         let conn = db::connect(&target.url).await?;
         let server = crate::upgrade::server_identity(&conn).await?;
         let _ = conn.close().await;
-        let Some(tenant) = &self.tenant_schema else {
-            return Ok(crate::upgrade::desired(&self.model, &target.url, &server)
-                .await?
-                .0);
+        let tenant = match (&target.schema, &self.tenant_schema) {
+            (Some(_), Some(tenant)) => tenant,
+            (Some(_), None) => {
+                return Err(anyhow!("a schema target needs the fleet's tenant schema"));
+            }
+            (None, _) => {
+                return Ok(crate::upgrade::desired(&self.model, &target.url, &server)
+                    .await?
+                    .0);
+            }
         };
         let model_catalog = from_model(&self.model);
         let scratch = match crate::upgrade::scratch_url(&self.model, &target.url).await {

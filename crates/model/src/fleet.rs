@@ -432,9 +432,9 @@ impl Reader<'_> {
             );
             return;
         }
-        let whole_variable =
-            url.starts_with("${") && url.ends_with('}') && url.matches("${").count() == 1;
-        if !whole_variable && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+        // A URL that starts with a variable is checked once the variable is filled in.
+        let from_variable = url.starts_with("${");
+        if !from_variable && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
             self.error(
                 pointer,
                 format!("`{url}` is not a PostgreSQL URL"),
