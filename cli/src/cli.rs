@@ -67,16 +67,22 @@ pub enum Command {
         #[arg(long)]
         exit_code: bool,
     },
-    /// Apply the plan from a live database to the model, refusing hazards not allowed.
+    /// Apply the plan from a live database to the model, refusing hazards not allowed; with
+    /// --fleet, to every target of a fleet (docs/fleets.md).
     Apply {
+        /// The database (not needed with --fleet).
         #[arg(long, env = "DATABASE_URL")]
-        database_url: String,
+        database_url: Option<String>,
         /// Allow steps with this hazard (repeatable).
         #[arg(long = "allow-hazard", value_enum)]
         allow_hazards: Vec<HazardArg>,
-        /// Apply without asking for confirmation.
+        /// Apply without asking for confirmation (required with --fleet).
         #[arg(long, short = 'y')]
         yes: bool,
+        #[command(flatten)]
+        fleet: crate::fleet::FleetArgs,
+        #[command(flatten)]
+        rollout: crate::fleet::RolloutArgs,
     },
     /// Versioned migrations: write the next one offline, apply or revert them.
     Migrate(crate::migrate::command::MigrateArgs),
@@ -85,10 +91,13 @@ pub enum Command {
     /// any.
     Lint(crate::lint_command::LintArgs),
     /// Exit 3 and print the difference when the database does not match the model (4 when it
-    /// cannot be reached or read).
+    /// cannot be reached or read); with --fleet, every target's state.
     Drift {
+        /// The database (not needed with --fleet).
         #[arg(long, env = "DATABASE_URL")]
-        database_url: String,
+        database_url: Option<String>,
+        #[command(flatten)]
+        fleet: crate::fleet::FleetArgs,
     },
     /// Create or bring up to date a database with everything the model declares: roles,
     /// the database, extensions, schema objects, grants, policies and seed rows.
@@ -248,18 +257,48 @@ pub fn run(cli: Cli) -> u8 {
             database_url,
             allow_hazards,
             yes,
-        } => crate::upgrade_command::apply(
-            &cli.schema,
-            database_url,
-            &allow_hazards
-                .iter()
-                .map(|h| (*h).into())
-                .collect::<Vec<_>>(),
-            *yes,
-        ),
-        Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args),
+            fleet,
+            rollout,
+        } => {
+            let allowed: Vec<crate::diff::Hazard> =
+                allow_hazards.iter().map(|h| (*h).into()).collect();
+            if fleet.fleet.is_some() {
+                if !*yes {
+                    eprintln!(
+                        "error: apply --fleet changes every target of the fleet; pass --yes \
+                         (`schemactl drift --fleet NAME` shows what would change)"
+                    );
+                    return EXIT_USAGE;
+                }
+                return crate::fleet::run(
+                    &cli.schema,
+                    fleet,
+                    rollout.rollout(fleet.parallel),
+                    crate::fleet::Operation::Apply { allowed },
+                    show_progress(cli.verbose),
+                );
+            }
+            match database_url {
+                Some(url) => crate::upgrade_command::apply(&cli.schema, url, &allowed, *yes),
+                None => missing_target("apply"),
+            }
+        }
+        Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args, cli.verbose),
         Command::Lint(args) => crate::lint_command::run(&cli.schema, args),
-        Command::Drift { database_url } => crate::upgrade_command::drift(&cli.schema, database_url),
+        Command::Drift {
+            database_url,
+            fleet,
+        } => match (&fleet.fleet, database_url) {
+            (Some(_), _) => crate::fleet::run(
+                &cli.schema,
+                fleet,
+                crate::fleet::report_all(fleet.parallel),
+                crate::fleet::Operation::Drift,
+                show_progress(cli.verbose),
+            ),
+            (None, Some(url)) => crate::upgrade_command::drift(&cli.schema, url),
+            (None, None) => missing_target("drift"),
+        },
         Command::Provision {
             database_url: Some(url),
             recreate,
@@ -289,9 +328,7 @@ pub fn run(cli: Cli) -> u8 {
                 },
                 allow_hazards: allow_hazards.iter().map(|h| (*h).into()).collect(),
                 // The bar would garble logged statements, so -v (or SCHEMACTL_LOG) hides it.
-                progress: crate::provision::Progress::on_terminal(
-                    cli.verbose == 0 && std::env::var_os("SCHEMACTL_LOG").is_none(),
-                ),
+                progress: crate::provision::Progress::on_terminal(show_progress(cli.verbose)),
             };
             provision_command(&cli.schema, &options)
         }
@@ -305,6 +342,21 @@ pub fn run(cli: Cli) -> u8 {
             Err(err) => crate::exit::report(&err, EXIT_USAGE),
         },
     }
+}
+
+/// A live progress bar is drawn unless statements are logged (-v or SCHEMACTL_LOG), which
+/// it would garble.
+pub fn show_progress(verbose: u8) -> bool {
+    verbose == 0 && std::env::var_os("SCHEMACTL_LOG").is_none()
+}
+
+/// The error for a command given neither a database nor a fleet.
+pub fn missing_target(command: &str) -> u8 {
+    eprintln!(
+        "error: {command} needs a database: give --database-url URL (or DATABASE_URL), or \
+         --fleet NAME for every target of a fleet"
+    );
+    EXIT_USAGE
 }
 
 fn provision_command(path: &std::path::Path, options: &crate::provision::Options) -> u8 {

@@ -434,6 +434,31 @@ pub fn with_credentials(url: &str, user: &str, password: &str) -> anyhow::Result
     Ok(parts.render())
 }
 
+/// The same URL, with `schema` before `public` on the session's search path from the
+/// start of each connection, so that `RESET search_path` returns to it too.
+pub fn with_search_path(url: &str, schema: &str) -> anyhow::Result<String> {
+    let mut parts =
+        Url::parse(url).ok_or_else(|| anyhow::anyhow!("not a PostgreSQL URL: {}", redact(url)))?;
+    let value = format!("{}, public", crate::sql::ident(schema));
+    let param = format!("options%5Bsearch_path%5D={}", percent_encode(&value));
+    parts.query = Some(match parts.query.take() {
+        Some(query) => format!("{query}&{param}"),
+        None => param,
+    });
+    Ok(parts.render())
+}
+
+/// The database a URL names (its path), if it names one.
+pub fn database_of(url: &str) -> Option<String> {
+    Url::parse(url).and_then(|parts| parts.path)
+}
+
+/// The server a URL connects to, as `host:port` (the port as written, if any), for
+/// grouping targets by server.
+pub fn server_of(url: &str) -> Option<String> {
+    Url::parse(url).map(|parts| parts.host)
+}
+
 fn drop_params(query: &str, keys: &[&str]) -> Option<String> {
     let kept: Vec<&str> = query
         .split('&')
@@ -580,6 +605,17 @@ mod tests {
         assert_eq!(
             with_credentials(url, "ims_user", "p@ss:w/rd").unwrap(),
             "postgres://ims_user:p%40ss%3Aw%2Frd@127.0.0.1:54318/postgres?sslmode=disable&dbname=x"
+        );
+    }
+
+    #[test]
+    fn search_path_reaches_the_connection_options() {
+        let url = with_search_path("postgres://a@h:5/d?sslmode=disable", "Tenant 1").unwrap();
+        assert_eq!(server_of(&url).as_deref(), Some("h:5"));
+        let options: PgConnectOptions = url.parse().unwrap();
+        assert_eq!(
+            options.get_options(),
+            Some(r#"-c search_path="Tenant\ 1",\ public"#)
         );
     }
 

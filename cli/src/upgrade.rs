@@ -44,12 +44,13 @@ fn introspect_options(model: &Model) -> Options {
         schemas: schemas_of(model),
         roles: model.roles.keys().cloned().collect(),
         all_roles: model.database.role_management == crate::model::RoleManagement::Exclusive,
+        search_path: None,
     }
 }
 
 /// Names the server for the cache of normalized models: its version, and its system
 /// identifier where the role may read it (a new cluster then gets new entries).
-async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
+pub(crate) async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result<String> {
     let row = db::query_opt(
         conn,
         "SELECT current_setting('server_version_num') || '/' || \
@@ -77,10 +78,8 @@ pub async fn desired(
     let catalog = from_model(model);
     let steps = schemactl_postgres::create_script(&catalog)?;
     let script = script::layout(&steps, model.database.owner.as_deref());
-    let mut hasher = DefaultHasher::new();
-    script.to_sql().hash(&mut hasher);
     // The scratch database's name already stands for the script.
-    let name = format!("{SCRATCH_PREFIX}{:016x}", hasher.finish());
+    let name = scratch_name(&script);
     // The URL (without password) is part of the key: the system identifier may be unknown.
     let key = cache::key(&(server, db::redact(url), &name));
     if let Some(mut normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
@@ -173,6 +172,23 @@ pub async fn plan_on(model: &Model, url: &str, dev: Option<&str>) -> anyhow::Res
     })
 }
 
+/// The scratch database's name for a create script: a hash of its text.
+fn scratch_name(script: &Script) -> String {
+    let mut hasher = DefaultHasher::new();
+    script.to_sql().hash(&mut hasher);
+    format!("{SCRATCH_PREFIX}{:016x}", hasher.finish())
+}
+
+/// The URL of the scratch database holding `model` on the server of `url`, built when
+/// missing (a fleet describes it in its own way, see `fleet::desired`).
+pub(crate) async fn scratch_url(model: &Model, url: &str) -> anyhow::Result<String> {
+    let steps = schemactl_postgres::create_script(&from_model(model))?;
+    let script = script::layout(&steps, model.database.owner.as_deref());
+    let name = scratch_name(&script);
+    ensure_scratch(model, &script, &name, url, false).await?;
+    db::with_database(url, &name)
+}
+
 async fn scratch_catalog(
     model: &Model,
     script: &Script,
@@ -180,6 +196,34 @@ async fn scratch_catalog(
     url: &str,
     placeholder_roles: bool,
 ) -> anyhow::Result<Catalog> {
+    let exists = ensure_scratch(model, script, name, url, placeholder_roles).await?;
+    let scratch_url = db::with_database(url, name)?;
+    let read = async {
+        let scratch = db::connect(&scratch_url).await?;
+        cached_catalog(&scratch, model).await
+    }
+    .await;
+    match read {
+        Ok(catalog) => Ok(catalog),
+        // Gone between the check and the read (dropped by another run): build it again.
+        Err(_) if exists => {
+            let server = db::connect_single(url).await?;
+            build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
+            let scratch = db::connect(&scratch_url).await?;
+            cached_catalog(&scratch, model).await
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Builds scratch database `name` unless it exists; returns whether it existed.
+async fn ensure_scratch(
+    model: &Model,
+    script: &Script,
+    name: &str,
+    url: &str,
+    placeholder_roles: bool,
+) -> anyhow::Result<bool> {
     let server = db::connect_single(url).await?;
     if placeholder_roles {
         create_placeholder_roles(&server, model).await?;
@@ -197,23 +241,7 @@ async fn scratch_catalog(
     }
     .await;
     scratch_lock(&server, name, "pg_advisory_unlock").await?;
-    let exists = built?;
-    let scratch_url = db::with_database(url, name)?;
-    let read = async {
-        let scratch = db::connect(&scratch_url).await?;
-        cached_catalog(&scratch, model).await
-    }
-    .await;
-    match read {
-        Ok(catalog) => Ok(catalog),
-        // Gone between the check and the read (dropped by another run): build it again.
-        Err(_) if exists => {
-            build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
-            let scratch = db::connect(&scratch_url).await?;
-            cached_catalog(&scratch, model).await
-        }
-        Err(err) => Err(err),
-    }
+    built
 }
 
 /// On a dev server that is not the target's, the model's roles may not exist: the

@@ -165,12 +165,20 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
             let hazards: Vec<String> = change.hazards.iter().map(Hazard::to_string).collect();
             eprintln!("  - {} [{}]", change.description, hazards.join(", "));
         }
-        let kinds: std::collections::BTreeSet<String> = refused
+        let blocked: std::collections::BTreeSet<Hazard> = refused
             .iter()
-            .flat_map(|c| c.hazards.iter())
+            .flat_map(|c| c.hazards.iter().copied())
             .filter(|h| !allowed.contains(h))
-            .map(Hazard::to_string)
             .collect();
+        if blocked.contains(&Hazard::DistributionColumn) {
+            eprintln!(
+                "nothing was applied: Citus cannot change the type of a distribution column; \
+                 undistribute the table first (remove its `citus` key and apply), change the \
+                 type, then distribute it again"
+            );
+            return EXIT_REFUSED;
+        }
+        let kinds: Vec<String> = blocked.iter().map(Hazard::to_string).collect();
         let flags: Vec<String> = kinds
             .iter()
             .map(|k| format!("--allow-hazard {k}"))

@@ -266,3 +266,42 @@ async fn not_valid_constraints_and_odd_objects_are_read() {
     drop(conn);
     drop_database(&db).await;
 }
+
+/// Without the citus extension the Citus catalog queries never run: a decoy
+/// `public.pg_dist_partition` (which those unqualified queries would reach through the
+/// search path, and could not read) is left alone, and no table reads as distributed.
+#[tokio::test]
+async fn citus_catalogs_are_read_only_where_citus_is_installed() {
+    let db = unique("t_intro_citus_guard");
+    drop_database(&db).await;
+    let admin = connect(&admin_url()).await;
+    exec(&admin, &format!("CREATE DATABASE {db}")).await;
+    let conn = connect(&db_url(&db)).await;
+    exec(
+        &conn,
+        "CREATE TABLE public.pg_dist_partition (decoy text);
+         CREATE SCHEMA app;
+         CREATE TABLE app.orders (customer_id bigint, id bigint, PRIMARY KEY (customer_id, id));",
+    )
+    .await;
+    let present = scalar_i64(
+        &conn,
+        "SELECT count(*)::bigint FROM pg_extension WHERE extname = 'citus'",
+    )
+    .await;
+    assert_eq!(present, 0, "this server has no Citus");
+    let read = introspect::introspect_with(
+        &conn,
+        &Options {
+            schemas: vec!["app".to_string()],
+            ..Options::default()
+        },
+    )
+    .await
+    .unwrap();
+    let orders = &read.catalog.tables[&catalog::QName::new("app", "orders")];
+    assert_eq!(orders.citus, None);
+    assert!(!read.catalog.schemas["app"].distributed);
+    drop(conn);
+    drop_database(&db).await;
+}

@@ -31,7 +31,7 @@ pub async fn introspect_cached(
     options: &Options,
     scope: &str,
 ) -> anyhow::Result<Introspection> {
-    let mut session = Session::begin(conn).await?;
+    let mut session = Session::begin(conn, options.search_path.as_deref()).await?;
     // A catalog of every cluster role is not cached: a role created anywhere changes it.
     let fingerprint = if options.all_roles {
         None
@@ -43,7 +43,12 @@ pub async fn introspect_cached(
         let queries = session.finish().await?;
         return Ok(Introspection { catalog, queries });
     };
-    let key = cache::key(&(scope, &options.schemas, &options.roles));
+    let key = cache::key(&(
+        scope,
+        &options.schemas,
+        &options.roles,
+        &options.search_path,
+    ));
     if let Some(entry) = cache::read::<Entry>(CACHE_KIND, &key)
         && entry.fingerprint == fingerprint
         && guarded(

@@ -48,6 +48,7 @@
 mod acl;
 mod cached;
 pub mod inventory;
+pub mod citus;
 mod parse;
 mod relations;
 mod routines;
@@ -76,6 +77,10 @@ pub struct Options {
     /// Read every role of the cluster but the `pg_*` ones: the model manages them all
     /// (`role_management: exclusive`).
     pub all_roles: bool,
+    /// A schema to put before `public` on the search path while reading: PostgreSQL then
+    /// prints that schema's names unqualified, so that a fleet's tenant schemas, described
+    /// each with its own first, compare equal whatever their names. `None`: `public` only.
+    pub search_path: Option<String>,
 }
 
 /// A catalog and what reading it cost.
@@ -101,7 +106,7 @@ pub async fn introspect_with(
     conn: &DatabaseConnection,
     options: &Options,
 ) -> anyhow::Result<Introspection> {
-    let mut session = Session::begin(conn).await?;
+    let mut session = Session::begin(conn, options.search_path.as_deref()).await?;
     let (catalog, _) = read_all(&mut session, options).await?;
     let queries = session.finish().await?;
     Ok(Introspection { catalog, queries })
@@ -126,6 +131,7 @@ async fn read_all(
     let mut roles = relations::read(session, &schemas, &mut catalog).await?;
     let functions = routines::functions(session, &schemas, &mut catalog, &mut roles).await?;
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
+    citus::read(session, &schemas, &mut catalog).await?;
     roles.extend(referenced_roles(&catalog));
     roles.extend(options.roles.iter().cloned());
     if options.all_roles {
@@ -177,7 +183,7 @@ struct Session {
 }
 
 impl Session {
-    async fn begin(conn: &DatabaseConnection) -> anyhow::Result<Session> {
+    async fn begin(conn: &DatabaseConnection, first: Option<&str>) -> anyhow::Result<Session> {
         let tx = conn
             .begin_with_config(
                 Some(IsolationLevel::RepeatableRead),
@@ -191,10 +197,14 @@ impl Session {
                 )
             })?;
         let mut session = Session { tx, queries: 1 };
+        let search_path = match first {
+            Some(schema) => format!("{}, public", crate::sql::ident(schema)),
+            None => "public".to_string(),
+        };
         session
             .rows(
-                "SELECT set_config('search_path', 'public', true)",
-                Vec::new(),
+                "SELECT set_config('search_path', $1, true)",
+                vec![search_path.into()],
             )
             .await?;
         Ok(session)

@@ -22,13 +22,18 @@ pub enum MigrateCommand {
         /// Name of the step: lower-case letters, digits and `_`.
         name: String,
     },
-    /// Apply pending migrations.
+    /// Apply pending migrations; with --fleet, to every database of a fleet.
     Up {
+        /// The database (not needed with --fleet).
         #[arg(long, env = "DATABASE_URL")]
-        database_url: String,
+        database_url: Option<String>,
         /// Apply at most this many.
-        #[arg(short = 'n', long)]
+        #[arg(short = 'n', long, conflicts_with = "fleet")]
         steps: Option<usize>,
+        #[command(flatten)]
+        fleet: crate::fleet::FleetArgs,
+        #[command(flatten)]
+        rollout: crate::fleet::RolloutArgs,
     },
     /// Revert the last migrations (one by default).
     Down {
@@ -44,11 +49,31 @@ pub enum MigrateCommand {
     },
 }
 
-pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
+pub fn run(schema: &Path, args: &MigrateArgs, verbose: u8) -> u8 {
     let dir = args
         .dir
         .clone()
         .unwrap_or_else(|| super::default_dir(schema));
+    if let MigrateCommand::Up {
+        fleet,
+        rollout,
+        database_url,
+        ..
+    } = &args.command
+    {
+        if fleet.fleet.is_some() {
+            return crate::fleet::run(
+                schema,
+                fleet,
+                rollout.rollout(fleet.parallel),
+                crate::fleet::Operation::MigrateUp { dir },
+                crate::cli::show_progress(verbose),
+            );
+        }
+        if database_url.is_none() {
+            return crate::cli::missing_target("migrate up");
+        }
+    }
     let loaded = match load_and_validate(schema) {
         Ok(l) => l,
         Err(code) => return code,
@@ -94,8 +119,12 @@ pub fn run(schema: &Path, args: &MigrateArgs) -> u8 {
     };
     let result = rt.block_on(async {
         match &args.command {
-            MigrateCommand::New { .. } => Ok(()),
-            MigrateCommand::Up { database_url, steps } => {
+            MigrateCommand::New { .. } | MigrateCommand::Up { database_url: None, .. } => Ok(()),
+            MigrateCommand::Up {
+                database_url: Some(database_url),
+                steps,
+                ..
+            } => {
                 let conn = super::run::connect(database_url).await?;
                 let done = super::run::up(&conn, &dir, *steps, owner.as_deref()).await?;
                 if done.is_empty() {

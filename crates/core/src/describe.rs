@@ -44,6 +44,11 @@ pub(crate) fn step(step: &Step) -> String {
         ReplaceFunction { name } => format!("replace function {name}"),
         RenameTable { from, to } => format!("rename table {from} to {to}"),
         CreateTable { name } => format!("create table {name}"),
+        UndistributeSchema { name } => format!("undistribute schema {name} (Citus)"),
+        UndistributeTable { table } => format!("undistribute table {table} (Citus)"),
+        DistributeSchema { name } => format!("distribute schema {name} (Citus)"),
+        DistributeTable { table } => format!("distribute table {table} (Citus)"),
+        AlterDistribution { table } => format!("alter the distribution of {table} (Citus)"),
         RebuildTable { name, .. } => format!("rebuild table {name} (new table, rows copied)"),
         CreatePartition { on } => format!("create partition {}.{}", on.table.schema, on.name),
         RebindPartitions { table, rebound, .. } => format!(

@@ -29,6 +29,16 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         | DropTables { .. }
         | DropDetachedPartition { .. }
         | RenameEnumAside { .. } => vec![DataLoss],
+        UndistributeTable { table } | DistributeTable { table } | AlterDistribution { table }
+            if pair.previous.tables.contains_key(table) =>
+        {
+            vec![TableRewrite, AccessExclusiveLock]
+        }
+        UndistributeSchema { name } | DistributeSchema { name }
+            if pair.previous.tables.keys().any(|q| q.schema == *name) =>
+        {
+            vec![TableRewrite, AccessExclusiveLock]
+        }
         DropConstraint {
             kind: ConstraintKind::PrimaryKey,
             ..
@@ -75,6 +85,19 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
                 .map(|c| c.ty.as_str())
                 .unwrap_or_default();
             let mut hazards = Vec::new();
+            let distributed_by =
+                pair.previous
+                    .tables
+                    .get(&column.table)
+                    .and_then(|t| match &t.citus {
+                        Some(crate::catalog::Distribution::Hash { column, .. }) => {
+                            Some(column.as_str())
+                        }
+                        _ => None,
+                    });
+            if distributed_by == Some(column.column.as_str()) {
+                hazards.push(DistributionColumn);
+            }
             if *conversion == Conversion::ViaText {
                 hazards.push(DataLoss);
             }

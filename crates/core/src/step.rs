@@ -45,14 +45,18 @@ pub enum Hazard {
     AccessExclusiveLock,
     /// Who may do what changes: grants, revokes, owners, roles, policies.
     Authorization,
+    /// The type of a Citus distribution column changes, which Citus refuses: undistribute
+    /// the table (`citus` removed from the model), change the type, distribute it again.
+    DistributionColumn,
 }
 
 impl Hazard {
-    pub const ALL: [Hazard; 4] = [
+    pub const ALL: [Hazard; 5] = [
         Hazard::DataLoss,
         Hazard::TableRewrite,
         Hazard::AccessExclusiveLock,
         Hazard::Authorization,
+        Hazard::DistributionColumn,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Hazard {
             Hazard::TableRewrite => "table-rewrite",
             Hazard::AccessExclusiveLock => "access-exclusive-lock",
             Hazard::Authorization => "authorization",
+            Hazard::DistributionColumn => "distribution-column",
         }
     }
 }
@@ -89,6 +94,11 @@ pub enum Phase {
     /// altered in dependency order: a default may call a function, a function may
     /// return a table's row type, a view reads both.
     Objects,
+    /// Citus: schemas and tables distributed once they exist and before foreign keys
+    /// are added, as Citus needs: undistributions first, then schemas, reference tables
+    /// (distributed tables may reference them), then each colocation group's first table
+    /// before the tables colocated with it.
+    Distribution,
     /// Keys, checks, foreign keys and indexes on tables that exist by now, so that the
     /// order of tables in the model never matters.
     Constraints,
@@ -415,6 +425,28 @@ pub enum Step {
         name: QName,
     },
 
+    // Phase::Distribution (Citus)
+    /// `citus_schema_undistribute`.
+    UndistributeSchema {
+        name: String,
+    },
+    /// `undistribute_table`: the distribution goes, or changes kind.
+    UndistributeTable {
+        table: QName,
+    },
+    /// `citus_schema_distribute`: the schema's tables become single-shard tables.
+    DistributeSchema {
+        name: String,
+    },
+    /// `create_reference_table` or `create_distributed_table`, as the next catalog says.
+    DistributeTable {
+        table: QName,
+    },
+    /// `alter_distributed_table`: another distribution column, shard count or colocation.
+    AlterDistribution {
+        table: QName,
+    },
+
     // Phase::Constraints
     AddConstraint {
         on: OnTable,
@@ -563,6 +595,11 @@ impl Step {
             | DropIdentity { .. }
             | RenameConstraint { .. }
             | CreateView { .. } => Phase::Objects,
+            UndistributeSchema { .. }
+            | UndistributeTable { .. }
+            | DistributeSchema { .. }
+            | DistributeTable { .. }
+            | AlterDistribution { .. } => Phase::Distribution,
             AddConstraint { .. } | ValidateConstraint { .. } | CreateIndex { .. } => {
                 Phase::Constraints
             }

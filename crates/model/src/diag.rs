@@ -118,6 +118,11 @@ impl Diagnostic {
 
 /// Renders every diagnostic in source order, followed by a count.
 pub fn render_all(diagnostics: &[Diagnostic], source: &Source) -> String {
+    render_all_in(diagnostics, source, "the model")
+}
+
+/// [`render_all`] for another document (`what`: "the fleet file").
+pub fn render_all_in(diagnostics: &[Diagnostic], source: &Source, what: &str) -> String {
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
     sorted.sort_by_key(|d| {
         let (file, pos) = d.located(source);
@@ -131,7 +136,7 @@ pub fn render_all(diagnostics: &[Diagnostic], source: &Source) -> String {
     let n = diagnostics.len();
     let _ = writeln!(
         out,
-        "error: {} found {n} problem{} in the model",
+        "error: {} found {n} problem{} in {what}",
         source.path.display(),
         if n == 1 { "" } else { "s" }
     );

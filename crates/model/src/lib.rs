@@ -8,6 +8,7 @@
 
 pub mod diag;
 mod include;
+pub mod fleet;
 pub mod load;
 pub mod partitions;
 mod routine;
@@ -25,10 +26,10 @@ pub use routine::{
     TriggerLevel, TriggerTiming, View, Volatility,
 };
 pub use table::{
-    Check, Column, FkAction, ForeignKey, GeneratePartitions, Identity, Index, IndexColumn,
-    IndexColumnSpec, IndexMethod, NullsOrder, PartitionBound, PartitionBy, PartitionInterval,
-    Partitions, Policy, PolicyCommand, References, RowLevelSecurity, SeedRows, SortOrder, Table,
-    UniqueConstraint,
+    Check, CitusTable, Column, FkAction, ForeignKey, GeneratePartitions, Identity, Index,
+    IndexColumn, IndexColumnSpec, IndexMethod, NullsOrder, PartitionBound, PartitionBy,
+    PartitionInterval, Partitions, Policy, PolicyCommand, References, RowLevelSecurity, SeedRows,
+    SortOrder, Table, UniqueConstraint,
 };
 pub use unmanaged::{Unmanaged, UnmanagedKind};
 
@@ -172,6 +173,18 @@ pub struct Schema {
     pub materialized_views: IndexMap<String, MaterializedView>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub functions: IndexMap<String, Function>,
+    /// Citus schema-based sharding: `distributed: true` makes every table of the schema a
+    /// single-shard table of one colocation group (`citus_schema_distribute`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citus: Option<CitusSchema>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CitusSchema {
+    /// Distribute the schema (`citus_schema_distribute`).
+    #[serde(default)]
+    pub distributed: bool,
 }
 
 /// An enum: either a plain list of labels or `{ values: [...], comment: ... }`.

@@ -268,27 +268,8 @@ pub fn remember(loaded: &Loaded) {
 /// Loads a model from its root file's text; files it includes are read relative to
 /// `path`'s directory.
 pub fn load_str(path: &Path, text: String) -> LoadResult {
-    let mut source = Source::unlocated(path.to_path_buf(), text);
-    let root = match parse_tree(&source.text) {
-        Ok(node) => node,
-        Err(err) => {
-            let pos = err
-                .location()
-                .map(|l| Pos::new(l.line(), l.column()))
-                .unwrap_or_default();
-            let message = yaml_error_message(&err);
-            let diag = Diagnostic::at_pos(pos, format!("malformed YAML: {message}"))
-                .with_hint(malformed_hint(&source.text, pos));
-            return Err((source, vec![diag]));
-        }
-    };
+    let (mut source, mut value) = load_document(path, text)?;
     let mut diagnostics = Vec::new();
-    let mut positions = HashMap::new();
-    let mut value = tree_to_json(root, &mut positions, &mut diagnostics);
-    let _ = source.positions.set(Box::new(positions));
-    if !diagnostics.is_empty() {
-        return Err((source, diagnostics));
-    }
     source.includes = crate::include::merge(path, &mut value, &source, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
@@ -304,6 +285,36 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
             Err((source, vec![diag]))
         }
     }
+}
+
+/// Any YAML document of the project (the model, the fleet file) as JSON, with the
+/// positions of its nodes; malformed YAML and duplicate keys are diagnostics.
+pub fn load_document(
+    path: &Path,
+    text: String,
+) -> Result<(Source, serde_json::Value), (Source, Vec<Diagnostic>)> {
+    let source = Source::unlocated(path.to_path_buf(), text);
+    let root = match parse_tree(&source.text) {
+        Ok(node) => node,
+        Err(err) => {
+            let pos = err
+                .location()
+                .map(|l| Pos::new(l.line(), l.column()))
+                .unwrap_or_default();
+            let message = yaml_error_message(&err);
+            let diag = Diagnostic::at_pos(pos, format!("malformed YAML: {message}"))
+                .with_hint(malformed_hint(&source.text, pos));
+            return Err((source, vec![diag]));
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let mut positions = HashMap::new();
+    let value = tree_to_json(root, &mut positions, &mut diagnostics);
+    let _ = source.positions.set(Box::new(positions));
+    if !diagnostics.is_empty() {
+        return Err((source, diagnostics));
+    }
+    Ok((source, value))
 }
 
 pub(crate) fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {

@@ -50,6 +50,31 @@ pub struct Table {
     /// Rows that `provision` and `seed` upsert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<SeedRows>,
+    /// Citus: how the table is spread over the cluster's nodes (needs the `citus`
+    /// extension; see the model reference's Citus section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citus: Option<CitusTable>,
+}
+
+/// A Citus table: distributed by a column (hash), or a reference table copied to every
+/// node. Exactly one of `distribute_by` and `reference`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CitusTable {
+    /// The distribution column: `create_distributed_table(table, column)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribute_by: Option<String>,
+    /// Another distributed table (of this schema, or `schema.table`) whose shards this
+    /// table's shards sit beside. Without it the table gets a colocation group of its own
+    /// (`colocate_with => 'none'`), so that colocation is always what the model says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colocate_with: Option<String>,
+    /// Number of shards (`shard_count`); the cluster's `citus.shard_count` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_count: Option<u32>,
+    /// A reference table: `create_reference_table(table)`, a full copy on every node.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reference: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -47,6 +47,7 @@ pub fn from_model(model: &Model) -> Catalog {
             SchemaDef {
                 owner: schema.owner.clone(),
                 comment: schema.comment.clone(),
+                distributed: schema.citus.as_ref().is_some_and(|c| c.distributed),
                 grants: grants(&schema.grants),
                 default_privileges: schema
                     .default_privileges
@@ -126,7 +127,36 @@ pub fn from_model(model: &Model) -> Catalog {
             );
         }
     }
+    citus_colocation(&mut catalog);
     catalog
+}
+
+/// Colocation groups from the model's `colocate_with` chains: each table's group is the
+/// table at the end of its chain (one without `colocate_with`).
+fn citus_colocation(catalog: &mut Catalog) {
+    let links: BTreeMap<QName, Option<QName>> = catalog
+        .tables
+        .iter()
+        .filter_map(|(q, t)| match &t.citus {
+            Some(Distribution::Hash { colocate_with, .. }) => {
+                Some((q.clone(), colocate_with.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut groups = BTreeMap::new();
+    for table in links.keys() {
+        let mut root = table.clone();
+        // Bounded: a cycle (which validation refuses) ends after one turn.
+        for _ in 0..links.len() {
+            match links.get(&root).cloned().flatten() {
+                Some(next) if links.contains_key(&next) => root = next,
+                _ => break,
+            }
+        }
+        groups.insert(table.clone(), root);
+    }
+    super::normalize_colocation(catalog, &groups);
 }
 
 fn build_views(catalog: &mut Catalog, schema_name: &str, schema: &Schema) {
@@ -187,6 +217,17 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
     let mut def = TableDef {
         comment: table.comment.clone(),
         grants: grants(&table.grants),
+        citus: table.citus.as_ref().map(|c| match &c.distribute_by {
+            Some(column) => Distribution::Hash {
+                column: column.clone(),
+                colocate_with: c.colocate_with.as_ref().map(|t| {
+                    let (s, n) = split_qualified(t, schema_name);
+                    QName::new(s, n)
+                }),
+                shard_count: c.shard_count,
+            },
+            None => Distribution::Reference,
+        }),
         ..Default::default()
     };
     for (name, column) in &table.columns {

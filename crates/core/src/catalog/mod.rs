@@ -7,6 +7,7 @@
 //! explicit.
 
 mod build;
+mod tenant;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -110,6 +111,65 @@ pub struct SchemaDef {
     pub comment: Option<String>,
     pub grants: Vec<GrantDef>,
     pub default_privileges: Vec<DefaultPrivilegeDef>,
+    /// Citus schema-based sharding (`citus_schema_distribute`).
+    #[serde(default)]
+    pub distributed: bool,
+}
+
+/// How Citus spreads a table over the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Distribution {
+    /// Hash-distributed by `column`. `colocate_with` is normalized: the first table (by
+    /// name) of the table's colocation group for the others, `None` for that first table
+    /// and for a table alone in its group. `shard_count`: `None` in a model means any.
+    Hash {
+        column: String,
+        colocate_with: Option<QName>,
+        shard_count: Option<u32>,
+    },
+    /// A reference table: a full copy on every node.
+    Reference,
+}
+
+impl Distribution {
+    /// The same distribution, a shard count of `None` (the model's "any") matching any.
+    pub fn matches(&self, desired: &Distribution) -> bool {
+        match (self, desired) {
+            (
+                Distribution::Hash {
+                    column,
+                    colocate_with,
+                    shard_count,
+                },
+                Distribution::Hash {
+                    column: want_column,
+                    colocate_with: want_colocate,
+                    shard_count: want_shards,
+                },
+            ) => {
+                column == want_column
+                    && colocate_with == want_colocate
+                    && (want_shards.is_none() || shard_count == want_shards)
+            }
+            (Distribution::Reference, Distribution::Reference) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Sets every hash-distributed table's `colocate_with` to its group's first table (by
+/// name), `None` for that table: `groups` maps each table to any key of its group.
+pub fn normalize_colocation<K: Ord + Clone>(catalog: &mut Catalog, groups: &BTreeMap<QName, K>) {
+    let mut first: BTreeMap<K, QName> = BTreeMap::new();
+    for (table, group) in groups {
+        first.entry(group.clone()).or_insert_with(|| table.clone());
+    }
+    for (table, def) in catalog.tables.iter_mut() {
+        if let Some(Distribution::Hash { colocate_with, .. }) = &mut def.citus {
+            let head = groups.get(table).and_then(|g| first.get(g));
+            *colocate_with = head.filter(|h| *h != table).cloned();
+        }
+    }
 }
 
 /// One grantee's privileges on an object (optionally restricted to columns).
@@ -155,6 +215,9 @@ pub struct TableDef {
     /// Check and foreign key constraints (by name) added `NOT VALID` and not validated
     /// yet. Only introspection fills it: the model always asks for valid constraints.
     pub not_valid: Vec<String>,
+    /// Citus: a distributed or reference table.
+    #[serde(default)]
+    pub citus: Option<Distribution>,
 }
 
 impl ColumnDef {

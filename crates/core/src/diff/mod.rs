@@ -9,6 +9,7 @@
 
 mod access;
 mod around;
+mod citus;
 mod columns;
 mod containers;
 mod hints;
@@ -105,6 +106,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
     d.tables();
     // After tables and functions: which views to rebuild depends on what they touched.
     d.views();
+    d.citus();
     d.default_privileges();
     d.memberships_revoked();
     Plan {
@@ -194,6 +196,7 @@ pub const PHASES: [Phase; 12] = [
     Phase::Containers,
     Phase::Teardown,
     Phase::Objects,
+    Phase::Distribution,
     Phase::Constraints,
     Phase::Dependents,
     Phase::Access,

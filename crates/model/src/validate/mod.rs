@@ -1,6 +1,7 @@
 //! Semantic validation: everything the JSON Schema cannot see. Every problem is
 //! collected; nothing stops at the first.
 
+pub mod citus;
 pub mod sqlite;
 pub mod structure;
 mod tables;
@@ -53,6 +54,7 @@ impl<'m> Validator<'m> {
         if model.database.target == Target::Sqlite {
             self.diagnostics.extend(sqlite::check(model));
         }
+        self.diagnostics.extend(citus::check(model));
         for (i, ext) in model.extensions.iter().enumerate() {
             self.identifier(
                 &pointer(["extensions".to_string(), i.to_string()]),

@@ -2,6 +2,7 @@
 //! carrying its object, transaction mode and role.
 
 mod access;
+mod citus;
 mod objects;
 mod rebuild;
 pub mod statements;
@@ -80,6 +81,11 @@ impl<'a> Renderer<'a> {
             | GrantDefaultPrivileges { .. }
             | RevokeDefaultPrivileges { .. }
             | SetComment { .. } => self.access(),
+            DistributeTable { .. }
+            | AlterDistribution { .. }
+            | UndistributeTable { .. }
+            | DistributeSchema { .. }
+            | UndistributeSchema { .. } => self.citus(),
             _ => self.table_step(),
         }
     }
