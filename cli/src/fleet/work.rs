@@ -172,6 +172,7 @@ impl Work {
             },
             roles,
             search_path: target.schema.clone(),
+            ..Options::default()
         };
         let scope = match &target.schema {
             Some(schema) => format!("{} schema {schema}", db::redact(&target.url)),
@@ -294,9 +295,11 @@ impl Work {
                 return Err(anyhow!("a schema target needs the fleet's tenant schema"));
             }
             (None, _) => {
-                return Ok(crate::upgrade::desired(&self.model, &target.url, &server, None)
-                    .await?
-                    .0);
+                return Ok(
+                    crate::upgrade::desired(&self.model, &target.url, &server, None)
+                        .await?
+                        .0,
+                );
             }
         };
         let model_catalog = from_model(&self.model);
@@ -313,8 +316,8 @@ impl Work {
         let conn = db::connect(&scratch).await?;
         let options = Options {
             schemas: vec![tenant.clone()],
-            roles: Vec::new(),
             search_path: Some(tenant.clone()),
+            ..Options::default()
         };
         let mut catalog = introspect::introspect_with(&conn, &options).await?.catalog;
         let _ = conn.close().await;

@@ -54,7 +54,7 @@ impl fmt::Display for Item {
 /// Lists what the schemas `schemas` hold that the model cannot express, sorted by kind
 /// and name. A kind the query reports that this build does not know is an error.
 pub async fn inventory(conn: &DatabaseConnection, schemas: &[String]) -> anyhow::Result<Vec<Item>> {
-    let mut session = Session::begin(conn).await?;
+    let mut session = Session::begin(conn, None).await?;
     let items = read(&mut session, schemas).await?;
     session.finish().await?;
     Ok(items)

@@ -47,8 +47,8 @@
 
 mod acl;
 mod cached;
-pub mod inventory;
 pub mod citus;
+pub mod inventory;
 mod parse;
 mod relations;
 mod routines;

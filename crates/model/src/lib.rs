@@ -7,8 +7,8 @@
 //! order matters) and duplicates are caught by the loader.
 
 pub mod diag;
-mod include;
 pub mod fleet;
+mod include;
 pub mod load;
 pub mod partitions;
 mod routine;

@@ -89,6 +89,8 @@ impl Hints {
                 .iter()
                 .filter_map(|((q, c), sql)| Some(((moved(q)?, c.clone()), sql.clone())))
                 .collect(),
+            // Roles are cluster-wide: a tenant never manages them.
+            exclusive_roles: false,
         }
     }
 }

@@ -191,7 +191,7 @@ impl Differ<'_> {
 }
 
 /// Phases in execution order, for callers that group steps.
-pub const PHASES: [Phase; 12] = [
+pub const PHASES: [Phase; 13] = [
     Phase::Roles,
     Phase::Containers,
     Phase::Teardown,
