@@ -27,8 +27,12 @@ WITH idx AS (
 ),
 -- One row per index column. pg_get_indexdef deparses, so it is called for expressions
 -- only; a plain column is its quoted name, which is what pg_get_indexdef prints for it.
+-- Each row carries its index's own columns too, so that the aggregation below reads this
+-- set alone: joining it back to `idx` let the planner, misled by a new database's catalog
+-- statistics, compare every key with every index (4.5 million pairs at 2,000 indexes).
 keys AS (
-    SELECT x.indexrelid, k.k,
+    SELECT x.indexrelid, x.indrelid, x.relname, x.relam, x.indisunique,
+           x.indnullsnotdistinct, x.indnkeyatts, x.indpred, x.reloptions, k.k,
            CASE WHEN k.attnum = 0 THEN pg_get_indexdef(x.indexrelid, k.k::int, true)
                 ELSE quote_ident(ta.attname) END AS def,
            coalesce(ta.attname::text, '') AS column_name,
@@ -51,26 +55,25 @@ keys AS (
     LEFT JOIN pg_namespace on_ ON on_.oid = o.opcnamespace
     LEFT JOIN pg_collation co ON co.oid = x.indcollation[k.k - 1]
 )
-SELECT x.indrelid::int8 AS table_oid,
-       x.relname::text AS name,
+SELECT k.indrelid::int8 AS table_oid,
+       k.relname::text AS name,
        am.amname::text AS method,
-       x.indisunique AS is_unique,
-       x.indnullsnotdistinct AS nulls_not_distinct,
-       x.indnkeyatts::int4 AS key_count,
+       k.indisunique AS is_unique,
+       k.indnullsnotdistinct AS nulls_not_distinct,
+       k.indnkeyatts::int4 AS key_count,
        array_agg(k.def ORDER BY k.k) AS defs,
        array_agg(k.column_name ORDER BY k.k) AS column_names,
        array_agg(k.attnum ORDER BY k.k)::int2[] AS attnums,
-       array_agg(k.opclass ORDER BY k.k) FILTER (WHERE k.k <= x.indnkeyatts) AS opclasses,
-       array_agg(k.collation ORDER BY k.k) FILTER (WHERE k.k <= x.indnkeyatts) AS collations,
-       array_agg(k.option ORDER BY k.k) FILTER (WHERE k.k <= x.indnkeyatts)::int2[] AS options,
-       pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
-       coalesce(x.reloptions, '{}')::text[] AS with_options,
+       array_agg(k.opclass ORDER BY k.k) FILTER (WHERE k.k <= k.indnkeyatts) AS opclasses,
+       array_agg(k.collation ORDER BY k.k) FILTER (WHERE k.k <= k.indnkeyatts) AS collations,
+       array_agg(k.option ORDER BY k.k) FILTER (WHERE k.k <= k.indnkeyatts)::int2[] AS options,
+       pg_get_expr(k.indpred, k.indrelid, true) AS predicate,
+       coalesce(k.reloptions, '{}')::text[] AS with_options,
        ds.description AS comment
-FROM idx x
-JOIN keys k ON k.indexrelid = x.indexrelid
-JOIN pg_am am ON am.oid = x.relam
+FROM keys k
+JOIN pg_am am ON am.oid = k.relam
 LEFT JOIN pg_description ds
-  ON ds.objoid = x.indexrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
-GROUP BY x.indexrelid, x.indrelid, x.relname, am.amname, x.indisunique, x.indnullsnotdistinct,
-         x.indnkeyatts, x.indpred, x.reloptions, ds.description
-ORDER BY x.indrelid, x.relname
+  ON ds.objoid = k.indexrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
+GROUP BY k.indexrelid, k.indrelid, k.relname, am.amname, k.indisunique, k.indnullsnotdistinct,
+         k.indnkeyatts, k.indpred, k.reloptions, ds.description
+ORDER BY k.indrelid, k.relname

@@ -48,68 +48,66 @@ typ AS (
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass
                                          AND ext.objid = t.oid)
 ),
--- Sequences a column owns and uses as its default: what `serial` and identity create.
-column_sequence AS (
-  SELECT d.objid AS seq, d.deptype, a.attrelid, a.attnum, a.attname, c.relname AS table_name,
-         pg_get_expr(ad.adbin, ad.adrelid) AS default_expr
+-- Sequences of the managed schemas that a column owns, with what the checks below need:
+-- `stands_for_column` when the column is an identity one, or a serial one (its default is
+-- nextval() of this sequence): what `identity` and `serial` create. Everything is read
+-- here, once, so that the checks join nothing (a fresh database's catalog statistics led
+-- the planner into a nested loop of a million probes when they joined `rel`).
+column_sequence AS MATERIALIZED (
+  SELECT sq.oid AS seq, sq.relname AS seq_name, sq.relacl AS seq_acl, sq.relowner AS seq_owner,
+         quote_ident(ns.nspname) || '.' || quote_ident(sq.relname) AS qname,
+         d.deptype, a.attname, c.relname AS table_name, c.relacl AS table_acl,
+         c.relowner AS table_owner,
+         (d.deptype = 'i'
+          OR pg_get_expr(ad.adbin, ad.adrelid)
+             = format('nextval(%L::regclass)', sq.oid::regclass::text)) AS stands_for_column
   FROM pg_depend d
   JOIN pg_class sq ON sq.oid = d.objid AND sq.relkind = 'S'
+  JOIN ns ON ns.oid = sq.relnamespace
   JOIN pg_class c ON c.oid = d.refobjid
   JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
     AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
 )
--- Sequences that neither an identity column nor a serial column (OWNED BY the column and
--- its default) stands for.
+-- Sequences that neither an identity column nor a serial column stands for.
 SELECT 'sequence' AS kind, r.qname AS name,
        'CREATE SEQUENCE ' || r.qname AS detail
 FROM rel r
 WHERE r.relkind = 'S'
-  AND NOT EXISTS (
-    SELECT 1 FROM column_sequence cs
-    WHERE cs.seq = r.oid
-      AND (cs.deptype = 'i'
-           OR cs.default_expr = format('nextval(%L::regclass)', r.oid::regclass::text)))
+  -- NOT IN over a hashed list, not an anti join the planner may run as a nested loop.
+  AND r.oid NOT IN (SELECT cs.seq FROM column_sequence cs WHERE cs.stands_for_column)
 UNION ALL
 -- Serial and identity sequences whose name or options differ from what the model creates.
-SELECT 'sequence_options', r.qname,
+SELECT 'sequence_options', cs.qname,
        'owned by ' || cs.attname || ': ' ||
        concat_ws(', ',
-         CASE WHEN cs.deptype = 'a' AND r.relname <> cs.table_name || '_' || cs.attname || '_seq'
-              THEN 'named ' || quote_ident(r.relname) END,
-         CASE WHEN s.seqstart <> CASE WHEN s.seqincrement > 0 THEN s.seqmin ELSE s.seqmax END
-              THEN 'START ' || s.seqstart END,
+         CASE WHEN cs.deptype = 'a' AND cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq'
+              THEN 'named ' || quote_ident(cs.seq_name) END,
+         CASE WHEN s.seqstart <> d.start THEN 'START ' || s.seqstart END,
          CASE WHEN s.seqincrement <> 1 THEN 'INCREMENT ' || s.seqincrement END,
-         CASE WHEN s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1
-                                    ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN -32768
-                                          WHEN 'int4'::regtype THEN -2147483648
-                                          ELSE -9223372036854775808 END) END
-              THEN 'MINVALUE ' || s.seqmin END,
-         CASE WHEN s.seqmax <> CASE WHEN s.seqincrement < 0 THEN -1
-                                    ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN 32767
-                                          WHEN 'int4'::regtype THEN 2147483647
-                                          ELSE 9223372036854775807 END) END
-              THEN 'MAXVALUE ' || s.seqmax END,
+         CASE WHEN s.seqmin <> d.min THEN 'MINVALUE ' || s.seqmin END,
+         CASE WHEN s.seqmax <> d.max THEN 'MAXVALUE ' || s.seqmax END,
          CASE WHEN s.seqcache <> 1 THEN 'CACHE ' || s.seqcache END,
          CASE WHEN s.seqcycle THEN 'CYCLE' END)
-FROM rel r
-JOIN pg_sequence s ON s.seqrelid = r.oid
-JOIN column_sequence cs ON cs.seq = r.oid
-WHERE r.relkind = 'S'
-  AND (cs.deptype = 'i'
-       OR cs.default_expr = format('nextval(%L::regclass)', r.oid::regclass::text))
-  AND ((cs.deptype = 'a' AND r.relname <> cs.table_name || '_' || cs.attname || '_seq')
-       OR s.seqstart <> CASE WHEN s.seqincrement > 0 THEN s.seqmin ELSE s.seqmax END
-       OR s.seqincrement <> 1 OR s.seqcache <> 1 OR s.seqcycle
-       OR s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1
-                           ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN -32768
-                                 WHEN 'int4'::regtype THEN -2147483648
-                                 ELSE -9223372036854775808 END) END
-       OR s.seqmax <> CASE WHEN s.seqincrement < 0 THEN -1
-                           ELSE (CASE s.seqtypid WHEN 'int2'::regtype THEN 32767
-                                 WHEN 'int4'::regtype THEN 2147483647
-                                 ELSE 9223372036854775807 END) END)
+FROM column_sequence cs
+JOIN pg_sequence s ON s.seqrelid = cs.seq
+-- The defaults of CREATE SEQUENCE for the sequence's type and direction.
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN s.seqincrement > 0 THEN 1 ELSE lim.lo END AS min,
+         CASE WHEN s.seqincrement < 0 THEN -1 ELSE lim.hi END AS max,
+         CASE WHEN s.seqincrement > 0 THEN 1 ELSE -1 END AS start
+  FROM (SELECT CASE s.seqtypid WHEN 'int2'::regtype THEN -32768
+                               WHEN 'int4'::regtype THEN -2147483648
+                               ELSE -9223372036854775808 END AS lo,
+               CASE s.seqtypid WHEN 'int2'::regtype THEN 32767
+                               WHEN 'int4'::regtype THEN 2147483647
+                               ELSE 9223372036854775807 END AS hi) lim
+) d
+WHERE cs.stands_for_column
+  AND ((cs.deptype = 'a' AND cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq')
+       OR s.seqstart <> d.start OR s.seqincrement <> 1 OR s.seqmin <> d.min
+       OR s.seqmax <> d.max OR s.seqcache <> 1 OR s.seqcycle)
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range_type'
                       WHEN 'c' THEN 'composite_type' ELSE 'base_type' END,
@@ -336,29 +334,24 @@ WHERE t.typtype = 'e' AND pt.typacl IS NOT NULL
 UNION ALL
 -- The model grants USAGE on a serial column's sequence to whoever may insert into the
 -- table, and nothing on an identity column's: any other privilege set is not its own.
-SELECT 'grants', r.qname, 'privileges on the sequence of ' || t.relname || '.' || cs.attname
-       || ' other than USAGE for those who may insert'
-FROM rel r
-JOIN column_sequence cs ON cs.seq = r.oid
-JOIN pg_class s ON s.oid = r.oid
-JOIN pg_class t ON t.oid = cs.attrelid
-WHERE r.relkind = 'S'
-  AND (cs.deptype = 'i'
-       OR cs.default_expr = format('nextval(%L::regclass)', r.oid::regclass::text))
+SELECT 'grants', cs.qname, 'privileges on the sequence of ' || cs.table_name || '.'
+       || cs.attname || ' other than USAGE for those who may insert'
+FROM column_sequence cs
+WHERE cs.stands_for_column
   AND EXISTS (
     (SELECT x.grantee, x.privilege_type, x.is_grantable
-     FROM aclexplode(s.relacl) x WHERE x.grantee <> s.relowner
+     FROM aclexplode(cs.seq_acl) x WHERE x.grantee <> cs.seq_owner
      EXCEPT
      SELECT x.grantee, 'USAGE', false
-     FROM aclexplode(t.relacl) x
-     WHERE cs.deptype = 'a' AND x.privilege_type = 'INSERT' AND x.grantee <> t.relowner)
+     FROM aclexplode(cs.table_acl) x
+     WHERE cs.deptype = 'a' AND x.privilege_type = 'INSERT' AND x.grantee <> cs.table_owner)
     UNION ALL
     (SELECT x.grantee, 'USAGE', false
-     FROM aclexplode(t.relacl) x
-     WHERE cs.deptype = 'a' AND x.privilege_type = 'INSERT' AND x.grantee <> t.relowner
+     FROM aclexplode(cs.table_acl) x
+     WHERE cs.deptype = 'a' AND x.privilege_type = 'INSERT' AND x.grantee <> cs.table_owner
      EXCEPT
      SELECT x.grantee, x.privilege_type, x.is_grantable
-     FROM aclexplode(s.relacl) x WHERE x.grantee <> s.relowner))
+     FROM aclexplode(cs.seq_acl) x WHERE x.grantee <> cs.seq_owner))
 UNION ALL
 SELECT 'grants', p.qname, 'EXECUTE revoked from PUBLIC with no grant instead'
 FROM routine p

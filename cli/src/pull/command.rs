@@ -209,16 +209,19 @@ fn refusal(pulled: &Pulled, policy: UnmanagedPolicy) -> Option<u8> {
 /// Loads `text` as the model loader does and validates it: it must validate without a
 /// diagnostic and read back as `model`.
 pub fn self_check(path: &Path, text: &str, model: &Model) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let loaded = match load::load_str(path, text.to_string()) {
         Ok(loaded) => loaded,
         Err((source, diagnostics)) => {
             return Err(crate::diag::render_all(&diagnostics, &source));
         }
     };
+    tracing::debug!("read back in {:.3}s", started.elapsed().as_secs_f64());
     let diagnostics = validate::validate(&loaded);
     if !diagnostics.is_empty() {
         return Err(crate::diag::render_all(&diagnostics, &loaded.source));
     }
+    tracing::debug!("validated at {:.3}s", started.elapsed().as_secs_f64());
     if &loaded.model != model {
         let written = serde_json::to_string_pretty(model).unwrap_or_default();
         let read = serde_json::to_string_pretty(&loaded.model).unwrap_or_default();

@@ -64,30 +64,26 @@ pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Resul
         schemas: schemas.clone(),
         ..introspect::Options::default()
     };
-    let mut catalog = introspect::introspect_with(conn, &introspect_options)
-        .await?
-        .catalog;
-    creation_order(conn, &schemas, &mut catalog).await?;
+    // The catalog, the inventory and the index order are independent reads: they run at
+    // once, on connections of the pool, so the server works on them in parallel.
+    let (introspection, inventory, order, comment) = tokio::try_join!(
+        introspect::introspect_with(conn, &introspect_options),
+        inventory::inventory(conn, &schemas),
+        index_order(conn, &schemas),
+        database_comment(conn),
+    )?;
+    let mut catalog = introspection.catalog;
+    creation_order(&order, &mut catalog);
     let (roles, superusers) = roles(conn, catalog.roles.keys().cloned().collect()).await?;
     catalog.roles = roles;
-    let comment = db::query_one(
-        conn,
-        "SELECT shobj_description(d.oid, 'pg_database') AS comment FROM pg_database d \
-         WHERE d.datname = current_database()",
-        Vec::new(),
-    )
-    .await?
-    .try_get::<Option<String>>("", "comment")?;
-    tracing::debug!("catalog read at {:.3}s", started.elapsed().as_secs_f64());
-    let inventory = inventory::inventory(conn, &schemas).await?;
-    let extra = Extra {
-        database_comment: comment,
-        superusers,
-    };
     tracing::debug!(
         "database described in {:.3}s",
         started.elapsed().as_secs_f64()
     );
+    let extra = Extra {
+        database_comment: comment,
+        superusers,
+    };
     let (model, unwritable) = to_model(&catalog, &extra);
     tracing::debug!("model written at {:.3}s", started.elapsed().as_secs_f64());
     Ok(Pulled {
@@ -95,6 +91,17 @@ pub async fn pull(conn: &DatabaseConnection, options: &Options) -> anyhow::Resul
         inventory,
         unwritable,
     })
+}
+
+async fn database_comment(conn: &DatabaseConnection) -> anyhow::Result<Option<String>> {
+    let row = db::query_one(
+        conn,
+        "SELECT shobj_description(d.oid, 'pg_database') AS comment FROM pg_database d \
+         WHERE d.datname = current_database()",
+        Vec::new(),
+    )
+    .await?;
+    Ok(row.try_get::<Option<String>>("", "comment")?)
 }
 
 /// The schemas to read: those named (each must exist), or every user schema.
@@ -136,14 +143,12 @@ async fn schemas(conn: &DatabaseConnection, named: &[String]) -> anyhow::Result<
     Ok(named.to_vec())
 }
 
-/// Puts each table's and materialized view's indexes in the order they were created.
-async fn creation_order(
-    conn: &DatabaseConnection,
-    schemas: &[String],
-    catalog: &mut crate::catalog::Catalog,
-) -> anyhow::Result<()> {
+/// (table, index) → position in creation order.
+type IndexOrder = std::collections::HashMap<(QName, String), usize>;
+
+async fn index_order(conn: &DatabaseConnection, schemas: &[String]) -> anyhow::Result<IndexOrder> {
     let rows = db::query_all(conn, INDEX_ORDER, vec![Value::from(schemas.to_vec())]).await?;
-    let mut rank = std::collections::HashMap::with_capacity(rows.len());
+    let mut rank = IndexOrder::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let table = QName::new(
             row.try_get::<String>("", "schema_name")?,
@@ -151,6 +156,11 @@ async fn creation_order(
         );
         rank.insert((table, row.try_get::<String>("", "index_name")?), i);
     }
+    Ok(rank)
+}
+
+/// Puts each table's and materialized view's indexes in the order they were created.
+fn creation_order(rank: &IndexOrder, catalog: &mut crate::catalog::Catalog) {
     let order = |q: &QName, indexes: &mut Vec<crate::catalog::IndexDef>| {
         indexes.sort_by_key(|i| rank.get(&(q.clone(), i.name.clone())).copied());
     };
@@ -160,7 +170,6 @@ async fn creation_order(
     for (q, view) in catalog.views.iter_mut() {
         order(q, &mut view.indexes);
     }
-    Ok(())
 }
 
 /// The roles named and every role they belong to, and which of them are superusers.
