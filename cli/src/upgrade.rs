@@ -224,7 +224,14 @@ async fn ensure_scratch(
     url: &str,
     placeholder_roles: bool,
 ) -> anyhow::Result<bool> {
-    let server = db::connect_single(url).await?;
+    // Advisory locks belong to a database: runs planning against different databases of
+    // one server must meet in the same one to exclude each other, so the lock is taken in
+    // the server's maintenance database when the role may connect to it.
+    let maintenance = db::with_database(url, "postgres")?;
+    let server = match db::connect_single(&maintenance).await {
+        Ok(conn) => conn,
+        Err(_) => db::connect_single(url).await?,
+    };
     if placeholder_roles {
         create_placeholder_roles(&server, model).await?;
     }
