@@ -27,12 +27,11 @@ use schemactl_postgres::script::{self, Script};
 const SCRATCH_PREFIX: &str = "schemactl_scratch_";
 const DESIRED_CACHE: &str = "desired";
 
-/// The two sides of a comparison and how the desired one was obtained.
+/// The two sides of a comparison; the desired one always went through a scratch
+/// database (normalized SQL): there is no comparison without it.
 pub struct Comparison {
     pub current: Catalog,
     pub desired: Catalog,
-    /// True when the desired side went through a scratch database (normalized SQL).
-    pub normalized: bool,
 }
 
 pub fn schemas_of(model: &Model) -> Vec<String> {
@@ -73,7 +72,7 @@ pub async fn desired(
     url: &str,
     server: &str,
     dev: Option<&str>,
-) -> anyhow::Result<(Catalog, bool)> {
+) -> anyhow::Result<Catalog> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
     let steps = schemactl_postgres::create_script(&catalog)?;
@@ -88,7 +87,7 @@ pub async fn desired(
             started.elapsed().as_secs_f64()
         );
         normalized.roles = catalog.roles;
-        return Ok((normalized, true));
+        return Ok(normalized);
     }
     let major = server
         .split('/')
@@ -100,7 +99,7 @@ pub async fn desired(
         None => crate::dev::server_for(url, major)?,
     };
     let on_target = db::host_of(&dev) == db::host_of(url);
-    let normalized = scratch_catalog(model, &script, &name, &dev, !on_target)
+    let mut normalized = scratch_catalog(model, &script, &name, &dev, !on_target)
         .await
         .map_err(|err| {
             // Comparing the model's text with the server's deparsed text would report
@@ -110,14 +109,13 @@ pub async fn desired(
                 db::redact(&dev)
             )
         })?;
-    let mut normalized = normalized;
     cache::write(DESIRED_CACHE, &key, &normalized);
     tracing::debug!(
         "desired catalog from the scratch database in {:.3}s",
         started.elapsed().as_secs_f64()
     );
     normalized.roles = catalog.roles;
-    Ok((normalized, true))
+    Ok(normalized)
 }
 
 /// The live database at `url` and the model as that server would hold it, normalized
@@ -144,11 +142,9 @@ pub async fn compare(model: &Model, url: &str, dev: Option<&str>) -> anyhow::Res
         .await
         .map_err(|e| anyhow!("the live catalog read stopped: {e}"))??
         .catalog;
-    let (desired, normalized) = desired?;
     Ok(Comparison {
         current,
-        desired,
-        normalized,
+        desired: desired?,
     })
 }
 

@@ -295,11 +295,7 @@ impl Work {
                 return Err(anyhow!("a schema target needs the fleet's tenant schema"));
             }
             (None, _) => {
-                return Ok(
-                    crate::upgrade::desired(&self.model, &target.url, &server, None)
-                        .await?
-                        .0,
-                );
+                return crate::upgrade::desired(&self.model, &target.url, &server, None).await;
             }
         };
         let model_catalog = from_model(&self.model);
