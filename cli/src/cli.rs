@@ -42,6 +42,24 @@ pub struct Cli {
     /// Log every statement and step on stderr (-vv: debug details).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// How long each statement that changes a live database waits for a lock
+    /// (`lock_timeout`) before the step is rolled back and tried again (e.g. 5s, 500ms).
+    #[arg(long, global = true, env = "SCHEMACTL_LOCK_TIMEOUT", default_value = "5s",
+          value_parser = humantime::parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// How many times a step that timed out on a lock is tried again (with backoff from
+    /// 1 s, doubling) before the command fails naming the blocking sessions.
+    #[arg(
+        long,
+        global = true,
+        env = "SCHEMACTL_LOCK_RETRIES",
+        default_value_t = 3
+    )]
+    pub lock_retries: u32,
+    /// `statement_timeout` of each statement that changes a live database (0: none).
+    #[arg(long, global = true, env = "SCHEMACTL_STATEMENT_TIMEOUT", default_value = "0s",
+          value_parser = humantime::parse_duration)]
+    pub statement_timeout: std::time::Duration,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -79,6 +97,11 @@ pub enum Command {
         /// Apply without asking for confirmation (required with --fleet).
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Rehearse first: run the plan on a copy of the target's schema in a database on
+        /// the dev server (see --dev-url) and check the copy then matches the model; only
+        /// then touch the target (exit 5 and the target untouched otherwise).
+        #[arg(long)]
+        proof: bool,
         #[command(flatten)]
         fleet: crate::fleet::FleetArgs,
         #[command(flatten)]
@@ -197,6 +220,12 @@ pub fn main() -> ExitCode {
     if let Some(url) = &cli.dev_url {
         crate::dev::set_explicit(url);
     }
+    crate::lock_wait::set_policy(crate::lock_wait::LockPolicy {
+        lock_timeout: cli.lock_timeout,
+        statement_timeout: cli.statement_timeout,
+        retries: cli.lock_retries,
+        ..crate::lock_wait::LockPolicy::default()
+    });
     ExitCode::from(run(cli))
 }
 
@@ -257,6 +286,7 @@ pub fn run(cli: Cli) -> u8 {
             database_url,
             allow_hazards,
             yes,
+            proof,
             fleet,
             rollout,
         } => {
@@ -279,7 +309,9 @@ pub fn run(cli: Cli) -> u8 {
                 );
             }
             match database_url {
-                Some(url) => crate::upgrade_command::apply(&cli.schema, url, &allowed, *yes),
+                Some(url) => {
+                    crate::upgrade_command::apply(&cli.schema, url, &allowed, *yes, *proof)
+                }
                 None => missing_target("apply"),
             }
         }
@@ -394,6 +426,7 @@ fn provision_command(path: &std::path::Path, options: &crate::provision::Options
                 Some(crate::execute::StepError {
                     object: key,
                     message,
+                    ..
                 }) => {
                     let pointer = crate::provision::model_pointer(&loaded.model, key);
                     print_at(&loaded, &pointer, message);

@@ -16,6 +16,7 @@ use schemactl_core::statement::{ObjectKey, Precondition};
 use schemactl_postgres::script::{Line, Script};
 
 use crate::db;
+use crate::lock_wait::{self, Blocker, Watch};
 
 /// The advisory lock key every schemactl writer takes: "schemactl" in ASCII, truncated.
 pub const ADVISORY_LOCK_KEY: i64 = 0x7363_6865_6d61_6374;
@@ -50,11 +51,17 @@ pub async fn unlock(conn: &DatabaseConnection) -> anyhow::Result<()> {
 
 /// Runs `script` on `conn`, which must be a single-connection handle: the transaction
 /// and the session settings belong to one session.
+///
+/// A transaction that times out waiting for a lock is rolled back and run again, and
+/// so is a statement outside any transaction (see [`lock_wait`]).
 pub async fn run(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<()> {
     commit_first(conn, script).await?;
     if has_statements(&script.transaction) {
-        let txn = begin_with(conn, &script.transaction, "the plan's transaction").await?;
-        commit(txn).await?;
+        let what = "the plan's transaction";
+        lock_wait::retrying(what, || async {
+            commit(begin_with(conn, &script.transaction, what).await?).await
+        })
+        .await?;
     }
     outside(conn, script).await
 }
@@ -62,8 +69,11 @@ pub async fn run(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<(
 /// The part committed before the plan's transaction (new enum values).
 pub async fn commit_first(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<()> {
     if has_statements(&script.first) {
-        let txn = begin_with(conn, &script.first, "the enum values committed first").await?;
-        commit(txn).await?;
+        let what = "the enum values committed first";
+        lock_wait::retrying(what, || async {
+            commit(begin_with(conn, &script.first, what).await?).await
+        })
+        .await?;
     }
     Ok(())
 }
@@ -75,10 +85,18 @@ pub async fn begin_with(
     lines: &[Line],
     what: &str,
 ) -> anyhow::Result<DatabaseTransaction> {
+    let watch = Watch::new(conn).await?;
     let txn = conn
         .begin()
         .await
         .with_context(|| format!("cannot begin {what}"))?;
+    if conn.get_database_backend() == DbBackend::Postgres {
+        for setting in lock_wait::policy().settings(true) {
+            txn.execute_unprepared(&setting)
+                .await
+                .map_err(|e| anyhow!("cannot set `{setting}`: {}", db::describe(&e)))?;
+        }
+    }
     let mut step = String::new();
     for line in lines {
         match line {
@@ -94,13 +112,14 @@ pub async fn begin_with(
             Line::Precondition(_) => {}
             Line::Statement { sql, object, parts } => {
                 tracing::info!("{sql}");
-                txn.execute_unprepared(sql).await.map_err(|e| {
+                watch.run(txn.execute_unprepared(sql)).await.map_err(|e| {
                     step_failed(
                         &step,
                         object_at(sql, object, parts, &e),
                         sql,
                         &e,
                         "nothing was applied: the transaction was rolled back",
+                        watch.blockers(),
                     )
                 })?;
             }
@@ -118,34 +137,52 @@ pub async fn commit(txn: DatabaseTransaction) -> anyhow::Result<()> {
     })
 }
 
-/// The statements outside any transaction, after the commit, one by one.
+/// The statements outside any transaction, after the commit, one by one; a statement
+/// that timed out on a lock is run again (with the invalid-index check before it).
 pub async fn outside(conn: &DatabaseConnection, script: &Script) -> anyhow::Result<()> {
+    if !has_statements(&script.outside) {
+        return Ok(());
+    }
+    lock_wait::set_session(conn).await?;
+    let watch = Watch::new(conn).await?;
     let mut step = String::new();
+    let mut precondition = None;
     for line in &script.outside {
         match line {
             Line::Step { description, .. } => {
                 tracing::debug!("{description}");
                 step.clone_from(description);
+                precondition = None;
             }
             Line::Setting(sql) => conn
                 .execute_unprepared(sql)
                 .await
                 .map(drop)
                 .map_err(|e| anyhow!("cannot set `{sql}`: {}", db::describe(&e)))?,
-            Line::Precondition(Precondition::DropInvalidIndex { index }) => {
-                drop_invalid_index(conn, index).await?;
-            }
+            Line::Precondition(check) => precondition = Some(check),
             Line::Statement { sql, object, parts } => {
-                tracing::info!("{sql}");
-                conn.execute_unprepared(sql).await.map_err(|e| {
-                    step_failed(
-                        &step,
-                        object_at(sql, object, parts, &e),
-                        sql,
-                        &e,
-                        "the steps before it are committed; run again to resume",
-                    )
-                })?;
+                let what = format!("step {step}");
+                lock_wait::retrying(&what, || async {
+                    if let Some(Precondition::DropInvalidIndex { index }) = precondition {
+                        drop_invalid_index(conn, index).await?;
+                    }
+                    tracing::info!("{sql}");
+                    watch
+                        .run(conn.execute_unprepared(sql))
+                        .await
+                        .map(drop)
+                        .map_err(|e| {
+                            step_failed(
+                                &step,
+                                object_at(sql, object, parts, &e),
+                                sql,
+                                &e,
+                                "the steps before it are committed; run again to resume",
+                                watch.blockers(),
+                            )
+                        })
+                })
+                .await?;
             }
         }
     }
@@ -159,6 +196,10 @@ pub async fn outside(conn: &DatabaseConnection, script: &Script) -> anyhow::Resu
 pub struct StepError {
     pub object: ObjectKey,
     pub message: String,
+    /// The server's SQLSTATE, when it sent one.
+    pub sqlstate: Option<String>,
+    /// The sessions the statement waited behind, when it waited for a lock.
+    pub blockers: Vec<Blocker>,
 }
 
 /// The statement's object, or the part of it (a column, an inline constraint) that holds
@@ -181,6 +222,7 @@ fn step_failed(
     sql: &str,
     e: &sea_orm::DbErr,
     outcome: &str,
+    blockers: Vec<Blocker>,
 ) -> anyhow::Error {
     // Enough of the statement to recognise it, around the server's error position when
     // it gives one; the whole text is in `plan`.
@@ -206,6 +248,8 @@ fn step_failed(
             db::describe(e),
             excerpt.join("\n             ")
         ),
+        sqlstate: db::sqlstate(e),
+        blockers,
     })
 }
 

@@ -6,8 +6,8 @@
 //! | 1 | the model is invalid (malformed YAML included), or an input file is (`load`) |
 //! | 2 | usage, environment or I/O: a bad flag, an unreadable file, a missing password variable, no confirmation possible |
 //! | 3 | differences found: `plan --exit-code`, `drift`, `generate --check` |
-//! | 4 | the database: it cannot be reached or logged into, or it refused a statement (nothing of the failed step stays) |
-//! | 5 | refused: `apply` found hazards not allowed, or a confirmation was answered no |
+//! | 4 | the database: it cannot be reached or logged into, it refused a statement, or a step gave up waiting for a lock (nothing of the failed step stays) |
+//! | 5 | refused: `apply` found hazards not allowed, `apply --proof` saw the plan fail or not converge on a copy (the target untouched), or a confirmation was answered no |
 //! | 6 | `lint` found hazardous statements that no allow comment covers |
 //!
 //! Commands return [`ExitCode`]s through these constants, and errors are sorted by
@@ -50,7 +50,7 @@ pub fn of_error(err: &anyhow::Error, default: u8) -> u8 {
         {
             return EXIT_USAGE;
         }
-        if cause.is::<Refused>() {
+        if cause.is::<Refused>() || cause.is::<crate::proof::ProofFailed>() {
             return EXIT_REFUSED;
         }
         if cause.is::<crate::db::DbError>()
@@ -58,6 +58,8 @@ pub fn of_error(err: &anyhow::Error, default: u8) -> u8 {
             || cause.is::<sea_orm::DbErr>()
             || cause.is::<sea_orm::sqlx::Error>()
             || cause.is::<crate::execute::StepError>()
+            || cause.is::<crate::lock_wait::LockTimeout>()
+            || cause.is::<crate::lock_wait::StatementFailed>()
             || cause.is::<crate::sqlite::StepError>()
         {
             return EXIT_DATABASE;

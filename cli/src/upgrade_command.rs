@@ -144,8 +144,8 @@ pub fn drift(schema: &Path, url: &str) -> u8 {
     }
 }
 
-pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
-    let (_, plan, inventory) = match compute(schema, url) {
+pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool, proof: bool) -> u8 {
+    let (model, plan, inventory) = match compute(schema, url) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -209,6 +209,15 @@ pub fn apply(schema: &Path, url: &str, allowed: &[Hazard], yes: bool) -> u8 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
+    if proof {
+        match rt.block_on(crate::proof::prove(&model, url, &plan)) {
+            Ok(proven) => eprintln!(
+                "proof: the plan ran on a copy of the target's schema ({}, dropped) and left it matching the model: {} step(s) in {:.2}s",
+                proven.dev_database, proven.steps, proven.seconds
+            ),
+            Err(err) => return report(&err, EXIT_REFUSED),
+        }
+    }
     match rt.block_on(crate::upgrade::apply(url, &plan)) {
         Ok(()) => {
             println!("applied {} step(s)", plan.len());

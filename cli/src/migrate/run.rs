@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::db;
 use crate::execute as apply;
+use crate::lock_wait::{self, Watch};
 use crate::sql::literal;
 
 /// PostgreSQL: the advisory lock. SQLite: nothing, since a write transaction already
@@ -204,9 +205,9 @@ async fn run_step(
     direction: &str,
     owner: Option<&str>,
 ) -> anyhow::Result<()> {
-    let step = dir.join("sql").join(version);
+    let step_dir = dir.join("sql").join(version);
     let read = |file: String| -> anyhow::Result<String> {
-        let path = step.join(&file);
+        let path = step_dir.join(&file);
         if path.exists() {
             std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))
@@ -229,13 +230,6 @@ async fn run_step(
             literal(version)
         )
     };
-    let set_role = owner.map(|o| format!("SET LOCAL ROLE {}", crate::sql::ident(o)));
-    let fail = |e: sea_orm::DbErr| {
-        anyhow::Error::new(db::StatementError(format!(
-            "migration {version} ({direction}) failed: {}; nothing of it was applied",
-            db::describe(&e)
-        )))
-    };
     if is_sqlite(conn) {
         return run_sqlite_step(conn, &transactional, &record)
             .await
@@ -245,31 +239,19 @@ async fn run_step(
                 )))
             });
     }
+    let step = PgStep {
+        conn,
+        watch: Watch::new(conn).await?,
+        what: format!("migration {version} ({direction})"),
+        set_role: owner.map(|o| format!("SET LOCAL ROLE {}", crate::sql::ident(o))),
+    };
     if !first.trim().is_empty() {
         // New enum values: committed before the statements that use them run. Running it
         // again is harmless (ADD VALUE IF NOT EXISTS).
-        let txn = conn.begin().await?;
-        if let Some(s) = &set_role {
-            txn.execute_unprepared(s).await.map_err(fail)?;
-        }
-        txn.execute_unprepared(&first).await.map_err(fail)?;
-        txn.commit().await.map_err(fail)?;
+        step.transaction(&[], &first, &[]).await?;
     }
     if concurrent.trim().is_empty() {
-        let txn = conn.begin().await?;
-        if let Some(s) = &set_role {
-            txn.execute_unprepared(s).await.map_err(fail)?;
-        }
-        if !transactional.trim().is_empty() {
-            txn.execute_unprepared(&transactional).await.map_err(fail)?;
-        }
-        // The record belongs to whoever runs the migrations, not to the owner role.
-        if set_role.is_some() {
-            txn.execute_unprepared("RESET ROLE").await.map_err(fail)?;
-        }
-        txn.execute_unprepared(&record).await.map_err(fail)?;
-        txn.commit().await.map_err(fail)?;
-        return Ok(());
+        return step.transaction(&[], &transactional, &[&record]).await;
     }
     ensure_table(conn, CREATE_MARKS, MARKS_TABLE, owner).await?;
     let mark = literal(version);
@@ -281,48 +263,102 @@ async fn run_step(
     .await?
     .is_some();
     if !marked {
-        let txn = conn.begin().await?;
-        if let Some(s) = &set_role {
-            txn.execute_unprepared(s).await.map_err(fail)?;
-        }
-        txn.execute_unprepared(&transactional).await.map_err(fail)?;
-        if set_role.is_some() {
-            txn.execute_unprepared("RESET ROLE").await.map_err(fail)?;
-        }
-        txn.execute_unprepared(&format!(
-            "INSERT INTO public.schemactl_migration_marks VALUES ({mark})"
-        ))
-        .await
-        .map_err(fail)?;
-        txn.commit().await.map_err(fail)?;
-    }
-    if let Some(o) = owner {
-        conn.execute_unprepared(&format!("SET ROLE {}", crate::sql::ident(o)))
+        let insert_mark = format!("INSERT INTO public.schemactl_migration_marks VALUES ({mark})");
+        step.transaction(&[], &transactional, &[&insert_mark])
             .await?;
     }
-    for statement in concurrent
-        .split(";\n")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        conn.execute_unprepared(statement).await.map_err(|e| {
-            anyhow::Error::new(db::StatementError(format!(
-                "migration {version} ({direction}): `{statement}` failed: {}; rerun to resume",
-                db::describe(&e)
-            )))
-        })?;
+    step.concurrent(&concurrent, owner).await?;
+    let delete_mark =
+        format!("DELETE FROM public.schemactl_migration_marks WHERE version = {mark}");
+    step.transaction(&[&record], "", &[&delete_mark]).await
+}
+
+/// A PostgreSQL migration step's session: every part under the lock policy (see
+/// [`crate::lock_wait`]), retried when it times out on a lock.
+struct PgStep<'a> {
+    conn: &'a DatabaseConnection,
+    watch: Watch,
+    what: String,
+    set_role: Option<String>,
+}
+
+impl PgStep<'_> {
+    /// One transaction: `before` as the connected role, the file's SQL as the owner role,
+    /// then `after` (the history records, which belong to whoever runs the migrations).
+    async fn transaction(&self, before: &[&str], sql: &str, after: &[&str]) -> anyhow::Result<()> {
+        lock_wait::retrying(&self.what, || async {
+            let txn = self.conn.begin().await?;
+            for setting in lock_wait::policy().settings(true) {
+                txn.execute_unprepared(&setting).await?;
+            }
+            for statement in before {
+                self.run(txn.execute_unprepared(statement)).await?;
+            }
+            if !sql.trim().is_empty() {
+                if let Some(set_role) = &self.set_role {
+                    txn.execute_unprepared(set_role).await?;
+                }
+                self.run(txn.execute_unprepared(sql)).await?;
+                if self.set_role.is_some() {
+                    txn.execute_unprepared("RESET ROLE").await?;
+                }
+            }
+            for statement in after {
+                self.run(txn.execute_unprepared(statement)).await?;
+            }
+            txn.commit()
+                .await
+                .map_err(|e| self.failed(&e, "commit failed: ", ""))
+        })
+        .await
     }
-    if owner.is_some() {
-        conn.execute_unprepared("RESET ROLE").await?;
+
+    async fn run(
+        &self,
+        statement: impl std::future::Future<Output = Result<sea_orm::ExecResult, sea_orm::DbErr>>,
+    ) -> anyhow::Result<()> {
+        self.watch
+            .run(statement)
+            .await
+            .map(drop)
+            .map_err(|e| self.failed(&e, "", "; nothing of it was applied"))
     }
-    let txn = conn.begin().await?;
-    txn.execute_unprepared(&record).await?;
-    txn.execute_unprepared(&format!(
-        "DELETE FROM public.schemactl_migration_marks WHERE version = {mark}"
-    ))
-    .await?;
-    txn.commit().await?;
-    Ok(())
+
+    fn failed(&self, e: &sea_orm::DbErr, prefix: &str, outcome: &str) -> anyhow::Error {
+        anyhow::Error::new(lock_wait::StatementFailed {
+            message: format!("{} failed: {prefix}{}{outcome}", self.what, db::describe(e)),
+            sqlstate: db::sqlstate(e),
+            blockers: self.watch.blockers(),
+        })
+    }
+
+    /// The concurrent statements, one by one outside any transaction, as the owner role.
+    async fn concurrent(&self, concurrent: &str, owner: Option<&str>) -> anyhow::Result<()> {
+        lock_wait::set_session(self.conn).await?;
+        if let Some(o) = owner {
+            self.conn
+                .execute_unprepared(&format!("SET ROLE {}", crate::sql::ident(o)))
+                .await?;
+        }
+        for statement in concurrent
+            .split(";\n")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            lock_wait::retrying(&self.what, || async {
+                self.watch
+                    .run(self.conn.execute_unprepared(statement))
+                    .await
+                    .map(drop)
+                    .map_err(|e| self.failed(&e, &format!("`{statement}`: "), "; rerun to resume"))
+            })
+            .await?;
+        }
+        if owner.is_some() {
+            self.conn.execute_unprepared("RESET ROLE").await?;
+        }
+        Ok(())
+    }
 }
 
 /// A SQLite step: one transaction with its record; with foreign keys off around it when

@@ -266,10 +266,14 @@ async fn apply_plan(
     crate::execute::lock(&conn).await?;
     let result = async {
         crate::execute::commit_first(&conn, &script).await?;
-        let txn = crate::execute::begin_with(&conn, &script.transaction, "the schema transaction")
-            .await?;
-        let seeded = apply_seeds(&txn, catalog, &seeds).await?;
-        crate::execute::commit(txn).await?;
+        let what = "the schema transaction";
+        let seeded = crate::lock_wait::retrying(what, || async {
+            let txn = crate::execute::begin_with(&conn, &script.transaction, what).await?;
+            let seeded = apply_seeds(&txn, catalog, &seeds).await?;
+            crate::execute::commit(txn).await?;
+            anyhow::Ok(seeded)
+        })
+        .await?;
         crate::execute::outside(&conn, &script).await?;
         progress.done(plan.len() + seeds.len());
         anyhow::Ok(seeded)
