@@ -407,4 +407,15 @@ impl FunctionDef {
             .collect();
         format!("({})", types.join(", "))
     }
+
+    /// PostgreSQL's validator of the body's language, which checks a body once the
+    /// objects it names exist: SQL and PL/pgSQL have one; other languages are checked
+    /// when called only. The differ plans a body check for these, the renderer calls it.
+    pub fn body_validator(&self) -> Option<&'static str> {
+        match self.language.as_str() {
+            "plpgsql" => Some("plpgsql_validator"),
+            "sql" => Some("fmgr_sql_validator"),
+            _ => None,
+        }
+    }
 }

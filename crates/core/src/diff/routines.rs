@@ -60,7 +60,7 @@ impl Differ<'_> {
     /// Bodies in languages whose validator checks them (SQL and PL/pgSQL) are checked
     /// once the plan's objects exist; other languages check at call time only.
     fn check_body(&mut self, q: &QName, f: &FunctionDef) {
-        if matches!(f.language.as_str(), "plpgsql" | "sql") {
+        if f.body_validator().is_some() {
             self.push(Step::CheckFunctionBody { name: q.clone() });
         }
     }

@@ -194,13 +194,9 @@ impl Renderer<'_> {
                 let f = self.pair.next.functions.get(name).ok_or_else(|| {
                     self.error(format!("function {name} is not in the desired catalog"))
                 })?;
-                let validator = match f.language.as_str() {
-                    "plpgsql" => "plpgsql_validator",
-                    "sql" => "fmgr_sql_validator",
-                    other => {
-                        return Err(self.error(format!("no body validator for language {other}")));
-                    }
-                };
+                let validator = f.body_validator().ok_or_else(|| {
+                    self.error(format!("no body validator for language {}", f.language))
+                })?;
                 let signature = format!("{}{}", name.sql(), f.signature());
                 let sql = format!(
                     "SELECT pg_catalog.{validator}({}::regprocedure::oid)",
