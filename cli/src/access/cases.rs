@@ -75,6 +75,9 @@ pub enum Check {
         target: Target,
         predicate: String,
         update: bool,
+        /// Whether the role may read the table: the refused row is then looked for as
+        /// the role, else as the dev server's user.
+        reads: bool,
     },
     /// The statement fails for want of a privilege (SQLSTATE 42501).
     Denied { sql: String },
@@ -460,8 +463,136 @@ fn policy_cases(
             target: target.clone(),
             predicate,
             update,
+            reads: can(Privilege::Select),
         };
         push(&mut cases, &writing, name, check);
     }
     cases
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use super::*;
+
+    fn model(text: &str) -> Model {
+        match crate::load::load_str(std::path::Path::new("m.yaml"), text.to_string()) {
+            Ok(loaded) => loaded.model,
+            Err((_, diagnostics)) => panic!("{diagnostics:?}"),
+        }
+    }
+
+    const SHOP: &str = r#"
+database: { name: shop, owner: owner }
+roles:
+  owner: {}
+  clerk: {}
+  trainee: { member_of: [clerk] }
+  auditor: {}
+  stranger: {}
+schemas:
+  shop:
+    tables:
+      orders:
+        columns:
+          id: { type: bigint, primary_key: true }
+          shop_id: { type: bigint }
+          total: { type: numeric, generated: "1" }
+        row_level_security:
+          policies:
+            own_shop: { to: [clerk], using: "shop_id = 1", with_check: "shop_id = 1" }
+            open_only: { restrictive: true, using: "id > 0" }
+            auditors: { command: select, to: [auditor], using: "true" }
+        grants:
+          - { to: [clerk], privileges: [select, insert] }
+          - { to: [auditor], privileges: [select] }
+access_tests:
+  - name: clerk of shop 2
+    as: clerk
+    settings: { shop.id: "2" }
+    sql: SELECT 1
+    expect: { rows: 1 }
+"#;
+
+    fn find<'c>(cases: &'c [Case], name: &str) -> &'c Case {
+        cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no case `{name}` in {:#?}", names_of(cases)))
+    }
+
+    fn names_of(cases: &[Case]) -> Vec<&str> {
+        cases.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    #[test]
+    fn policies_combine_as_postgres_does_and_membership_counts() {
+        let cases = all(&model(SHOP), false);
+        let clerk = find(
+            &cases,
+            "clerk sees only the rows of shop.orders that own_shop, open_only allow(s)",
+        );
+        let Check::Visible { predicate, .. } = &clerk.check else {
+            panic!("{clerk:?}")
+        };
+        assert_eq!(predicate, "((shop_id = 1)) AND (id > 0)");
+        assert_eq!(
+            clerk.pointer,
+            "/schemas/shop/tables/orders/row_level_security/policies/own_shop"
+        );
+        // The written test's session is a second session for clerk's generated tests.
+        find(
+            &cases,
+            "clerk sees only the rows of shop.orders that own_shop, open_only allow(s) (with shop.id = '2')",
+        );
+        // trainee inherits clerk's grants and policies.
+        find(
+            &cases,
+            "trainee sees only the rows of shop.orders that own_shop, open_only allow(s)",
+        );
+        let insert = find(
+            &cases,
+            "trainee cannot insert a row of shop.orders that own_shop, open_only refuse(s)",
+        );
+        let Check::Refused {
+            predicate,
+            target,
+            update,
+            ..
+        } = &insert.check
+        else {
+            panic!("{insert:?}")
+        };
+        assert!(!update);
+        assert_eq!(predicate, "((shop_id = 1)) AND (id > 0)");
+        assert_eq!(
+            target.insertable,
+            ["id", "shop_id"],
+            "generated columns are not written"
+        );
+    }
+
+    #[test]
+    fn grants_give_the_denial_cases_at_their_position() {
+        let cases = all(&model(SHOP), false);
+        let auditor = find(
+            &cases,
+            "auditor cannot insert into shop.orders (only SELECT)",
+        );
+        assert_eq!(auditor.pointer, "/schemas/shop/tables/orders/grants/1");
+        let stranger = find(&cases, "stranger cannot read shop.orders (no grant)");
+        assert_eq!(stranger.pointer, "/schemas/shop/tables/orders");
+        assert!(stranger.at_key);
+        // A permissive `true` refuses nothing, and the owner is never a subject.
+        assert!(
+            !names_of(&cases)
+                .iter()
+                .any(|n| n.starts_with("auditor cannot insert a row"))
+        );
+        assert!(!names_of(&cases).iter().any(|n| n.starts_with("owner ")));
+        // clerk may insert: no "only SELECT" case.
+        assert!(!names_of(&cases).contains(&"clerk cannot insert into shop.orders (only SELECT)"));
+        assert_eq!(all(&model(SHOP), true).len(), 1, "--written-only");
+    }
 }

@@ -143,7 +143,11 @@ async fn check(conn: &DatabaseConnection, case: &Case) -> Verdict {
             target,
             predicate,
             update,
-        } => refused(conn, &case.role, target, predicate, *update).await,
+            reads,
+        } => {
+            let reader = reads.then_some(case.role.as_str());
+            refused(conn, reader, target, predicate, *update).await
+        }
     }
 }
 
@@ -224,18 +228,23 @@ async fn written(conn: &DatabaseConnection, sql: &str, expect: &Expectation) -> 
     }
 }
 
-/// Switches the table's row-level security off and the role back on, inside a savepoint
-/// that [`probe_end`] rolls back (restoring both).
-async fn probe_start(conn: &DatabaseConnection, role: &str, target: &Target) -> Result<(), String> {
-    let enter = [
+/// Switches the table's row-level security off and the role (when given, else the dev
+/// server's user) back on, inside a savepoint that [`probe_end`] rolls back (restoring
+/// both).
+async fn probe_start(
+    conn: &DatabaseConnection,
+    role: Option<&str>,
+    target: &Target,
+) -> Result<(), String> {
+    let mut enter = vec![
         "SAVEPOINT schemactl_probe".to_string(),
         "RESET ROLE".to_string(),
         format!(
             "ALTER TABLE {} DISABLE ROW LEVEL SECURITY",
             target.qualified
         ),
-        format!("SET LOCAL ROLE {}", ident(role)),
     ];
+    enter.extend(role.map(|r| format!("SET LOCAL ROLE {}", ident(r))));
     for sql in &enter {
         exec(conn, sql)
             .await
@@ -268,7 +277,7 @@ async fn visible(
     };
     let allowed =
         format!("SELECT count(*) FILTER (WHERE coalesce(({predicate}), false)) FROM {table}");
-    if let Err(why) = probe_start(conn, role, target).await {
+    if let Err(why) = probe_start(conn, Some(role), target).await {
         return Verdict::Fail(why);
     }
     let read = counts(conn, &allowed).await;
@@ -291,7 +300,7 @@ async fn visible(
 
 async fn refused(
     conn: &DatabaseConnection,
-    role: &str,
+    reader: Option<&str>,
     target: &Target,
     predicate: &str,
     update: bool,
@@ -301,7 +310,7 @@ async fn refused(
         "SELECT {}::text FROM {table} WHERE NOT coalesce(({predicate}), false) LIMIT 1",
         target.row
     );
-    if let Err(why) = probe_start(conn, role, target).await {
+    if let Err(why) = probe_start(conn, reader, target).await {
         return Verdict::Fail(why);
     }
     let read = text(conn, &find).await;
