@@ -6,7 +6,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use crate::load::pointer;
 use crate::model::{
-    AccessTest, DefaultPrivilegeObject, Expectation, Model, Policy, PolicyCommand, Privilege, Table,
+    AccessTest, DefaultPrivilegeObject, Expectation, Grant, Model, Policy, PolicyCommand,
+    Privilege, Table,
 };
 use crate::sql::qualified;
 
@@ -154,7 +155,7 @@ fn generated(model: &Model) -> Vec<Case> {
             let target = target(schema_name, table_name, table);
             for role in &roles {
                 let closure = role_closure(model, role);
-                let privileges = privileges(model, schema_name, table, &closure);
+                let privileges = privileges(model, schema_name, &table.grants, &closure);
                 if table.row_level_security.is_some() {
                     policy_cases(model, &at, table, &target, role, &closure, &privileges)
                         .into_iter()
@@ -165,8 +166,38 @@ fn generated(model: &Model) -> Vec<Case> {
                 }
             }
         }
+        let views = schema.views.iter().map(|(n, v)| (n, "views", &v.grants));
+        let materialized = schema
+            .materialized_views
+            .iter()
+            .map(|(n, v)| (n, "materialized_views", &v.grants));
+        for (name, key, grants) in views.chain(materialized) {
+            let at = pointer(["schemas", schema_name, key, name]);
+            for role in &roles {
+                let closure = role_closure(model, role);
+                let granted = privileges(model, schema_name, grants, &closure);
+                if granted.table.is_empty() && !granted.columns {
+                    cases.push(unreadable(&at, &qualified(schema_name, name), role));
+                }
+            }
+        }
     }
     cases
+}
+
+/// A role granted nothing on a relation cannot read it.
+fn unreadable(at: &str, relation: &str, role: &str) -> Case {
+    Case {
+        name: format!("{role} cannot read {relation} (no grant)"),
+        pointer: at.to_string(),
+        at_key: true,
+        generated: true,
+        role: role.to_string(),
+        context: Context::default(),
+        check: Check::Denied {
+            sql: format!("SELECT count(*) FROM {relation}"),
+        },
+    }
 }
 
 fn target(schema: &str, name: &str, table: &Table) -> Target {
@@ -222,7 +253,12 @@ struct Granted {
     select_at: Option<String>,
 }
 
-fn privileges(model: &Model, schema_name: &str, table: &Table, roles: &HashSet<String>) -> Granted {
+fn privileges(
+    model: &Model,
+    schema_name: &str,
+    grants: &[Grant],
+    roles: &HashSet<String>,
+) -> Granted {
     let applies = |to: &[String]| {
         to.iter()
             .any(|r| roles.contains(r) || roles.contains(&r.to_ascii_lowercase()))
@@ -240,7 +276,7 @@ fn privileges(model: &Model, schema_name: &str, table: &Table, roles: &HashSet<S
             granted.table.insert(p);
         }
     };
-    for (i, grant) in table.grants.iter().enumerate() {
+    for (i, grant) in grants.iter().enumerate() {
         if !applies(&grant.to) {
             continue;
         }
@@ -296,14 +332,10 @@ fn grant_pointer(table_at: &str, at: &str) -> String {
 fn grant_case(table_at: &str, target: &Target, role: &str, granted: &Granted) -> Option<Case> {
     use Privilege as P;
     let writes = [P::Insert, P::Update, P::Delete, P::Truncate];
-    let (name, sql, pointer, at_key) = if granted.table.is_empty() && !granted.columns {
-        (
-            format!("{role} cannot read {} (no grant)", target.qualified),
-            format!("SELECT count(*) FROM {}", target.qualified),
-            table_at.to_string(),
-            true,
-        )
-    } else if granted.table.contains(&P::Select)
+    if granted.table.is_empty() && !granted.columns {
+        return Some(unreadable(table_at, &target.qualified, role));
+    }
+    let (name, sql, pointer) = if granted.table.contains(&P::Select)
         && !granted.columns
         && !writes.iter().any(|p| granted.table.contains(p))
     {
@@ -314,7 +346,6 @@ fn grant_case(table_at: &str, target: &Target, role: &str, granted: &Granted) ->
             ),
             format!("INSERT INTO {} DEFAULT VALUES", target.qualified),
             grant_pointer(table_at, granted.select_at.as_deref().unwrap_or("")),
-            false,
         )
     } else {
         return None;
@@ -322,7 +353,7 @@ fn grant_case(table_at: &str, target: &Target, role: &str, granted: &Granted) ->
     Some(Case {
         name,
         pointer,
-        at_key,
+        at_key: false,
         generated: true,
         role: role.to_string(),
         context: Context::default(),
