@@ -158,9 +158,14 @@ async fn run_all<'c>(
         ..Default::default()
     };
     tracing::info!("provisioning the throwaway database {name}");
+    let started = Instant::now();
     let provisioned = crate::provision::provision(model, &options)
         .await
         .with_context(|| format!("cannot provision the throwaway database {name}"));
+    tracing::info!(
+        "provisioned {name} in {:.2}s",
+        started.elapsed().as_secs_f64()
+    );
     let result = match provisioned {
         Ok(_) => run_cases(loaded, &admin_url, &name, cases).await,
         Err(err) => Err(err),
@@ -186,6 +191,7 @@ async fn run_cases<'c>(
     conn.execute_unprepared("SET lc_messages = 'C'")
         .await
         .context("cannot set lc_messages (the dev server's user must be a superuser)")?;
+    let started = Instant::now();
     let mut outcomes = Vec::with_capacity(cases.len());
     for case in cases {
         let verdict = run::run(&conn, case)
@@ -198,6 +204,11 @@ async fn run_cases<'c>(
         });
     }
     conn.close().await.ok();
+    tracing::info!(
+        "ran {} access test(s) in {:.2}s",
+        cases.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(outcomes)
 }
 
