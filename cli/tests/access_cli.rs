@@ -115,7 +115,7 @@ async fn the_repository_model_passes_its_access_tests() {
         summary.starts_with("test result: ok.") && summary.contains(" 0 failed"),
         "{summary}"
     );
-    assert!(summary.contains("(15 written,"), "{summary}");
+    assert!(summary.contains("(16 written,"), "{summary}");
     assert!(leftovers().await.is_empty(), "{:?}", leftovers().await);
 }
 
@@ -145,7 +145,7 @@ async fn a_policy_that_shows_every_row_fails_the_written_test_at_its_position() 
     assert!(out.contains(&expected), "`{expected}` missing:\n{out}");
     assert!(out.contains("1 row(s), expected 0"), "{out}");
     assert!(
-        out.contains("test result: FAILED. 14 passed, 1 failed"),
+        out.contains("test result: FAILED. 15 passed, 1 failed"),
         "{out}"
     );
     assert!(leftovers().await.is_empty());
