@@ -12,7 +12,8 @@ use crate::model::Model;
 use crate::validate;
 
 pub use crate::exit::{
-    EXIT_CHANGES, EXIT_DATABASE, EXIT_INVALID, EXIT_LINT, EXIT_OK, EXIT_REFUSED, EXIT_USAGE,
+    EXIT_CHANGES, EXIT_DATABASE, EXIT_INVALID, EXIT_LINT, EXIT_OK, EXIT_REFUSED, EXIT_TESTS,
+    EXIT_USAGE,
 };
 
 #[derive(Debug, Parser)]
@@ -113,6 +114,10 @@ pub enum Command {
     /// `migration/`), with file, line, column, rule, why and fix; exit 6 when there are
     /// any.
     Lint(crate::lint_command::LintArgs),
+    /// Run the model's access tests (what each role may see and do: `access_tests`, and
+    /// those derived from its policies and grants) in a throwaway database with the seed
+    /// rows; exit 7 when one fails.
+    Test(crate::access::TestArgs),
     /// Exit 3 and print the difference when the database does not match the model (4 when it
     /// cannot be reached or read); with --fleet, every target's state.
     Drift {
@@ -317,6 +322,7 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args, cli.verbose),
         Command::Lint(args) => crate::lint_command::run(&cli.schema, args),
+        Command::Test(args) => crate::access::run(&cli.schema, args),
         Command::Drift {
             database_url,
             fleet,

@@ -9,6 +9,7 @@
 //! | 4 | the database: it cannot be reached or logged into, it refused a statement, or a step gave up waiting for a lock (nothing of the failed step stays) |
 //! | 5 | refused: `apply` found hazards not allowed, `apply --proof` saw the plan fail or not converge on a copy (the target untouched), or a confirmation was answered no |
 //! | 6 | `lint` found hazardous statements that no allow comment covers |
+//! | 7 | `test`: an access test failed |
 //!
 //! Commands return [`ExitCode`]s through these constants, and errors are sorted by
 //! [`of_error`] from their types, never from their wording. docs/cli.md repeats this
@@ -28,6 +29,8 @@ pub const EXIT_DATABASE: u8 = 4;
 pub const EXIT_REFUSED: u8 = 5;
 /// `lint` found hazardous statements (a SQL file that does not parse is [`EXIT_INVALID`]).
 pub const EXIT_LINT: u8 = 6;
+/// `test`: an access test (written in the model or derived from it) failed.
+pub const EXIT_TESTS: u8 = 7;
 
 /// A problem with the command or its environment that the user fixes before running it
 /// again (exit [`EXIT_USAGE`]).

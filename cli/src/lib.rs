@@ -12,6 +12,7 @@ pub use schemactl_model::{diag, load, validate};
 
 pub use schemactl_core::{catalog, deps, sql};
 
+pub mod access;
 pub mod cli;
 pub mod db;
 pub mod dev;

@@ -3,7 +3,8 @@
 
 //! The binary's contract with scripts and CI: every exit code of the one mapping in
 //! `schemactl::exit` (0 ok, 1 invalid model, 2 usage or I/O, 3 differences found,
-//! 4 database, 5 refused, 6 lint findings), each reached through the binary; a JSON Schema that matches
+//! 4 database, 5 refused, 6 lint findings; 7, a failed access test, is reached by
+//! `access_cli.rs` on a real server), each reached through the binary; a JSON Schema that matches
 //! the committed `docs/schema.json`; and `--help` on every command.
 
 use std::path::{Path, PathBuf};

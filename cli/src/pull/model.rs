@@ -136,6 +136,7 @@ pub fn to_model(catalog: &Catalog, extra: &Extra) -> (Model, Vec<Unwritable>) {
         roles,
         schemas,
         unmanaged: Vec::new(),
+        access_tests: Vec::new(),
     };
     let mut problems = w.problems;
     problems.sort();

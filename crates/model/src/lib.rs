@@ -6,6 +6,7 @@
 //! once with its line and column. Names are map keys so that YAML order is kept (column
 //! order matters) and duplicates are caught by the loader.
 
+pub mod access;
 pub mod diag;
 pub mod fleet;
 mod include;
@@ -21,6 +22,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use access::{AccessTest, Denial, Expectation};
 pub use routine::{
     ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Trigger, TriggerEvent,
     TriggerLevel, TriggerTiming, View, Volatility,
@@ -56,6 +58,11 @@ pub struct Model {
     /// the database: plans report these as known and never drop or change them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmanaged: Vec<Unmanaged>,
+    /// Expectations about what roles may see and do, run by `schemactl test` in a
+    /// throwaway database with the seed rows (besides the ones it derives from the
+    /// policies and grants).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_tests: Vec<AccessTest>,
 }
 
 /// The engine a model targets.

@@ -1,6 +1,7 @@
 //! Semantic validation: everything the JSON Schema cannot see. Every problem is
 //! collected; nothing stops at the first.
 
+mod access;
 pub mod citus;
 pub mod sqlite;
 pub mod structure;
@@ -109,6 +110,7 @@ impl<'m> Validator<'m> {
             self.routines(schema_name);
         }
         self.unmanaged();
+        self.access_tests();
     }
 
     /// `unmanaged` entries: each once, and a schema-scoped one in a schema of the model

@@ -36,6 +36,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
             "SQLite files are UTF-8: remove the key",
         );
     }
+    if !model.access_tests.is_empty() {
+        unsupported(
+            &mut out,
+            pointer(["access_tests"]),
+            "access tests",
+            "SQLite has no roles or policies: remove `access_tests`",
+        );
+    }
     for (i, _) in model.extensions.iter().enumerate() {
         unsupported(
             &mut out,
