@@ -9,6 +9,7 @@
 pub mod diag;
 pub mod fleet;
 mod include;
+pub mod limits;
 pub mod load;
 pub mod partitions;
 mod routine;

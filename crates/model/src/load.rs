@@ -301,9 +301,8 @@ pub fn load_document(
                 .location()
                 .map(|l| Pos::new(l.line(), l.column()))
                 .unwrap_or_default();
-            let message = yaml_error_message(&err);
-            let diag = Diagnostic::at_pos(pos, format!("malformed YAML: {message}"))
-                .with_hint(malformed_hint(&source.text, pos));
+            let (message, hint) = yaml_problem(&err, &source.text, pos);
+            let diag = Diagnostic::at_pos(pos, message).with_hint(hint);
             return Err((source, vec![diag]));
         }
     };
@@ -321,7 +320,9 @@ pub(crate) fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Erro
     // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
     // default privilege turns into `true:` and a seeded country code `NO` into `false`.
     // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
+    // The size limits are the project's, not the parser's defaults (see `limits`).
     let options = serde_saphyr::options! {
+        budget: Some(crate::limits::budget()),
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         strict_booleans: true,
     };
@@ -346,6 +347,17 @@ pub(crate) fn tree_to_json(
     let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
     root.value
         .into_json(String::new(), root_pos, root_pos, positions, diagnostics)
+}
+
+/// A parser error as a diagnostic's message and hint: a size limit reached is named as
+/// such; anything else is malformed YAML, with a hint at the likely mistake.
+pub(crate) fn yaml_problem(err: &serde_saphyr::Error, text: &str, pos: Pos) -> (String, String) {
+    crate::limits::exceeded(err).unwrap_or_else(|| {
+        (
+            format!("malformed YAML: {}", yaml_error_message(err)),
+            malformed_hint(text, pos),
+        )
+    })
 }
 
 /// serde-saphyr renders errors with their own snippet; only the first line is the message.
