@@ -140,6 +140,12 @@ pub enum Command {
         #[command(subcommand)]
         command: LocalCommand,
     },
+    /// Scratch databases on the dev server (where plans normalize models): list them,
+    /// remove them.
+    Dev {
+        #[command(subcommand)]
+        command: crate::scratch::DevCommand,
+    },
     /// Generate the SeaORM entity crate or the documentation from the model.
     Generate {
         #[command(subcommand)]
@@ -337,6 +343,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
         Command::Pull(args) => crate::pull::command::run(args),
         Command::Import(args) => crate::pull::import::run(args),
+        Command::Dev { command } => crate::scratch::run(command),
         Command::Local { command } => match local::run(command) {
             Ok(()) => EXIT_OK,
             Err(err) => crate::exit::report(&err, EXIT_USAGE),

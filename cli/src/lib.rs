@@ -27,6 +27,7 @@ pub mod migrate;
 pub mod plan;
 pub mod provision;
 pub mod pull;
+pub mod scratch;
 pub mod seed;
 pub mod sqlite;
 pub mod upgrade;
