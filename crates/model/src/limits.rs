@@ -13,9 +13,25 @@ use serde_saphyr::budget::BudgetBreach;
 /// Nodes (mappings, sequences and scalars) in one file: twice a 10,000-table model.
 pub const MAX_NODES: usize = 2_000_000;
 
+/// The variable that sets another node limit (a whole number), for a model larger still.
+pub const MAX_NODES_ENV: &str = "SCHEMACTL_YAML_MAX_NODES";
+
+/// The node limit in force: [`MAX_NODES_ENV`] when set to a number, else [`MAX_NODES`].
+pub fn max_nodes() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var(MAX_NODES_ENV)
+            .ok()
+            .and_then(|v| v.trim().replace('_', "").parse().ok())
+            .unwrap_or(MAX_NODES)
+    })
+}
+
 /// Parser events in one file. Every node is at most two events (start and end), so the
 /// node limit is always the one reached first.
-pub const MAX_EVENTS: usize = 2 * MAX_NODES + 16;
+pub fn max_events() -> usize {
+    max_nodes().saturating_mul(2).saturating_add(16)
+}
 
 /// Bytes of scalar text (names, types, expressions, comments written as values) in one
 /// file.
@@ -27,8 +43,8 @@ pub const MAX_DEPTH: usize = 64;
 /// The budget every YAML document of the project is parsed under.
 pub fn budget() -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = MAX_NODES;
-    budget.max_events = MAX_EVENTS;
+    budget.max_nodes = max_nodes();
+    budget.max_events = max_events();
     budget.max_total_scalar_bytes = MAX_SCALAR_BYTES;
     budget.max_depth = MAX_DEPTH;
     budget
@@ -52,9 +68,9 @@ fn breach(err: &serde_saphyr::Error) -> Option<&BudgetBreach> {
 pub fn exceeded(err: &serde_saphyr::Error) -> Option<(String, String)> {
     let what = match breach(err)? {
         BudgetBreach::Nodes { .. } => {
-            format!("{MAX_NODES} nodes (mappings, sequences and scalars)")
+            format!("{} nodes (mappings, sequences and scalars)", max_nodes())
         }
-        BudgetBreach::Events { .. } => format!("{MAX_EVENTS} parser events"),
+        BudgetBreach::Events { .. } => format!("{} parser events", max_events()),
         BudgetBreach::ScalarBytes { .. } => {
             format!("{} MiB of scalar text", MAX_SCALAR_BYTES >> 20)
         }
@@ -64,9 +80,11 @@ pub fn exceeded(err: &serde_saphyr::Error) -> Option<(String, String)> {
     let message = format!(
         "the model exceeds the parser's limit of {what} in one file; the parser stopped here"
     );
-    let hint = "the text may well be valid YAML: split the model into files with `include:` \
-                (each file has its own limit), see docs/schema-reference.md, \"Size limits\""
-        .to_string();
+    let hint = format!(
+        "the text may well be valid YAML: split the model into files with `include:` (each \
+         file has its own limit) or set {MAX_NODES_ENV} to a larger number of nodes; see \
+         docs/schema-reference.md, \"Size limits\""
+    );
     Some((message, hint))
 }
 
