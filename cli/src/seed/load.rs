@@ -115,7 +115,7 @@ pub struct Problem {
     pub column: Option<String>,
     pub message: String,
     /// 1-based line and column in the file where the record (or its field) starts; 0 when
-    /// unknown (JSON arrays, problems of the file as a whole).
+    /// unknown (problems of the file as a whole, and the full check after a refusal).
     pub line: usize,
     pub col: usize,
 }

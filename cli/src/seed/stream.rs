@@ -435,13 +435,83 @@ fn read_json(bytes: &[u8], check: &mut Checker<'_>, out: &mut Sink<'_>) {
     if !check.problems.is_empty() {
         return;
     }
+    let starts = element_starts(bytes);
     for (i, value) in records.iter().enumerate() {
+        let before = check.problems.len();
         record_json(check, i + 1, value);
+        if check.problems.len() > before
+            && let Some(&start) = starts.get(i)
+        {
+            let end = starts.get(i + 1).copied().unwrap_or(bytes.len());
+            for p in &mut check.problems[before..] {
+                // The key's position inside the element, else the element's.
+                let at = p
+                    .column
+                    .as_ref()
+                    .and_then(|c| find(&bytes[start..end], format!("\"{c}\"").as_bytes()))
+                    .map_or(start, |k| start + k);
+                (p.line, p.col) = line_col(bytes, at);
+            }
+        }
         out.flush(check, false);
         if out.gone {
             return;
         }
     }
+}
+
+/// Byte offsets where the elements of a top-level JSON array start.
+fn element_starts(bytes: &[u8]) -> Vec<usize> {
+    let (mut depth, mut in_string, mut escaped, mut expect) = (0usize, false, false, false);
+    let mut out = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if expect && depth == 1 && !b.is_ascii_whitespace() && b != b']' {
+            out.push(i);
+            expect = false;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth == 1 {
+                    expect = true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => expect = true,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// 1-based line and column (in characters) of byte `at`.
+fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = before[start..]
+        .iter()
+        .filter(|b| **b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    (line, col)
 }
 
 fn record_json(check: &mut Checker<'_>, n: usize, value: &Value) {
@@ -464,6 +534,14 @@ fn record_json(check: &mut Checker<'_>, n: usize, value: &Value) {
 #[cfg(test)]
 mod tests {
     use super::field_start;
+
+    #[test]
+    fn json_array_positions() {
+        let text = b"[\n  {\"a\": \"x,]\"},\n  {\"a\": [1, 2]}\n]";
+        let starts = super::element_starts(text);
+        assert_eq!(starts, vec![4, 20]);
+        assert_eq!(super::line_col(text, 20), (3, 3));
+    }
 
     #[test]
     fn csv_field_positions() {
