@@ -30,6 +30,7 @@ pub mod plan;
 pub mod proof;
 pub mod provision;
 pub mod pull;
+pub mod scratch;
 pub mod seed;
 pub mod sqlite;
 pub mod upgrade;

@@ -158,3 +158,59 @@ async fn steam_tables_respect_enums_checks_and_unique_keys() {
     drop(conn);
     drop_database(&db).await;
 }
+
+/// A large synthetic load (bulk mode: the child's foreign keys are set aside and added
+/// back, which makes the server validate every row): the engine's own foreign keys exist
+/// afterwards, are validated, hold for every row, and still refuse a row that points
+/// nowhere.
+#[tokio::test]
+async fn large_fake_loads_satisfy_the_engines_foreign_keys() {
+    let db = unique("seed_fake_big");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+    let (ok, _, err) = fake(&db, "streaming.users=2000,streaming.transactions=20000");
+    assert!(ok, "{err}");
+    let (ok, out, err) = fake(&db, "streaming.detailed_transactions=200000");
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("added 200000 synthetic row(s) to streaming.detailed_transactions"),
+        "{out}"
+    );
+    assert_eq!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM streaming.detailed_transactions"
+        )
+        .await,
+        200_000
+    );
+    // Both foreign keys are there and validated by the server.
+    assert_eq!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'streaming.detailed_transactions'::regclass
+               AND contype = 'f' AND convalidated"
+        )
+        .await,
+        2
+    );
+    assert_eq!(scalar_i64(&conn, ORPHANS).await, 0);
+    // Most rows point somewhere (a nullable key is NULL now and then, as in real data).
+    assert!(
+        scalar_i64(
+            &conn,
+            "SELECT count(*) FROM streaming.detailed_transactions WHERE transaction_id IS NOT NULL AND user_id IS NOT NULL"
+        )
+        .await
+            > 150_000
+    );
+    let refused = exec_err(
+        &conn,
+        "INSERT INTO streaming.detailed_transactions (transaction_id) VALUES ('99999999-0000-4000-8000-000000000000')",
+    )
+    .await;
+    assert!(refused.contains("foreign key"), "{refused}");
+    drop(conn);
+    drop_database(&db).await;
+}

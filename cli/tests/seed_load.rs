@@ -159,7 +159,11 @@ async fn loads_validates_and_rolls_back() {
         ],
     );
     assert!(!ok);
-    assert!(err.contains("bad.ndjson: record 2, column amount"), "{err}");
+    // Line 2, where the "amount" key is, of the file.
+    assert!(
+        err.contains("bad.ndjson:2:111: record 2, column amount"),
+        "{err}"
+    );
     assert!(err.contains("nothing was loaded"), "{err}");
     assert_eq!(
         scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
@@ -172,7 +176,7 @@ async fn loads_validates_and_rolls_back() {
     let (ok, _, err) = load(&db, &[spec("streaming.transactions", &orphan)]);
     assert!(!ok);
     assert!(
-        err.contains("transactions.ndjson: record 2, column amount"),
+        err.contains("transactions.ndjson:2:") && err.contains(": record 2, column amount"),
         "{err}"
     );
     let orphan = transactions_ndjson("1", "99999999-0000-4000-8000-000000000000");
@@ -189,7 +193,7 @@ async fn loads_validates_and_rolls_back() {
     let (ok, _, err) = load(&db, &[spec("streaming.users", &dup)]);
     assert!(!ok);
     assert!(
-        err.contains("dup.csv: record 2, column user_id: duplicate primary key"),
+        err.contains("dup.csv:3:1: record 2, column user_id: duplicate primary key"),
         "{err}"
     );
     assert!(err.contains("first seen in record 1"), "{err}");
@@ -392,4 +396,61 @@ fn upsert_needs_a_primary_key_in_the_model() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A bad record in the middle of a large file: validation and COPY run as one stream, so
+/// rows before it already reached the server; the COPY is aborted and the transaction
+/// rolled back, so nothing is loaded, and the record is named with its line and column.
+#[tokio::test]
+async fn a_bad_record_in_the_middle_of_a_big_file_loads_nothing() {
+    let db = unique("seed_load_big");
+    drop_database(&db).await;
+    provision(&db);
+    let conn = connect(&db_url(&db)).await;
+    let rows = 300_000;
+    let bad = rows / 2;
+    let mut text = String::from("user_id,name,email,age,city,registration_date\n");
+    for i in 1..=rows {
+        let age = if i == bad {
+            "4x2".to_string()
+        } else {
+            (18 + i % 60).to_string()
+        };
+        text.push_str(&format!(
+            "00000000-0000-4000-8000-{i:012x},User {i},u{i}@example.com,{age},Seoul,2025-03-01 09:30:00\n"
+        ));
+    }
+    let path = write("big_users.csv", &text);
+    let (ok, _, err) = load(&db, &[spec("streaming.users", &path)]);
+    assert!(!ok, "the load fails");
+    // Record N is on line N + 1 (after the header); age is the fourth field.
+    let column =
+        format!("00000000-0000-4000-8000-{bad:012x},User {bad},u{bad}@example.com,").len() + 1;
+    let want = format!(
+        "big_users.csv:{}:{column}: record {bad}, column age: expected an integer",
+        bad + 1
+    );
+    assert!(err.contains(&want), "{want} in: {err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
+        0,
+        "no row of the file was loaded"
+    );
+
+    // The same file without the bad record loads whole.
+    let good = text.replace(",4x2,", ",42,");
+    let path = write("big_users_good.csv", &good);
+    let (ok, out, err) = load(&db, &[spec("streaming.users", &path)]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("loaded {rows} row(s) into streaming.users")),
+        "{out}"
+    );
+    assert_eq!(
+        scalar_i64(&conn, "SELECT count(*) FROM streaming.users").await,
+        rows as i64
+    );
+    drop(conn);
+    drop_database(&db).await;
 }

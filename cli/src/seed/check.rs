@@ -88,6 +88,10 @@ pub(super) struct Checker<'a> {
     pub(super) omitted: Vec<bool>,
     pub(super) problems: Vec<Problem>,
     pub(super) fields: Vec<Option<String>>,
+    /// Streaming into COPY (`super::stream`): rows are encoded only while no problem was
+    /// found (the COPY is aborted anyway), and foreign key values are not collected (the
+    /// server checks them, and a refusal is located by the full check).
+    pub(super) streaming: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -115,6 +119,7 @@ impl<'a> Checker<'a> {
             omitted: Vec::new(),
             problems: Vec::new(),
             fields: Vec::new(),
+            streaming: false,
         }
     }
 
@@ -124,6 +129,8 @@ impl<'a> Checker<'a> {
             record,
             column: column.map(str::to_string),
             message,
+            line: 0,
+            col: 0,
         });
     }
 
@@ -185,6 +192,7 @@ impl<'a> Checker<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, fk)| position(&fk.columns).map(|p| (i, p, HashMap::new())))
+            .filter(|_| !self.streaming)
             .collect();
     }
 
@@ -243,6 +251,9 @@ impl<'a> Checker<'a> {
             if let Some(key) = tuple(&self.fields, positions) {
                 set.insert(key);
             }
+        }
+        if self.streaming && !self.problems.is_empty() {
+            return;
         }
         for (_, positions, map) in &mut self.references {
             if let Some(key) = tuple(&self.fields, positions) {

@@ -361,6 +361,10 @@ async fn key_tuples(
         })
 }
 
+/// Generates `rows` rows into a COPY of `table`: a generator thread writes COPY text in
+/// chunks of [`BATCH`] rows while this task sends the previous chunk, so generation and
+/// the server's work overlap. The random generators are handed back, so a fixed
+/// `--rng-seed` stays reproducible across tables.
 async fn generate(
     conn: &mut PgConnection,
     table: &QName,
@@ -385,37 +389,116 @@ async fn generate(
             pg::server_message(&e)
         )
     })?;
-    let mut buf = Vec::with_capacity(BATCH * 128);
-    let mut fields: Vec<Option<String>> = Vec::with_capacity(plan.columns.len());
-    let mut counter: u64 = 0;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<anyhow::Result<(Vec<u8>, u64)>>(IN_FLIGHT);
+    let mut job = Generator {
+        plan: std::mem::replace(plan, Plan::empty()),
+        rng: rng.clone(),
+        key_rng: key_rng.clone(),
+        tag: tag.to_string(),
+        rows,
+    };
+    let worker = std::thread::spawn(move || {
+        job.run(&tx);
+        job
+    });
     let mut done = 0;
-    while done < rows {
-        let batch = (rows - done).min(BATCH as u64);
-        buf.clear();
-        for _ in 0..batch {
-            counter += 1;
-            if let Err(e) = row(plan, rng, key_rng, tag, counter, &mut fields) {
-                let _ = copy.abort("generation failed").await;
-                return Err(anyhow!("{table}: {e}"));
+    let mut failure = None;
+    let mut busy = std::time::Duration::ZERO;
+    while let Some(chunk) = rx.recv().await {
+        let (buf, count) = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                failure = Some(anyhow!("{table}: {e}"));
+                break;
             }
-            types::push_row(&mut buf, fields.iter().map(|f| f.as_deref()));
-        }
-        if let Err(e) = copy.send(buf.as_slice()).await {
-            let _ = copy.abort("client error").await;
-            return Err(anyhow!(
+        };
+        let sending = Instant::now();
+        if let Err(e) = copy.send(buf).await {
+            failure = Some(anyhow!(
                 "COPY into {table} failed: {}",
                 pg::server_message(&e)
             ));
+            break;
         }
-        done += batch;
+        busy += sending.elapsed();
+        done += count;
         bar.set_position(done);
+    }
+    drop(rx);
+    let job = worker
+        .join()
+        .map_err(|_| anyhow!("the row generator for {table} panicked"))?;
+    *plan = job.plan;
+    *rng = job.rng;
+    *key_rng = job.key_rng;
+    if let Some(err) = failure {
+        let _ = copy.abort("generation failed").await;
+        return Err(err);
     }
     let count = copy
         .finish()
         .await
         .map_err(|e| anyhow!("COPY into {table} failed: {}", pg::server_message(&e)))?;
     bar.finish_and_clear();
+    tracing::debug!("{table}: {count} rows, {busy:?} waiting on sends");
     Ok(count)
+}
+
+/// Chunks of generated rows in flight between the generator thread and the sender.
+const IN_FLIGHT: usize = 4;
+
+/// What the generator thread owns.
+struct Generator {
+    plan: Plan,
+    rng: Rng,
+    key_rng: Rng,
+    tag: String,
+    rows: u64,
+}
+
+impl Generator {
+    fn run(&mut self, tx: &tokio::sync::mpsc::Sender<anyhow::Result<(Vec<u8>, u64)>>) {
+        let mut fields: Vec<Option<String>> = Vec::with_capacity(self.plan.columns.len());
+        let mut counter: u64 = 0;
+        let mut done = 0;
+        while done < self.rows {
+            let batch = (self.rows - done).min(BATCH as u64);
+            let mut buf = Vec::with_capacity(BATCH * 128);
+            for _ in 0..batch {
+                counter += 1;
+                let made = row(
+                    &mut self.plan,
+                    &mut self.rng,
+                    &mut self.key_rng,
+                    &self.tag,
+                    counter,
+                    &mut fields,
+                );
+                if let Err(e) = made {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+                types::push_row(&mut buf, fields.iter().map(|f| f.as_deref()));
+            }
+            done += batch;
+            if tx.blocking_send(Ok((buf, batch))).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+impl Plan {
+    fn empty() -> Plan {
+        Plan {
+            columns: Vec::new(),
+            sources: Vec::new(),
+            parents: Vec::new(),
+            fk_nullable: Vec::new(),
+            picked_uniques: Vec::new(),
+            next_int: Vec::new(),
+        }
+    }
 }
 
 /// Fills `fields` with one row.

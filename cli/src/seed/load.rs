@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::check::{Checker, json_records, kind_name};
 use super::pg;
+use super::stream;
 use super::types::Input;
 use super::upsert::UpsertLoad;
 use crate::catalog::{Catalog, ColumnDef, QName, TableDef};
@@ -113,11 +114,18 @@ pub struct Problem {
     pub record: usize,
     pub column: Option<String>,
     pub message: String,
+    /// 1-based line and column in the file where the record (or its field) starts; 0 when
+    /// unknown (problems of the file as a whole, and the full check after a refusal).
+    pub line: usize,
+    pub col: usize,
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.col.max(1))?;
+        }
         if self.record > 0 {
             write!(f, ": record {}", self.record)?;
         }
@@ -149,8 +157,11 @@ pub struct LoadOptions {
 pub struct LoadReport {
     /// Table, rows loaded, indexes deferred and rebuilt.
     pub tables: Vec<(QName, u64, Vec<String>)>,
+    /// Checking the records. Streamed: the reader's busy time, overlapped with `load`.
     pub validation: Duration,
     pub load: Duration,
+    /// Checked and copied in one stream (`load` is then the whole time).
+    pub streamed: bool,
 }
 
 impl LoadReport {
@@ -171,17 +182,123 @@ struct Prepared {
     references: Vec<(usize, HashMap<String, usize>)>,
 }
 
-/// Validates every source, then loads them all in one transaction.
+/// Loads every source in one transaction. Without `upsert`, each file streams through
+/// validation into COPY ([`super::stream`]); an upsert checks every file first (its rows
+/// go through a staging table).
 pub async fn load(
     pool: &PgPool,
     catalog: &Catalog,
     sources: &[Source],
     options: LoadOptions,
 ) -> anyhow::Result<LoadReport> {
-    let started = Instant::now();
     if options.upsert {
         upsert_keys(catalog, sources)?;
+        return load_checked_first(pool, catalog, sources, options).await;
     }
+    let started = Instant::now();
+    for source in sources {
+        if !catalog.tables.contains_key(&source.table) {
+            bail!("the model has no table {}", source.table);
+        }
+    }
+    let order = pg::fk_order(
+        catalog,
+        &sources.iter().map(|s| s.table.clone()).collect::<Vec<_>>(),
+    );
+    let mut txn = pool.begin().await.map_err(|e| {
+        anyhow!(
+            "cannot begin the load transaction: {}",
+            pg::server_message(&e)
+        )
+    })?;
+    let mut deferred = HashMap::new();
+    if options.defer_indexes {
+        pg::as_owner(&mut txn, catalog).await?;
+        for table in &order {
+            deferred.insert(
+                table.clone(),
+                pg::defer_heavy_indexes(&mut txn, table).await?,
+            );
+        }
+    }
+    let mut report = LoadReport::default();
+    for table in &order {
+        for source in sources.iter().filter(|s| s.table == *table) {
+            let streamed = match stream::stream_file(&mut txn, catalog, source).await {
+                Ok(s) => s,
+                Err(failure) => {
+                    // Nothing stays: the rollback undoes every file loaded so far.
+                    let _ = txn.rollback().await;
+                    return Err(refused(pool, catalog, sources, source, failure).await);
+                }
+            };
+            report.validation += streamed.busy;
+            fix_sequences(&mut txn, catalog, table, &streamed.columns).await?;
+            report
+                .tables
+                .push((table.clone(), streamed.rows, Vec::new()));
+        }
+    }
+    for (table, indexes) in deferred {
+        let names = indexes.names.clone();
+        indexes.restore(&mut txn).await?;
+        if let Some(entry) = report.tables.iter_mut().find(|(t, _, _)| *t == table) {
+            entry.2 = names;
+        }
+    }
+    txn.commit()
+        .await
+        .map_err(|e| anyhow!("commit failed: {}", pg::server_message(&e)))?;
+    report.load = started.elapsed();
+    report.streamed = true;
+    Ok(report)
+}
+
+/// The error for a streamed file that did not load. Bad records are reported as they
+/// are; a refusal by the server (a foreign key or key conflict) is located by the full
+/// check of every file, which names the records; anything else in the server's words.
+async fn refused(
+    pool: &PgPool,
+    catalog: &Catalog,
+    sources: &[Source],
+    source: &Source,
+    failure: stream::Failure,
+) -> anyhow::Error {
+    let file = source.path.display();
+    match failure {
+        stream::Failure::Invalid(checked) => InvalidData {
+            problems: checked.problems,
+            total: checked.total,
+        }
+        .into(),
+        stream::Failure::Server(state, message) => {
+            if matches!(state.as_deref(), Some("23503" | "23505")) {
+                match check_all(pool, catalog, sources).await {
+                    Ok((_, problems, total)) if total > 0 => {
+                        return InvalidData { problems, total }.into();
+                    }
+                    Ok(_) => {}
+                    Err(err) => return err,
+                }
+            }
+            anyhow!(
+                "{file}: COPY into {} failed: {message}\nnothing was loaded: the transaction was rolled back",
+                source.table
+            )
+        }
+        stream::Failure::Other(err) => err.context(format!(
+            "{file}: nothing was loaded: the transaction was rolled back"
+        )),
+    }
+}
+
+/// Checks every file as a whole (types, keys, foreign keys against the database and the
+/// other files): the prepared files, the first problems and their total.
+async fn check_all(
+    pool: &PgPool,
+    catalog: &Catalog,
+    sources: &[Source],
+) -> anyhow::Result<(Vec<Prepared>, Vec<Problem>, usize)> {
     let wanted = referenced_keys(catalog, sources);
     let mut problems = Vec::new();
     let mut total = 0;
@@ -202,8 +319,20 @@ pub async fn load(
         total += found.len();
         problems.extend(found);
     }
+    problems.truncate(MAX_PROBLEMS);
+    Ok((prepared, problems, total))
+}
+
+/// Checks every file, then loads them all in one transaction (the upsert path).
+async fn load_checked_first(
+    pool: &PgPool,
+    catalog: &Catalog,
+    sources: &[Source],
+    options: LoadOptions,
+) -> anyhow::Result<LoadReport> {
+    let started = Instant::now();
+    let (prepared, problems, total) = check_all(pool, catalog, sources).await?;
     if total > 0 {
-        problems.truncate(MAX_PROBLEMS);
         return Err(InvalidData { problems, total }.into());
     }
     let validation = started.elapsed();
@@ -535,6 +664,8 @@ async fn check_references(
                         key.replace(KEY_SEP, ", "),
                         fk.name
                     ),
+                    line: 0,
+                    col: 0,
                 });
             }
         }

@@ -15,5 +15,6 @@ mod fake_values;
 pub mod load;
 pub mod lookup;
 pub mod pg;
+mod stream;
 pub mod types;
 pub mod upsert;

@@ -73,10 +73,11 @@ pub(crate) fn merge(
                     .location()
                     .map(|l| Pos::new(l.line(), l.column()))
                     .unwrap_or_default();
+                let (message, hint) = crate::load::yaml_problem(&err, &text, pos);
                 diagnostics.push(Diagnostic {
                     anchor: in_file(pos),
-                    message: format!("malformed YAML: {}", crate::load::yaml_error_message(&err)),
-                    hint: Some(crate::load::malformed_hint(&text, pos)),
+                    message,
+                    hint: Some(hint),
                 });
                 includes.push(Included::new(path, text, Vec::new()));
                 continue;

@@ -10,6 +10,7 @@ pub mod access;
 pub mod diag;
 pub mod fleet;
 mod include;
+pub mod limits;
 pub mod load;
 pub mod partitions;
 mod routine;

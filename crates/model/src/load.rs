@@ -141,6 +141,15 @@ impl Source {
         self.positions.get_or_init(|| Box::new(locate(&self.text)))
     }
 
+    /// Frees the positions of every node (about a third of the memory a large model
+    /// takes once loaded); a later diagnostic reads them from the text again.
+    pub fn forget_positions(&mut self) {
+        self.positions = OnceLock::new();
+        for inc in &mut self.includes {
+            inc.positions = OnceLock::new();
+        }
+    }
+
     /// Every file's positions, the root first.
     fn all_positions(&self) -> impl Iterator<Item = (usize, &Positions)> {
         std::iter::once((0, self.positions())).chain(
@@ -301,9 +310,8 @@ pub fn load_document(
                 .location()
                 .map(|l| Pos::new(l.line(), l.column()))
                 .unwrap_or_default();
-            let message = yaml_error_message(&err);
-            let diag = Diagnostic::at_pos(pos, format!("malformed YAML: {message}"))
-                .with_hint(malformed_hint(&source.text, pos));
+            let (message, hint) = yaml_problem(&err, &source.text, pos);
+            let diag = Diagnostic::at_pos(pos, message).with_hint(hint);
             return Err((source, vec![diag]));
         }
     };
@@ -321,7 +329,9 @@ pub(crate) fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Erro
     // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
     // default privilege turns into `true:` and a seeded country code `NO` into `false`.
     // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
+    // The size limits are the project's, not the parser's defaults (see `limits`).
     let options = serde_saphyr::options! {
+        budget: Some(crate::limits::budget()),
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         strict_booleans: true,
     };
@@ -346,6 +356,17 @@ pub(crate) fn tree_to_json(
     let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
     root.value
         .into_json(String::new(), root_pos, root_pos, positions, diagnostics)
+}
+
+/// A parser error as a diagnostic's message and hint: a size limit reached is named as
+/// such; anything else is malformed YAML, with a hint at the likely mistake.
+pub(crate) fn yaml_problem(err: &serde_saphyr::Error, text: &str, pos: Pos) -> (String, String) {
+    crate::limits::exceeded(err).unwrap_or_else(|| {
+        (
+            format!("malformed YAML: {}", yaml_error_message(err)),
+            malformed_hint(text, pos),
+        )
+    })
 }
 
 /// serde-saphyr renders errors with their own snippet; only the first line is the message.
