@@ -24,6 +24,7 @@ pub mod introspect;
 pub mod lint_command;
 pub mod local;
 pub mod migrate;
+pub mod normalize;
 pub mod plan;
 pub mod provision;
 pub mod pull;
