@@ -169,15 +169,15 @@ async fn whole(
 }
 
 /// The whole model normalized in a scratch database (no cache, no units): what the
-/// incremental path must always agree with.
-pub async fn desired_whole(model: &Model, dev: &str) -> anyhow::Result<Catalog> {
+/// incremental path must always agree with. Returns the scratch database's name too.
+pub async fn desired_whole(model: &Model, dev: &str) -> anyhow::Result<(Catalog, String)> {
     let catalog = from_model(model);
     let steps = schemactl_postgres::create_script(&catalog)?;
     let script = script::layout(&steps, model.database.owner.as_deref());
     let name = scratch_name(&script);
     let mut normalized = whole(model, &script, &name, dev, false).await?;
     normalized.roles = catalog.roles;
-    Ok(normalized)
+    Ok((normalized, name))
 }
 
 /// The live database at `url` and the model as that server would hold it, normalized

@@ -50,6 +50,11 @@ impl Store {
         cache::read(STORE_KIND, &cache::key(&(STORE_KIND, scope))).unwrap_or_default()
     }
 
+    /// Whether the store holds the unit normalized under `key`.
+    pub fn knows(&self, key: &str) -> bool {
+        self.units.contains_key(key)
+    }
+
     pub fn save(&self, scope: &str) {
         cache::write(STORE_KIND, &cache::key(&(STORE_KIND, scope)), self);
     }
@@ -174,6 +179,14 @@ pub fn remember(catalog: &Catalog, normalized: &Catalog, scope: &str, store: &mu
 /// The workspace database of a context.
 fn workspace_name(plan: &units::Plan) -> String {
     format!("{WORKSPACE_PREFIX}{}", &plan.context[..16])
+}
+
+/// The workspace database where units of `catalog` are built for the server `scope`.
+pub fn workspace_database(catalog: &Catalog, scope: &str) -> String {
+    format!(
+        "{WORKSPACE_PREFIX}{}",
+        &units::context_key(catalog, scope)[..16]
+    )
 }
 
 /// Builds `targets` (whole) and their helpers in the workspace database inside a
