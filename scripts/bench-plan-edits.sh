@@ -95,6 +95,16 @@ fi
 echo "== local server"
 (cd "$work" && "$schemactl" local start >/dev/null) || die "schemactl local start failed"
 admin_url="$(cd "$work" && "$schemactl" local url)"
+# Provisioning a model in one transaction locks every table, index and sequence it creates:
+# 4,000 tables pass PostgreSQL's default lock table (max_locks_per_transaction 64 x
+# max_connections) only when it is larger. The local server is disposable: raise it there.
+locks="$(admin_psql -At -c 'SHOW max_locks_per_transaction')"
+if [ "$locks" -lt 1024 ]; then
+    echo "max_locks_per_transaction is $locks: setting 1024 on the local server and restarting it"
+    admin_psql -c "ALTER SYSTEM SET max_locks_per_transaction = 1024"
+    (cd "$work" && "$schemactl" local stop >/dev/null && "$schemactl" local start >/dev/null) ||
+        die "restarting the local server failed"
+fi
 scratch_before="$(scratch_list)"
 url_a="${admin_url%/*}/$db_a"
 migra_base="postgresql://${admin_url#*://}"

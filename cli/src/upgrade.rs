@@ -77,14 +77,11 @@ pub async fn desired(
 ) -> anyhow::Result<Catalog> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
-    let steps = schemactl_postgres::create_script(&catalog)?;
-    let script = script::layout(&steps, model.database.owner.as_deref());
-    // The scratch database's name already stands for the script.
-    let name = scratch_name(&script);
-    // The URL (without password) is part of the key: the system identifier may be unknown.
-    let key = cache::key(&(server, db::redact(url), &name));
+    // The model's catalog determines its script. The URL (without password) is part of the
+    // key: the system identifier may be unknown.
+    let key = cache::key_of(&(server, db::redact(url), DESIRED_CACHE), &catalog);
     tracing::debug!(
-        "model rendered and keyed in {:.3}s",
+        "model built and keyed in {:.3}s",
         started.elapsed().as_secs_f64()
     );
     if let Some(mut normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
@@ -106,9 +103,9 @@ pub async fn desired(
     };
     let on_target = db::host_of(&dev) == db::host_of(url);
     let mut normalized = if cache::dir().is_some() {
-        incremental(model, &catalog, server, &dev, !on_target, (&script, &name)).await?
+        incremental(model, &catalog, server, &dev, !on_target).await?
     } else {
-        whole(model, &script, &name, &dev, !on_target).await?
+        whole(model, &catalog, &dev, !on_target).await?.0
     };
     cache::write(DESIRED_CACHE, &key, &normalized);
     tracing::debug!(
@@ -127,7 +124,6 @@ async fn incremental(
     server: &str,
     dev: &str,
     placeholder_roles: bool,
-    (script, name): (&Script, &str),
 ) -> anyhow::Result<Catalog> {
     let scope = cache::key(&(server, db::redact(dev)));
     let mut store = normalize::Store::load(&scope);
@@ -139,7 +135,7 @@ async fn incremental(
         Ok(normalized) => normalized,
         Err(err) => {
             tracing::debug!("incremental normalization failed ({err:#}); building the whole model");
-            let normalized = whole(model, script, name, dev, placeholder_roles).await?;
+            let normalized = whole(model, catalog, dev, placeholder_roles).await?.0;
             normalize::remember(catalog, &normalized, &scope, &mut store);
             normalized
         }
@@ -148,16 +144,21 @@ async fn incremental(
     Ok(normalized)
 }
 
-/// The whole model normalized in a scratch database of its own (kept for reuse).
+/// The whole model normalized in a scratch database of its own (kept for reuse); also
+/// returns the scratch database's name.
 async fn whole(
     model: &Model,
-    script: &Script,
-    name: &str,
+    catalog: &Catalog,
     dev: &str,
     placeholder_roles: bool,
-) -> anyhow::Result<Catalog> {
-    scratch_catalog(model, script, name, dev, placeholder_roles)
+) -> anyhow::Result<(Catalog, String)> {
+    let steps = schemactl_postgres::create_script(catalog)?;
+    let script = script::layout(&steps, model.database.owner.as_deref());
+    // The scratch database's name stands for the script.
+    let name = scratch_name(&script);
+    scratch_catalog(model, &script, &name, dev, placeholder_roles)
         .await
+        .map(|normalized| (normalized, name))
         .map_err(|err| {
             // Comparing the model's text with the server's deparsed text would report
             // differences that are not there: no plan without normalization.
@@ -172,10 +173,7 @@ async fn whole(
 /// incremental path must always agree with. Returns the scratch database's name too.
 pub async fn desired_whole(model: &Model, dev: &str) -> anyhow::Result<(Catalog, String)> {
     let catalog = from_model(model);
-    let steps = schemactl_postgres::create_script(&catalog)?;
-    let script = script::layout(&steps, model.database.owner.as_deref());
-    let name = scratch_name(&script);
-    let mut normalized = whole(model, &script, &name, dev, false).await?;
+    let (mut normalized, name) = whole(model, &catalog, dev, false).await?;
     normalized.roles = catalog.roles;
     Ok((normalized, name))
 }

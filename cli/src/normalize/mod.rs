@@ -20,7 +20,7 @@ pub mod units;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, bail};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
@@ -36,6 +36,11 @@ const STORE_KIND: &str = "units";
 /// Contexts (and their units) a store keeps besides the current one.
 const CONTEXTS_KEPT: usize = 4;
 const WORKSPACE_PREFIX: &str = "schemactl_scratch_ws_";
+/// About how many relation locks one build transaction may take: the server's lock table
+/// holds `max_locks_per_transaction` (64 by default) times `max_connections` for all
+/// sessions together, and creating a table locks it, its indexes, sequences and TOAST
+/// table. A model larger than this is built in several transactions.
+const LOCKS_PER_BUILD: usize = 3_000;
 
 /// The normalized units of one server (cache kind `units`).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -119,9 +124,9 @@ pub async fn desired(
     } else {
         plan.keys.keys().cloned().collect()
     };
-    if !targets.is_empty() {
-        let span = tracing::info_span!("normalize", units = targets.len());
-        let (context, built) = build(model, catalog, &plan, &targets, dev)
+    for batch in plan.batches(&targets, LOCKS_PER_BUILD) {
+        let span = tracing::info_span!("normalize", units = batch.len());
+        let (context, built) = build(model, catalog, &plan, &batch, dev)
             .instrument(span)
             .await?;
         for (id, def) in built {
@@ -129,9 +134,12 @@ pub async fn desired(
                 store.units.insert(key.clone(), def);
             }
         }
-        if known.is_none() {
-            store.contexts.insert(plan.context.clone(), context);
-        }
+        store
+            .contexts
+            .entry(plan.context.clone())
+            .or_insert(context);
+    }
+    if !targets.is_empty() {
         store.prune(&plan);
     }
     let context = store
@@ -202,15 +210,24 @@ async fn build(
     let owner = model.database.owner.as_deref();
     let context = units::context_only(catalog);
     let name = workspace_name(plan);
-    let context_script = script::layout(&schemactl_postgres::create_script(&context)?, owner);
-    crate::upgrade::ensure_scratch(
-        model,
-        &context_script,
-        &name,
-        dev.url,
-        dev.placeholder_roles,
-    )
-    .await?;
+    let workspace = db::with_database(dev.url, &name)?;
+    // The workspace usually exists: connect first, build it only when that fails.
+    let conn = match db::connect_single(&workspace).await {
+        Ok(conn) => conn,
+        Err(_) => {
+            let context_script =
+                script::layout(&schemactl_postgres::create_script(&context)?, owner);
+            crate::upgrade::ensure_scratch(
+                model,
+                &context_script,
+                &name,
+                dev.url,
+                dev.placeholder_roles,
+            )
+            .await?;
+            db::connect_single(&workspace).await?
+        }
+    };
     let sub = plan.build_catalog(catalog, targets);
     let steps = schemactl_postgres::plan(&context, &sub, &Hints::default())?;
     let script = script::layout(&steps, owner);
@@ -218,9 +235,19 @@ async fn build(
     if statements(&script.first) || statements(&script.outside) {
         bail!("the units need statements outside one transaction");
     }
-    let conn = db::connect_single(&db::with_database(dev.url, &name)?).await?;
-    let txn =
-        crate::execute::begin_with(&conn, &script.transaction, "the normalization build").await?;
+    // One round trip: the script's lines as one text (a failure here falls back to the
+    // whole-model build, which names the statement).
+    let txn = conn
+        .begin()
+        .await
+        .map_err(|e| anyhow!("cannot begin the normalization build: {}", db::describe(&e)))?;
+    if let Err(e) = txn
+        .execute_unprepared(&script::lines_sql(&script.transaction))
+        .await
+    {
+        let _ = txn.rollback().await;
+        bail!("the normalization build failed: {}", db::describe(&e));
+    }
     tracing::debug!("units created in {:.3}s", started.elapsed().as_secs_f64());
     let read = async {
         // The script switched roles: read as the connecting role, like a scratch database.

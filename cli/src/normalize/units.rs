@@ -92,8 +92,7 @@ pub fn context_key(catalog: &Catalog, scope: &str) -> String {
         &catalog.schemas,
         catalog.roles.keys().collect::<Vec<_>>(),
     );
-    let text = serde_json::to_string(&context).unwrap_or_default();
-    cache::key(&(scope, "context", text))
+    cache::key_of(&(scope, "context"), &context)
 }
 
 /// What a unit needs created before it, as a whole unit (`full`) or as a helper.
@@ -313,8 +312,7 @@ impl Plan {
                 .iter()
                 .filter_map(|h| helper_digest.get(h).map(|d| (h, d)))
                 .collect();
-            let text = serde_json::to_string(&(id, def, named)).unwrap_or_default();
-            keys.insert(id.clone(), cache::key(&(&context, text)));
+            keys.insert(id.clone(), cache::key_of(&context, &(id, def, named)));
             helpers.insert(id.clone(), closure);
         }
         Plan {
@@ -364,8 +362,76 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// `targets` in groups whose builds (the targets whole, their helpers) take at most
+    /// about `locks` relation locks each; a unit heavier than that goes alone.
+    pub fn batches(&self, targets: &BTreeSet<UnitId>, locks: usize) -> Vec<BTreeSet<UnitId>> {
+        let mut out = Vec::new();
+        let mut batch = BTreeSet::new();
+        let mut helpers: BTreeSet<&UnitId> = BTreeSet::new();
+        let mut weight = 0;
+        for id in targets {
+            let Some(def) = self.defs.get(id) else {
+                continue;
+            };
+            let mut added = locks_of(def);
+            let new_helpers: Vec<&UnitId> = self
+                .helpers
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter(|h| !helpers.contains(h))
+                .collect();
+            for h in &new_helpers {
+                added += self.defs.get(*h).map_or(0, |d| locks_of(&helper(d)));
+            }
+            if !batch.is_empty() && weight + added > locks {
+                out.push(std::mem::take(&mut batch));
+                helpers.clear();
+                weight = 0;
+                // Counted again against the new batch, whose helpers start empty.
+                added = locks_of(def)
+                    + self
+                        .helpers
+                        .get(id)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|h| self.defs.get(h))
+                        .map(|d| locks_of(&helper(d)))
+                        .sum::<usize>();
+            }
+            helpers.extend(self.helpers.get(id).into_iter().flatten());
+            batch.insert(id.clone());
+            weight += added;
+        }
+        if !batch.is_empty() {
+            out.push(batch);
+        }
+        out
+    }
+}
+
+/// The relation locks creating a unit takes, about: a table, its TOAST table and index,
+/// a sequence per identity or serial column, an index per key and index, partitions
+/// alike.
+fn locks_of(def: &UnitDef) -> usize {
+    match def {
+        UnitDef::Table(t) => {
+            let sequences = t
+                .columns
+                .iter()
+                .filter(|c| c.identity.is_some() || c.serial.is_some())
+                .count();
+            let indexes = t.indexes.len() + t.uniques.len() + usize::from(t.primary_key.is_some());
+            (3 + sequences + indexes) * (1 + t.partitions.len())
+        }
+        UnitDef::View(v) => 3 + v.indexes.len(),
+        UnitDef::Enum(_) | UnitDef::Function(_) => 1,
+    }
+}
+
 fn digest<T: Serialize>(value: &T) -> String {
-    cache::key(&serde_json::to_string(value).unwrap_or_default())
+    cache::key_of("unit", value)
 }
 
 /// The normalized definitions of `wanted` in `normalized`, a catalog read from a database
@@ -434,4 +500,115 @@ pub fn same_units(model: &Catalog, normalized: &Catalog) -> bool {
         && model.tables.keys().eq(normalized.tables.keys())
         && model.views.keys().eq(normalized.views.keys())
         && model.functions.keys().eq(normalized.functions.keys())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ColumnDef, ForeignKeyDef, KeyDef};
+    use schemactl_model::FkAction;
+
+    fn table(parent: Option<&str>) -> TableDef {
+        let column = |name: &str, ty: &str| ColumnDef {
+            name: name.to_string(),
+            ty: ty.to_string(),
+            serial: None,
+            nullable: true,
+            default: Some("0".to_string()),
+            generated: None,
+            identity: None,
+            comment: None,
+        };
+        TableDef {
+            columns: vec![column("id", "bigint"), column("state", "s.mood")],
+            primary_key: Some(KeyDef {
+                name: "pk".to_string(),
+                columns: vec!["id".to_string()],
+            }),
+            foreign_keys: parent
+                .map(|p| ForeignKeyDef {
+                    name: "fk".to_string(),
+                    columns: vec!["id".to_string()],
+                    references: QName::new("s", p),
+                    referenced_columns: vec!["id".to_string()],
+                    on_delete: FkAction::NoAction,
+                    on_update: FkAction::NoAction,
+                    deferrable: false,
+                })
+                .into_iter()
+                .collect(),
+            ..TableDef::default()
+        }
+    }
+
+    fn catalog(tables: usize) -> Catalog {
+        let mut c = Catalog::default();
+        c.enums.insert(
+            QName::new("s", "mood"),
+            EnumDef {
+                values: vec!["ok".to_string()],
+                comment: None,
+            },
+        );
+        for i in 0..tables {
+            let parent = (i > 0).then(|| format!("t{}", i - 1));
+            c.tables
+                .insert(QName::new("s", format!("t{i}")), table(parent.as_deref()));
+        }
+        c
+    }
+
+    #[test]
+    fn keys_follow_what_a_unit_names_through_its_helpers() {
+        let before = catalog(3);
+        let mut after = before.clone();
+        // A default is not part of t1's shape: t2 (whose foreign key names t1) keeps its key.
+        after
+            .tables
+            .get_mut(&QName::new("s", "t1"))
+            .unwrap()
+            .columns[0]
+            .default = Some("1".to_string());
+        let (a, b) = (Plan::new(&before, "x"), Plan::new(&after, "x"));
+        let t = |n: &str| UnitId::Table(QName::new("s", n));
+        assert_ne!(a.keys[&t("t1")], b.keys[&t("t1")]);
+        assert_eq!(a.keys[&t("t2")], b.keys[&t("t2")]);
+        assert_eq!(a.keys[&t("t0")], b.keys[&t("t0")]);
+        // A new enum value reaches every table whose column uses it.
+        let mut renamed = before.clone();
+        renamed
+            .enums
+            .get_mut(&QName::new("s", "mood"))
+            .unwrap()
+            .values
+            .push("meh".to_string());
+        let c = Plan::new(&renamed, "x");
+        for n in ["t0", "t1", "t2"] {
+            assert_ne!(a.keys[&t(n)], c.keys[&t(n)], "{n}");
+        }
+        // t2's build needs t1's shape and the enum, not t0.
+        let helpers = &a.helpers[&t("t2")];
+        assert!(helpers.contains(&t("t1")));
+        assert!(helpers.contains(&UnitId::Enum(QName::new("s", "mood"))));
+        assert!(!helpers.contains(&t("t0")));
+        // Another server, other keys.
+        assert_ne!(a.keys[&t("t0")], Plan::new(&before, "y").keys[&t("t0")]);
+    }
+
+    #[test]
+    fn batches_cover_every_target_within_the_lock_budget() {
+        let c = catalog(500);
+        let plan = Plan::new(&c, "x");
+        let targets: BTreeSet<UnitId> = plan.keys.keys().cloned().collect();
+        let batches = plan.batches(&targets, 300);
+        assert!(batches.len() > 1, "{}", batches.len());
+        let covered: BTreeSet<UnitId> = batches.iter().flatten().cloned().collect();
+        assert_eq!(covered, targets);
+        for batch in &batches {
+            let built = plan.build_catalog(&c, batch);
+            let locks: usize = units(&built).values().map(locks_of).sum();
+            assert!(locks <= 300 + 10, "{locks}");
+        }
+        assert_eq!(plan.batches(&targets, usize::MAX).len(), 1);
+    }
 }
