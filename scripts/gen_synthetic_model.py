@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Synthetic 1,000-table schemactl model for the diff/plan benchmark (issue 4).
 
-    scripts/gen_synthetic_model.py --out DIR [--nonce TEXT] [--seed N] [--tables N]
+    scripts/gen_synthetic_model.py --out DIR [--nonce TEXT] [--seed N]
+                                   [--tables N] [--versions K] [--edits E]
 
 Writes into DIR:
   model.yaml         the model: 4 schemas x 250 tables, 10 columns each (10,000 columns),
@@ -13,7 +14,15 @@ Writes into DIR:
                      columns, changed defaults, new and dropped indexes, changed views,
                      table and column comments, changed policies, added checks);
   edits.txt          one line per edit;
-  stats.txt          `key value` lines with the model's size.
+  stats.txt          `key value` lines with the model's size;
+  model_vK.yaml      with --versions K (issue 20): K edited versions of model.yaml, each
+                     with E (--edits, default 10) scattered edits of its own (added
+                     columns, changed defaults and checks, new and dropped indexes,
+                     changed views, comments), so that each is a *first* plan of an
+                     edited model; edits_vK.txt lists them.
+
+--tables N spreads N tables over the 4 schemas (default 1,000); views, policies and
+foreign keys scale with it.
 
 Only the standard library is used. Output is deterministic for a given --seed and
 --nonce. The nonce goes into a schema comment so that each benchmark run gets a
@@ -28,7 +37,7 @@ import random
 import sys
 
 SCHEMAS = ["sales", "inventory", "billing", "support"]
-TABLES_PER_SCHEMA = 250
+TABLES_PER_SCHEMA = 250  # --tables / 4
 NOUNS = [
     "account", "order", "invoice", "shipment", "product", "customer", "payment", "ticket",
     "contract", "supplier", "warehouse", "region", "campaign", "refund", "subscription",
@@ -102,7 +111,46 @@ def table_name(i):
     return f"{NOUNS[i % len(NOUNS)]}_{i:03d}"
 
 
-def build(seed, nonce):
+def small_edit(model, seed, count):
+    """`count` scattered edits, each on a table of its own; returns their descriptions."""
+    rng = random.Random(seed)
+    all_tables = [(s, t) for s in SCHEMAS for t in model["schemas"][s]["tables"]]
+    picks = iter(rng.sample(all_tables, count))
+    log = []
+    for k in range(count):
+        s, t = next(picks)
+        table = model["schemas"][s]["tables"][t]
+        kind = k % 8
+        if kind == 0:
+            table["columns"][f"extra_{seed}_{k}"] = {"type": "text"}
+            log.append(f"add column {s}.{t}.extra_{seed}_{k}")
+        elif kind == 1:
+            table["columns"]["qty"]["default"] = 1 + seed % 7
+            log.append(f"change default {s}.{t}.qty")
+        elif kind == 2:
+            table["indexes"][f"{t}_q{seed}_idx"] = {"columns": ["qty"], "where": f"qty > {seed % 50}"}
+            log.append(f"add index {s}.{t}_q{seed}_idx")
+        elif kind == 3:
+            name = [n for n in table["indexes"] if not n.endswith("_parent_idx")][0]
+            del table["indexes"][name]
+            log.append(f"drop index {s}.{name}")
+        elif kind == 4:
+            name, view = sorted(model["schemas"][s]["views"].items())[rng.randrange(len(model["schemas"][s]["views"]))]
+            view["query"] = view["query"].replace("WHERE c.active", f"WHERE c.qty > {seed % 90} AND c.active", 1)
+            log.append(f"change view {s}.{name}")
+        elif kind == 5:
+            table.setdefault("checks", {})[f"{t}_amount_{seed}"] = f"amount IS NULL OR amount >= {seed % 10}"
+            log.append(f"add check {s}.{t}_amount_{seed}")
+        elif kind == 6:
+            table["comment"] += f" (revision {seed})"
+            log.append(f"change comment on table {s}.{t}")
+        else:
+            table["columns"]["code"]["type"] = "varchar(64)"
+            log.append(f"widen column {s}.{t}.code to varchar(64)")
+    return log
+
+
+def build(seed, nonce, tables_total=1000):
     rng = random.Random(seed)
     stats = {"schemas": len(SCHEMAS), "tables": 0, "columns": 0, "indexes": 0,
              "primary_keys": 0, "foreign_keys": 0, "checks": 0, "views": 0,
@@ -110,7 +158,8 @@ def build(seed, nonce):
     schemas = {}
     for si, schema in enumerate(SCHEMAS):
         tables = {}
-        for i in range(TABLES_PER_SCHEMA):
+        per_schema = tables_total // len(SCHEMAS) + (1 if si < tables_total % len(SCHEMAS) else 0)
+        for i in range(per_schema):
             name = table_name(i)
             cols = {
                 "id": {"type": "bigint", "identity": "by_default", "primary_key": True},
@@ -141,7 +190,7 @@ def build(seed, nonce):
             if i % 4 == 3 and si > 0:
                 cols["ref_id"] = {"type": "bigint",
                                   "references": {"schema": SCHEMAS[si - 1],
-                                                 "table": table_name(rng.randrange(TABLES_PER_SCHEMA)),
+                                                 "table": table_name(rng.randrange(per_schema)),
                                                  "on_delete": "set_null"}}
                 stats["foreign_keys"] += 1
             else:
@@ -165,7 +214,7 @@ def build(seed, nonce):
                 "columns": cols,
                 "indexes": indexes,
             }
-            if i % (TABLES_PER_SCHEMA // RLS_TABLES_PER_SCHEMA) == 7:
+            if i % max(8, per_schema // RLS_TABLES_PER_SCHEMA) == 7:
                 table["row_level_security"] = {
                     "enabled": True,
                     "policies": {
@@ -182,7 +231,7 @@ def build(seed, nonce):
             stats["primary_keys"] += 1
         views = {}
         for v in range(VIEWS_PER_SCHEMA):
-            i = 10 + v * 47
+            i = 1 + (9 + v * 47) % (per_schema - 1)
             child = table_name(i)
             parent = tables[child]["columns"]["parent_id"]["references"]["table"]
             views[f"v_{child}"] = {
@@ -270,20 +319,28 @@ def edit(model, seed):
 
 
 def main():
-    global TABLES_PER_SCHEMA
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--nonce", default="fixed")
-    ap.add_argument("--tables", type=int, default=1000,
-                    help="total tables, split evenly over the 4 schemas (default 1000)")
+    ap.add_argument("--tables", type=int, default=1000)
+    ap.add_argument("--versions", type=int, default=0)
+    ap.add_argument("--edits", type=int, default=10)
     args = ap.parse_args()
-    TABLES_PER_SCHEMA = max(args.tables // len(SCHEMAS), RLS_TABLES_PER_SCHEMA * 10)
+    if args.tables < 100:
+        ap.error("--tables must be at least 100")
     os.makedirs(args.out, exist_ok=True)
-    model, stats = build(args.seed, args.nonce)
+    model, stats = build(args.seed, args.nonce, args.tables)
     with open(os.path.join(args.out, "model.yaml"), "w") as f:
         f.write(to_yaml(model))
-    edited, _ = build(args.seed, args.nonce)
+    for v in range(1, args.versions + 1):
+        version, _ = build(args.seed, args.nonce, args.tables)
+        vlog = small_edit(version, 1000 + v, args.edits)
+        with open(os.path.join(args.out, f"model_v{v}.yaml"), "w") as f:
+            f.write(to_yaml(version))
+        with open(os.path.join(args.out, f"edits_v{v}.txt"), "w") as f:
+            f.write("\n".join(vlog) + "\n")
+    edited, _ = build(args.seed, args.nonce, args.tables)
     log = edit(edited, args.seed)
     with open(os.path.join(args.out, "model_edited.yaml"), "w") as f:
         f.write(to_yaml(edited))

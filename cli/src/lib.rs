@@ -26,6 +26,7 @@ pub mod lint_command;
 pub mod local;
 pub mod lock_wait;
 pub mod migrate;
+pub mod normalize;
 pub mod plan;
 pub mod proof;
 pub mod provision;

@@ -20,6 +20,7 @@ use crate::db;
 use crate::diff::Hints;
 use crate::introspect::{self, Options};
 use crate::model::Model;
+use crate::normalize;
 use crate::plan::Plan;
 use crate::sql;
 use schemactl_postgres::script::{self, Script};
@@ -38,7 +39,7 @@ pub fn schemas_of(model: &Model) -> Vec<String> {
     model.schemas.keys().cloned().collect()
 }
 
-fn introspect_options(model: &Model) -> Options {
+pub(crate) fn introspect_options(model: &Model) -> Options {
     Options {
         schemas: schemas_of(model),
         roles: model.roles.keys().cloned().collect(),
@@ -64,9 +65,10 @@ pub(crate) async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result
 }
 
 /// The model as PostgreSQL would hold it: from the local cache when this server already
-/// normalized the same script, else via the (cached) scratch database. Roles are
-/// cluster-wide, so the scratch database sees the live server's roles: what the roles
-/// should be comes from the model.
+/// normalized the same script, else from the units of earlier versions plus the ones
+/// this version changed (see [`crate::normalize`]), else via a scratch database of the
+/// whole model. Roles are cluster-wide, so the scratch database sees the live server's
+/// roles: what the roles should be comes from the model.
 pub async fn desired(
     model: &Model,
     url: &str,
@@ -75,12 +77,13 @@ pub async fn desired(
 ) -> anyhow::Result<Catalog> {
     let started = std::time::Instant::now();
     let catalog = from_model(model);
-    let steps = schemactl_postgres::create_script(&catalog)?;
-    let script = script::layout(&steps, model.database.owner.as_deref());
-    // The scratch database's name already stands for the script.
-    let name = scratch_name(&script);
-    // The URL (without password) is part of the key: the system identifier may be unknown.
-    let key = cache::key(&(server, db::redact(url), &name));
+    // The model's catalog determines its script. The URL (without password) is part of the
+    // key: the system identifier may be unknown.
+    let key = cache::key_of(&(server, db::redact(url), DESIRED_CACHE), &catalog);
+    tracing::debug!(
+        "model built and keyed in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
     if let Some(mut normalized) = cache::read::<Catalog>(DESIRED_CACHE, &key) {
         tracing::debug!(
             "desired catalog from the local cache in {:.3}s",
@@ -99,23 +102,80 @@ pub async fn desired(
         None => crate::dev::server_for(url, major)?,
     };
     let on_target = db::host_of(&dev) == db::host_of(url);
-    let mut normalized = scratch_catalog(model, &script, &name, &dev, !on_target)
+    let mut normalized = if cache::dir().is_some() {
+        incremental(model, &catalog, server, &dev, !on_target).await?
+    } else {
+        whole(model, &catalog, &dev, !on_target).await?.0
+    };
+    cache::write(DESIRED_CACHE, &key, &normalized);
+    tracing::debug!(
+        "desired catalog normalized in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
+    normalized.roles = catalog.roles;
+    Ok(normalized)
+}
+
+/// The model normalized through the store of units (on-disk cache); when the workspace
+/// path fails, through a scratch database of the whole model, whose units are kept.
+async fn incremental(
+    model: &Model,
+    catalog: &Catalog,
+    server: &str,
+    dev: &str,
+    placeholder_roles: bool,
+) -> anyhow::Result<Catalog> {
+    let scope = cache::key(&(server, db::redact(dev)));
+    let mut store = normalize::Store::load(&scope);
+    let on = normalize::Dev {
+        url: dev,
+        placeholder_roles,
+    };
+    let normalized = match normalize::desired(model, catalog, &scope, &on, &mut store).await {
+        Ok(normalized) => normalized,
+        Err(err) => {
+            tracing::debug!("incremental normalization failed ({err:#}); building the whole model");
+            let normalized = whole(model, catalog, dev, placeholder_roles).await?.0;
+            normalize::remember(catalog, &normalized, &scope, &mut store);
+            normalized
+        }
+    };
+    store.save(&scope);
+    Ok(normalized)
+}
+
+/// The whole model normalized in a scratch database of its own (kept for reuse); also
+/// returns the scratch database's name.
+async fn whole(
+    model: &Model,
+    catalog: &Catalog,
+    dev: &str,
+    placeholder_roles: bool,
+) -> anyhow::Result<(Catalog, String)> {
+    let steps = schemactl_postgres::create_script(catalog)?;
+    let script = script::layout(&steps, model.database.owner.as_deref());
+    // The scratch database's name stands for the script.
+    let name = scratch_name(&script);
+    scratch_catalog(model, &script, &name, dev, placeholder_roles)
         .await
+        .map(|normalized| (normalized, name))
         .map_err(|err| {
             // Comparing the model's text with the server's deparsed text would report
             // differences that are not there: no plan without normalization.
             anyhow!(
                 "cannot normalize the model in a scratch database on {}: {err:#}",
-                db::redact(&dev)
+                db::redact(dev)
             )
-        })?;
-    cache::write(DESIRED_CACHE, &key, &normalized);
-    tracing::debug!(
-        "desired catalog from the scratch database in {:.3}s",
-        started.elapsed().as_secs_f64()
-    );
+        })
+}
+
+/// The whole model normalized in a scratch database (no cache, no units): what the
+/// incremental path must always agree with. Returns the scratch database's name too.
+pub async fn desired_whole(model: &Model, dev: &str) -> anyhow::Result<(Catalog, String)> {
+    let catalog = from_model(model);
+    let (mut normalized, name) = whole(model, &catalog, dev, false).await?;
     normalized.roles = catalog.roles;
-    Ok(normalized)
+    Ok((normalized, name))
 }
 
 /// The live database at `url` and the model as that server would hold it, normalized
@@ -213,7 +273,7 @@ async fn scratch_catalog(
 }
 
 /// Builds scratch database `name` unless it exists; returns whether it existed.
-async fn ensure_scratch(
+pub(crate) async fn ensure_scratch(
     model: &Model,
     script: &Script,
     name: &str,
@@ -237,8 +297,9 @@ async fn ensure_scratch(
     let built = async {
         let exists = database_exists(&server, name).await?;
         if !exists {
+            // Old scratch databases stay: dropping one forces a checkpoint, which has no
+            // place in a plan (`schemactl dev` lists and removes them).
             build_scratch(&server, url, name, model.database.owner.as_deref(), script).await?;
-            drop_stale_scratches(&server, SCRATCH_PREFIX).await;
         }
         anyhow::Ok(exists)
     }
@@ -321,10 +382,13 @@ pub(crate) async fn build_scratch(
     // that exists under its final name is always whole.
     let building = format!("{name}_building");
     let quoted = sql::ident(&building);
-    server
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-        .await
-        .map_err(|e| anyhow!("{}", db::describe(&e)))?;
+    // Only a run that stopped half-way leaves one behind: no DROP otherwise.
+    if database_exists(server, &building).await? {
+        server
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            .await
+            .map_err(|e| anyhow!("{}", db::describe(&e)))?;
+    }
     server
         .execute_unprepared(&format!(
             "CREATE DATABASE {quoted}{} TEMPLATE template0",

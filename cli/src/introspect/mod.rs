@@ -112,6 +112,19 @@ pub async fn introspect_with(
     Ok(Introspection { catalog, queries })
 }
 
+/// [`introspect_with`] inside `txn`, an open transaction (a savepoint of it): what the
+/// transaction created and has not committed is read too. The incremental normalization
+/// builds objects in a transaction, reads them here and rolls back.
+pub async fn introspect_in(
+    txn: &DatabaseTransaction,
+    options: &Options,
+) -> anyhow::Result<Introspection> {
+    let mut session = Session::nested(txn, options.search_path.as_deref()).await?;
+    let (catalog, _) = read_all(&mut session, options).await?;
+    let queries = session.finish().await?;
+    Ok(Introspection { catalog, queries })
+}
+
 /// Reads the catalog; also returns the role names it asked for (found or not), which is
 /// what the catalog's role part depends on.
 async fn read_all(
@@ -196,6 +209,22 @@ impl Session {
                     describe(&e)
                 )
             })?;
+        Session::with_search_path(tx, first).await
+    }
+
+    /// A session in a savepoint of `outer`: isolation and access mode are the outer
+    /// transaction's.
+    async fn nested(outer: &DatabaseTransaction, first: Option<&str>) -> anyhow::Result<Session> {
+        let tx = outer.begin().await.map_err(|e| {
+            anyhow::anyhow!("cannot start the introspection savepoint: {}", describe(&e))
+        })?;
+        Session::with_search_path(tx, first).await
+    }
+
+    async fn with_search_path(
+        tx: DatabaseTransaction,
+        first: Option<&str>,
+    ) -> anyhow::Result<Session> {
         let mut session = Session { tx, queries: 1 };
         let search_path = match first {
             Some(schema) => format!("{}, public", crate::sql::ident(schema)),

@@ -62,6 +62,36 @@ pub fn key<T: Hash + ?Sized>(parts: &T) -> String {
     format!("{:016x}{:016x}", first.finish(), second.finish())
 }
 
+/// A key like [`key`] for `prefix` and the JSON form of `value`, hashed as it is written
+/// (no text is built): for large values such as catalogs.
+pub fn key_of<P: Hash + ?Sized, T: Serialize + ?Sized>(prefix: &P, value: &T) -> String {
+    let mut first = DefaultHasher::new();
+    build_id().hash(&mut first);
+    prefix.hash(&mut first);
+    let mut second = DefaultHasher::new();
+    "second".hash(&mut second);
+    build_id().hash(&mut second);
+    prefix.hash(&mut second);
+    let mut writer = HashWriter(&mut first, &mut second);
+    // Writing into hashers cannot fail; a value that cannot serialize hashes its prefix.
+    let _ = serde_json::to_writer(&mut writer, value);
+    format!("{:016x}{:016x}", first.finish(), second.finish())
+}
+
+struct HashWriter<'a>(&'a mut DefaultHasher, &'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        self.1.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn path(kind: &str, key: &str) -> Option<PathBuf> {
     Some(dir()?.join(format!("{kind}-{key}.json")))
 }
