@@ -334,13 +334,6 @@ pub(crate) fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Erro
         budget: Some(crate::limits::budget()),
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         strict_booleans: true,
-        // Provisional (issue 20, speedplan branch): room for models of 10,000 tables
-        // (about 1.2 million nodes); the YAML-limits work sets and documents the final
-        // limits.
-        budget: serde_saphyr::budget! {
-            max_nodes: 4_000_000,
-            max_events: 8_000_000,
-        },
     };
     serde_saphyr::from_str_with_options(text, options)
 }
