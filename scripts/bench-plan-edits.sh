@@ -141,7 +141,7 @@ measure() {
     /usr/bin/time -o "$out.time" -f '%M' "$@" </dev/null >"$out" 2>"$out.err" || rc=$?
     t1="$(now)"
     [ "$rc" = "$expected" ] || { mask <"$out.err" | tail -n 20 >&2; die "$* exited $rc, expected $expected"; }
-    printf '%s %s\n' "$(elapsed "$t0" "$t1")" "$(awk '{ printf "%.0f", $1 / 1024 }' "$out.time")"
+    printf '%s %s\n' "$(elapsed "$t0" "$t1")" "$(tail -n 1 "$out.time" | awk '{ printf "%.0f", $1 / 1024 }')"
 }
 plan_cmd() { # plan_cmd MODEL CACHE
     echo env SCHEMACTL_CACHE_DIR="$2" "$schemactl" --schema "$1" plan --database-url "$url_a" --exit-code

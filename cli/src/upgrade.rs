@@ -125,7 +125,8 @@ async fn incremental(
     dev: &str,
     placeholder_roles: bool,
 ) -> anyhow::Result<Catalog> {
-    let scope = cache::key(&(server, db::redact(dev)));
+    // One store and one workspace per dev server, whatever database or role plans.
+    let scope = cache::key(&(server, db::host_of(dev)));
     let mut store = normalize::Store::load(&scope);
     let on = normalize::Dev {
         url: dev,

@@ -1,6 +1,7 @@
 //! Incremental normalization (issue 20) agrees with a whole rebuild: 30 randomised edit
 //! sequences (seeded) of a small model with an enum, a function used in a check, foreign
-//! keys, indexes with predicates, row-level security, grants and views (one `SELECT *`).
+//! keys, indexes with predicates, row-level security, grants, default privileges and views
+//! (one `SELECT *`).
 //! After every edit the model is normalized twice on the test cluster: through a store
 //! of units that knows the previous versions (only the changed units are built, in the
 //! workspace database, in a rolled-back transaction), and in a scratch database of the
@@ -66,6 +67,8 @@ fn base(database: &str) -> Value {
         "schemas": { "inc": {
             "owner": "inc_owner",
             "grants": [{ "to": ["inc_reader"], "privileges": ["usage"] }],
+            // Applied after the objects in a fresh database: they get no grant from it.
+            "default_privileges": [{ "on": "tables", "to": ["inc_reader"], "privileges": ["select"] }],
             "enums": { "status": ["new", "active", "closed"] },
             "functions": { "nonneg": {
                 "args": [{ "name": "v", "type": "integer" }],

@@ -208,7 +208,13 @@ async fn build(
 ) -> anyhow::Result<(Context, BTreeMap<UnitId, UnitDef>)> {
     let started = std::time::Instant::now();
     let owner = model.database.owner.as_deref();
-    let context = units::context_only(catalog);
+    // Default privileges come last in a fresh database's script, after the objects (which
+    // so get none of them): the workspace holds the schemas without them, and each build
+    // adds them after its units, as the diff orders it.
+    let mut context = units::context_only(catalog);
+    for schema in context.schemas.values_mut() {
+        schema.default_privileges.clear();
+    }
     let name = workspace_name(plan);
     let workspace = db::with_database(dev.url, &name)?;
     // The workspace usually exists: connect first, build it only when that fails.

@@ -36,7 +36,9 @@ pub enum UnitId {
     Function(QName),
 }
 
-/// A unit's definition (model or normalized).
+/// A unit's definition (model or normalized). Most units are tables: boxing them would
+/// add an allocation per unit and save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum UnitDef {
     Enum(EnumDef),
