@@ -227,7 +227,10 @@ fn failing_apply_leaves_the_file_as_it_was() {
             "          timestamp: { type: timestamptz, nullable: false }\n",
             "          timestamp: { type: timestamptz, nullable: false, unique: true }\n          source: { type: text }\n",
         )
-        .replace("  research:\n", "  research:\n    comment: changed\n");
+        .replace(
+            "      BehavioralEvent:\n",
+            "      BehavioralEvent:\n        comment: changed\n",
+        );
     let schema = write(&dir, "unique.yaml", &model);
     let out = schemactl(
         &schema,
@@ -245,7 +248,7 @@ fn failing_apply_leaves_the_file_as_it_was() {
     assert_eq!(snapshot(&file), before, "{}", text(&out));
     let comment = rows(
         &file,
-        "SELECT comment FROM duckdb_schemas() WHERE schema_name = 'research'",
+        "SELECT comment FROM duckdb_tables() WHERE table_name = 'BehavioralEvent'",
     );
     assert_eq!(comment, vec![r#"{"comment":null}"#.to_string()]);
 }

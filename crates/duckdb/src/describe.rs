@@ -22,6 +22,8 @@ const TABLES: &str = include_str!("describe/tables.sql");
 const COLUMNS: &str = include_str!("describe/columns.sql");
 const CONSTRAINTS: &str = include_str!("describe/constraints.sql");
 const INDEXES: &str = include_str!("describe/indexes.sql");
+
+mod parse;
 const VIEWS: &str = include_str!("describe/views.sql");
 
 /// Describes the database behind `conn` (named `name` in the catalog, for messages).
@@ -178,11 +180,12 @@ fn indexes(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
     while let Some(r) = rows.next()? {
         let q = QName::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
         let name: String = r.get(2)?;
-        let expressions = names_of(&r.get::<_, String>(4)?, "index expressions")?;
+        let expressions: String = r.get(4)?;
         let Some(table) = catalog.tables.get_mut(&q) else {
             continue;
         };
-        let keys = expressions
+        let keys = parse::index_keys(&expressions)
+            .with_context(|| format!("reading the keys of index {name} on {q}"))?
             .into_iter()
             .map(|e| index_key(e, table))
             .collect();
@@ -204,29 +207,33 @@ fn indexes(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An index key as DuckDB reports it: a column (its name, quoted when DuckDB quotes it)
-/// or an expression.
-fn index_key(expression: String, table: &TableDef) -> IndexKeyDef {
-    let unquoted = expression
-        .strip_prefix('"')
-        .and_then(|e| e.strip_suffix('"'))
-        .map(|e| e.replace("\"\"", "\""))
-        .unwrap_or_else(|| expression.clone());
-    match table.column(&unquoted) {
-        Some(c) => IndexKeyDef::Column {
+/// An index key as DuckDB reports it: a column (DuckDB matches names without regard to
+/// case) or an expression.
+fn index_key(key: parse::IndexKey, table: &TableDef) -> IndexKeyDef {
+    let column = match &key {
+        parse::IndexKey::Name(name) => table
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name)),
+        parse::IndexKey::Expression(_) => None,
+    };
+    match (column, key) {
+        (Some(c), _) => IndexKeyDef::Column {
             name: c.name.clone(),
             opclass: None,
             order: None,
             nulls: None,
             collate: None,
         },
-        None => IndexKeyDef::Expression {
-            sql: expression,
-            opclass: None,
-            order: None,
-            nulls: None,
-            collate: None,
-        },
+        (None, parse::IndexKey::Name(sql) | parse::IndexKey::Expression(sql)) => {
+            IndexKeyDef::Expression {
+                sql,
+                opclass: None,
+                order: None,
+                nulls: None,
+                collate: None,
+            }
+        }
     }
 }
 
@@ -236,7 +243,7 @@ fn views(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
     while let Some(r) = rows.next()? {
         let q = QName::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
         let sql: String = r.get(2)?;
-        let query = view_query(&q, &sql)?;
+        let query = parse::view_query(&sql).with_context(|| format!("reading view {q}"))?;
         catalog.views.insert(
             q,
             ViewDef {
@@ -255,14 +262,3 @@ fn views(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The query of a view, from the `CREATE VIEW … AS query;` DuckDB keeps: what follows
-/// the view's name and `AS`.
-fn view_query(q: &QName, sql: &str) -> anyhow::Result<String> {
-    let text = sql.trim().trim_end_matches(';').trim();
-    let head_len = text
-        .char_indices()
-        .find(|(i, _)| text[*i..].len() >= 4 && text[*i..i + 4].eq_ignore_ascii_case(" AS "))
-        .map(|(i, _)| i + 4)
-        .with_context(|| format!("view {q}: no query in `{sql}`"))?;
-    Ok(text[head_len..].trim().to_string())
-}

@@ -31,15 +31,16 @@ use schemactl_model::validate::duckdb::MAIN_SCHEMA;
 
 /// What DuckDB's `ALTER TABLE` can do in place: rename the table or a column, add a
 /// column at the end, drop one, change a column's type, default or nullability. DuckDB
-/// adds and drops no constraint on an existing table, and refuses every change but
-/// `ADD COLUMN` and `SET/DROP DEFAULT` to a table something depends on (an index, another
-/// table's foreign key) or that has foreign keys of its own, and a drop or type change of
-/// a column a constraint uses ([`Duckdb::alters_table_in_place`]): those changes rebuild
-/// the table.
+/// adds and drops no constraint on an existing table, and refuses every change but a
+/// nullable `ADD COLUMN` and `SET/DROP DEFAULT` to a table with indexes or that another
+/// table's foreign key references; it also refuses to drop or retype a column a
+/// constraint uses, and to rename a foreign key's column; and a table with foreign keys
+/// of its own that is renamed leaves its old name in the referenced table. Those changes
+/// rebuild the table ([`Duckdb::alters_table_in_place`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Duckdb<'a> {
-    /// The catalog the plan goes to: whether an added column is NOT NULL (added, then
-    /// altered). Without it, every added column counts as NOT NULL.
+    /// The catalog the plan goes to: whether an added column is nullable. Without it,
+    /// every added column counts as NOT NULL.
     pub next: Option<&'a Catalog>,
 }
 
@@ -72,17 +73,18 @@ impl Capabilities for Duckdb<'_> {
         let Some(def) = previous.tables.get(table) else {
             return false;
         };
-        if let Step::AddColumn { column } = step {
-            // Added, then made NOT NULL: the second half is an ALTER the table must allow.
-            return !has_dependents(previous, table, def) || self.added_nullable(column);
-        }
-        if matches!(change, TableChange::ColumnDefault) {
-            return true;
-        }
-        if has_dependents(previous, table, def) {
-            return false;
-        }
+        let dependents = has_dependents(previous, table, def);
         match step {
+            Step::AddColumn { column } => !dependents || self.added_nullable(column),
+            Step::SetColumnDefault { .. } | Step::DropColumnDefault { .. } => true,
+            _ if dependents => false,
+            Step::RenameTable { .. } => def.foreign_keys.is_empty(),
+            Step::RenameColumn { from, .. } => !def
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.columns.iter().any(|c| c == from)),
+            // A check that uses the column would stop both (which columns a check uses
+            // is DuckDB's to know): any check rebuilds.
             Step::DropColumn { column, .. } => !in_constraint(def, column) && def.checks.is_empty(),
             Step::AlterColumnType { column, .. } => {
                 !in_constraint(def, &column.column) && def.checks.is_empty()
@@ -178,10 +180,9 @@ fn follow_renames(current: &Catalog, hints: &Hints) -> Catalog {
 }
 
 /// Whether the table has something that makes DuckDB refuse most `ALTER TABLE`s on it:
-/// indexes, foreign keys of its own, or another table's foreign key to it.
+/// indexes, or another table's foreign key to it.
 pub fn has_dependents(catalog: &Catalog, q: &QName, t: &TableDef) -> bool {
     !t.indexes.is_empty()
-        || !t.foreign_keys.is_empty()
         || catalog
             .tables
             .values()

@@ -15,7 +15,7 @@ use crate::sql::{ident, ident_list, literal, qualified};
 /// The statements of every step of `plan`, in order. A rebuilt table that the plan also
 /// renames (or whose columns it renames) is built under its new names straight from the
 /// old table, since DuckDB would refuse those renames on a table with indexes: the rename
-/// steps are left out and the rebuild's copy maps the old names.
+/// steps are left out and the rebuild's copy maps the old names ([`rebuild`]).
 pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep>, RenderError> {
     let absorbed = absorbed_renames(&plan.steps);
     plan.steps
@@ -120,26 +120,14 @@ pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, Rende
             ObjectKey::new(ObjectKind::Table, &QName::new(&from.schema, to)),
             format!("ALTER TABLE {} RENAME TO {}", from.sql_duck(), ident(to)),
         )],
-        Step::AddColumn { column } => {
-            let c = cx.column(column)?;
-            let mut out = vec![Statement::new(
-                column_key(column),
-                format!(
-                    "ALTER TABLE {} ADD COLUMN {}",
-                    column.table.sql_duck(),
-                    column_sql(&ColumnDef {
-                        nullable: true,
-                        ..c.clone()
-                    })
-                ),
-            )];
-            // DuckDB adds no column with a constraint: NOT NULL follows (the default, if
-            // any, filled the existing rows).
-            if !c.nullable {
-                out.push(alter_column(column, "SET NOT NULL".into()));
-            }
-            out
-        }
+        Step::AddColumn { column } => vec![Statement::new(
+            column_key(column),
+            format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                column.table.sql_duck(),
+                column_sql(cx.column(column)?)
+            ),
+        )],
         Step::RenameColumn { table, from, to } => vec![Statement::new(
             ObjectKey::on_table(ObjectKind::Column, table, to),
             format!(
@@ -273,11 +261,13 @@ fn drop_tables(names: &[QName], previous: &Catalog) -> Vec<Statement> {
         .collect()
 }
 
-/// The table built anew under a temporary name, the rows copied from the old table (its
-/// renamed columns under their new names), the old table dropped and the new one renamed;
-/// its indexes are steps of their own, after this one. DuckDB refuses to drop a table
-/// another table's foreign key references, so such a rebuild is an error before anything
-/// runs.
+/// The table built anew: its rows (renamed columns under their new names, `using`
+/// conversions applied) kept aside in a temporary table, the old table dropped (with its
+/// indexes), the new one created under its name and filled. No table is renamed: DuckDB
+/// refuses to rename a table with indexes, and a renamed table with foreign keys leaves
+/// its old name in the referenced table. Its indexes are steps of their own, after this
+/// one. DuckDB refuses to drop a table another table's foreign key references, so such a
+/// rebuild is an error before anything runs.
 fn rebuild(
     cx: &Ctx<'_>,
     name: &QName,
@@ -300,49 +290,39 @@ fn rebuild(
             )));
         }
     }
-    let temp = QName::new(&name.schema, format!("schemactl_new_{}", name.name));
     let key = ObjectKey::new(ObjectKind::Table, name);
-    let to: Vec<&str> = keep.iter().map(|k| k.column.as_str()).collect();
-    let from: Vec<String> = keep
-        .iter()
-        .map(|k| match &k.from {
-            CopySource::Column => ident(&k.column),
-            CopySource::Expression(expr) => format!("({expr})"),
-        })
-        .collect();
-    // The old table's columns under the names the model gives them now.
-    let source: Vec<String> = old
-        .columns
-        .iter()
-        .map(|c| {
-            match keep
-                .iter()
-                .find(|k| k.renamed_from.as_deref() == Some(c.name.as_str()))
-            {
-                Some(k) => format!("{} AS {}", ident(&c.name), ident(&k.column)),
-                None => ident(&c.name),
-            }
-        })
-        .collect();
-    let renamed = keep.iter().any(|k| k.renamed_from.is_some());
-    let source = if renamed {
-        format!(
-            "(SELECT {} FROM {}) AS old",
-            source.join(", "),
-            previous.sql_duck()
-        )
-    } else {
-        previous.sql_duck()
-    };
-    let mut out = vec![Statement::new(key.clone(), table_sql(&temp, def))];
+    let rows = format!("temp.main.{}", ident(&format!("schemactl_rows_{}", name.name)));
+    let mut out = Vec::new();
     if !keep.is_empty() {
+        // The old table's columns under the names the model gives them now, so that
+        // `using` expressions (which name the new names) read them.
+        let renamed: Vec<String> = old
+            .columns
+            .iter()
+            .map(|c| {
+                match keep
+                    .iter()
+                    .find(|k| k.renamed_from.as_deref() == Some(c.name.as_str()))
+                {
+                    Some(k) => format!("{} AS {}", ident(&c.name), ident(&k.column)),
+                    None => ident(&c.name),
+                }
+            })
+            .collect();
+        let values: Vec<String> = keep
+            .iter()
+            .map(|k| match &k.from {
+                CopySource::Column => ident(&k.column),
+                CopySource::Expression(expr) => format!("({expr}) AS {}", ident(&k.column)),
+            })
+            .collect();
         out.push(Statement::new(
             key.clone(),
             format!(
-                "INSERT INTO {} ({}) SELECT {} FROM {source}",
-                temp.sql_duck(),
-                ident_list(&to),
-                from.join(", "),
+                "CREATE TEMP TABLE {rows} AS SELECT {} FROM (SELECT {} FROM {}) AS old",
+                values.join(", "),
+                renamed.join(", "),
+                previous.sql_duck()
             ),
         ));
     }
@@ -350,10 +330,20 @@ fn rebuild(
         key.clone(),
         format!("DROP TABLE {}", previous.sql_duck()),
     ));
-    out.push(Statement::new(
-        key,
-        format!("ALTER TABLE {} RENAME TO {}", temp.sql_duck(), ident(&name.name)),
-    ));
+    out.push(Statement::new(key.clone(), table_sql(name, def)));
+    if !keep.is_empty() {
+        let columns: Vec<&str> = keep.iter().map(|k| k.column.as_str()).collect();
+        out.push(Statement::new(
+            key.clone(),
+            format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {rows}",
+                name.sql_duck(),
+                ident_list(&columns),
+                ident_list(&columns),
+            ),
+        ));
+        out.push(Statement::new(key, format!("DROP TABLE {rows}")));
+    }
     Ok(out)
 }
 
@@ -440,10 +430,6 @@ fn comment_sql(
         Target::View { name } => (
             ObjectKey::new(ObjectKind::View, name),
             format!("VIEW {}", name.sql_duck()),
-        ),
-        Target::Schema { name } => (
-            ObjectKey::named(ObjectKind::Schema, name),
-            format!("SCHEMA {}", ident(name)),
         ),
         other => {
             return Err(cx.error(format!(

@@ -3,11 +3,33 @@
 //! of its own, quoted here too. Names that are not plain lower-case words are quoted, so
 //! mixed-case names (`"BehavioralEvent"`, `"userId"`) keep their case.
 
-/// Words DuckDB reserves beyond PostgreSQL's (from `duckdb_keywords()`, category
-/// `reserved` or `type_function`, that PostgreSQL's list lacks).
+/// Words DuckDB reserves beyond PostgreSQL's: `duckdb_keywords()` of category `reserved`,
+/// `type_function` or `column_name` (DuckDB 2.0) that PostgreSQL's list lacks.
 const DUCKDB_RESERVED: &[&str] = &[
-    "anti", "asof", "columns", "lambda", "pivot", "pivot_longer", "pivot_wider", "positional",
-    "qualify", "semi", "summarize", "unpivot", "map", "struct",
+    "anti",
+    "asof",
+    "at",
+    "by",
+    "columns",
+    "describe",
+    "generated",
+    "glob",
+    "grouping_id",
+    "lambda",
+    "map",
+    "pivot",
+    "pivot_longer",
+    "pivot_wider",
+    "positional",
+    "qualify",
+    "semi",
+    "show",
+    "struct",
+    "summarize",
+    "try_cast",
+    "tuple",
+    "unpack",
+    "unpivot",
 ];
 
 /// An identifier, quoted unless it is a plain lower-case word that is no keyword.

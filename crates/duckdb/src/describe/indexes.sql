@@ -1,6 +1,6 @@
 -- Indexes created by CREATE INDEX (constraints' own indexes are not listed).
 SELECT schema_name, table_name, index_name, is_unique,
-       to_json(expressions)::VARCHAR, comment
+       expressions, comment
 FROM duckdb_indexes()
 WHERE database_name = current_database()
   AND schema_name NOT IN ('information_schema', 'pg_catalog', 'schemactl')

@@ -83,7 +83,7 @@ fn views_added_and_changed() {
         .check();
 }
 
-/// Comments on a schema, a table, a column and a view set, changed and removed.
+/// Comments on a table, a column and a view set, changed and removed.
 #[test]
 fn comments_changed() {
     case!()
@@ -91,13 +91,15 @@ fn comments_changed() {
             r#"
             schemas:
               research:
-                comment: old
                 tables:
                   events:
                     comment: One row per event
                     columns:
                       id: { type: bigint, primary_key: true, comment: "the event's id" }
                       kind: { type: text }
+                views:
+                  kinds:
+                    query: SELECT DISTINCT kind FROM research.events
             "#,
         )
         .after(
@@ -110,6 +112,10 @@ fn comments_changed() {
                     columns:
                       id: { type: bigint, primary_key: true }
                       kind: { type: text, comment: click or view }
+                views:
+                  kinds:
+                    comment: The kinds of event seen
+                    query: SELECT DISTINCT kind FROM research.events
             "#,
         )
         .check();

@@ -22,7 +22,6 @@ fn create_from_empty() {
             r#"
             schemas:
               research:
-                comment: Research copies of the app's events
                 tables:
                   User:
                     columns:

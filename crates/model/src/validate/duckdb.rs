@@ -116,6 +116,14 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
     if schema.owner.is_some() {
         unsupported(out, at(&["owner"]), "schema owners", "remove `owner`");
     }
+    if schema.comment.is_some() {
+        unsupported(
+            out,
+            at(&["comment"]),
+            "comments on schemas",
+            "remove `comment` (comments on tables, columns and views are kept)",
+        );
+    }
     if !schema.grants.is_empty() {
         unsupported(out, at(&["grants"]), "grants", "remove `grants`");
     }
