@@ -3,7 +3,8 @@
 //! what it is, the same way for the model and for a live database: `pkey`,
 //! `<columns>_key`, `<columns>_fkey`, and `check<n>` for the n-th check of the table (in
 //! the order `CREATE TABLE` writes them). The names leave the table out, so a renamed
-//! table keeps them; [`follow_renames`] carries them over renamed columns.
+//! table keeps them; [`follow_renames`] carries them (and the constraints' columns) over
+//! renamed columns.
 
 use schemactl_core::catalog::TableDef;
 
@@ -24,8 +25,9 @@ pub fn check(n: usize) -> String {
     format!("check{n}")
 }
 
-/// `def` as it reads once its columns are renamed as `columns` says (old → new): the
-/// names of its unique constraints and foreign keys follow their columns.
+/// `def` as it reads once its columns are renamed as `columns` says (old → new), as
+/// DuckDB's `RENAME COLUMN` leaves it: the key, unique constraints and foreign keys name
+/// the new columns, and the names of unique constraints and foreign keys follow.
 pub fn follow_renames(columns: &[(String, String)], def: &TableDef) -> TableDef {
     let rename = |c: &String| {
         columns
@@ -34,13 +36,16 @@ pub fn follow_renames(columns: &[(String, String)], def: &TableDef) -> TableDef 
             .map_or_else(|| c.clone(), |(_, new)| new.clone())
     };
     let mut out = def.clone();
+    if let Some(pk) = &mut out.primary_key {
+        pk.columns = pk.columns.iter().map(rename).collect();
+    }
     for u in &mut out.uniques {
-        let renamed: Vec<String> = u.columns.iter().map(rename).collect();
-        u.name = unique(&renamed);
+        u.columns = u.columns.iter().map(rename).collect();
+        u.name = unique(&u.columns);
     }
     for fk in &mut out.foreign_keys {
-        let renamed: Vec<String> = fk.columns.iter().map(rename).collect();
-        fk.name = foreign_key(&renamed);
+        fk.columns = fk.columns.iter().map(rename).collect();
+        fk.name = foreign_key(&fk.columns);
     }
     out
 }

@@ -18,9 +18,13 @@ use crate::sql::{ident, ident_list, literal, qualified};
 /// steps are left out and the rebuild's copy maps the old names ([`rebuild`]).
 pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep>, RenderError> {
     let absorbed = absorbed_renames(&plan.steps);
-    plan.steps
+    let steps: Vec<&Step> = plan
+        .steps
         .iter()
         .filter(|step| !absorbed.contains(step))
+        .collect();
+    referenced_first(steps, pair.next)
+        .into_iter()
         .map(|step| {
             // A DuckDB file has one writer at a time: the lock hazard, which tells
             // PostgreSQL's statements apart by the lock they take, says nothing here.
@@ -37,6 +41,46 @@ pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep
             })
         })
         .collect()
+}
+
+/// The steps with each new table created after the new tables its foreign keys
+/// reference: DuckDB writes foreign keys into `CREATE TABLE`, and the referenced table
+/// must exist by then. The other steps keep their places.
+fn referenced_first<'s>(steps: Vec<&'s Step>, next: &Catalog) -> Vec<&'s Step> {
+    let created = |q: &QName| {
+        steps
+            .iter()
+            .position(|s| matches!(s, Step::CreateTable { name } if name == q))
+    };
+    let mut out: Vec<&Step> = Vec::with_capacity(steps.len());
+    let mut placed = vec![false; steps.len()];
+    fn place<'s>(
+        i: usize,
+        steps: &[&'s Step],
+        next: &Catalog,
+        created: &dyn Fn(&QName) -> Option<usize>,
+        placed: &mut Vec<bool>,
+        out: &mut Vec<&'s Step>,
+    ) {
+        if placed[i] {
+            return;
+        }
+        placed[i] = true;
+        if let Step::CreateTable { name } = steps[i]
+            && let Some(t) = next.tables.get(name)
+        {
+            for fk in &t.foreign_keys {
+                if let Some(j) = created(&fk.references).filter(|j| *j != i) {
+                    place(j, steps, next, created, placed, out);
+                }
+            }
+        }
+        out.push(steps[i]);
+    }
+    for i in 0..steps.len() {
+        place(i, &steps, next, &created, &mut placed, &mut out);
+    }
+    out
 }
 
 /// The renames of tables the plan rebuilds (the table's and its columns'): the rebuild
@@ -316,13 +360,16 @@ fn rebuild(
                 CopySource::Expression(expr) => format!("({expr}) AS {}", ident(&k.column)),
             })
             .collect();
+        let source = if keep.iter().any(|k| k.renamed_from.is_some()) {
+            format!("(SELECT {} FROM {}) AS old", renamed.join(", "), previous.sql_duck())
+        } else {
+            previous.sql_duck()
+        };
         out.push(Statement::new(
             key.clone(),
             format!(
-                "CREATE TEMP TABLE {rows} AS SELECT {} FROM (SELECT {} FROM {}) AS old",
-                values.join(", "),
-                renamed.join(", "),
-                previous.sql_duck()
+                "CREATE TEMP TABLE {rows} AS SELECT {} FROM {source}",
+                values.join(", ")
             ),
         ));
     }
