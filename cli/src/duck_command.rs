@@ -32,8 +32,7 @@ pub fn intercept(cli: &Cli) -> Option<u8> {
             Some(provision(schema, url, *recreate, *yes, *dry_run))
         }
         Command::Provision {
-            database_url: None,
-            ..
+            database_url: None, ..
         } if targets_duckdb(schema) => Some(usage(
             "the model targets DuckDB: give the file as --database-url duckdb://FILE",
         )),

@@ -240,7 +240,10 @@ scenario!(
 );
 scenario!(
     default_and_not_null_in_place,
-    edit(NOTE, "          note: { type: text, nullable: false, default: \"'none'\", using: \"coalesce(note, 'none')\" }\n"),
+    edit(
+        "          userId: { type: text, references: { table: users } }\n          startedAt: { type: timestamp }\n          note: { type: text }\n",
+        "          userId: { type: text, nullable: false, references: { table: users } }\n          startedAt: { type: timestamp }\n          note: { type: text, default: \"'none'\" }\n"
+    ),
     SESSIONS,
     rebuilds: false
 );

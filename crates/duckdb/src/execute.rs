@@ -22,13 +22,12 @@ pub struct StepError {
 pub fn run_in(conn: &Connection, steps: &[RenderedStep]) -> Result<(), StepError> {
     for step in steps {
         for statement in &step.statements {
-            conn.execute_batch(&statement.sql)
-                .map_err(|e| StepError {
-                    description: step.description.clone(),
-                    object: statement.object.clone(),
-                    message: e.to_string(),
-                    sql: statement.sql.clone(),
-                })?;
+            conn.execute_batch(&statement.sql).map_err(|e| StepError {
+                description: step.description.clone(),
+                object: statement.object.clone(),
+                message: e.to_string(),
+                sql: statement.sql.clone(),
+            })?;
         }
     }
     Ok(())
@@ -40,7 +39,9 @@ pub fn run(conn: &mut Connection, steps: &[RenderedStep]) -> anyhow::Result<()> 
     if steps.iter().all(|s| s.statements.is_empty()) {
         return Ok(());
     }
-    let tx = conn.transaction().context("beginning a DuckDB transaction")?;
+    let tx = conn
+        .transaction()
+        .context("beginning a DuckDB transaction")?;
     match run_in(&tx, steps) {
         Ok(()) => tx.commit().context("committing the plan"),
         Err(err) => {

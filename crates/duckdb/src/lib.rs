@@ -152,7 +152,13 @@ pub fn plan(
 ) -> Result<Vec<RenderedStep>, RenderError> {
     let followed = follow_renames(current, hints);
     let pair = Pair::new(&followed, desired);
-    let plan: Plan = diff::diff(pair, hints, &Duckdb { next: Some(desired) });
+    let plan: Plan = diff::diff(
+        pair,
+        hints,
+        &Duckdb {
+            next: Some(desired),
+        },
+    );
     render::render_plan(&plan, pair)
 }
 

@@ -65,7 +65,10 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     }
     case_clashes(
         &mut out,
-        model.schemas.keys().map(|s| (s.as_str(), pointer(["schemas", s]))),
+        model
+            .schemas
+            .keys()
+            .map(|s| (s.as_str(), pointer(["schemas", s]))),
         "schema",
     );
     for (schema_name, schema) in &model.schemas {
@@ -163,12 +166,7 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
         .tables
         .keys()
         .map(|t| (t.as_str(), at(&["tables", t])))
-        .chain(
-            schema
-                .views
-                .keys()
-                .map(|v| (v.as_str(), at(&["views", v]))),
-        );
+        .chain(schema.views.keys().map(|v| (v.as_str(), at(&["views", v]))));
     case_clashes(out, relations, "table or view");
     let indexes = schema.tables.iter().flat_map(|(t, table)| {
         table
@@ -264,7 +262,13 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, schema: &str, table: &Table)
         }
     }
     for (name, check) in &table.checks {
-        if matches!(check, crate::Check::Full { no_inherit: true, .. }) {
+        if matches!(
+            check,
+            crate::Check::Full {
+                no_inherit: true,
+                ..
+            }
+        ) {
             refuse(
                 format!("checks/{name}"),
                 "NO INHERIT checks",
@@ -442,10 +446,7 @@ pub fn unsupported_type(ty: &SqlType) -> Option<(String, &'static str)> {
             "a length limit on a string type (DuckDB does not enforce it)".into(),
             "use `text`, with a `check: length(col) <= n` if the limit matters",
         ),
-        SqlType::Char(None) => (
-            "`char` (blank-padded strings)".into(),
-            "use `text`",
-        ),
+        SqlType::Char(None) => ("`char` (blank-padded strings)".into(), "use `text`"),
         SqlType::Numeric(None) => (
             "`numeric` without a precision (DuckDB's default DECIMAL(18,3) rounds)".into(),
             "write `numeric(p,s)` with p <= 38, or use `double precision`",
@@ -458,10 +459,7 @@ pub fn unsupported_type(ty: &SqlType) -> Option<(String, &'static str)> {
             "serial columns".into(),
             "use `bigint` and assign keys in the application",
         ),
-        SqlType::Vector(_) => (
-            "`vector` columns".into(),
-            "store embeddings as `real[]`",
-        ),
+        SqlType::Vector(_) => ("`vector` columns".into(), "store embeddings as `real[]`"),
         SqlType::Tsvector => (
             "`tsvector` columns".into(),
             "use DuckDB's full-text search extension from the application",
