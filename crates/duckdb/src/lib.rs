@@ -245,8 +245,14 @@ pub fn path_of(url: &str) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(file))
 }
 
+/// The name a database file is attached under ([`open`]).
+pub const FILE_CATALOG: &str = "schemactl_file";
+
 /// Opens a DuckDB database file. With `create`, a missing file is created; otherwise it
-/// is an error.
+/// is an error. The file is attached to an in-memory database as the catalog
+/// [`FILE_CATALOG`] and made the default (`USE`): opened directly, its catalog would be
+/// named after the file, and a file `research.duckdb` would make `research.t` ambiguous
+/// with the schema `research`.
 pub fn open(path: &Path, create: bool) -> anyhow::Result<duckdb::Connection> {
     if !create && !path.exists() {
         bail!(
@@ -254,8 +260,14 @@ pub fn open(path: &Path, create: bool) -> anyhow::Result<duckdb::Connection> {
             path.display()
         );
     }
-    duckdb::Connection::open(path)
-        .with_context(|| format!("cannot open DuckDB database {}", path.display()))
+    let conn = duckdb::Connection::open_in_memory()
+        .with_context(|| format!("cannot open DuckDB database {}", path.display()))?;
+    conn.execute_batch(&format!(
+        "ATTACH {} AS {FILE_CATALOG}; USE {FILE_CATALOG}",
+        sql::literal(&path.to_string_lossy())
+    ))
+    .with_context(|| format!("cannot open DuckDB database {}", path.display()))?;
+    Ok(conn)
 }
 
 /// The steps that bring the database behind `conn` to `model` (`target: duckdb`, loaded

@@ -59,7 +59,7 @@ fn referenced_first<'s>(steps: Vec<&'s Step>, next: &Catalog) -> Vec<&'s Step> {
         steps: &[&'s Step],
         next: &Catalog,
         created: &dyn Fn(&QName) -> Option<usize>,
-        placed: &mut Vec<bool>,
+        placed: &mut [bool],
         out: &mut Vec<&'s Step>,
     ) {
         if placed[i] {

@@ -19,6 +19,10 @@ pub const MAIN_SCHEMA: &str = "main";
 /// model, never described.
 pub const BOOKKEEPING_SCHEMA: &str = "schemactl";
 
+/// The catalogs a schemactl connection to DuckDB has (the file is attached as
+/// `schemactl_file`): a schema of the same name would make `name.table` ambiguous.
+pub const RESERVED_CATALOGS: [&str; 4] = ["memory", "system", "temp", "schemactl_file"];
+
 /// The largest precision of DuckDB's DECIMAL.
 pub const MAX_DECIMAL_PRECISION: u32 = 38;
 
@@ -114,6 +118,18 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
                 format!("schema `{schema_name}` is reserved for schemactl's own tables"),
             )
             .with_hint("choose another schema name"),
+        );
+    }
+    if RESERVED_CATALOGS
+        .iter()
+        .any(|c| schema_name.eq_ignore_ascii_case(c))
+    {
+        out.push(
+            Diagnostic::at_key(
+                at(&[]),
+                format!("schema `{schema_name}` has the name of a DuckDB catalog"),
+            )
+            .with_hint("DuckDB would take `name.table` for the catalog: choose another schema name"),
         );
     }
     if schema.owner.is_some() {
