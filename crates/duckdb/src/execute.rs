@@ -18,8 +18,9 @@ pub struct StepError {
     pub sql: String,
 }
 
-/// Runs `steps` on `conn` without BEGIN or COMMIT: inside the caller's transaction.
-pub fn run_in(conn: &Connection, steps: &[RenderedStep]) -> Result<(), StepError> {
+/// Runs `steps` on `conn` without BEGIN or COMMIT: inside the caller's transaction. A
+/// refused statement is a [`StepError`].
+pub fn run_in(conn: &Connection, steps: &[RenderedStep]) -> anyhow::Result<()> {
     for step in steps {
         for statement in &step.statements {
             conn.execute_batch(&statement.sql).map_err(|e| StepError {
@@ -47,7 +48,7 @@ pub fn run(conn: &mut Connection, steps: &[RenderedStep]) -> anyhow::Result<()> 
         Err(err) => {
             // Dropping the transaction rolls it back; say so in the error.
             drop(tx);
-            Err(anyhow::Error::new(err).context("nothing was applied"))
+            Err(err.context("nothing was applied"))
         }
     }
 }

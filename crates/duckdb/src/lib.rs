@@ -281,7 +281,7 @@ pub fn plan_model(conn: &duckdb::Connection, model: &Model) -> anyhow::Result<Ve
 
 /// Runs `steps` inside the caller's transaction (no BEGIN or COMMIT here).
 pub fn run_in(conn: &duckdb::Connection, steps: &[RenderedStep]) -> anyhow::Result<()> {
-    Ok(execute::run_in(conn, steps)?)
+    execute::run_in(conn, steps)
 }
 
 /// How [`apply_in`] runs the plan.
