@@ -129,7 +129,9 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
                 at(&[]),
                 format!("schema `{schema_name}` has the name of a DuckDB catalog"),
             )
-            .with_hint("DuckDB would take `name.table` for the catalog: choose another schema name"),
+            .with_hint(
+                "DuckDB would take `name.table` for the catalog: choose another schema name",
+            ),
         );
     }
     if schema.owner.is_some() {
