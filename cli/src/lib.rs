@@ -17,6 +17,8 @@ pub mod cli;
 pub mod db;
 pub mod dev;
 pub mod diff;
+pub mod duck;
+pub mod duck_command;
 pub mod execute;
 pub mod exit;
 pub mod fleet;

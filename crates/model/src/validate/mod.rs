@@ -3,6 +3,7 @@
 
 mod access;
 pub mod citus;
+pub mod duckdb;
 pub mod sqlite;
 pub mod structure;
 mod tables;
@@ -54,6 +55,9 @@ impl<'m> Validator<'m> {
         }
         if model.database.target == Target::Sqlite {
             self.diagnostics.extend(sqlite::check(model));
+        }
+        if model.database.target == Target::Duckdb {
+            self.diagnostics.extend(duckdb::check(model));
         }
         self.diagnostics.extend(citus::check(model));
         for (i, ext) in model.extensions.iter().enumerate() {
