@@ -135,17 +135,9 @@ impl<'a> Ctx<'a> {
 /// The statements that make one step.
 pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, RenderError> {
     let cx = Ctx { step, pair };
-    let column_key = |c: &ColumnKey| ObjectKey::on_table(ObjectKind::Column, &c.table, &c.column);
-    let alter_column = |c: &ColumnKey, action: String| {
-        Statement::new(
-            column_key(c),
-            format!(
-                "ALTER TABLE {} ALTER COLUMN {} {action}",
-                c.table.sql_duck(),
-                ident(&c.column)
-            ),
-        )
-    };
+    if let Some(statements) = column_step(&cx)? {
+        return Ok(statements);
+    }
     Ok(match step {
         Step::CreateSchema { name } => vec![Statement::new(
             ObjectKey::named(ObjectKind::Schema, name),
@@ -164,56 +156,6 @@ pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, Rende
             ObjectKey::new(ObjectKind::Table, &QName::new(&from.schema, to)),
             format!("ALTER TABLE {} RENAME TO {}", from.sql_duck(), ident(to)),
         )],
-        Step::AddColumn { column } => vec![Statement::new(
-            column_key(column),
-            format!(
-                "ALTER TABLE {} ADD COLUMN {}",
-                column.table.sql_duck(),
-                column_sql(cx.column(column)?)
-            ),
-        )],
-        Step::RenameColumn { table, from, to } => vec![Statement::new(
-            ObjectKey::on_table(ObjectKind::Column, table, to),
-            format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                table.sql_duck(),
-                ident(from),
-                ident(to)
-            ),
-        )],
-        Step::DropColumn { table, column } => vec![Statement::new(
-            ObjectKey::on_table(ObjectKind::Column, table, column),
-            format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                table.sql_duck(),
-                ident(column)
-            ),
-        )],
-        Step::DropColumnDefault { column } => vec![alter_column(column, "DROP DEFAULT".into())],
-        Step::SetColumnDefault { column } => {
-            let c = cx.column(column)?;
-            let default = c
-                .default
-                .as_deref()
-                .ok_or_else(|| cx.error(format!("column {} has no default", c.name)))?;
-            vec![alter_column(column, format!("SET DEFAULT {default}"))]
-        }
-        Step::SetNotNull { column } => vec![alter_column(column, "SET NOT NULL".into())],
-        Step::DropNotNull { column } => vec![alter_column(column, "DROP NOT NULL".into())],
-        Step::AlterColumnType {
-            column, conversion, ..
-        } => {
-            let c = cx.column(column)?;
-            let using = match conversion {
-                Conversion::Cast => String::new(),
-                Conversion::Using(expr) => format!(" USING ({expr})"),
-                Conversion::ViaText => format!(" USING CAST({} AS VARCHAR)", ident(&c.name)),
-            };
-            vec![alter_column(
-                column,
-                format!("SET DATA TYPE {}{using}", c.ty),
-            )]
-        }
         Step::RebuildTable {
             name,
             previous,
@@ -262,6 +204,72 @@ pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, Rende
             )));
         }
     })
+}
+
+/// The statements of a step that changes one column in place; `None` for other steps.
+fn column_step(cx: &Ctx<'_>) -> Result<Option<Vec<Statement>>, RenderError> {
+    let column_key = |c: &ColumnKey| ObjectKey::on_table(ObjectKind::Column, &c.table, &c.column);
+    let alter_column = |c: &ColumnKey, action: String| {
+        Statement::new(
+            column_key(c),
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} {action}",
+                c.table.sql_duck(),
+                ident(&c.column)
+            ),
+        )
+    };
+    let statement = match cx.step {
+        Step::AddColumn { column } => Statement::new(
+            column_key(column),
+            format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                column.table.sql_duck(),
+                column_sql(cx.column(column)?)
+            ),
+        ),
+        Step::RenameColumn { table, from, to } => Statement::new(
+            ObjectKey::on_table(ObjectKind::Column, table, to),
+            format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                table.sql_duck(),
+                ident(from),
+                ident(to)
+            ),
+        ),
+        Step::DropColumn { table, column } => Statement::new(
+            ObjectKey::on_table(ObjectKind::Column, table, column),
+            format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                table.sql_duck(),
+                ident(column)
+            ),
+        ),
+        Step::DropColumnDefault { column } => alter_column(column, "DROP DEFAULT".into()),
+        Step::SetColumnDefault { column } => {
+            let c = cx.column(column)?;
+            let default = c
+                .default
+                .as_deref()
+                .ok_or_else(|| cx.error(format!("column {} has no default", c.name)))?;
+            alter_column(column, format!("SET DEFAULT {default}"))
+        }
+        Step::SetNotNull { column } => alter_column(column, "SET NOT NULL".into()),
+        Step::DropNotNull { column } => alter_column(column, "DROP NOT NULL".into()),
+        Step::AlterColumnType {
+            column, conversion, ..
+        } => {
+            let c = cx.column(column)?;
+            let using = match conversion {
+                Conversion::Cast => String::new(),
+                Conversion::Using(expr) => format!(" USING ({expr})"),
+                Conversion::ViaText => format!(" USING CAST({} AS VARCHAR)", ident(&c.name)),
+            };
+            alter_column(column, format!("SET DATA TYPE {}{using}", c.ty))
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(vec![statement]))
 }
 
 trait DuckName {

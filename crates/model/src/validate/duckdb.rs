@@ -194,28 +194,32 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
     });
     case_clashes(out, indexes, "index");
     for (name, view) in &schema.views {
-        let mut refuse = |key: &str, feature: &str, hint: &str| {
-            unsupported(out, at(&["views", name, key]), feature, hint)
-        };
-        if view.security_barrier {
-            refuse("security_barrier", "view security options", "remove it");
-        }
-        if view.security_invoker {
-            refuse("security_invoker", "view security options", "remove it");
-        }
-        if !view.grants.is_empty() {
-            refuse("grants", "grants", "remove `grants`");
-        }
-        if !view.column_comments.is_empty() {
-            refuse(
-                "column_comments",
-                "comments on view columns",
-                "remove `column_comments` (a comment on the view is kept)",
-            );
-        }
+        view_rules(out, &at(&["views", name]), view);
     }
     for (name, table) in &schema.tables {
         table_rules(out, &at(&["tables", name]), schema_name, table);
+    }
+}
+
+fn view_rules(out: &mut Vec<Diagnostic>, at: &str, view: &crate::View) {
+    let mut refuse = |key: &str, feature: &str, hint: &str| {
+        unsupported(out, format!("{at}/{key}"), feature, hint)
+    };
+    if view.security_barrier {
+        refuse("security_barrier", "view security options", "remove it");
+    }
+    if view.security_invoker {
+        refuse("security_invoker", "view security options", "remove it");
+    }
+    if !view.grants.is_empty() {
+        refuse("grants", "grants", "remove `grants`");
+    }
+    if !view.column_comments.is_empty() {
+        refuse(
+            "column_comments",
+            "comments on view columns",
+            "remove `column_comments` (a comment on the view is kept)",
+        );
     }
 }
 
@@ -295,69 +299,85 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, schema: &str, table: &Table)
         }
     }
     for (name, fk) in &table.foreign_keys {
-        let at = format!("foreign_keys/{name}");
-        if crate::validate::split_qualified(&fk.references, schema).0 != schema {
+        table_foreign_key_rules(&mut refuse, name, schema, fk);
+    }
+    for (name, column) in &table.columns {
+        column_rules(&mut refuse, name, schema, column);
+    }
+    let columns = table
+        .columns
+        .keys()
+        .map(|name| (name.as_str(), format!("{at}/columns/{name}")));
+    case_clashes(out, columns, "column");
+    for (name, index) in &table.indexes {
+        index_rules(out, &format!("{at}/indexes/{name}"), index);
+    }
+}
+
+fn table_foreign_key_rules(
+    refuse: &mut impl FnMut(String, &str, &str),
+    name: &str,
+    schema: &str,
+    fk: &crate::ForeignKey,
+) {
+    let at = format!("foreign_keys/{name}");
+    if crate::validate::split_qualified(&fk.references, schema).0 != schema {
+        refuse(
+            format!("{at}/references"),
+            "foreign keys to a table of another schema",
+            "keep the tables in one schema, or drop the key",
+        );
+    }
+    foreign_key_rules(refuse, &at, (fk.on_delete, fk.on_update, fk.deferrable));
+}
+
+fn column_rules(
+    refuse: &mut impl FnMut(String, &str, &str),
+    name: &str,
+    schema: &str,
+    column: &crate::Column,
+) {
+    let col = format!("columns/{name}");
+    if column.identity.is_some() {
+        refuse(
+            format!("{col}/identity"),
+            "identity columns",
+            "use `bigint` and assign keys in the application (or a sequence default)",
+        );
+    }
+    if column.generated.is_some() {
+        refuse(
+            format!("{col}/generated"),
+            "stored generated columns (DuckDB computes them on read only)",
+            "compute the value in a view",
+        );
+    }
+    if let Some(r) = &column.references {
+        if r.name.is_some() {
             refuse(
-                format!("{at}/references"),
+                format!("{col}/references/name"),
+                "constraint names (DuckDB keeps none)",
+                "remove `name`",
+            );
+        }
+        if r.schema.as_deref().is_some_and(|s| s != schema) {
+            refuse(
+                format!("{col}/references/schema"),
                 "foreign keys to a table of another schema",
                 "keep the tables in one schema, or drop the key",
             );
         }
         foreign_key_rules(
-            &mut refuse,
-            &at,
-            (fk.on_delete, fk.on_update, fk.deferrable),
+            refuse,
+            &format!("{col}/references"),
+            (r.on_delete, r.on_update, r.deferrable),
         );
     }
-    let mut columns = Vec::new();
-    for (name, column) in &table.columns {
-        let col = format!("columns/{name}");
-        columns.push((name.as_str(), format!("{at}/{col}")));
-        if column.identity.is_some() {
-            refuse(
-                format!("{col}/identity"),
-                "identity columns",
-                "use `bigint` and assign keys in the application (or a sequence default)",
-            );
-        }
-        if column.generated.is_some() {
-            refuse(
-                format!("{col}/generated"),
-                "stored generated columns (DuckDB computes them on read only)",
-                "compute the value in a view",
-            );
-        }
-        if let Some(r) = &column.references {
-            if r.name.is_some() {
-                refuse(
-                    format!("{col}/references/name"),
-                    "constraint names (DuckDB keeps none)",
-                    "remove `name`",
-                );
-            }
-            if r.schema.as_deref().is_some_and(|s| s != schema) {
-                refuse(
-                    format!("{col}/references/schema"),
-                    "foreign keys to a table of another schema",
-                    "keep the tables in one schema, or drop the key",
-                );
-            }
-            foreign_key_rules(
-                &mut refuse,
-                &format!("{col}/references"),
-                (r.on_delete, r.on_update, r.deferrable),
-            );
-        }
-        // Types that do not parse are reported by the shared validator.
-        if let Ok(ty) = SqlType::parse(&column.ty)
-            && let Some((feature, hint)) = unsupported_type(&ty)
-        {
-            refuse(format!("{col}/type"), &feature, hint);
-        }
-    }
-    case_clashes(out, columns.into_iter(), "column");
-    for (name, index) in &table.indexes {
-        index_rules(out, &format!("{at}/indexes/{name}"), index);
+    // Types that do not parse are reported by the shared validator.
+    if let Ok(ty) = SqlType::parse(&column.ty)
+        && let Some((feature, hint)) = unsupported_type(&ty)
+    {
+        refuse(format!("{col}/type"), &feature, hint);
     }
 }
 
