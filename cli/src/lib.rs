@@ -18,6 +18,7 @@ pub mod dev;
 pub mod diff;
 pub mod execute;
 pub mod exit;
+pub mod export;
 pub mod fleet;
 pub mod generate;
 pub mod introspect;
