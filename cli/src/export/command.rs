@@ -141,13 +141,19 @@ fn strict_failure(table: &str, outcome: &Outcome) -> u8 {
     for bad in &outcome.first_bad {
         eprintln!("error: {table}: {bad}");
     }
+    let stopped = outcome.first_bad.len() >= pipeline::SHOWN_BAD_ROWS;
     eprintln!(
-        "error: {table}: {} row(s) break what the model declares (the first {} shown, \
-         after {} row(s) read); nothing was written (--non-strict writes the good rows and \
-         the bad ones to a separate file)",
+        "error: {table}: {}{} row(s) break what the model declares ({} row(s) read{}); \
+         nothing was written (--non-strict writes the good rows, and the bad ones with their \
+         reasons to a separate file)",
+        if stopped { "at least " } else { "" },
         outcome.rejected,
-        outcome.first_bad.len(),
-        outcome.read
+        outcome.read,
+        if stopped {
+            ", stopped at the first ones"
+        } else {
+            ""
+        }
     );
     EXIT_INVALID
 }

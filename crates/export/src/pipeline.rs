@@ -14,12 +14,12 @@ use crate::parse::Value;
 use crate::sink::{ParquetDone, ParquetSink, RejectSink, Rejected};
 
 /// Bad rows a strict export shows before it stops.
-pub const SHOWN: usize = 5;
+pub const SHOWN_BAD_ROWS: usize = 5;
 
 /// How the export treats a bad row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
-    /// Stop after the first [`SHOWN`] bad rows; write nothing.
+    /// Stop after the first [`SHOWN_BAD_ROWS`] bad rows; write nothing.
     Strict,
     /// Write the good rows; the bad ones, with their reasons, to this JSON-lines file.
     Rejecting(PathBuf),
@@ -61,7 +61,7 @@ pub struct Outcome {
     pub read: u64,
     pub written: u64,
     pub rejected: u64,
-    /// Up to [`SHOWN`] refused rows, in the order read.
+    /// Up to [`SHOWN_BAD_ROWS`] refused rows, in the order read.
     pub first_bad: Vec<BadRow>,
     /// Largest value of the time column among the written rows (microseconds).
     pub watermark: Option<i64>,
@@ -189,7 +189,7 @@ impl Exporter {
                 values,
             })?;
         }
-        if self.outcome.first_bad.len() < SHOWN {
+        if self.outcome.first_bad.len() < SHOWN_BAD_ROWS {
             let key = self
                 .key
                 .iter()
@@ -205,7 +205,7 @@ impl Exporter {
                 .join(", ");
             self.outcome.first_bad.push(BadRow { row, key, reasons });
         }
-        if self.strict && self.outcome.first_bad.len() >= SHOWN {
+        if self.strict && self.outcome.first_bad.len() >= SHOWN_BAD_ROWS {
             return Ok(Flow::Stop);
         }
         Ok(Flow::Continue)
