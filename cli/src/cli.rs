@@ -107,7 +107,8 @@ pub enum Command {
         /// Admin connection URL (default: SCHEMACTL_ADMIN_URL, then the project-local server).
         #[arg(long)]
         admin_url: Option<String>,
-        /// SQLite models: the database file, as sqlite://FILE (created when missing).
+        /// SQLite and DuckDB models: the database file, as sqlite://FILE or duckdb://FILE
+        /// (created when missing).
         #[arg(long)]
         database_url: Option<String>,
         /// Terminate connections, drop the database and provision it from scratch.
@@ -227,6 +228,10 @@ fn init_tracing(verbose: u8) {
 
 /// Runs a parsed command and returns its exit code.
 pub fn run(cli: Cli) -> u8 {
+    // DuckDB models and duckdb:// URLs: what the shared paths below do not select.
+    if let Some(code) = crate::duck_command::intercept(&cli) {
+        return code;
+    }
     match &cli.command {
         Command::Validate => validate_command(&cli.schema),
         Command::JsonSchema => {

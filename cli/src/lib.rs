@@ -15,6 +15,8 @@ pub use schemactl_core::{catalog, deps, sql};
 pub mod cli;
 pub mod db;
 pub mod dev;
+pub mod duck;
+pub mod duck_command;
 pub mod diff;
 pub mod execute;
 pub mod exit;

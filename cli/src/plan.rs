@@ -18,6 +18,9 @@ pub enum Plan {
     },
     /// SQLite: typed steps rendered by the flavour.
     Sqlite(Vec<RenderedStep>),
+    /// DuckDB: typed steps rendered by the flavour.
+    #[cfg(feature = "duckdb")]
+    Duckdb(Vec<RenderedStep>),
 }
 
 /// One step for people: what it does and what can go wrong.
@@ -36,6 +39,8 @@ impl Plan {
         match self {
             Plan::Postgres { steps, .. } => steps.len(),
             Plan::Sqlite(steps) => steps.len(),
+            #[cfg(feature = "duckdb")]
+            Plan::Duckdb(steps) => steps.len(),
         }
     }
 
@@ -53,6 +58,8 @@ impl Plan {
     pub fn steps(&self) -> &[RenderedStep] {
         match self {
             Plan::Postgres { steps, .. } | Plan::Sqlite(steps) => steps,
+            #[cfg(feature = "duckdb")]
+            Plan::Duckdb(steps) => steps,
         }
     }
 
@@ -61,6 +68,8 @@ impl Plan {
         match self {
             Plan::Postgres { steps, owner } => Some(script::layout(steps, owner.as_deref())),
             Plan::Sqlite(_) => None,
+            #[cfg(feature = "duckdb")]
+            Plan::Duckdb(_) => None,
         }
     }
 
@@ -69,6 +78,8 @@ impl Plan {
         match self {
             Plan::Postgres { steps, owner } => script::layout(steps, owner.as_deref()).to_sql(),
             Plan::Sqlite(steps) => schemactl_sqlite::script_sql(steps),
+            #[cfg(feature = "duckdb")]
+            Plan::Duckdb(steps) => crate::duck::script_sql(steps),
         }
     }
 

@@ -155,6 +155,10 @@ pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
 /// [`plan`] with the scratch database on the dev server `dev` (an admin URL), e.g. a test
 /// harness's own throwaway server.
 pub async fn plan_on(model: &Model, url: &str, dev: Option<&str>) -> anyhow::Result<Plan> {
+    if crate::duck::selected(model, Some(url))? {
+        #[cfg(feature = "duckdb")]
+        return Ok(Plan::Duckdb(crate::duck::plan(model, url)?));
+    }
     if crate::sqlite::selected(model, Some(url))? {
         return Ok(Plan::Sqlite(crate::sqlite::plan(model, url).await?));
     }
@@ -423,6 +427,8 @@ async fn cached_catalog(scratch: &DatabaseConnection, model: &Model) -> anyhow::
 pub async fn apply(url: &str, plan: &Plan) -> anyhow::Result<()> {
     let script = match plan {
         Plan::Sqlite(plan) => return crate::sqlite::apply(url, plan).await,
+        #[cfg(feature = "duckdb")]
+        Plan::Duckdb(plan) => return crate::duck::apply(url, plan),
         Plan::Postgres { .. } => plan.script().unwrap_or_default(),
     };
     let conn = db::connect_single(url).await?;

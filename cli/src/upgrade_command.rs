@@ -26,6 +26,8 @@ fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan, Inven
                 items?
             }
             Plan::Sqlite(_) => Vec::new(),
+            #[cfg(feature = "duckdb")]
+            Plan::Duckdb(_) => Vec::new(),
         };
         anyhow::Ok((plan, items))
     });

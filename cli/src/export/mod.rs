@@ -6,6 +6,8 @@
 //! file loaded into DuckDB in one transaction ([`sync`]).
 
 pub mod command;
+#[cfg(feature = "duckdb")]
+pub mod duck;
 pub mod query;
 pub mod read;
 pub mod sync;

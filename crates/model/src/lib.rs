@@ -65,6 +65,8 @@ pub enum Target {
     #[default]
     Postgres,
     Sqlite,
+    /// DuckDB: a database file (`duckdb://FILE`); see `validate::duckdb` for what it hosts.
+    Duckdb,
 }
 
 /// Which cluster roles a model manages.
@@ -100,7 +102,7 @@ pub struct Database {
     /// `LC_COLLATE` / `LC_CTYPE` locale, e.g. `C.UTF-8`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// Engine the model targets: `postgres` (default) or `sqlite`.
+    /// Engine the model targets: `postgres` (default), `sqlite` or `duckdb`.
     #[serde(default)]
     pub target: Target,
     /// Which roles the model manages: only those it declares (default), or every role of

@@ -32,6 +32,20 @@ use crate::step::{Hazard, Pair, Phase, Step};
 pub trait Capabilities {
     /// `ALTER TABLE` can make `change` to an existing table without rebuilding it.
     fn alters_in_place(&self, change: &TableChange) -> bool;
+    /// `ALTER TABLE` can make `change` (the differ's `step`) to the table `table` as the
+    /// `previous` catalog holds it. For flavours whose `ALTER TABLE` depends on what is
+    /// on the table (DuckDB refuses most changes to a table with indexes); the default
+    /// asks [`Capabilities::alters_in_place`].
+    fn alters_table_in_place(
+        &self,
+        change: &TableChange,
+        step: &Step,
+        table: &QName,
+        previous: &Catalog,
+    ) -> bool {
+        let _ = (step, table, previous);
+        self.alters_in_place(change)
+    }
     /// Indexes on existing tables can be built and dropped without blocking writes.
     fn concurrent_indexes(&self) -> bool;
     /// Foreign keys are written into `CREATE TABLE` and cannot be added later (SQLite).

@@ -45,7 +45,7 @@ impl Differ<'_> {
             if let Some(old) = &renamed_from {
                 self.teardown_by_previous_name(start, q, old);
             }
-            if self.needs_rebuild(&self.steps[start..], previous) {
+            if self.needs_rebuild(&self.steps[start..], &previous_name, previous) {
                 self.steps.truncate(start);
                 self.rebuild_table(q, &previous_name, previous, next);
             }
@@ -102,11 +102,17 @@ impl Differ<'_> {
     }
 
     /// Whether the flavour must rebuild the table to make these steps' changes.
-    fn needs_rebuild(&self, steps: &[Step], previous: &TableDef) -> bool {
-        steps
-            .iter()
-            .filter_map(|s| self.table_change(s, previous))
-            .any(|change| !self.capabilities.alters_in_place(&change))
+    fn needs_rebuild(&self, steps: &[Step], previous_name: &QName, previous: &TableDef) -> bool {
+        steps.iter().any(|step| {
+            self.table_change(step, previous).is_some_and(|change| {
+                !self.capabilities.alters_table_in_place(
+                    &change,
+                    step,
+                    previous_name,
+                    self.previous,
+                )
+            })
+        })
     }
 
     fn table_change(&self, step: &Step, previous: &TableDef) -> Option<TableChange> {

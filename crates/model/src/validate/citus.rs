@@ -21,10 +21,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
         return out;
     }
     let first = first_citus_pointer(model);
-    if model.database.target == Target::Sqlite {
+    if model.database.target != Target::Postgres {
+        let engine = match model.database.target {
+            Target::Duckdb => "DuckDB",
+            _ => "SQLite",
+        };
         out.push(Diagnostic::at_key(
             first,
-            "Citus keys need PostgreSQL with the citus extension, not SQLite",
+            format!("Citus keys need PostgreSQL with the citus extension, not {engine}"),
         ));
         return out;
     }

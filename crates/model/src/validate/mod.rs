@@ -2,6 +2,7 @@
 //! collected; nothing stops at the first.
 
 pub mod citus;
+pub mod duckdb;
 pub mod sqlite;
 pub mod structure;
 mod tables;
@@ -53,6 +54,9 @@ impl<'m> Validator<'m> {
         }
         if model.database.target == Target::Sqlite {
             self.diagnostics.extend(sqlite::check(model));
+        }
+        if model.database.target == Target::Duckdb {
+            self.diagnostics.extend(duckdb::check(model));
         }
         self.diagnostics.extend(citus::check(model));
         for (i, ext) in model.extensions.iter().enumerate() {
