@@ -32,6 +32,19 @@ CREATE TABLE IF NOT EXISTS schemactl.export_runs (
     parquet VARCHAR NOT NULL
 )";
 
+/// The storage format DuckDB files are written in: DuckDB 2.0 writes a format that DuckDB
+/// 1.5 (its CLI on PyPI, most analysts' tools) cannot open; this one both read.
+const STORAGE_VERSION: &str = "v1.5.0";
+
+/// Opens (or creates) the DuckDB file, new data written in [`STORAGE_VERSION`]'s format.
+fn open(path: &Path) -> anyhow::Result<duckdb::Connection> {
+    let config = duckdb::Config::default()
+        .with("storage_compatibility_version", STORAGE_VERSION)
+        .context("cannot configure DuckDB")?;
+    duckdb::Connection::open_with_flags(path, config)
+        .with_context(|| format!("cannot open the DuckDB database {}", path.display()))
+}
+
 /// The DuckDB side of a sync: its file, model and table.
 pub struct Target {
     pub url: String,
@@ -91,7 +104,7 @@ impl Target {
         if !self.path.exists() {
             return Ok(None);
         }
-        let conn = schemactl_duckdb::open(&self.path, false)?;
+        let conn = open(&self.path)?;
         let recorded: i64 = conn
             .query_row(
                 "SELECT count(*) FROM information_schema.tables \
@@ -104,9 +117,7 @@ impl Target {
             return Ok(None);
         }
         conn.query_row(
-            &format!(
-                "SELECT epoch_us(max(watermark)) FROM {RUNS} WHERE source = ? AND target = ?"
-            ),
+            &format!("SELECT epoch_us(max(watermark)) FROM {RUNS} WHERE source = ? AND target = ?"),
             params![source, self.key()],
             |row| row.get::<_, Option<i64>>(0),
         )
@@ -166,7 +177,7 @@ pub fn sync(
 ) -> anyhow::Result<Synced> {
     let started = Instant::now();
     let mapping = target.mapping(source)?;
-    let mut conn = schemactl_duckdb::open(&target.path, true)?;
+    let mut conn = open(&target.path)?;
     let tx = conn
         .transaction()
         .context("cannot begin the DuckDB transaction")?;
@@ -187,7 +198,10 @@ pub fn sync(
         .collect();
     let values: Vec<String> = mapping
         .iter()
-        .map(|(_, from)| from.as_deref().map_or("NULL".into(), schemactl_duckdb::ident))
+        .map(|(_, from)| {
+            from.as_deref()
+                .map_or("NULL".into(), schemactl_duckdb::ident)
+        })
         .collect();
     let order = time_column
         .filter(|t| source.position(t).is_some())
@@ -225,9 +239,14 @@ pub fn sync(
     )
     .with_context(|| format!("cannot record the run in {RUNS}"))?;
     let total: i64 = tx
-        .query_row(&format!("SELECT count(*) FROM {}", target.qualified()), [], |r| r.get(0))
+        .query_row(
+            &format!("SELECT count(*) FROM {}", target.qualified()),
+            [],
+            |r| r.get(0),
+        )
         .context("cannot count the synced rows")?;
-    tx.commit().context("cannot commit the DuckDB transaction")?;
+    tx.commit()
+        .context("cannot commit the DuckDB transaction")?;
     Ok(Synced {
         rows,
         total,

@@ -19,7 +19,11 @@ pub struct SyncArgs {
     #[arg(long, value_name = "duckdb://FILE")]
     pub sync: Option<String>,
     /// The DuckDB model (database.target: duckdb) whose table receives the rows.
-    #[arg(long, value_name = "FILE", default_value = "models/research.duckdb.yaml")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "models/research.duckdb.yaml"
+    )]
     pub duckdb_model: PathBuf,
     /// The table of the DuckDB model, as schema.table (default: the model's only table).
     #[arg(long, value_name = "SCHEMA.TABLE")]

@@ -94,6 +94,7 @@ pub fn pyarrow(file: &Path) -> Value {
         .arg(workspace().join("cli/tests/export/read_parquet.py"))
         .arg(file)
         .env("PYTHONPATH", &python)
+        .env_remove("LD_PRELOAD")
         .output()
         .unwrap();
     assert!(
@@ -112,6 +113,7 @@ pub fn duckdb_cli(file: &Path, sql: &str) -> Vec<Value> {
         .arg(file)
         .args(["-c", sql])
         .env("PYTHONPATH", &python)
+        .env_remove("LD_PRELOAD")
         .output()
         .unwrap();
     assert!(
