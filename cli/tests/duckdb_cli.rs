@@ -174,11 +174,7 @@ fn provision_plan_drift_apply() {
     // Commands without a DuckDB implementation say so.
     let out = schemactl(&schema, &["generate", "entities"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        text(&out).contains("does not support DuckDB"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("does not support DuckDB"), "{}", text(&out));
 }
 
 #[test]
