@@ -10,6 +10,12 @@
 #   SKIP_BUILD=1 scripts/bench-export.sh   reuse target/release/schemactl as it is
 # Runs against the project-local PostgreSQL 18 (SCHEMACTL_LOCAL_PORT moves it) in a scratch
 # database that it drops at the end.
+#
+# DUCKDB_WHEEL_LIB=DIR: run a schemactl linked to the DuckDB C API of the PyPI `duckdb` wheel
+# (DIR holds its module as libduckdb_py.so and a libduckdb.so linker script naming it and
+# libpython; the binary built with `duckdb` without features and DUCKDB_LIB_DIR=DIR, then
+# SKIP_BUILD=1). For machines where DuckDB's bundled C++ build does not finish; the wheel is
+# the same DuckDB release, optimized.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,6 +37,13 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     cargo build --release -p schemactl --quiet
 fi
 BIN=target/release/schemactl
+RUN=()
+if [ -n "${DUCKDB_WHEEL_LIB:-}" ]; then
+    # The libpython the linker script names (the wheel's module needs it loaded).
+    RUN=(env "LD_LIBRARY_PATH=$DUCKDB_WHEEL_LIB"
+        "LD_PRELOAD=$(sed -n 's/^INPUT([^ ]* \(.*\))$/\1/p' "$DUCKDB_WHEEL_LIB/libduckdb.so")")
+fi
+bin() { "${RUN[@]}" "$BIN" "$@"; }
 PSQL=target/postgres/pg18/bin/psql
 
 # The seed's packages, pinned, in a directory of their own.
@@ -41,15 +54,15 @@ if [ "$(cat "$BENCH_PY/.installed" 2>/dev/null)" != "${BENCH_PACKAGES[*]}" ]; th
     printf '%s\n' "${BENCH_PACKAGES[*]}" >"$BENCH_PY/.installed"
 fi
 
-ADMIN_URL=$($BIN local start | tail -n 1)
+ADMIN_URL=$(bin local start | tail -n 1)
 export SCHEMACTL_ADMIN_URL=$ADMIN_URL
 URL=${ADMIN_URL%/*}/$DB
 cleanup() { "$PSQL" -q -X "$ADMIN_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 echo "== provision $DB and $ROWS synthetic events (seed --fake)"
-$BIN provision "$DB" >/dev/null
-$BIN seed --database-url "$URL" --fake "americano.BehavioralEvent=$ROWS"
+bin provision "$DB" >/dev/null
+bin seed --database-url "$URL" --fake "americano.BehavioralEvent=$ROWS"
 "$PSQL" -X -q "$URL" -c 'VACUUM ANALYZE americano."BehavioralEvent"'
 
 # /usr/bin/time -v's wall clock (h:mm:ss or m:ss) in seconds, and peak RSS in MB.
@@ -65,7 +78,7 @@ OURS=() OURS_MB=() PEER=() PEER_MB=()
 for run in 1 2 3; do
     rm -f "$WORK"/schemactl.duckdb* "$WORK"/pandas.duckdb*
     /usr/bin/time -v -o "$WORK/time-schemactl.txt" \
-        $BIN export americano.BehavioralEvent --database-url "$URL" \
+        "${RUN[@]}" "$BIN" export americano.BehavioralEvent --database-url "$URL" \
         --out "$WORK/schemactl.parquet" \
         --sync "duckdb://$WORK/schemactl.duckdb" --duckdb-model models/research.duckdb.yaml \
         >"$WORK/schemactl.txt"
