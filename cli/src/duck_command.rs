@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::cli::{Cli, Command, PlanFormat, load_and_validate};
-use crate::exit::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE, report};
+use crate::exit::{EXIT_USAGE, report};
 
 /// Whether the model file (when it exists and loads) targets DuckDB. A model that does
 /// not load says nothing here: the command reports it.
@@ -32,8 +32,7 @@ pub fn intercept(cli: &Cli) -> Option<u8> {
             Some(provision(schema, url, *recreate, *yes, *dry_run))
         }
         Command::Provision {
-            database_url: None,
-            ..
+            database_url: None, ..
         } if targets_duckdb(schema) => Some(usage(
             "the model targets DuckDB: give the file as --database-url duckdb://FILE",
         )),
@@ -103,7 +102,7 @@ fn create_script(schema: &Path, format: PlanFormat) -> u8 {
         PlanFormat::Sql => print!("{}", plan.sql()),
         PlanFormat::Json => println!("{}", plan.json()),
     }
-    EXIT_OK
+    crate::exit::EXIT_OK
 }
 
 /// `provision --database-url duckdb://FILE [--recreate --yes] [--dry-run]`.
@@ -130,9 +129,9 @@ fn provision(schema: &Path, url: &str, recreate: bool, yes: bool, dry_run: bool)
         return match steps {
             Ok(steps) => {
                 print!("{}", crate::duck::script_sql(&steps));
-                EXIT_OK
+                crate::exit::EXIT_OK
             }
-            Err(err) => report(&err, EXIT_DATABASE),
+            Err(err) => report(&err, crate::exit::EXIT_DATABASE),
         };
     }
     match crate::duck::provision(&loaded.model, url, recreate) {
@@ -151,11 +150,11 @@ fn provision(schema: &Path, url: &str, recreate: bool, yes: bool, dry_run: bool)
                     done.steps.len()
                 );
             }
-            EXIT_OK
+            crate::exit::EXIT_OK
         }
         Err(err) => {
             report_error(&loaded, &err);
-            crate::exit::of_error(&err, EXIT_DATABASE)
+            crate::exit::of_error(&err, crate::exit::EXIT_DATABASE)
         }
     }
 }

@@ -63,9 +63,7 @@ pub fn of_error(err: &anyhow::Error, default: u8) -> u8 {
             return EXIT_DATABASE;
         }
         #[cfg(feature = "duckdb")]
-        if cause.is::<crate::duck::StepError>()
-            || cause.is::<schemactl_duckdb::duckdb::Error>()
-        {
+        if cause.is::<crate::duck::StepError>() || cause.is::<schemactl_duckdb::duckdb::Error>() {
             return EXIT_DATABASE;
         }
     }

@@ -155,10 +155,13 @@ pub async fn plan(model: &Model, url: &str) -> anyhow::Result<Plan> {
 /// [`plan`] with the scratch database on the dev server `dev` (an admin URL), e.g. a test
 /// harness's own throwaway server.
 pub async fn plan_on(model: &Model, url: &str, dev: Option<&str>) -> anyhow::Result<Plan> {
+    // A DuckDB model or URL: DuckDB's plan (without the feature, `selected` says so).
+    #[cfg(feature = "duckdb")]
     if crate::duck::selected(model, Some(url))? {
-        #[cfg(feature = "duckdb")]
         return Ok(Plan::Duckdb(crate::duck::plan(model, url)?));
     }
+    #[cfg(not(feature = "duckdb"))]
+    crate::duck::selected(model, Some(url))?;
     if crate::sqlite::selected(model, Some(url))? {
         return Ok(Plan::Sqlite(crate::sqlite::plan(model, url).await?));
     }

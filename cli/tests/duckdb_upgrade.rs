@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use schemactl::duck;
 use schemactl::model::Model;
-use schemactl_duckdb::duckdb::Connection;
 
 const BASE: &str = r#"
 database:
@@ -94,7 +93,7 @@ fn url(path: &Path) -> String {
 
 /// Every row of `sql`, each value as text.
 fn rows(path: &Path, sql: &str) -> Vec<String> {
-    let conn = Connection::open(path).unwrap();
+    let conn = schemactl_duckdb::open(path, false).unwrap();
     let wrapped = format!("SELECT CAST(to_json(q) AS VARCHAR) FROM ({sql}) AS q");
     let mut stmt = conn.prepare(&wrapped).unwrap();
     stmt.query_map([], |r| r.get::<_, String>(0))
@@ -126,7 +125,7 @@ fn catalog_rows(path: &Path) -> Vec<String> {
 }
 
 fn described(path: &Path) -> schemactl::catalog::Catalog {
-    let conn = Connection::open(path).unwrap();
+    let conn = schemactl_duckdb::open(path, false).unwrap();
     schemactl_duckdb::describe::describe(&conn, "research").unwrap()
 }
 
@@ -135,6 +134,8 @@ struct Scenario {
     new: String,
     /// A query whose result must survive the upgrade unchanged.
     kept: &'static str,
+    /// The same query under the new names, when the edit renames.
+    kept_after: Option<&'static str>,
     /// Whether the plan rebuilds a table.
     rebuilds: bool,
 }
@@ -149,7 +150,7 @@ fn run(scenario: Scenario) {
 
     let upgraded = dir.join("upgraded.duckdb");
     duck::provision(&old, &url(&upgraded), true).unwrap();
-    Connection::open(&upgraded)
+    schemactl_duckdb::open(&upgraded, false)
         .unwrap()
         .execute_batch(ROWS)
         .unwrap();
@@ -186,7 +187,7 @@ fn run(scenario: Scenario) {
         duck::script_sql(&again)
     );
     assert_eq!(
-        rows(&upgraded, scenario.kept),
+        rows(&upgraded, scenario.kept_after.unwrap_or(scenario.kept)),
         before,
         "{}: rows changed\n{script}",
         scenario.name
@@ -194,16 +195,20 @@ fn run(scenario: Scenario) {
 }
 
 macro_rules! scenario {
-    ($test:ident, $new:expr, $kept:expr, rebuilds: $rebuilds:expr) => {
+    ($test:ident, $new:expr, kept: $kept:expr, after: $after:expr, rebuilds: $rebuilds:expr) => {
         #[test]
         fn $test() {
             run(Scenario {
                 name: stringify!($test),
                 new: $new,
                 kept: $kept,
+                kept_after: $after,
                 rebuilds: $rebuilds,
             });
         }
+    };
+    ($test:ident, $new:expr, $kept:expr, rebuilds: $rebuilds:expr) => {
+        scenario!($test, $new, kept: $kept, after: None, rebuilds: $rebuilds);
     };
 }
 
@@ -229,7 +234,8 @@ scenario!(
 scenario!(
     rename_column_to_mixed_case,
     edit(NOTE, "          sessionNote: { type: text, renamed_from: note }\n"),
-    r#"SELECT id, "sessionNote" FROM research.sessions ORDER BY id"#,
+    kept: "SELECT id, note FROM research.sessions ORDER BY id",
+    after: Some(r#"SELECT id, "sessionNote" AS note FROM research.sessions ORDER BY id"#),
     rebuilds: false
 );
 scenario!(
@@ -240,7 +246,10 @@ scenario!(
 );
 scenario!(
     default_and_not_null_in_place,
-    edit(NOTE, "          note: { type: text, nullable: false, default: \"'none'\", using: \"coalesce(note, 'none')\" }\n"),
+    edit(
+        "          userId: { type: text, references: { table: users } }\n          startedAt: { type: timestamp }\n          note: { type: text }\n",
+        "          userId: { type: text, nullable: false, references: { table: users } }\n          startedAt: { type: timestamp }\n          note: { type: text, default: \"'none'\" }\n"
+    ),
     SESSIONS,
     rebuilds: false
 );
@@ -296,7 +305,8 @@ scenario!(
         "      BehavioralEvents:\n        renamed_from: BehavioralEvent\n"
     )
     .replace("research.\"BehavioralEvent\" GROUP", "research.\"BehavioralEvents\" GROUP"),
-    r#"SELECT id, "userId" FROM research."BehavioralEvents" ORDER BY id"#,
+    kept: EVENTS,
+    after: Some(r#"SELECT id, "userId", "eventType", "eventData", "timestamp", "durationMs", score FROM research."BehavioralEvents" ORDER BY id"#),
     rebuilds: true
 );
 scenario!(

@@ -139,7 +139,7 @@ pub async fn scenario(base: &Base, name: &str, edits: &[(&str, &str)]) -> Plan {
     // are cluster-level and left to `provision`, so a roles-only edit has no migration.
     let cluster_only = match &up {
         Plan::Postgres { steps, .. } => steps.iter().all(|s| s.step.cluster_level()),
-        Plan::Sqlite(_) => false,
+        _ => false,
     };
     if cluster_only {
         drop_database(&upgraded).await;

@@ -95,7 +95,9 @@ fn names_of(json: &str, what: &str) -> anyhow::Result<Vec<String>> {
 }
 
 fn columns(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
-    let mut stmt = conn.prepare(COLUMNS).with_context(|| query_error(COLUMNS))?;
+    let mut stmt = conn
+        .prepare(COLUMNS)
+        .with_context(|| query_error(COLUMNS))?;
     let mut rows = stmt.query([]).with_context(|| query_error(COLUMNS))?;
     while let Some(r) = rows.next()? {
         let q = QName::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
@@ -158,10 +160,7 @@ fn constraints(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
                     // DuckDB reports the referenced table without its schema; a key
                     // references a table of its own schema (the validator sees to it).
                     references: QName::new(&q.schema, referenced),
-                    referenced_columns: names_of(
-                        &r.get::<_, String>(6)?,
-                        "referenced columns",
-                    )?,
+                    referenced_columns: names_of(&r.get::<_, String>(6)?, "referenced columns")?,
                     on_delete: FkAction::NoAction,
                     on_update: FkAction::NoAction,
                     deferrable: false,
@@ -175,7 +174,9 @@ fn constraints(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
 }
 
 fn indexes(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
-    let mut stmt = conn.prepare(INDEXES).with_context(|| query_error(INDEXES))?;
+    let mut stmt = conn
+        .prepare(INDEXES)
+        .with_context(|| query_error(INDEXES))?;
     let mut rows = stmt.query([]).with_context(|| query_error(INDEXES))?;
     while let Some(r) = rows.next()? {
         let q = QName::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
@@ -261,4 +262,3 @@ fn views(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
     }
     Ok(())
 }
-

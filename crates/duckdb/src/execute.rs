@@ -18,17 +18,17 @@ pub struct StepError {
     pub sql: String,
 }
 
-/// Runs `steps` on `conn` without BEGIN or COMMIT: inside the caller's transaction.
-pub fn run_in(conn: &Connection, steps: &[RenderedStep]) -> Result<(), StepError> {
+/// Runs `steps` on `conn` without BEGIN or COMMIT: inside the caller's transaction. A
+/// refused statement is a [`StepError`].
+pub fn run_in(conn: &Connection, steps: &[RenderedStep]) -> anyhow::Result<()> {
     for step in steps {
         for statement in &step.statements {
-            conn.execute_batch(&statement.sql)
-                .map_err(|e| StepError {
-                    description: step.description.clone(),
-                    object: statement.object.clone(),
-                    message: e.to_string(),
-                    sql: statement.sql.clone(),
-                })?;
+            conn.execute_batch(&statement.sql).map_err(|e| StepError {
+                description: step.description.clone(),
+                object: statement.object.clone(),
+                message: e.to_string(),
+                sql: statement.sql.clone(),
+            })?;
         }
     }
     Ok(())
@@ -40,13 +40,15 @@ pub fn run(conn: &mut Connection, steps: &[RenderedStep]) -> anyhow::Result<()> 
     if steps.iter().all(|s| s.statements.is_empty()) {
         return Ok(());
     }
-    let tx = conn.transaction().context("beginning a DuckDB transaction")?;
+    let tx = conn
+        .transaction()
+        .context("beginning a DuckDB transaction")?;
     match run_in(&tx, steps) {
         Ok(()) => tx.commit().context("committing the plan"),
         Err(err) => {
             // Dropping the transaction rolls it back; say so in the error.
             drop(tx);
-            Err(anyhow::Error::new(err).context("nothing was applied"))
+            Err(err.context("nothing was applied"))
         }
     }
 }

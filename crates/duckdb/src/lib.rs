@@ -152,7 +152,13 @@ pub fn plan(
 ) -> Result<Vec<RenderedStep>, RenderError> {
     let followed = follow_renames(current, hints);
     let pair = Pair::new(&followed, desired);
-    let plan: Plan = diff::diff(pair, hints, &Duckdb { next: Some(desired) });
+    let plan: Plan = diff::diff(
+        pair,
+        hints,
+        &Duckdb {
+            next: Some(desired),
+        },
+    );
     render::render_plan(&plan, pair)
 }
 
@@ -239,8 +245,14 @@ pub fn path_of(url: &str) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(file))
 }
 
+/// The name a database file is attached under ([`open`]).
+pub const FILE_CATALOG: &str = "schemactl_file";
+
 /// Opens a DuckDB database file. With `create`, a missing file is created; otherwise it
-/// is an error.
+/// is an error. The file is attached to an in-memory database as the catalog
+/// [`FILE_CATALOG`] and made the default (`USE`): opened directly, its catalog would be
+/// named after the file, and a file `research.duckdb` would make `research.t` ambiguous
+/// with the schema `research`.
 pub fn open(path: &Path, create: bool) -> anyhow::Result<duckdb::Connection> {
     if !create && !path.exists() {
         bail!(
@@ -248,8 +260,14 @@ pub fn open(path: &Path, create: bool) -> anyhow::Result<duckdb::Connection> {
             path.display()
         );
     }
-    duckdb::Connection::open(path)
-        .with_context(|| format!("cannot open DuckDB database {}", path.display()))
+    let conn = duckdb::Connection::open_in_memory()
+        .with_context(|| format!("cannot open DuckDB database {}", path.display()))?;
+    conn.execute_batch(&format!(
+        "ATTACH {} AS {FILE_CATALOG}; USE {FILE_CATALOG}",
+        sql::literal(&path.to_string_lossy())
+    ))
+    .with_context(|| format!("cannot open DuckDB database {}", path.display()))?;
+    Ok(conn)
 }
 
 /// The steps that bring the database behind `conn` to `model` (`target: duckdb`, loaded
@@ -263,7 +281,7 @@ pub fn plan_model(conn: &duckdb::Connection, model: &Model) -> anyhow::Result<Ve
 
 /// Runs `steps` inside the caller's transaction (no BEGIN or COMMIT here).
 pub fn run_in(conn: &duckdb::Connection, steps: &[RenderedStep]) -> anyhow::Result<()> {
-    Ok(execute::run_in(conn, steps)?)
+    execute::run_in(conn, steps)
 }
 
 /// How [`apply_in`] runs the plan.

@@ -59,7 +59,7 @@ fn referenced_first<'s>(steps: Vec<&'s Step>, next: &Catalog) -> Vec<&'s Step> {
         steps: &[&'s Step],
         next: &Catalog,
         created: &dyn Fn(&QName) -> Option<usize>,
-        placed: &mut Vec<bool>,
+        placed: &mut [bool],
         out: &mut Vec<&'s Step>,
     ) {
         if placed[i] {
@@ -281,17 +281,17 @@ fn drop_tables(names: &[QName], previous: &Catalog) -> Vec<Statement> {
     let mut ordered: Vec<&QName> = Vec::new();
     while !left.is_empty() {
         // A table no other table left references goes now; a cycle goes as it is.
-        let next = left
-            .iter()
-            .position(|q| {
-                !left.iter().any(|other| {
-                    other != q
-                        && previous.tables.get(*other).is_some_and(|t| {
-                            t.foreign_keys.iter().any(|fk| fk.references == **q)
-                        })
+        let next =
+            left.iter()
+                .position(|q| {
+                    !left.iter().any(|other| {
+                        other != q
+                            && previous.tables.get(*other).is_some_and(|t| {
+                                t.foreign_keys.iter().any(|fk| fk.references == **q)
+                            })
+                    })
                 })
-            })
-            .unwrap_or(0);
+                .unwrap_or(0);
         ordered.push(left.remove(next));
     }
     ordered
@@ -335,7 +335,10 @@ fn rebuild(
         }
     }
     let key = ObjectKey::new(ObjectKind::Table, name);
-    let rows = format!("temp.main.{}", ident(&format!("schemactl_rows_{}", name.name)));
+    let rows = format!(
+        "temp.main.{}",
+        ident(&format!("schemactl_rows_{}", name.name))
+    );
     let mut out = Vec::new();
     if !keep.is_empty() {
         // The old table's columns under the names the model gives them now, so that
@@ -361,7 +364,11 @@ fn rebuild(
             })
             .collect();
         let source = if keep.iter().any(|k| k.renamed_from.is_some()) {
-            format!("(SELECT {} FROM {}) AS old", renamed.join(", "), previous.sql_duck())
+            format!(
+                "(SELECT {} FROM {}) AS old",
+                renamed.join(", "),
+                previous.sql_duck()
+            )
         } else {
             previous.sql_duck()
         };

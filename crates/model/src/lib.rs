@@ -65,7 +65,7 @@ pub enum Target {
     #[default]
     Postgres,
     Sqlite,
-    /// DuckDB: a database file (`duckdb://FILE`); see `validate::duckdb` for what it hosts.
+    // DuckDB: a database file (`duckdb://FILE`); `validate::duckdb` says what it hosts.
     Duckdb,
 }
 

@@ -71,8 +71,10 @@ impl Case {
         let before = self.before_catalog(&after);
         let hints = Hints::from_model(&after_model);
         for (label, catalog) in [("before", &before), ("after", &after)] {
-            let again = schemactl_duckdb::plan(catalog, catalog, &Hints::default())
-                .unwrap_or_else(|e| panic!("{}: {label} → {label} does not render: {e}", self.name));
+            let again =
+                schemactl_duckdb::plan(catalog, catalog, &Hints::default()).unwrap_or_else(|e| {
+                    panic!("{}: {label} → {label} does not render: {e}", self.name)
+                });
             assert!(
                 again.is_empty(),
                 "{}: {label} → {label} is not empty:\n{}",

@@ -43,9 +43,9 @@ fn create_from_empty() {
                       idx_events_user_time: { columns: [userId, timestamp] }
                       idx_events_type: { columns: [eventType] }
                 views:
-                  daily_counts:
-                    comment: Events per user and day
-                    query: SELECT "userId", date_trunc('day', "timestamp") AS day, count(*) AS n FROM research."BehavioralEvent" GROUP BY ALL
+                  user_counts:
+                    comment: Events per user
+                    query: SELECT "userId", max("timestamp") AS latest, count(*) AS n FROM research."BehavioralEvent" GROUP BY ALL
             "#,
         )
         .check();

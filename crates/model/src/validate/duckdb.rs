@@ -19,6 +19,10 @@ pub const MAIN_SCHEMA: &str = "main";
 /// model, never described.
 pub const BOOKKEEPING_SCHEMA: &str = "schemactl";
 
+/// The catalogs a schemactl connection to DuckDB has (the file is attached as
+/// `schemactl_file`): a schema of the same name would make `name.table` ambiguous.
+pub const RESERVED_CATALOGS: [&str; 4] = ["memory", "system", "temp", "schemactl_file"];
+
 /// The largest precision of DuckDB's DECIMAL.
 pub const MAX_DECIMAL_PRECISION: u32 = 38;
 
@@ -65,7 +69,10 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     }
     case_clashes(
         &mut out,
-        model.schemas.keys().map(|s| (s.as_str(), pointer(["schemas", s]))),
+        model
+            .schemas
+            .keys()
+            .map(|s| (s.as_str(), pointer(["schemas", s]))),
         "schema",
     );
     for (schema_name, schema) in &model.schemas {
@@ -111,6 +118,20 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
                 format!("schema `{schema_name}` is reserved for schemactl's own tables"),
             )
             .with_hint("choose another schema name"),
+        );
+    }
+    if RESERVED_CATALOGS
+        .iter()
+        .any(|c| schema_name.eq_ignore_ascii_case(c))
+    {
+        out.push(
+            Diagnostic::at_key(
+                at(&[]),
+                format!("schema `{schema_name}` has the name of a DuckDB catalog"),
+            )
+            .with_hint(
+                "DuckDB would take `name.table` for the catalog: choose another schema name",
+            ),
         );
     }
     if schema.owner.is_some() {
@@ -163,12 +184,7 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
         .tables
         .keys()
         .map(|t| (t.as_str(), at(&["tables", t])))
-        .chain(
-            schema
-                .views
-                .keys()
-                .map(|v| (v.as_str(), at(&["views", v]))),
-        );
+        .chain(schema.views.keys().map(|v| (v.as_str(), at(&["views", v]))));
     case_clashes(out, relations, "table or view");
     let indexes = schema.tables.iter().flat_map(|(t, table)| {
         table
@@ -264,7 +280,13 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, schema: &str, table: &Table)
         }
     }
     for (name, check) in &table.checks {
-        if matches!(check, crate::Check::Full { no_inherit: true, .. }) {
+        if matches!(
+            check,
+            crate::Check::Full {
+                no_inherit: true,
+                ..
+            }
+        ) {
             refuse(
                 format!("checks/{name}"),
                 "NO INHERIT checks",
@@ -442,10 +464,7 @@ pub fn unsupported_type(ty: &SqlType) -> Option<(String, &'static str)> {
             "a length limit on a string type (DuckDB does not enforce it)".into(),
             "use `text`, with a `check: length(col) <= n` if the limit matters",
         ),
-        SqlType::Char(None) => (
-            "`char` (blank-padded strings)".into(),
-            "use `text`",
-        ),
+        SqlType::Char(None) => ("`char` (blank-padded strings)".into(), "use `text`"),
         SqlType::Numeric(None) => (
             "`numeric` without a precision (DuckDB's default DECIMAL(18,3) rounds)".into(),
             "write `numeric(p,s)` with p <= 38, or use `double precision`",
@@ -458,10 +477,7 @@ pub fn unsupported_type(ty: &SqlType) -> Option<(String, &'static str)> {
             "serial columns".into(),
             "use `bigint` and assign keys in the application",
         ),
-        SqlType::Vector(_) => (
-            "`vector` columns".into(),
-            "store embeddings as `real[]`",
-        ),
+        SqlType::Vector(_) => ("`vector` columns".into(), "store embeddings as `real[]`"),
         SqlType::Tsvector => (
             "`tsvector` columns".into(),
             "use DuckDB's full-text search extension from the application",
