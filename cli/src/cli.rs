@@ -158,6 +158,9 @@ pub enum Command {
     Seed(crate::seed::command::SeedArgs),
     /// Load CSV, NDJSON or JSON files into tables by COPY, after validating every record.
     Load(crate::seed::command::LoadArgs),
+    /// Export a model table from PostgreSQL to a Parquet file (snappy), streaming, every
+    /// row checked against the model; optionally synced into a DuckDB model's table.
+    Export(crate::export::command::ExportArgs),
     /// Write a model of a live database (its schemas, roles and everything in them) that
     /// provisions back to the same database; refuses when the model cannot express it.
     Pull(crate::pull::command::PullArgs),
@@ -384,6 +387,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Generate { command } => crate::generate::command::run(&cli.schema, command),
         Command::Seed(args) => crate::seed::command::run_seed(&cli.schema, args),
         Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
+        Command::Export(args) => {
+            crate::export::command::run(&cli.schema, args, show_progress(cli.verbose))
+        }
         Command::Pull(args) => crate::pull::command::run(args),
         Command::Import(args) => crate::pull::import::run(args),
         Command::Dev { command } => crate::scratch::run(command),

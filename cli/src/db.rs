@@ -174,6 +174,13 @@ pub(crate) async fn open(
     }
 }
 
+/// One plain connection (no pool) to `url`, for a command that streams on it (`export`).
+pub async fn connect_plain(url: &str) -> Result<PgConnection, DbError> {
+    let options = parse_options(url)?;
+    let target = Target::of(&options, url);
+    open(&options, &target).await
+}
+
 fn parse_options(url: &str) -> Result<PgConnectOptions, DbError> {
     url.parse::<PgConnectOptions>()
         .map_err(|err| DbError::InvalidUrl {

@@ -21,6 +21,7 @@ pub mod duck;
 pub mod duck_command;
 pub mod execute;
 pub mod exit;
+pub mod export;
 pub mod fleet;
 pub mod generate;
 pub mod introspect;

@@ -14,7 +14,7 @@ use common_pg::*;
 use schemactl::catalog;
 use schemactl::introspect::{self, Options};
 
-const SCHEMAS: [&str; 3] = ["steam", "ims", "streaming"];
+const SCHEMAS: [&str; 4] = ["steam", "ims", "streaming", "americano"];
 
 fn schemas() -> Vec<String> {
     SCHEMAS.iter().map(|s| s.to_string()).collect()

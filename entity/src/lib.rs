@@ -5,6 +5,7 @@
 //! One module per PostgreSQL schema; enums outside `public` carry schema-qualified
 //! names, so they bind whatever the connection's search_path is.
 
+pub mod americano;
 pub mod ims;
 pub mod steam;
 pub mod streaming;

@@ -7,13 +7,17 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261121_182829_initial;
+mod m20261206_162747_americano_behavioral_events;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_182829_initial::Migration)]
+        vec![
+            Box::new(m20261121_182829_initial::Migration),
+            Box::new(m20261206_162747_americano_behavioral_events::Migration),
+        ]
     }
 }
 

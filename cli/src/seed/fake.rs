@@ -536,7 +536,16 @@ fn row(
                     ints += 1;
                     v.map(|v| v.to_string())
                 }
-                Source::Tagged => Some(format!("fake-{tag}-{counter}")),
+                Source::Tagged => {
+                    let column = plan.columns.get(fields.len()).map(String::as_str);
+                    // Text ids look like Prisma's cuids: `c`, the run tag, a counter.
+                    Some(match column {
+                        Some(c) if c.to_ascii_lowercase().ends_with("id") => {
+                            format!("c{tag}{counter:018}")
+                        }
+                        _ => format!("fake-{tag}-{counter}"),
+                    })
+                }
                 Source::Parent { fk, part } => chosen
                     .get(*fk)
                     .copied()

@@ -24,15 +24,15 @@ pub fn simple_check(expression: &str) -> Option<(String, Allowed)> {
         None => t,
     };
     let lower = e.to_ascii_lowercase();
-    let (column, rest) = e.split_once(char::is_whitespace)?;
-    let column = column.trim_matches('"').to_string();
+    let (token, rest) = e.split_once(char::is_whitespace)?;
+    let column = token.trim_matches('"').to_string();
     if !column
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
         return None;
     }
-    let rest_lower = lower[column.len()..].trim().to_string();
+    let rest_lower = lower[token.len()..].trim().to_string();
     let rest = rest.trim();
     let mut allowed = Allowed::default();
     if let Some(range) = rest_lower.strip_prefix("between ") {
@@ -167,6 +167,21 @@ fn timestamp_text(secs: i64, with_zone: bool) -> String {
     out
 }
 
+/// A cuid-like id (`c` and 24 lower-case base-36 characters) made from `n`, so equal
+/// numbers give equal ids.
+pub fn cuid(n: u64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut state = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5851_f42d_4c95_7f2d;
+    let mut out = String::with_capacity(25);
+    out.push('c');
+    for _ in 0..24 {
+        state ^= state >> 31;
+        state = state.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        out.push(char::from(DIGITS[(state % 36) as usize]));
+    }
+    out
+}
+
 fn words(rng: &mut Rng, count: usize) -> String {
     (0..count)
         .map(|_| pick(rng, WORDS))
@@ -234,6 +249,10 @@ pub fn value(rng: &mut Rng, kind: &Kind, column: &str, allowed: &Allowed) -> Opt
                 pick(rng, STATUSES).to_string()
             } else if name.contains("url") || name.contains("website") || name.contains("image") {
                 format!("https://example.com/{}/{}", words(rng, 1), rng.u32(..1_000_000))
+            } else if name.ends_with("id") {
+                // Ids kept as text (Prisma's cuid): one of a few thousand, so that rows
+                // share users and sessions as real events do.
+                cuid(rng.u64(..5_000))
             } else if name.contains("language") {
                 pick(rng, &["english", "korean", "german", "japanese", "spanish"]).to_string()
             } else {
@@ -293,6 +312,8 @@ mod tests {
         assert_eq!(c, "role");
         assert_eq!(a.one_of.unwrap(), ["admin", "user", "readonly"]);
         assert_eq!(simple_check("max_results > 0").unwrap().1.min, Some(1.0));
+        let (c, a) = simple_check("\"timeOfDay\" BETWEEN 0 AND 23").unwrap();
+        assert_eq!((c.as_str(), a.max), ("timeOfDay", Some(23.0)));
         assert!(simple_check("completed_at IS NULL OR completed_at >= started_at").is_none());
     }
 

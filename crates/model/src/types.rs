@@ -156,23 +156,24 @@ impl SqlType {
                     });
                 }
             },
-            other => {
-                let valid = other
-                    .split('.')
-                    .all(|part| !part.is_empty() && part.chars().all(is_ident_char));
-                if args.is_some() || !valid || other.split('.').count() > 2 {
-                    return Err(unknown(text));
-                }
+            _ => {
                 // Keep the original spelling: enum names are case-sensitive once quoted.
-                match text.split_once('.') {
-                    Some((schema, name)) => SqlType::Named {
-                        schema: Some(schema.to_string()),
-                        name: name.to_string(),
+                // Quoted parts (`americano."EventType"`, the catalog's spelling of a
+                // mixed-case enum) are read without their quotes.
+                let parts = match (&args, name_parts(text)) {
+                    (None, Some(parts)) if parts.len() <= 2 => parts,
+                    _ => return Err(unknown(text)),
+                };
+                match parts.as_slice() {
+                    [schema, name] => SqlType::Named {
+                        schema: Some(schema.clone()),
+                        name: name.clone(),
                     },
-                    None => SqlType::Named {
+                    [name] => SqlType::Named {
                         schema: None,
-                        name: text.to_string(),
+                        name: name.clone(),
                     },
+                    _ => return Err(unknown(text)),
                 }
             }
         })
@@ -194,6 +195,43 @@ impl SqlType {
 
     pub fn is_float(&self) -> bool {
         matches!(self, SqlType::Real | SqlType::Double)
+    }
+}
+
+/// The dot-separated parts of a (possibly qualified) type name, each plain (letters,
+/// digits, `_`) or double-quoted (`""` inside stands for one `"`); `None` when malformed.
+fn name_parts(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(c) = chars.peek().copied().filter(|c| is_ident_char(*c)) {
+                part.push(c);
+                chars.next();
+            }
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => {}
+            Some(_) => return None,
+        }
     }
 }
 
@@ -281,6 +319,7 @@ mod tests {
             ("text[]", "text[]"),
             ("double precision", "double precision"),
             ("ims.issue_status", "ims.issue_status"),
+            ("americano.\"EventType\"", "americano.EventType"),
         ] {
             assert_eq!(
                 SqlType::parse(input).map(|t| t.to_string()),

@@ -1,0 +1,281 @@
+//! `export --sync duckdb://FILE`: the Parquet file into the DuckDB model's table, in one
+//! DuckDB transaction: the table created or upgraded to the model (schemactl-duckdb's
+//! `apply_in`), the rows replaced (dropped and recreated, so a full sync never meets its
+//! own keys) or appended (`--incremental`), the indexes built after the load, and the run
+//! recorded with its watermark in `schemactl.export_runs`. A failure rolls everything back.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow, bail};
+use schemactl_duckdb::duckdb::{self, params};
+use schemactl_duckdb::{ApplyOptions, qualified};
+use schemactl_export::{ExportSchema, Outcome};
+
+use crate::exit::UsageError;
+use crate::model::Model;
+
+/// Where runs are recorded: the schema `schemactl` is DuckDB's reserved bookkeeping
+/// schema, which plans, apply and drift never see.
+const RUNS: &str = "schemactl.export_runs";
+
+const CREATE_RUNS: &str = "CREATE SCHEMA IF NOT EXISTS schemactl;
+CREATE TABLE IF NOT EXISTS schemactl.export_runs (
+    source VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    incremental BOOLEAN NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_written BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    watermark TIMESTAMP,
+    parquet VARCHAR NOT NULL
+)";
+
+/// The storage format DuckDB files are written in: DuckDB 2.0 writes a format that DuckDB
+/// 1.5 (its CLI on PyPI, most analysts' tools) cannot open; this one both read.
+const STORAGE_VERSION: &str = "v1.5.0";
+
+/// Opens (or creates) the DuckDB file, new data written in [`STORAGE_VERSION`]'s format.
+fn open(path: &Path) -> anyhow::Result<duckdb::Connection> {
+    let config = duckdb::Config::default()
+        .with("storage_compatibility_version", STORAGE_VERSION)
+        .context("cannot configure DuckDB")?;
+    duckdb::Connection::open_with_flags(path, config)
+        .with_context(|| format!("cannot open the DuckDB database {}", path.display()))
+}
+
+/// The DuckDB side of a sync: its file, model and table.
+pub struct Target {
+    pub url: String,
+    pub path: PathBuf,
+    pub model: Model,
+    pub schema: String,
+    pub table: String,
+}
+
+impl Target {
+    pub fn new(url: &str, model: Model, named: Option<&str>) -> anyhow::Result<Target> {
+        let path = schemactl_duckdb::path_of(url)?;
+        let tables: Vec<(String, String)> = model
+            .schemas
+            .iter()
+            .flat_map(|(s, schema)| schema.tables.keys().map(move |t| (s.clone(), t.clone())))
+            .collect();
+        let (schema, table) = match named {
+            Some(name) => {
+                let (s, t) = name.split_once('.').ok_or_else(|| {
+                    UsageError(format!("--duckdb-table {name}: expected schema.table"))
+                })?;
+                tables
+                    .iter()
+                    .find(|(ms, mt)| ms == s && mt == t)
+                    .cloned()
+                    .ok_or_else(|| UsageError(format!("the DuckDB model has no table {name}")))?
+            }
+            None => match tables.as_slice() {
+                [one] => one.clone(),
+                _ => bail!(UsageError(format!(
+                    "the DuckDB model has {} tables: name one with --duckdb-table",
+                    tables.len()
+                ))),
+            },
+        };
+        Ok(Target {
+            url: url.to_string(),
+            path,
+            model,
+            schema,
+            table,
+        })
+    }
+
+    fn qualified(&self) -> String {
+        qualified(&self.schema, &self.table)
+    }
+
+    fn key(&self) -> String {
+        format!("{}.{}", self.schema, self.table)
+    }
+
+    /// The watermark of the last run from `source` into this table (microseconds), when
+    /// the file and the record exist.
+    pub fn watermark(&self, source: &str) -> anyhow::Result<Option<i64>> {
+        if !self.path.exists() {
+            return Ok(None);
+        }
+        let conn = open(&self.path)?;
+        let recorded: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM information_schema.tables \
+                 WHERE table_schema = 'schemactl' AND table_name = 'export_runs'",
+                [],
+                |row| row.get(0),
+            )
+            .context("cannot read the DuckDB catalog")?;
+        if recorded == 0 {
+            return Ok(None);
+        }
+        conn.query_row(
+            &format!("SELECT epoch_us(max(watermark)) FROM {RUNS} WHERE source = ? AND target = ?"),
+            params![source, self.key()],
+            |row| row.get::<_, Option<i64>>(0),
+        )
+        .with_context(|| format!("cannot read the last watermark from {RUNS}"))
+    }
+
+    /// Each DuckDB column with the Parquet column it takes: the same name, else the same
+    /// once case and underscores are ignored (`user_id` fills `userId`).
+    fn mapping(&self, source: &ExportSchema) -> anyhow::Result<Vec<(String, Option<String>)>> {
+        let table = self
+            .model
+            .schemas
+            .get(&self.schema)
+            .and_then(|s| s.tables.get(&self.table))
+            .ok_or_else(|| anyhow!("the DuckDB model has no table {}", self.key()))?;
+        let fold = |name: &str| name.replace('_', "").to_lowercase();
+        let mut out = Vec::new();
+        for (name, column) in &table.columns {
+            let found = source
+                .columns
+                .iter()
+                .find(|c| c.name == *name)
+                .or_else(|| source.columns.iter().find(|c| fold(&c.name) == fold(name)));
+            let nullable = column.nullable.unwrap_or(!column.primary_key);
+            match found {
+                Some(c) => out.push((name.clone(), Some(c.name.clone()))),
+                None if nullable => out.push((name.clone(), None)),
+                None => bail!(UsageError(format!(
+                    "{} column {name} is NOT NULL and {} has no column of that name",
+                    self.key(),
+                    source.table
+                ))),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a sync did.
+#[derive(Debug, Clone)]
+pub struct Synced {
+    pub rows: usize,
+    pub total: i64,
+    pub indexes: Vec<String>,
+    pub seconds: f64,
+}
+
+/// Loads `parquet` into the target table in one transaction.
+pub fn sync(
+    target: &Target,
+    parquet: &Path,
+    source: &ExportSchema,
+    time_column: Option<&str>,
+    outcome: &Outcome,
+    incremental: bool,
+    previous: Option<i64>,
+) -> anyhow::Result<Synced> {
+    let started = Instant::now();
+    let mapping = target.mapping(source)?;
+    let mut conn = open(&target.path)?;
+    let tx = conn
+        .transaction()
+        .context("cannot begin the DuckDB transaction")?;
+    if !incremental {
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", target.qualified()))
+            .with_context(|| format!("cannot replace {}", target.key()))?;
+    }
+    let applied = schemactl_duckdb::apply_in(
+        &tx,
+        &target.model,
+        &ApplyOptions {
+            defer_indexes: true,
+        },
+    )?;
+    let columns: Vec<String> = mapping
+        .iter()
+        .map(|(name, _)| schemactl_duckdb::ident(name))
+        .collect();
+    let values: Vec<String> = mapping
+        .iter()
+        .map(|(_, from)| {
+            from.as_deref()
+                .map_or("NULL".into(), schemactl_duckdb::ident)
+        })
+        .collect();
+    let order = time_column
+        .filter(|t| source.position(t).is_some())
+        .map(|t| format!(" ORDER BY {}", schemactl_duckdb::ident(t)))
+        .unwrap_or_default();
+    let insert = format!(
+        "INSERT INTO {} ({}) SELECT {} FROM read_parquet({}){order}",
+        target.qualified(),
+        columns.join(", "),
+        values.join(", "),
+        literal(&parquet.to_string_lossy())
+    );
+    let rows = tx
+        .execute(&insert, [])
+        .with_context(|| format!("cannot load {} into {}", parquet.display(), target.key()))?;
+    schemactl_duckdb::run_in(&tx, &applied.deferred_indexes)?;
+    let indexes = build_indexes(&tx, target)?;
+    let watermark = outcome.watermark.or(previous);
+    tx.execute_batch(CREATE_RUNS)
+        .with_context(|| format!("cannot create {RUNS}"))?;
+    tx.execute(
+        &format!(
+            "INSERT INTO {RUNS} VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, make_timestamp(?), ?)"
+        ),
+        params![
+            source.table,
+            target.key(),
+            incremental,
+            outcome.read as i64,
+            outcome.written as i64,
+            outcome.rejected as i64,
+            watermark,
+            parquet.to_string_lossy().to_string()
+        ],
+    )
+    .with_context(|| format!("cannot record the run in {RUNS}"))?;
+    let total: i64 = tx
+        .query_row(
+            &format!("SELECT count(*) FROM {}", target.qualified()),
+            [],
+            |r| r.get(0),
+        )
+        .context("cannot count the synced rows")?;
+    tx.commit()
+        .context("cannot commit the DuckDB transaction")?;
+    Ok(Synced {
+        rows,
+        total,
+        indexes,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Creates the model's indexes of the table that are not there yet; returns their names.
+fn build_indexes(tx: &duckdb::Transaction<'_>, target: &Target) -> anyhow::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for index in schemactl_duckdb::table_indexes(&target.model, &target.schema, &target.table) {
+        let present: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM duckdb_indexes() WHERE schema_name = ? AND index_name = ?",
+                params![target.schema, index.name],
+                |r| r.get(0),
+            )
+            .context("cannot read duckdb_indexes()")?;
+        if present == 0 {
+            tx.execute_batch(&index.create)
+                .with_context(|| format!("cannot build index {}", index.name))?;
+        }
+        names.push(index.name);
+    }
+    Ok(names)
+}
+
+/// A SQL string literal (DuckDB takes no parameter for a table function's file).
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
