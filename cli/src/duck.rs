@@ -46,7 +46,7 @@ pub fn selected(model: &Model, url: Option<&str>) -> anyhow::Result<bool> {
     if duck && !cfg!(feature = "duckdb") {
         return Err(UsageError(
             "this schemactl was built without DuckDB (cargo feature `duckdb`); rebuild with \
-             default features"
+             `cargo build -p schemactl --features duckdb`"
                 .into(),
         )
         .into());
