@@ -63,7 +63,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 # The lock table is shared, max_locks_per_transaction x max_connections slots: the default
-# 64 overflows ("out of shared memory") when one transaction creates ~4,800 tables, as a
+# 64 overflows ('out of shared memory') when one transaction creates ~4,800 tables, as a
 # provision of a 10,000-table model does.
 max_locks_per_transaction = 512
 ";
