@@ -5,7 +5,6 @@
 //! Built with the `duckdb` feature only (`--sync` needs it; see decision 25): the
 //! Parquet pipeline without DuckDB is tested in `crates/export`.
 #![cfg(feature = "duckdb")]
-
 // Test helpers outside #[test] functions unwrap too: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 

@@ -1,6 +1,7 @@
 //! `export --sync duckdb://FILE`: the arguments, and the sync prepared before the export
 //! (the DuckDB model loaded, the last watermark read) and run after it ([`super::duck`]).
 
+#[cfg(feature = "duckdb")]
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,8 @@ pub struct SyncPlan {
     #[cfg(feature = "duckdb")]
     target: Option<super::duck::Target>,
     incremental: bool,
+    /// The watermark read before the export, appended after (DuckDB files only).
+    #[cfg(feature = "duckdb")]
     previous: Cell<Option<i64>>,
 }
 
@@ -68,6 +71,7 @@ impl SyncPlan {
             #[cfg(feature = "duckdb")]
             target,
             incremental: args.incremental,
+            #[cfg(feature = "duckdb")]
             previous: Cell::new(None),
         })
     }
