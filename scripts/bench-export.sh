@@ -4,7 +4,7 @@
 # seed's method in the same run: scripts/bench/export_pandas.py (pandas read_sql + pandera
 # + to_parquet + DuckDB read_parquet and the three indexes), with its packages from PyPI in
 # a bench-only directory (target/bench-python, not the test dependencies). Wall time is the
-# best of three runs each; peak memory (maximum resident set size) from /usr/bin/time -v.
+# best of RUNS (default 3) runs each; peak memory (maximum resident set size) from /usr/bin/time -v.
 #
 # Usage: scripts/bench-export.sh [ROWS (default 1000000)]
 #   SKIP_BUILD=1 scripts/bench-export.sh   reuse target/release/schemactl as it is
@@ -20,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ROWS=${1:-1000000}
+RUNS=${RUNS:-3}
 DB=bench_export_$$
 WORK=target/bench-export
 BENCH_PY=target/bench-python
@@ -75,7 +76,7 @@ most() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 LOAD_START=$(uptime | sed 's/.*load average: //')
 echo "load average at start: $LOAD_START"
 OURS=() OURS_MB=() PEER=() PEER_MB=()
-for run in 1 2 3; do
+for run in $(seq "$RUNS"); do
     rm -f "$WORK"/schemactl.duckdb* "$WORK"/pandas.duckdb*
     /usr/bin/time -v -o "$WORK/time-schemactl.txt" \
         "${RUN[@]}" "$BIN" export americano.BehavioralEvent --database-url "$URL" \
@@ -95,7 +96,7 @@ cat "$WORK/schemactl.txt"
 cat "$WORK/pandas.txt"
 T_OURS=$(best "${OURS[@]}") T_PEER=$(best "${PEER[@]}")
 echo
-echo "== $ROWS events, PostgreSQL -> Parquet -> DuckDB, every row validated (best of 3)"
+echo "== $ROWS events, PostgreSQL -> Parquet -> DuckDB, every row validated (best of $RUNS)"
 echo "schemactl export --sync: $T_OURS s, peak $(most "${OURS_MB[@]}") MB"
 echo "pandas + pandera:        $T_PEER s, peak $(most "${PEER_MB[@]}") MB"
 echo "speed-up: $(awk -v a="$T_PEER" -v b="$T_OURS" 'BEGIN { printf "%.1f", a / b }')x"
