@@ -91,13 +91,13 @@ for n in 1000 3000 10000; do
     python3 scripts/gen_synthetic_model.py --out "$WORK/m$n" --tables "$n" --nonce "$$-$(date +%s%N)" >/dev/null
     for pass in fresh cached; do
         /usr/bin/time -f "%e %M" -o "$WORK/time.txt" $BIN --schema "$WORK/m$n/model.yaml" validate > "$WORK/validate.txt" 2>&1 || true
-        read -r T M < "$WORK/time.txt"
+        read -r T M < <(tail -n 1 "$WORK/time.txt")
         echo "  $n tables ($pass): ${T} s, peak $((M / 1024)) MB: $(tail -n 1 "$WORK/validate.txt")"
     done
 done
 python3 scripts/gen_synthetic_model.py --out "$WORK/m25000" --tables 25000 >/dev/null
 /usr/bin/time -f "%e %M" -o "$WORK/time.txt" $BIN --schema "$WORK/m25000/model.yaml" validate > "$WORK/validate.txt" 2>&1 || true
-read -r T M < "$WORK/time.txt"
+read -r T M < <(tail -n 1 "$WORK/time.txt")
 echo "  25000 tables: ${T} s, peak $((M / 1024)) MB:"
 head -n 6 "$WORK/validate.txt" | cut -c1-200
 
