@@ -5,7 +5,8 @@
 #   2. `schemactl seed --fake streaming.detailed_transactions=1000000` (FKs to 10,000
 #      transactions and 1,000 users), best of 3, orphans counted by the server;
 #   3. `schemactl validate` of synthetic models of 1,000 / 3,000 / 10,000 tables
-#      (scripts/gen_synthetic_model.py --tables N, a fresh nonce so no cache helps): wall
+#      (scripts/gen_synthetic_model.py --tables N, from the speedplan branch; a fresh nonce
+#      so no cache helps): wall
 #      time and peak memory (GNU time's max RSS), then the same text again (cached);
 #      and a model over the parser's node limit (25,000 tables) for its message.
 # Runs against the project-local PostgreSQL 18 in a scratch database dropped at the end.

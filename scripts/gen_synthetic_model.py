@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic 1,000-table schemactl model for the diff/plan benchmark (issue 4).
 
-    scripts/gen_synthetic_model.py --out DIR [--nonce TEXT] [--seed N] [--tables N]
+    scripts/gen_synthetic_model.py --out DIR [--nonce TEXT] [--seed N]
 
 Writes into DIR:
   model.yaml         the model: 4 schemas x 250 tables, 10 columns each (10,000 columns),
@@ -270,15 +270,11 @@ def edit(model, seed):
 
 
 def main():
-    global TABLES_PER_SCHEMA
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--nonce", default="fixed")
-    ap.add_argument("--tables", type=int, default=1000,
-                    help="total tables, split evenly over the 4 schemas (default 1000)")
     args = ap.parse_args()
-    TABLES_PER_SCHEMA = max(args.tables // len(SCHEMAS), RLS_TABLES_PER_SCHEMA * 10)
     os.makedirs(args.out, exist_ok=True)
     model, stats = build(args.seed, args.nonce)
     with open(os.path.join(args.out, "model.yaml"), "w") as f:
