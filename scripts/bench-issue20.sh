@@ -5,7 +5,8 @@
 #   2. `schemactl seed --fake streaming.detailed_transactions=1000000` (FKs to 10,000
 #      transactions and 1,000 users), best of 3, orphans counted by the server;
 #   3. `schemactl validate` of synthetic models of 1,000 / 3,000 / 10,000 tables
-#      (scripts/gen_synthetic_model.py --tables N, a fresh nonce so no cache helps): wall
+#      (scripts/gen_synthetic_model.py --tables N, from the speedplan branch; a fresh nonce
+#      so no cache helps): wall
 #      time and peak memory (GNU time's max RSS), then the same text again (cached);
 #      and a model over the parser's node limit (25,000 tables) for its message.
 # Runs against the project-local PostgreSQL 18 in a scratch database dropped at the end.
@@ -91,13 +92,13 @@ for n in 1000 3000 10000; do
     python3 scripts/gen_synthetic_model.py --out "$WORK/m$n" --tables "$n" --nonce "$$-$(date +%s%N)" >/dev/null
     for pass in fresh cached; do
         /usr/bin/time -f "%e %M" -o "$WORK/time.txt" $BIN --schema "$WORK/m$n/model.yaml" validate > "$WORK/validate.txt" 2>&1 || true
-        read -r T M < "$WORK/time.txt"
+        read -r T M < <(tail -n 1 "$WORK/time.txt")
         echo "  $n tables ($pass): ${T} s, peak $((M / 1024)) MB: $(tail -n 1 "$WORK/validate.txt")"
     done
 done
 python3 scripts/gen_synthetic_model.py --out "$WORK/m25000" --tables 25000 >/dev/null
 /usr/bin/time -f "%e %M" -o "$WORK/time.txt" $BIN --schema "$WORK/m25000/model.yaml" validate > "$WORK/validate.txt" 2>&1 || true
-read -r T M < "$WORK/time.txt"
+read -r T M < <(tail -n 1 "$WORK/time.txt")
 echo "  25000 tables: ${T} s, peak $((M / 1024)) MB:"
 head -n 6 "$WORK/validate.txt" | cut -c1-200
 

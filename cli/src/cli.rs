@@ -652,10 +652,10 @@ fn load_and_validate_inner(path: &std::path::Path) -> Result<load::Loaded, u8> {
         Ok(mut loaded) => {
             let diagnostics = validate::validate(&loaded);
             if diagnostics.is_empty() {
-                load::remember(&loaded);
                 // Valid: positions are only needed again for a later diagnostic, which
                 // reads them anew; a 10,000-table model keeps ~100 MB less meanwhile.
                 loaded.source.forget_positions();
+                load::remember(&loaded);
                 return Ok(loaded);
             }
             (loaded.source, diagnostics)

@@ -3,7 +3,9 @@
 //!
 //! `plan` normalizes each model version in a scratch database named after a hash of its
 //! create script (`schemactl_scratch_<16 hex digits>`, built as `…_building` and renamed
-//! when whole); `generate` keeps its own for view columns (`schemactl_gen_…`). Only
+//! when whole), incremental normalization a workspace database per model context
+//! (`schemactl_scratch_ws_<16 hex digits>`); `generate` keeps its own for view columns
+//! (`schemactl_gen_…`). Only
 //! databases whose whole name has that shape are ever listed or dropped here: no other
 //! database of the server is touched. A drop is never forced: a database that a running
 //! plan reads has a connection, its `DROP DATABASE` fails, and it stays (reported as busy).
@@ -20,6 +22,8 @@ use crate::sql;
 
 /// The name prefixes of scratch databases, by what made them.
 pub const PREFIXES: &[(&str, &str)] = &[
+    // The workspace database of incremental normalization (one per model context).
+    ("schemactl_scratch_ws_", "workspace"),
     ("schemactl_scratch_", "plan"),
     ("schemactl_gen_", "generate"),
 ];
@@ -36,7 +40,7 @@ pub const BUILDING_GRACE: Duration = Duration::from_secs(3600);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScratchDb {
     pub name: String,
-    /// What made it: `plan` or `generate`.
+    /// What made it: `plan`, `workspace` (plan's incremental normalization) or `generate`.
     pub made_by: &'static str,
     /// A build that did not finish (or is running now).
     pub building: bool,
@@ -425,6 +429,10 @@ mod tests {
         assert_eq!(
             classify("schemactl_scratch_0123456789abcdef"),
             Some(("plan", false))
+        );
+        assert_eq!(
+            classify("schemactl_scratch_ws_0123456789abcdef"),
+            Some(("workspace", false))
         );
         assert_eq!(
             classify("schemactl_gen_0123456789abcdef_building"),

@@ -290,7 +290,7 @@ async fn loads_steam_types_with_deferred_indexes() {
     assert!(!ok);
     assert!(
         err.contains(
-            "bad_apps.json: record 1, column type: \"gaem\" is not one of the enum's values"
+            "bad_apps.json:1:14: record 1, column type: \"gaem\" is not one of the enum's values"
         ),
         "{err}"
     );

@@ -48,7 +48,7 @@ pub(super) struct Checked {
     pub total: usize,
     /// COPY columns of the file (for the sequences of serial columns).
     pub columns: Vec<String>,
-    /// Time the reader spent parsing, checking and encoding.
+    /// Time the reader spent parsing, checking and encoding (not waiting for the server).
     pub busy: Duration,
 }
 
@@ -172,6 +172,7 @@ fn read(source: &Source, table: &TableDef, types: &Catalog, tx: &mpsc::Sender<Ms
         tx,
         started: false,
         gone: false,
+        waited: Duration::ZERO,
     };
     let bytes = match std::fs::read(&source.path) {
         Ok(b) => b,
@@ -203,7 +204,7 @@ fn read(source: &Source, table: &TableDef, types: &Catalog, tx: &mpsc::Sender<Ms
         problems,
         total,
         columns: check.copy_names.clone(),
-        busy: started.elapsed(),
+        busy: started.elapsed().saturating_sub(out.waited),
     }));
 }
 
@@ -214,13 +215,17 @@ struct Sink<'a> {
     started: bool,
     /// The receiver is gone (the COPY failed): stop.
     gone: bool,
+    /// Time spent waiting for the sender (the server is slower than the reader).
+    waited: Duration,
 }
 
 impl Sink<'_> {
     fn send(&mut self, msg: Msg) {
+        let waiting = Instant::now();
         if !self.gone && self.tx.blocking_send(msg).is_err() {
             self.gone = true;
         }
+        self.waited += waiting.elapsed();
     }
 
     /// Sends the first batch's data once a chunk is full. Rows that leave out other
