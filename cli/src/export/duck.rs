@@ -19,8 +19,8 @@ use crate::model::Model;
 /// schema, which plans, apply and drift never see.
 const RUNS: &str = "schemactl.export_runs";
 
-const CREATE_RUNS: &str = "CREATE SCHEMA IF NOT EXISTS schemactl;
-CREATE TABLE IF NOT EXISTS schemactl.export_runs (
+const CREATE_RUNS: &str = "CREATE SCHEMA IF NOT EXISTS {catalog}.schemactl;
+CREATE TABLE IF NOT EXISTS {catalog}.schemactl.export_runs (
     source VARCHAR NOT NULL,
     target VARCHAR NOT NULL,
     finished_at TIMESTAMP NOT NULL,
@@ -43,6 +43,16 @@ fn open(path: &Path) -> anyhow::Result<duckdb::Connection> {
         .context("cannot configure DuckDB")?;
     duckdb::Connection::open_with_flags(path, config)
         .with_context(|| format!("cannot open the DuckDB database {}", path.display()))
+}
+
+/// The file's catalog, quoted: names are qualified with it, since DuckDB names the catalog
+/// after the file, and a file named `schemactl.duckdb` or `research.duckdb` would make
+/// `schemactl.export_runs` or `research.behavioral_events` ambiguous.
+fn catalog(conn: &duckdb::Connection) -> anyhow::Result<String> {
+    let name: String = conn
+        .query_row("SELECT current_database()", [], |r| r.get(0))
+        .context("cannot read the DuckDB catalog's name")?;
+    Ok(schemactl_duckdb::ident(&name))
 }
 
 /// The DuckDB side of a sync: its file, model and table.
@@ -105,10 +115,11 @@ impl Target {
             return Ok(None);
         }
         let conn = open(&self.path)?;
+        let catalog = catalog(&conn)?;
         let recorded: i64 = conn
             .query_row(
-                "SELECT count(*) FROM information_schema.tables \
-                 WHERE table_schema = 'schemactl' AND table_name = 'export_runs'",
+                "SELECT count(*) FROM information_schema.tables WHERE table_catalog = \
+                 current_database() AND table_schema = 'schemactl' AND table_name = 'export_runs'",
                 [],
                 |row| row.get(0),
             )
@@ -117,7 +128,9 @@ impl Target {
             return Ok(None);
         }
         conn.query_row(
-            &format!("SELECT epoch_us(max(watermark)) FROM {RUNS} WHERE source = ? AND target = ?"),
+            &format!(
+                "SELECT epoch_us(max(watermark)) FROM {catalog}.{RUNS} WHERE source = ? AND target = ?"
+            ),
             params![source, self.key()],
             |row| row.get::<_, Option<i64>>(0),
         )
@@ -181,8 +194,10 @@ pub fn sync(
     let tx = conn
         .transaction()
         .context("cannot begin the DuckDB transaction")?;
+    let catalog = catalog(&tx)?;
+    let table = format!("{catalog}.{}", target.qualified());
     if !incremental {
-        tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", target.qualified()))
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))
             .with_context(|| format!("cannot replace {}", target.key()))?;
     }
     let applied = schemactl_duckdb::apply_in(
@@ -209,7 +224,7 @@ pub fn sync(
         .unwrap_or_default();
     let insert = format!(
         "INSERT INTO {} ({}) SELECT {} FROM read_parquet({}){order}",
-        target.qualified(),
+        table,
         columns.join(", "),
         values.join(", "),
         literal(&parquet.to_string_lossy())
@@ -220,11 +235,11 @@ pub fn sync(
     schemactl_duckdb::run_in(&tx, &applied.deferred_indexes)?;
     let indexes = build_indexes(&tx, target)?;
     let watermark = outcome.watermark.or(previous);
-    tx.execute_batch(CREATE_RUNS)
+    tx.execute_batch(&CREATE_RUNS.replace("{catalog}", &catalog))
         .with_context(|| format!("cannot create {RUNS}"))?;
     tx.execute(
         &format!(
-            "INSERT INTO {RUNS} VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, make_timestamp(?), ?)"
+            "INSERT INTO {catalog}.{RUNS} VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, make_timestamp(?), ?)"
         ),
         params![
             source.table,
@@ -239,11 +254,7 @@ pub fn sync(
     )
     .with_context(|| format!("cannot record the run in {RUNS}"))?;
     let total: i64 = tx
-        .query_row(
-            &format!("SELECT count(*) FROM {}", target.qualified()),
-            [],
-            |r| r.get(0),
-        )
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .context("cannot count the synced rows")?;
     tx.commit()
         .context("cannot commit the DuckDB transaction")?;
