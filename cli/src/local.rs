@@ -43,7 +43,7 @@ pub const TEST_PORT_ENV: &str = "SCHEMACTL_TEST_PG18_PORT";
 /// The PostgreSQL 16 test cluster's directory under the workspace root.
 pub const TEST_PG16_DIR: &str = "target/schemactl-pg/pg16-testkit";
 /// Environment variable overriding the PostgreSQL 16 test cluster's port (default: the
-/// default cluster's port + 8).
+/// default cluster's port + 9).
 pub const TEST_PG16_PORT_ENV: &str = "SCHEMACTL_TEST_PG16_PORT";
 /// The unprivileged OS user that owns and runs the cluster when schemactl runs as root.
 pub const SERVER_USER: &str = "schemactl-pg";
@@ -267,10 +267,15 @@ impl LocalServer {
 
     /// The PostgreSQL 16 cluster of the testkit's version tests:
     /// `<workspace>/target/schemactl-pg/pg16-testkit`, on port `SCHEMACTL_TEST_PG16_PORT`
-    /// or the default cluster's port + 8.
+    /// or the default cluster's port + 9.
+    ///
+    /// An odd port (with the default 54318): Linux gives outgoing connections even local
+    /// ports first, and a suite's thousands of short connections leave them in TIME_WAIT
+    /// for a minute, during which the port cannot be bound. This cluster starts late in a
+    /// run, and at + 8 (54326) it found its port taken that way in CI.
     pub fn tests_pg16() -> anyhow::Result<Self> {
         let local = port_from_env(PORT_ENV, DEFAULT_PORT)?;
-        let next = local.checked_add(8).with_context(|| {
+        let next = local.checked_add(9).with_context(|| {
             format!(
                 "{PORT_ENV}={local} leaves no port for the test cluster; set {TEST_PG16_PORT_ENV}"
             )

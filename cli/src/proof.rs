@@ -58,12 +58,7 @@ pub async fn prove(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<Prov
     let target = db::connect(url).await?;
     let server = crate::upgrade::server_identity(&target).await?;
     target.close().await.ok();
-    let major = server
-        .split('/')
-        .next()
-        .and_then(|num| num.parse::<u32>().ok())
-        .map_or(0, |num| num / 10000);
-    let dev = crate::dev::server_for(url, major)?;
+    let dev = crate::dev::server_for(url, crate::upgrade::server_major(&server))?;
     let same_server = db::host_of(&dev) == db::host_of(url);
     let rehearsed: Vec<RenderedStep> = steps
         .iter()
@@ -265,25 +260,5 @@ async fn placeholder_roles(target: &str, dev: &DatabaseConnection) -> anyhow::Re
         .iter()
         .filter_map(|row| row.try_get::<String>("", "name").ok())
         .collect();
-    let existing = db::query_all(
-        dev,
-        "SELECT rolname::text AS name FROM pg_roles WHERE rolname = ANY($1)",
-        vec![names.clone().into()],
-    )
-    .await?;
-    let existing: Vec<String> = existing
-        .iter()
-        .filter_map(|row| row.try_get::<String>("", "name").ok())
-        .collect();
-    for name in names.iter().filter(|n| !existing.contains(n)) {
-        dev.execute_unprepared(&format!("CREATE ROLE {} NOLOGIN", sql::ident(name)))
-            .await
-            .map_err(|e| {
-                anyhow!(
-                    "cannot create role {name} on the dev server: {}",
-                    db::describe(&e)
-                )
-            })?;
-    }
-    Ok(())
+    crate::upgrade::create_missing_roles(dev, &names).await
 }

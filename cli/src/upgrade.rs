@@ -64,6 +64,15 @@ pub(crate) async fn server_identity(conn: &DatabaseConnection) -> anyhow::Result
     Ok(row.try_get::<String>("", "id")?)
 }
 
+/// The major version in a [`server_identity`] (`160004/…` is 16); 0 when unreadable.
+pub(crate) fn server_major(identity: &str) -> u32 {
+    identity
+        .split('/')
+        .next()
+        .and_then(|num| num.parse::<u32>().ok())
+        .map_or(0, |num| num / 10000)
+}
+
 /// The model as PostgreSQL would hold it: from the local cache when this server already
 /// normalized the same script, else from the units of earlier versions plus the ones
 /// this version changed (see [`crate::normalize`]), else via a scratch database of the
@@ -92,11 +101,7 @@ pub async fn desired(
         normalized.roles = catalog.roles;
         return Ok(normalized);
     }
-    let major = server
-        .split('/')
-        .next()
-        .and_then(|num| num.parse::<u32>().ok())
-        .map_or(0, |num| num / 10000);
+    let major = server_major(server);
     let dev = match dev {
         Some(dev) => dev.to_string(),
         None => crate::dev::server_for(url, major)?,
@@ -323,25 +328,36 @@ async fn create_placeholder_roles(
     server: &DatabaseConnection,
     model: &Model,
 ) -> anyhow::Result<()> {
-    for role in model.roles.keys() {
-        let exists = db::query_opt(
-            server,
-            "SELECT 1 AS found FROM pg_roles WHERE rolname = $1",
-            vec![role.clone().into()],
-        )
-        .await?
-        .is_some();
-        if !exists {
-            server
-                .execute_unprepared(&format!("CREATE ROLE {} NOLOGIN", sql::ident(role)))
-                .await
-                .map_err(|e| {
-                    anyhow!(
-                        "cannot create role {role} on the dev server: {}",
-                        db::describe(&e)
-                    )
-                })?;
-        }
+    let names: Vec<String> = model.roles.keys().cloned().collect();
+    create_missing_roles(server, &names).await
+}
+
+/// Creates each of `names` missing on `server` as a `NOLOGIN` role without attributes:
+/// a placeholder that owners and grants can name.
+pub(crate) async fn create_missing_roles(
+    server: &DatabaseConnection,
+    names: &[String],
+) -> anyhow::Result<()> {
+    let existing = db::query_all(
+        server,
+        "SELECT rolname::text AS name FROM pg_roles WHERE rolname = ANY($1)",
+        vec![names.to_vec().into()],
+    )
+    .await?;
+    let existing: Vec<String> = existing
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "name").ok())
+        .collect();
+    for name in names.iter().filter(|n| !existing.contains(n)) {
+        server
+            .execute_unprepared(&format!("CREATE ROLE {} NOLOGIN", sql::ident(name)))
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "cannot create role {name} on the dev server: {}",
+                    db::describe(&e)
+                )
+            })?;
     }
     Ok(())
 }

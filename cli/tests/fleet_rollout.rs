@@ -46,7 +46,8 @@ fn servers() -> Vec<LocalServer> {
     (0..3u16)
         .map(|i| {
             let root = workspace().join(format!("target/schemactl-pg/fleet-{i}"));
-            LocalServer::new(root, local + 10 + i, 18).expect("a local server")
+            // Odd ports (+ 11, 13, 15): outgoing connections take even ones first.
+            LocalServer::new(root, local + 11 + 2 * i, 18).expect("a local server")
         })
         .collect()
 }
