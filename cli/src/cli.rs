@@ -650,12 +650,24 @@ fn load_and_validate_inner(path: &std::path::Path) -> Result<load::Loaded, u8> {
     }
     let (source, diagnostics) = match load::load_str(path, text) {
         Ok(mut loaded) => {
+            let started = std::time::Instant::now();
             let diagnostics = validate::validate(&loaded);
+            tracing::debug!(
+                "semantic validation in {:.3}s",
+                started.elapsed().as_secs_f64()
+            );
             if diagnostics.is_empty() {
                 // Valid: positions are only needed again for a later diagnostic, which
                 // reads them anew; a 10,000-table model keeps ~100 MB less meanwhile.
+                let started = std::time::Instant::now();
                 loaded.source.forget_positions();
+                tracing::debug!("positions freed in {:.3}s", started.elapsed().as_secs_f64());
+                let started = std::time::Instant::now();
                 load::remember(&loaded);
+                tracing::debug!(
+                    "cache entry written in {:.3}s",
+                    started.elapsed().as_secs_f64()
+                );
                 return Ok(loaded);
             }
             (loaded.source, diagnostics)
