@@ -33,8 +33,8 @@ pub struct Loaded {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
-    /// Filled while loading, or from the text on first use when the model came from the
-    /// cache (only a diagnostic needs it, and most runs print none).
+    /// Read from the text when a diagnostic first needs a position (most runs print
+    /// none); filled while loading only when loading itself found problems.
     positions: OnceLock<Box<Positions>>,
     /// The files `include:` names, in order.
     pub includes: Vec<Included>,
@@ -139,15 +139,6 @@ impl Source {
 
     fn positions(&self) -> &Positions {
         self.positions.get_or_init(|| Box::new(locate(&self.text)))
-    }
-
-    /// Frees the positions of every node (about a third of the memory a large model
-    /// takes once loaded); a later diagnostic reads them from the text again.
-    pub fn forget_positions(&mut self) {
-        self.positions = OnceLock::new();
-        for inc in &mut self.includes {
-            inc.positions = OnceLock::new();
-        }
     }
 
     /// Every file's positions, the root first.
