@@ -44,7 +44,9 @@ fn parser_options() -> serde_saphyr::Options {
 pub(crate) fn locate(text: &str) -> Positions {
     let mut positions = HashMap::new();
     if let Ok(root) = parse_tree(text) {
-        let _ = tree_to_json(root, &mut positions, &mut Vec::new());
+        let pos = spanned_pos(&root);
+        root.value
+            .record(&mut String::new(), pos, pos, &mut positions);
     }
     positions
 }
@@ -78,6 +80,37 @@ pub(crate) enum Node {
 pub(crate) struct Key(String);
 
 impl Node {
+    /// Records where this node and the nodes under it sit, as [`Node::into_json`] does
+    /// (a repeated key keeps its first position), without building their JSON: only a
+    /// diagnostic asks, and the JSON has been read already.
+    fn record(self, pointer: &mut String, key_pos: Pos, value_pos: Pos, positions: &mut Positions) {
+        let len = pointer.len();
+        match self {
+            Node::Seq(items) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    let pos = spanned_pos(&item);
+                    item.value.record(pointer, pos, pos, positions);
+                    pointer.truncate(len);
+                }
+            }
+            Node::Map(entries) => {
+                for (key, item) in entries {
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer(&key.value.0));
+                    if !positions.contains_key(pointer.as_str()) {
+                        let (kpos, vpos) = (spanned_pos(&key), spanned_pos(&item));
+                        item.value.record(pointer, kpos, vpos, positions);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+        positions.insert(pointer.clone(), (key_pos, value_pos));
+    }
+
     fn into_json(
         self,
         pointer: String,
@@ -375,6 +408,14 @@ list: [1, -2, 3.5, null, "x", [a, b], {k: v}]
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].message, "duplicate key `s`");
         assert!(parse_value("a: [1, 2\n").is_none());
+    }
+
+    #[test]
+    fn positions_read_on_demand_equal_the_located_reading() {
+        for text in [VARIED, "a: 1\nb: {c: [x, {d: 2}]}\na: {e: 3}\nf~/g: 4\n"] {
+            let (_, positions, _) = located(text);
+            assert_eq!(locate(text), positions, "{text}");
+        }
     }
 
     #[test]
