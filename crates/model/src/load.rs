@@ -300,8 +300,8 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     }
 }
 
-/// Any YAML document of the project (the model, the fleet file) as JSON, with the
-/// positions of its nodes; malformed YAML and duplicate keys are diagnostics.
+/// Any YAML document of the project (the model, the fleet file) as JSON, its source
+/// locating nodes on demand; malformed YAML and duplicate keys are diagnostics.
 pub fn load_document(
     path: &Path,
     text: String,
