@@ -8,6 +8,7 @@
 //! so that every later diagnostic (JSON Schema or semantic) finds the file, line and
 //! column it is about.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -66,60 +67,96 @@ pub(crate) fn merge(
             file: file_index,
             pos,
         };
-        let tree = match crate::load::parse_tree(&text) {
-            Ok(tree) => tree,
-            Err(err) => {
-                let pos = err
-                    .location()
-                    .map(|l| Pos::new(l.line(), l.column()))
-                    .unwrap_or_default();
-                let (message, hint) = crate::load::yaml_problem(&err, &text, pos);
-                diagnostics.push(Diagnostic {
-                    anchor: in_file(pos),
-                    message,
-                    hint: Some(hint),
-                });
-                includes.push(Included::new(path, text, Vec::new()));
-                continue;
-            }
+        // Positions are only read (from the text) when a diagnostic needs one, as for
+        // the root file; a duplicate key or malformed YAML is reported from the located
+        // tree.
+        let positions = OnceCell::new();
+        let part = match crate::load::parse_value(&text) {
+            Some(part) => part,
+            None => match located(&text, in_file, diagnostics) {
+                Some((part, located)) => {
+                    let _ = positions.set(located);
+                    part
+                }
+                None => {
+                    includes.push(Included::new(path, text, Vec::new()));
+                    continue;
+                }
+            },
         };
-        let mut positions = HashMap::new();
-        let mut own = Vec::new();
-        let part = crate::load::tree_to_json(tree, &mut positions, &mut own);
-        // Duplicate keys inside the included file are positions in that file.
-        diagnostics.extend(own.into_iter().map(|mut d| {
-            if let Anchor::Pos(pos) = d.anchor {
-                d.anchor = in_file(pos);
-            }
-            d
-        }));
+        let key_pos = |pointer: &str| {
+            positions
+                .get_or_init(|| crate::load::locate(&text))
+                .get(pointer)
+                .map(|p| p.0)
+                .unwrap_or_default()
+        };
         let offsets = merge_part(
             value,
             part,
-            &positions,
+            &key_pos,
             file_index,
             source,
             &includes,
             diagnostics,
         );
         let included = Included::new(path, text, offsets.clone());
-        included.set_positions(shift(positions, &offsets));
+        if let Some(positions) = positions.into_inner() {
+            included.set_positions(shift(positions, &offsets));
+        }
         includes.push(included);
     }
     includes
 }
 
+/// An included file read with positions: its JSON and positions, or `None` when it does
+/// not parse. Its problems (malformed YAML, duplicate keys) go to `diagnostics`.
+fn located(
+    text: &str,
+    in_file: impl Fn(Pos) -> Anchor,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Value, Positions)> {
+    let tree = match crate::load::parse_tree(text) {
+        Ok(tree) => tree,
+        Err(err) => {
+            let pos = err
+                .location()
+                .map(|l| Pos::new(l.line(), l.column()))
+                .unwrap_or_default();
+            let (message, hint) = crate::load::yaml_problem(&err, text, pos);
+            diagnostics.push(Diagnostic {
+                anchor: in_file(pos),
+                message,
+                hint: Some(hint),
+            });
+            return None;
+        }
+    };
+    let mut positions = HashMap::new();
+    let mut own = Vec::new();
+    let part = crate::load::tree_to_json(tree, &mut positions, &mut own);
+    // Duplicate keys inside the included file are positions in that file.
+    diagnostics.extend(own.into_iter().map(|mut d| {
+        if let Anchor::Pos(pos) = d.anchor {
+            d.anchor = in_file(pos);
+        }
+        d
+    }));
+    Some((part, positions))
+}
+
 /// Merges one included document into the model; returns the list offsets it took.
+/// `key_pos` finds a key in the included file (its top-level keys and the names under
+/// them, which no list offset moves).
 fn merge_part(
     value: &mut Value,
     part: Value,
-    positions: &Positions,
+    key_pos: &dyn Fn(&str) -> Pos,
     file_index: usize,
     source: &Source,
     earlier: &[Included],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, usize)> {
-    let key_pos = |pointer: &str| positions.get(pointer).map(|p| p.0).unwrap_or_default();
     let at_key = |pointer: &str, message: String| Diagnostic {
         anchor: Anchor::InFile {
             file: file_index,

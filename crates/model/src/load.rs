@@ -1,22 +1,22 @@
-//! Loading `schema.yaml`: YAML → located tree → JSON Schema check → `Model`.
+//! Loading `schema.yaml`: YAML → JSON → JSON Schema check → `Model`.
 //!
 //! serde stops at the first error, but a user fixing a model wants every mistake at once.
-//! So the document is first read into a tree that remembers where each node is, checked
-//! against the format's JSON Schema (which reports every violation), and only then
-//! deserialized. The located tree also lets later checks point at any key or value.
+//! So the document is first read into JSON, checked against the format's JSON Schema
+//! (which reports every violation), and only then deserialized. Any check can point at a
+//! key or value by its JSON pointer: the positions of the nodes are read from the text
+//! when a diagnostic needs them (see [`yaml`]), and most loads print none.
+
+mod yaml;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-
 use crate::Model;
 use crate::diag::{Diagnostic, Pos};
+
+pub(crate) use yaml::{locate, parse_tree, parse_value, tree_to_json};
 
 /// JSON pointer → (position of the key, position of the value).
 pub(crate) type Positions = HashMap<String, (Pos, Pos)>;
@@ -33,8 +33,8 @@ pub struct Loaded {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
-    /// Filled while loading, or from the text on first use when the model came from the
-    /// cache (only a diagnostic needs it, and most runs print none).
+    /// Read from the text when a diagnostic first needs a position (most runs print
+    /// none); filled while loading only when loading itself found problems.
     positions: OnceLock<Box<Positions>>,
     /// The files `include:` names, in order.
     pub includes: Vec<Included>,
@@ -139,15 +139,6 @@ impl Source {
 
     fn positions(&self) -> &Positions {
         self.positions.get_or_init(|| Box::new(locate(&self.text)))
-    }
-
-    /// Frees the positions of every node (about a third of the memory a large model
-    /// takes once loaded); a later diagnostic reads them from the text again.
-    pub fn forget_positions(&mut self) {
-        self.positions = OnceLock::new();
-        for inc in &mut self.includes {
-            inc.positions = OnceLock::new();
-        }
     }
 
     /// Every file's positions, the root first.
@@ -279,15 +270,28 @@ pub fn remember(loaded: &Loaded) {
 pub fn load_str(path: &Path, text: String) -> LoadResult {
     let (mut source, mut value) = load_document(path, text)?;
     let mut diagnostics = Vec::new();
+    let started = std::time::Instant::now();
     source.includes = crate::include::merge(path, &mut value, &source, &mut diagnostics);
+    tracing::debug!("includes merged in {:.3}s", started.elapsed().as_secs_f64());
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
+    let started = std::time::Instant::now();
     diagnostics.extend(crate::validate::structure::check(&value));
+    tracing::debug!(
+        "JSON Schema checked in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
     if !diagnostics.is_empty() {
         return Err((source, diagnostics));
     }
-    match serde_json::from_value::<Model>(value) {
+    let started = std::time::Instant::now();
+    let model = serde_json::from_value::<Model>(value);
+    tracing::debug!(
+        "model deserialized in {:.3}s",
+        started.elapsed().as_secs_f64()
+    );
+    match model {
         Ok(model) => Ok(Loaded { model, source }),
         Err(err) => {
             let diag = Diagnostic::new("", format!("invalid model: {err}"));
@@ -296,13 +300,19 @@ pub fn load_str(path: &Path, text: String) -> LoadResult {
     }
 }
 
-/// Any YAML document of the project (the model, the fleet file) as JSON, with the
-/// positions of its nodes; malformed YAML and duplicate keys are diagnostics.
+/// Any YAML document of the project (the model, the fleet file) as JSON, its source
+/// locating nodes on demand; malformed YAML and duplicate keys are diagnostics.
 pub fn load_document(
     path: &Path,
     text: String,
 ) -> Result<(Source, serde_json::Value), (Source, Vec<Diagnostic>)> {
     let source = Source::unlocated(path.to_path_buf(), text);
+    let started = std::time::Instant::now();
+    if let Some(value) = parse_value(&source.text) {
+        // Positions are read from the text again if a diagnostic needs one.
+        tracing::debug!("YAML read in {:.3}s", started.elapsed().as_secs_f64());
+        return Ok((source, value));
+    }
     let root = match parse_tree(&source.text) {
         Ok(node) => node,
         Err(err) => {
@@ -323,39 +333,6 @@ pub fn load_document(
         return Err((source, diagnostics));
     }
     Ok((source, value))
-}
-
-pub(crate) fn parse_tree(text: &str) -> Result<Spanned<Node>, serde_saphyr::Error> {
-    // YAML 1.2 booleans only: with YAML 1.1's `yes/no/on/off`, the key `on:` of a
-    // default privilege turns into `true:` and a seeded country code `NO` into `false`.
-    // The JSON Schema (and so an editor's completion) speaks YAML 1.2 as well.
-    // The size limits are the project's, not the parser's defaults (see `limits`).
-    let options = serde_saphyr::options! {
-        budget: Some(crate::limits::budget()),
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
-        strict_booleans: true,
-    };
-    serde_saphyr::from_str_with_options(text, options)
-}
-
-/// The positions of every node of a model text that loads (empty when it does not parse).
-fn locate(text: &str) -> Positions {
-    let mut positions = HashMap::new();
-    if let Ok(root) = parse_tree(text) {
-        let _ = tree_to_json(root, &mut positions, &mut Vec::new());
-    }
-    positions
-}
-
-/// The document as JSON, recording where each node sits (and duplicate keys).
-pub(crate) fn tree_to_json(
-    root: Spanned<Node>,
-    positions: &mut Positions,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> serde_json::Value {
-    let root_pos = Pos::new(root.referenced.line(), root.referenced.column());
-    root.value
-        .into_json(String::new(), root_pos, root_pos, positions, diagnostics)
 }
 
 /// A parser error as a diagnostic's message and hint: a size limit reached is named as
@@ -481,87 +458,6 @@ fn unclosed_flow(text: &str, end: Pos) -> Option<(char, Pos)> {
     stack.pop()
 }
 
-/// A YAML node whose map keys and values carry their positions.
-#[derive(Debug)]
-pub(crate) enum Node {
-    Null,
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<Node>>),
-    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
-}
-
-/// A map key; YAML allows numbers and booleans as keys, the model reads them as text.
-#[derive(Debug)]
-pub(crate) struct Key(String);
-
-impl Node {
-    fn into_json(
-        self,
-        pointer: String,
-        key_pos: Pos,
-        value_pos: Pos,
-        positions: &mut Positions,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> serde_json::Value {
-        use serde_json::Value;
-        let value = match self {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(b),
-            Node::Int(i) => Value::from(i),
-            Node::UInt(u) => Value::from(u),
-            Node::Float(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-            Node::Str(s) => Value::String(s),
-            Node::Seq(items) => Value::Array(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let pos = spanned_pos(&item);
-                        let child = format!("{pointer}/{i}");
-                        item.value
-                            .into_json(child, pos, pos, positions, diagnostics)
-                    })
-                    .collect(),
-            ),
-            Node::Map(entries) => {
-                let mut map = serde_json::Map::new();
-                for (key, item) in entries {
-                    let kpos = spanned_pos(&key);
-                    let name = key.value.0;
-                    let child = format!("{pointer}/{}", escape_pointer(&name));
-                    if let Some((first, _)) = positions.get(&child) {
-                        diagnostics.push(
-                            Diagnostic::at_pos(kpos, format!("duplicate key `{name}`")).with_hint(
-                                format!(
-                                    "`{name}` is already defined at line {}, column {}",
-                                    first.line, first.column
-                                ),
-                            ),
-                        );
-                        continue;
-                    }
-                    let vpos = spanned_pos(&item);
-                    let converted =
-                        item.value
-                            .into_json(child.clone(), kpos, vpos, positions, diagnostics);
-                    map.insert(name, converted);
-                }
-                Value::Object(map)
-            }
-        };
-        positions.insert(pointer, (key_pos, value_pos));
-        value
-    }
-}
-
-fn spanned_pos<T>(s: &Spanned<T>) -> Pos {
-    Pos::new(s.referenced.line(), s.referenced.column())
-}
-
 /// RFC 6901 escaping, the form jsonschema reports instance paths in.
 pub fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
@@ -577,98 +473,6 @@ where
         .into_iter()
         .map(|s| format!("/{}", escape_pointer(s.as_ref())))
         .collect()
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::UInt(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Key>>()? {
-            let value = map.next_value::<Spanned<Node>>()?;
-            entries.push((key, value));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a scalar map key")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Key, E> {
-                Ok(Key(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
-                Err(E::custom("a map key cannot be null"))
-            }
-        }
-        deserializer.deserialize_any(KeyVisitor)
-    }
 }
 
 /// The compiled JSON Schema of the format, built once per process.
