@@ -8,6 +8,7 @@
 mod common_pg;
 
 use common_pg::*;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 const MODEL: &str = r#"
 database: { name: dev_server_target }
@@ -35,13 +36,41 @@ fn elsewhere() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-async fn scratch_databases() -> i64 {
+/// Scratch databases on the test cluster that hold this test's model (its schema
+/// "Ops Log", which no other test uses). Tests running at the same time create scratch
+/// databases of their own models there, so a count of every scratch database races.
+async fn scratch_databases() -> usize {
     let admin = connect(&admin_url()).await;
-    scalar_i64(
-        &admin,
-        "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemactl\\_scratch\\_%'",
-    )
-    .await
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'schemactl\\_scratch\\_%'",
+        ))
+        .await
+        .unwrap();
+    let mut holding = 0;
+    for row in rows {
+        let name: String = row.try_get_by_index(0).unwrap();
+        // Dropped by another run in between: not one of this model's.
+        let Ok(conn) = schemactl::db::connect(&db_url(&name)).await else {
+            continue;
+        };
+        let found = conn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT count(*) FROM pg_namespace WHERE nspname = 'Ops Log'",
+            ))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+            .unwrap_or(0);
+        conn.close().await.ok();
+        if found > 0 {
+            holding += 1;
+        }
+    }
+    holding
 }
 
 #[tokio::test]
