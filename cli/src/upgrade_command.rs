@@ -32,17 +32,10 @@ fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan, Inven
                 })
             });
         let started = std::time::Instant::now();
-        let plan = crate::upgrade::plan(&loaded.model, url).await;
+        // On an error the inventory read, if still running, ends with the runtime when
+        // `compute` returns.
+        let plan = crate::upgrade::plan(&loaded.model, url).await?;
         tracing::debug!("plan computed in {:.3}s", started.elapsed().as_secs_f64());
-        let plan = match plan {
-            Ok(plan) => plan,
-            Err(err) => {
-                if let Some(task) = inventory {
-                    task.abort();
-                }
-                return Err(err);
-            }
-        };
         let items = match (&plan, inventory) {
             (Plan::Postgres { .. }, Some(task)) => task
                 .await
@@ -50,12 +43,7 @@ fn compute(schema: &Path, url: &str) -> Result<(crate::model::Model, Plan, Inven
             (Plan::Postgres { .. }, None) => {
                 anyhow::bail!("a PostgreSQL plan for a model that does not target PostgreSQL")
             }
-            (_, task) => {
-                if let Some(task) = task {
-                    task.abort();
-                }
-                Vec::new()
-            }
+            _ => Vec::new(),
         };
         anyhow::Ok((plan, items))
     });

@@ -339,21 +339,6 @@ impl Plan {
     /// `catalog`, the targets whole and their helpers.
     pub fn build_catalog(&self, catalog: &Catalog, targets: &BTreeSet<UnitId>) -> Catalog {
         let mut out = context_only(catalog);
-        let mut add = |id: &UnitId, def: UnitDef| match (id, def) {
-            (UnitId::Enum(q), UnitDef::Enum(d)) => {
-                out.enums.insert(q.clone(), d);
-            }
-            (UnitId::Table(q), UnitDef::Table(d)) => {
-                out.tables.insert(q.clone(), d);
-            }
-            (UnitId::View(q), UnitDef::View(d)) => {
-                out.views.insert(q.clone(), d);
-            }
-            (UnitId::Function(q), UnitDef::Function(d)) => {
-                out.functions.insert(q.clone(), d);
-            }
-            _ => {}
-        };
         let helpers: BTreeSet<&UnitId> = targets
             .iter()
             .filter_map(|t| self.helpers.get(t))
@@ -362,12 +347,12 @@ impl Plan {
             .collect();
         for h in helpers {
             if let Some(def) = self.defs.get(h) {
-                add(h, helper(def));
+                insert_unit(&mut out, h, helper(def));
             }
         }
         for t in targets {
             if let Some(def) = self.defs.get(t) {
-                add(t, def.clone());
+                insert_unit(&mut out, t, def.clone());
             }
         }
         out
@@ -505,23 +490,28 @@ pub fn compose<'a>(
         ..Catalog::default()
     };
     for (id, def) in units {
-        match (id, def.clone()) {
-            (UnitId::Enum(q), UnitDef::Enum(d)) => {
-                out.enums.insert(q.clone(), d);
-            }
-            (UnitId::Table(q), UnitDef::Table(d)) => {
-                out.tables.insert(q.clone(), d);
-            }
-            (UnitId::View(q), UnitDef::View(d)) => {
-                out.views.insert(q.clone(), d);
-            }
-            (UnitId::Function(q), UnitDef::Function(d)) => {
-                out.functions.insert(q.clone(), d);
-            }
-            _ => {}
-        }
+        insert_unit(&mut out, id, def.clone());
     }
     out
+}
+
+/// Puts a unit's definition into `catalog` under its id (a mismatched pair is ignored).
+fn insert_unit(catalog: &mut Catalog, id: &UnitId, def: UnitDef) {
+    match (id, def) {
+        (UnitId::Enum(q), UnitDef::Enum(d)) => {
+            catalog.enums.insert(q.clone(), d);
+        }
+        (UnitId::Table(q), UnitDef::Table(d)) => {
+            catalog.tables.insert(q.clone(), d);
+        }
+        (UnitId::View(q), UnitDef::View(d)) => {
+            catalog.views.insert(q.clone(), d);
+        }
+        (UnitId::Function(q), UnitDef::Function(d)) => {
+            catalog.functions.insert(q.clone(), d);
+        }
+        _ => {}
+    }
 }
 
 /// Whether `normalized` holds exactly the units of `model` (by kind and name): else a
