@@ -740,6 +740,7 @@ fn view_entity(
                     .iter()
                     .find(|(c, _)| c == name)
                     .map(|(_, t)| t.clone()),
+                collation: None,
             };
             column_ctx(
                 dialect,

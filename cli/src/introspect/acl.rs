@@ -106,6 +106,7 @@ pub(super) async fn default_privileges(
 enum Target {
     Schema(String),
     Relation(QName),
+    Sequence(QName),
     Function(i64),
 }
 
@@ -128,6 +129,7 @@ pub(super) async fn grants(
             "schema" => Target::Schema(schema),
             "function" => Target::Function(get(&row, "object_key")?),
             "relation" | "column" => Target::Relation(QName::new(schema, name)),
+            "sequence" => Target::Sequence(QName::new(schema, name)),
             other => anyhow::bail!("grant on {schema}.{name}: unknown object kind `{other}`"),
         };
         let full: i64 = get(&row, "full_count")?;
@@ -157,6 +159,11 @@ pub(super) async fn grants(
                 if let Some(def) = catalog.tables.get_mut(&q) {
                     def.grants = list;
                 } else if let Some(def) = catalog.views.get_mut(&q) {
+                    def.grants = list;
+                }
+            }
+            Target::Sequence(q) => {
+                if let Some(def) = catalog.sequences.get_mut(&q) {
                     def.grants = list;
                 }
             }

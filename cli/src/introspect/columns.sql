@@ -12,10 +12,19 @@ SELECT c.oid::int8 AS table_oid,
        a.attgenerated::text AS generated,
        def.expr AS default_expr,
        ds.description AS comment,
-       (seq.objid IS NOT NULL
-        AND def.expr = format('nextval(%L::regclass)', seq.objid::regclass::text)) AS serial
+       CASE WHEN a.attcollation <> t.typcollation THEN
+         CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
+              ELSE cn.nspname || '.' || co.collname END
+       END AS collation,
+       -- A column may own a sequence without a default (OWNED BY alone): not serial.
+       coalesce(seq.objid IS NOT NULL
+                AND def.expr = format('nextval(%L::regclass)', seq.objid::regclass::text),
+                false) AS serial
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN LATERAL (SELECT pg_get_expr(ad.adbin, ad.adrelid) AS expr) def ON true

@@ -1,5 +1,5 @@
--- Explicit privileges on schemas, tables, views, columns and functions, one row per grantee
--- and privilege, without the owner's own. A NULL ACL means the defaults and yields no row.
+-- Explicit privileges on schemas, tables, views, columns, sequences and functions, one row
+-- per grantee and privilege, without the owner's own. A NULL ACL means the defaults and yields no row.
 -- `full_count` is how many privileges the object kind has, so that a complete set reads as
 -- ALL. `object_key` identifies a function by oid (the name alone is ambiguous).
 WITH objects AS (
@@ -18,6 +18,11 @@ WITH objects AS (
   JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
     AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+  UNION ALL
+  -- Sequences: a serial column's are skipped by the reader (the catalog has no entry).
+  SELECT 'sequence', n.nspname, c.relname, NULL, c.oid::int8, c.relowner, c.relacl, 's'
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1) AND c.relkind = 'S'
   UNION ALL
   SELECT 'function', n.nspname, p.proname, NULL, p.oid::int8, p.proowner, p.proacl, 'f'
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

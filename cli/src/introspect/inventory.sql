@@ -70,16 +70,9 @@ column_sequence AS MATERIALIZED (
   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
     AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
 )
--- Sequences that neither an identity column nor a serial column stands for.
-SELECT 'sequence' AS kind, r.qname AS name,
-       'CREATE SEQUENCE ' || r.qname AS detail
-FROM rel r
-WHERE r.relkind = 'S'
-  -- NOT IN over a hashed list, not an anti join the planner may run as a nested loop.
-  AND r.oid NOT IN (SELECT cs.seq FROM column_sequence cs WHERE cs.stands_for_column)
-UNION ALL
+-- (Standalone sequences are modelled: `sequences.sql` reads them.)
 -- Serial and identity sequences whose name or options differ from what the model creates.
-SELECT 'sequence_options', cs.qname,
+SELECT 'sequence_options' AS kind, cs.qname AS name,
        'owned by ' || cs.attname || ': ' ||
        concat_ws(', ',
          CASE WHEN cs.deptype = 'a' AND cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq'
@@ -89,7 +82,7 @@ SELECT 'sequence_options', cs.qname,
          CASE WHEN s.seqmin <> d.min THEN 'MINVALUE ' || s.seqmin END,
          CASE WHEN s.seqmax <> d.max THEN 'MAXVALUE ' || s.seqmax END,
          CASE WHEN s.seqcache <> 1 THEN 'CACHE ' || s.seqcache END,
-         CASE WHEN s.seqcycle THEN 'CYCLE' END)
+         CASE WHEN s.seqcycle THEN 'CYCLE' END) AS detail
 FROM column_sequence cs
 JOIN pg_sequence s ON s.seqrelid = cs.seq
 -- The defaults of CREATE SEQUENCE for the sequence's type and direction.
@@ -161,15 +154,16 @@ UNION ALL
 SELECT 'foreign_table', r.qname, 'CREATE FOREIGN TABLE ' || r.qname
 FROM rel r WHERE r.relkind = 'f'
 UNION ALL
+-- Unlogged tables and tables' storage parameters are modelled; a partition's are its own.
 SELECT 'unlogged_table', r.qname, 'CREATE UNLOGGED TABLE ' || r.qname
-FROM rel r WHERE r.relkind IN ('r', 'p') AND r.relpersistence = 'u'
+FROM rel r WHERE r.relkind IN ('r', 'p') AND r.relpersistence = 'u' AND r.relispartition
 UNION ALL
 SELECT 'typed_table', r.qname, 'OF ' || r.reloftype::regtype::text
 FROM rel r WHERE r.relkind IN ('r', 'p') AND r.reloftype <> 0
 UNION ALL
 SELECT 'storage_parameters', r.qname, 'WITH (' || array_to_string(r.reloptions, ', ') || ')'
 FROM rel r
-WHERE r.relkind IN ('r', 'p', 'm') AND r.reloptions IS NOT NULL
+WHERE (r.relkind = 'm' OR (r.relkind = 'r' AND r.relispartition)) AND r.reloptions IS NOT NULL
 UNION ALL
 -- A view's security_barrier and security_invoker are in the model; check_option is not.
 SELECT 'view_options', r.qname, array_to_string(r.reloptions, ', ')
@@ -261,7 +255,8 @@ SELECT CASE k.contype WHEN 'x' THEN 'exclusion_constraint' ELSE 'constraint_attr
 FROM pg_constraint k
 JOIN rel r ON r.oid = k.conrelid
 WHERE NOT r.relispartition AND k.conparentid = 0
-  AND (k.contype = 'x' OR (k.condeferred AND k.contype IN ('p', 'u', 'f')))
+  -- A foreign key's INITIALLY DEFERRED is modelled.
+  AND (k.contype = 'x' OR (k.condeferred AND k.contype IN ('p', 'u')))
 UNION ALL
 -- The model asks for valid constraints: one added NOT VALID and never validated is not
 -- what provisioning gives (plans validate it).
@@ -302,11 +297,9 @@ WHERE NOT g.tgisinternal AND g.tgparentid = 0 AND NOT r.relispartition
   AND (r.relkind NOT IN ('r', 'p') OR g.tgconstraint <> 0 OR g.tgoldtable IS NOT NULL
        OR g.tgnewtable IS NOT NULL OR g.tgenabled <> 'O')
 UNION ALL
+-- (A column's collation is modelled: `columns.sql` reads it.)
 SELECT 'column_attributes', r.qname || '.' || quote_ident(a.attname),
        concat_ws(', ',
-         CASE WHEN a.attcollation <> t.typcollation
-              THEN 'COLLATE ' || (SELECT quote_ident(co.collname) FROM pg_collation co
-                                  WHERE co.oid = a.attcollation) END,
          CASE WHEN a.attgenerated = 'v' THEN 'a virtual generated column' END,
          CASE WHEN a.attcompression <> '' THEN 'COMPRESSION ' || a.attcompression::text END,
          CASE WHEN a.attstorage <> t.typstorage
@@ -321,7 +314,7 @@ JOIN rel r ON r.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
 WHERE r.relkind IN ('r', 'p') AND NOT r.relispartition AND a.attnum > 0
   AND NOT a.attisdropped
-  AND (a.attcollation <> t.typcollation OR a.attgenerated = 'v' OR a.attcompression <> ''
+  AND (a.attgenerated = 'v' OR a.attcompression <> ''
        OR a.attstorage <> t.typstorage OR a.attoptions IS NOT NULL
        OR (a.attstattarget IS NOT NULL AND a.attstattarget >= 0))
 UNION ALL

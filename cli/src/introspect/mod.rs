@@ -141,6 +141,7 @@ async fn read_all(
     acl::schemas(session, &schemas, &mut catalog).await?;
     acl::default_privileges(session, &schemas, &mut catalog).await?;
     routines::enums(session, &schemas, &mut catalog).await?;
+    routines::sequences(session, &schemas, &mut catalog).await?;
     let mut roles = relations::read(session, &schemas, &mut catalog).await?;
     let functions = routines::functions(session, &schemas, &mut catalog, &mut roles).await?;
     acl::grants(session, &schemas, &functions, &mut catalog).await?;
@@ -184,6 +185,9 @@ fn referenced_roles(catalog: &Catalog) -> BTreeSet<String> {
     }
     for function in catalog.functions.values() {
         out.extend(function.grants.iter().map(|g| g.grantee.clone()));
+    }
+    for sequence in catalog.sequences.values() {
+        out.extend(sequence.grants.iter().map(|g| g.grantee.clone()));
     }
     out.remove("public");
     out

@@ -96,11 +96,27 @@ async fn relations(
                 rels.insert(oid, Rel::View(q));
             }
             "r" | "p" => {
+                let persistence: String = get(&row, "persistence")?;
+                let unlogged = match persistence.as_str() {
+                    "p" => false,
+                    "u" => true,
+                    other => {
+                        anyhow::bail!("table {q}: unknown persistence `{other}` (relpersistence)")
+                    }
+                };
                 let table = TableDef {
                     partition_by: partition_key(&row)?,
                     rls_enabled: get(&row, "rls_enabled")?,
                     rls_forced: get(&row, "rls_forced")?,
                     comment,
+                    unlogged,
+                    with: options
+                        .iter()
+                        .map(|o| {
+                            let (k, v) = split_option(o);
+                            (k.to_string(), option_value(v))
+                        })
+                        .collect(),
                     ..Default::default()
                 };
                 catalog.tables.insert(q.clone(), table);
@@ -223,6 +239,7 @@ fn column(
         generated: if generated { default } else { None },
         identity,
         comment,
+        collation: get(row, "collation")?,
     })
 }
 
@@ -300,6 +317,7 @@ async fn constraints(
                 ),
                 referenced_columns: get(&row, "ref_columns")?,
                 deferrable: get(&row, "deferrable")?,
+                initially_deferred: get(&row, "initially_deferred")?,
             }),
             other => anyhow::bail!("constraint {name} on {q}: unknown constraint kind `{other}`"),
         }

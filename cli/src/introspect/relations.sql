@@ -19,6 +19,7 @@ SELECT c.oid::int8 AS oid,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        coalesce(c.reloptions, '{}')::text[] AS options,
+       c.relpersistence::text AS persistence,
        ds.description AS comment,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS query
 FROM pg_class c

@@ -1,4 +1,4 @@
-//! Enums and functions.
+//! Enums, sequences and functions.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,10 +6,11 @@ use sea_orm::{QueryResult, Value};
 
 use super::parse::function_defaults;
 use super::{Session, get};
-use crate::catalog::{ArgDef, Catalog, EnumDef, FunctionDef, QName};
-use crate::model::Volatility;
+use crate::catalog::{ArgDef, Catalog, EnumDef, FunctionDef, QName, SequenceDef, SequenceOwner};
+use crate::model::{SequenceType, Volatility};
 
 const ENUMS: &str = include_str!("enums.sql");
+const SEQUENCES: &str = include_str!("sequences.sql");
 const FUNCTIONS: &str = include_str!("functions.sql");
 
 pub(super) async fn enums(
@@ -28,6 +29,41 @@ pub(super) async fn enums(
                 comment: get(&row, "comment")?,
             },
         );
+    }
+    Ok(())
+}
+
+pub(super) async fn sequences(
+    session: &mut Session,
+    schemas: &Value,
+    catalog: &mut Catalog,
+) -> anyhow::Result<()> {
+    for row in session.rows(SEQUENCES, vec![schemas.clone()]).await? {
+        let q = QName::new(
+            get::<String>(&row, "schema_name")?,
+            get::<String>(&row, "name")?,
+        );
+        let type_name: String = get(&row, "data_type")?;
+        let data_type = SequenceType::parse(&type_name)
+            .ok_or_else(|| anyhow::anyhow!("sequence {q}: unknown sequence type `{type_name}`"))?;
+        let table: Option<String> = get(&row, "owned_by_table")?;
+        let column: Option<String> = get(&row, "owned_by_column")?;
+        let owned_by = table
+            .zip(column)
+            .map(|(table, column)| SequenceOwner { table, column });
+        let def = SequenceDef {
+            data_type,
+            start: get(&row, "start")?,
+            increment: get(&row, "increment")?,
+            min_value: get(&row, "min_value")?,
+            max_value: get(&row, "max_value")?,
+            cache: get(&row, "cache")?,
+            cycle: get(&row, "cycle")?,
+            owned_by,
+            comment: get(&row, "comment")?,
+            grants: Vec::new(),
+        };
+        catalog.sequences.insert(q, def);
     }
     Ok(())
 }

@@ -154,7 +154,7 @@ pub async fn desired(
             .ok_or_else(|| anyhow!("unit {id:?} was not normalized"))?;
         parts.push((id, def));
     }
-    let normalized = units::compose(context, parts);
+    let normalized = units::with_sequences(units::compose(context, parts), catalog);
     tracing::debug!(
         "normalized incrementally in {:.3}s",
         started.elapsed().as_secs_f64()

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache;
 use crate::catalog::{
-    Catalog, DatabaseDef, EnumDef, FunctionDef, QName, SchemaDef, TableDef, ViewDef,
+    Catalog, DatabaseDef, EnumDef, FunctionDef, QName, SchemaDef, SequenceDef, TableDef, ViewDef,
 };
 use schemactl_core::deps::references;
 
@@ -74,25 +74,48 @@ pub fn units(catalog: &Catalog) -> BTreeMap<UnitId, UnitDef> {
     out
 }
 
-/// `catalog` without its units: the context a workspace database holds.
+/// `catalog` without its units: the context a workspace database holds. Sequences are
+/// part of it, bare (no owner, comment or grants): a default or a body may call one, in a
+/// string literal the dependency scan does not read. Their definitions need no server to
+/// normalize (every option is a number the catalog already holds explicitly), so the
+/// normalized catalog takes them from the model's ([`with_sequences`]).
 pub fn context_only(catalog: &Catalog) -> Catalog {
+    let bare = |s: &SequenceDef| SequenceDef {
+        owned_by: None,
+        comment: None,
+        grants: Vec::new(),
+        ..s.clone()
+    };
     Catalog {
         database: catalog.database.clone(),
         roles: catalog.roles.clone(),
         extensions: catalog.extensions.clone(),
         schemas: catalog.schemas.clone(),
+        sequences: catalog
+            .sequences
+            .iter()
+            .map(|(q, s)| (q.clone(), bare(s)))
+            .collect(),
         ..Catalog::default()
     }
 }
 
+/// `normalized` with the model's sequences (see [`context_only`]).
+pub fn with_sequences(mut normalized: Catalog, model: &Catalog) -> Catalog {
+    normalized.sequences = model.sequences.clone();
+    normalized
+}
+
 /// The key of the context: the database-wide part of the model, the role names (grants
-/// and policies name them) and `scope` (the server).
+/// and policies name them), the sequences' names (what other units can see of them) and
+/// `scope` (the server).
 pub fn context_key(catalog: &Catalog, scope: &str) -> String {
     let context = (
         &catalog.database,
         &catalog.extensions,
         &catalog.schemas,
         catalog.roles.keys().collect::<Vec<_>>(),
+        catalog.sequences.keys().collect::<Vec<_>>(),
     );
     cache::key_of(&(scope, "context"), &context)
 }
@@ -539,6 +562,7 @@ mod tests {
             generated: None,
             identity: None,
             comment: None,
+            collation: None,
         };
         TableDef {
             columns: vec![column("id", "bigint"), column("state", "s.mood")],
@@ -555,6 +579,7 @@ mod tests {
                     on_delete: FkAction::NoAction,
                     on_update: FkAction::NoAction,
                     deferrable: false,
+                    initially_deferred: false,
                 })
                 .into_iter()
                 .collect(),

@@ -310,6 +310,7 @@ fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
             | Step::CreateView { .. }
             | Step::CreateFunction { .. }
             | Step::CreateEnum { .. }
+            | Step::CreateSequence { .. }
             | Step::CreateSchema { .. }
             | Step::CreateExtension { .. }
             | Step::CreateIndex { .. }
@@ -346,6 +347,7 @@ fn creates(step: &Step) -> bool {
             | Step::CreateView { .. }
             | Step::CreateFunction { .. }
             | Step::CreateEnum { .. }
+            | Step::CreateSequence { .. }
             | Step::CreateSchema { .. }
             | Step::CreateExtension { .. }
             | Step::CreateIndex { .. }

@@ -11,6 +11,7 @@
 pub mod command;
 pub mod import;
 mod model;
+mod sequences;
 pub mod split;
 mod tables;
 mod types;

@@ -192,6 +192,10 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
         };
         schema.enums.insert(q.name.clone(), labels);
     }
+    for (q, s) in catalog.sequences.iter().filter(|(q, _)| in_schema(q)) {
+        let sequence = super::sequences::sequence(w, extra, q, s);
+        schema.sequences.insert(q.name.clone(), sequence);
+    }
     for (q, t) in catalog.tables.iter().filter(|(q, _)| in_schema(q)) {
         let table = tables::table(w, extra, q, t);
         schema.tables.insert(q.name.clone(), table);

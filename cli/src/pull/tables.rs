@@ -23,6 +23,12 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
     let single_pk = pk.filter(|k| k.columns.len() == 1);
     let mut table = Table {
         comment: t.comment.clone(),
+        unlogged: t.unlogged,
+        with_params: t
+            .with
+            .iter()
+            .map(|(k, v)| (k.clone(), option_value(v)))
+            .collect(),
         ..Default::default()
     };
     for c in &t.columns {
@@ -199,6 +205,7 @@ fn column(w: &mut Writer, q: &QName, t: &TableDef, c: &ColumnDef, primary_key: b
         identity: c.identity,
         primary_key,
         comment: c.comment.clone(),
+        collation: c.collation.clone(),
         ..Default::default()
     }
 }
@@ -234,6 +241,7 @@ fn foreign_key(w: &mut Writer, q: &QName, fk: &ForeignKeyDef, table: &mut Table)
             on_update: action(fk.on_update),
             name: None,
             deferrable: fk.deferrable,
+            initially_deferred: fk.initially_deferred,
         });
         return;
     }
@@ -250,6 +258,7 @@ fn foreign_key(w: &mut Writer, q: &QName, fk: &ForeignKeyDef, table: &mut Table)
             on_delete: action(fk.on_delete),
             on_update: action(fk.on_update),
             deferrable: fk.deferrable,
+            initially_deferred: fk.initially_deferred,
         },
     );
 }

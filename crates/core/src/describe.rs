@@ -24,6 +24,16 @@ pub(crate) fn step(step: &Step) -> String {
             format!("add value {value} to enum {name}{at} (committed first)")
         }
         RenameEnumAside { name } => format!("rename enum {name} to replace it"),
+        CreateSequence { name } => format!("create sequence {name}"),
+        AlterSequence { name } => format!("alter sequence {name}"),
+        DisownSequence { name } => format!("detach sequence {name} from its column"),
+        SetSequenceOwner { name } => format!("set the column owning sequence {name}"),
+        DropSequence { name } => format!("drop sequence {name}"),
+        SetPersistence { table, unlogged } => format!(
+            "make table {table} {}",
+            if *unlogged { "unlogged" } else { "logged" }
+        ),
+        SetStorageParameters { table } => format!("set storage parameters of table {table}"),
         DropView { name, materialized } => format!(
             "drop {} {name}",
             if *materialized {

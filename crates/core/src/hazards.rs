@@ -28,6 +28,7 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         | DropColumn { .. }
         | DropTables { .. }
         | DropDetachedPartition { .. }
+        | DropSequence { .. }
         | RenameEnumAside { .. } => vec![DataLoss],
         UndistributeTable { table } | DistributeTable { table } | AlterDistribution { table }
             if pair.previous.tables.contains_key(table) =>
@@ -44,6 +45,8 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
             ..
         }
         | DropIndex { .. } => vec![AccessExclusiveLock],
+        // The whole table is copied (and, to become logged, written to the WAL).
+        SetPersistence { .. } => vec![TableRewrite, AccessExclusiveLock],
         AddConstraint {
             on,
             kind: ConstraintKind::PrimaryKey | ConstraintKind::Unique,
@@ -101,7 +104,11 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
             if *conversion == Conversion::ViaText {
                 hazards.push(DataLoss);
             }
-            if !is_binary_widening(from, to) {
+            if from == to && *conversion == Conversion::Cast {
+                // Only the collation changes (a replaced enum of the same name converts
+                // through text): no rewrite, the column's indexes are rebuilt.
+                hazards.push(AccessExclusiveLock);
+            } else if !is_binary_widening(from, to) {
                 hazards.extend([TableRewrite, AccessExclusiveLock]);
             }
             hazards

@@ -303,6 +303,14 @@ pub enum Step {
     },
     /// Values removed or reordered: the old type steps aside under `<name>__old`, a new
     /// one is created, columns convert through text, and the old one is dropped.
+    /// A standalone sequence, with every option.
+    CreateSequence {
+        name: QName,
+    },
+    /// New options for a sequence (`ALTER SEQUENCE`): its values so far are kept.
+    AlterSequence {
+        name: QName,
+    },
     RenameEnumAside {
         name: QName,
     },
@@ -326,6 +334,11 @@ pub enum Step {
         name: QName,
     },
     DropFunctionForReplacement {
+        name: QName,
+    },
+    /// `OWNED BY NONE` before its owning column changes or goes (which would take the
+    /// sequence with it) or before the sequence itself goes.
+    DisownSequence {
         name: QName,
     },
     DetachPartition {
@@ -421,6 +434,15 @@ pub enum Step {
         to: String,
         kind: ConstraintKind,
     },
+    /// `SET LOGGED` or `SET UNLOGGED`: the table is rewritten.
+    SetPersistence {
+        table: QName,
+        unlogged: bool,
+    },
+    /// `SET (…)` for parameters added or changed, `RESET (…)` for those removed.
+    SetStorageParameters {
+        table: QName,
+    },
     CreateView {
         name: QName,
     },
@@ -460,6 +482,10 @@ pub enum Step {
     /// A plain build: on a new or partitioned table (CONCURRENTLY is not allowed there).
     CreateIndex {
         on: OnTable,
+    },
+    /// `OWNED BY table.column`, once the column exists.
+    SetSequenceOwner {
+        name: QName,
     },
 
     // Phase::Dependents
@@ -530,6 +556,10 @@ pub enum Step {
     DropReplacedEnum {
         name: QName,
     },
+    /// After the tables whose defaults used it.
+    DropSequence {
+        name: QName,
+    },
 
     // Phase::ContainerDrops
     DropSchema {
@@ -565,13 +595,16 @@ impl Step {
             | CreateSchema { .. }
             | CreateEnum { .. }
             | AddEnumValue { .. }
-            | RenameEnumAside { .. } => Phase::Containers,
+            | RenameEnumAside { .. }
+            | CreateSequence { .. }
+            | AlterSequence { .. } => Phase::Containers,
             DropView { .. }
             | DropTrigger { .. }
             | DropPolicy { .. }
             | DropConstraint { .. }
             | DropIndex { .. }
             | DropFunctionForReplacement { .. }
+            | DisownSequence { .. }
             | DetachPartition { .. } => Phase::Teardown,
             CreateFunction { .. }
             | ReplaceFunction { .. }
@@ -594,15 +627,18 @@ impl Step {
             | AlterIdentity { .. }
             | DropIdentity { .. }
             | RenameConstraint { .. }
+            | SetPersistence { .. }
+            | SetStorageParameters { .. }
             | CreateView { .. } => Phase::Objects,
             UndistributeSchema { .. }
             | UndistributeTable { .. }
             | DistributeSchema { .. }
             | DistributeTable { .. }
             | AlterDistribution { .. } => Phase::Distribution,
-            AddConstraint { .. } | ValidateConstraint { .. } | CreateIndex { .. } => {
-                Phase::Constraints
-            }
+            AddConstraint { .. }
+            | ValidateConstraint { .. }
+            | CreateIndex { .. }
+            | SetSequenceOwner { .. } => Phase::Constraints,
             CreateTrigger { .. }
             | ReplaceTrigger { .. }
             | SetRowLevelSecurity { .. }
@@ -616,7 +652,10 @@ impl Step {
             | RevokeDefaultPrivileges { .. }
             | SetComment { .. } => Phase::Access,
             DropTables { .. } | DropDetachedPartition { .. } => Phase::Drops,
-            DropFunction { .. } | DropType { .. } | DropReplacedEnum { .. } => Phase::LateDrops,
+            DropFunction { .. }
+            | DropType { .. }
+            | DropReplacedEnum { .. }
+            | DropSequence { .. } => Phase::LateDrops,
             DropSchema { .. } | DropExtension { .. } | DropRole { .. } => Phase::ContainerDrops,
             CheckFunctionBody { .. } => Phase::BodyChecks,
             DropIndexConcurrently { .. } | CreateIndexConcurrently { .. } => Phase::Concurrent,

@@ -225,6 +225,7 @@ fn foreign_key(columns: &[String], references: QName, referenced: Vec<String>) -
         on_delete: FkAction::NoAction,
         on_update: FkAction::NoAction,
         deferrable: false,
+        initially_deferred: false,
     }
 }
 
@@ -238,6 +239,7 @@ fn column_def(name: &str, c: &Column, in_key: bool) -> ColumnDef {
         generated: None,
         identity: None,
         comment: c.comment.clone(),
+        collation: None,
     }
 }
 

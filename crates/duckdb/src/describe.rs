@@ -113,6 +113,7 @@ fn columns(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
             generated: None,
             identity: None,
             comment: r.get(6)?,
+            collation: None,
         });
     }
     Ok(())
@@ -164,6 +165,7 @@ fn constraints(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
                     on_delete: FkAction::NoAction,
                     on_update: FkAction::NoAction,
                     deferrable: false,
+                    initially_deferred: false,
                 });
             }
             "NOT NULL" => {}

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod load;
 pub mod partitions;
 mod routine;
+mod sequence;
 mod table;
 pub mod types;
 pub mod unmanaged;
@@ -28,6 +29,7 @@ pub use routine::{
     ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Trigger, TriggerEvent,
     TriggerLevel, TriggerTiming, View, Volatility,
 };
+pub use sequence::{Sequence, SequenceOptions, SequenceType};
 pub use table::{
     Check, CitusTable, Column, FkAction, ForeignKey, GeneratePartitions, Identity, Index,
     IndexColumn, IndexColumnSpec, IndexMethod, NullsOrder, PartitionBound, PartitionBy,
@@ -175,6 +177,10 @@ pub struct Schema {
     /// Enum types: name → labels in order (or the long form with a comment).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub enums: IndexMap<String, EnumType>,
+    /// Standalone sequences (`CREATE SEQUENCE`), keyed by name; serial and identity
+    /// columns make their own.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub sequences: IndexMap<String, Sequence>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub tables: IndexMap<String, Table>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

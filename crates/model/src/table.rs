@@ -41,6 +41,14 @@ pub struct Table {
     /// The partitions of a partitioned table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Partitions>,
+    /// `UNLOGGED`: rows are not written to the write-ahead log (faster writes; the table
+    /// is emptied after a crash and not replicated). Not for partitioned tables.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
+    /// Storage parameters (`WITH (fillfactor = 70, autovacuum_enabled = false)`): name →
+    /// value. Not for partitioned tables.
+    #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
+    pub with_params: IndexMap<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_level_security: Option<RowLevelSecurity>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -96,6 +104,10 @@ pub struct Column {
     /// Stored generated column: the SQL expression it is computed from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// `COLLATE`: a collation other than the type's default, e.g. `C`, `und-x-icu`, or
+    /// `schema.name` for one of the database's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     /// Identity column: `always` or `by_default`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
@@ -149,6 +161,10 @@ pub struct References {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deferrable: bool,
+    /// `INITIALLY DEFERRED`: checked at commit unless a transaction asks otherwise
+    /// (needs `deferrable`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub initially_deferred: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
@@ -204,6 +220,10 @@ pub struct ForeignKey {
     pub on_update: Option<FkAction>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deferrable: bool,
+    /// `INITIALLY DEFERRED`: checked at commit unless a transaction asks otherwise
+    /// (needs `deferrable`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub initially_deferred: bool,
 }
 
 /// A unique constraint: a list of columns, or the long form.

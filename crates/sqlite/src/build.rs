@@ -135,6 +135,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
                 on_delete: r.on_delete.unwrap_or(FkAction::NoAction),
                 on_update: r.on_update.unwrap_or(FkAction::NoAction),
                 deferrable: r.deferrable,
+                initially_deferred: false,
             });
         }
     }
@@ -162,6 +163,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
             on_delete: fk.on_delete.unwrap_or(FkAction::NoAction),
             on_update: fk.on_update.unwrap_or(FkAction::NoAction),
             deferrable: fk.deferrable,
+            initially_deferred: false,
         });
     }
     def.indexes = table
@@ -247,6 +249,7 @@ fn column_def(name: &str, c: &Column, inline_pk: bool) -> ColumnDef {
         generated: c.generated.as_ref().map(|g| g.trim().to_string()),
         identity: None,
         comment: None,
+        collation: None,
     }
 }
 

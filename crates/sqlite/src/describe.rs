@@ -173,6 +173,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
             generated,
             identity: None,
             comment: None,
+            collation: None,
         });
     }
     key.sort();
@@ -222,6 +223,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
             on_delete: fk.on_delete,
             on_update: fk.on_update,
             deferrable: fk.deferrable,
+            initially_deferred: false,
         });
     }
     Ok(def)

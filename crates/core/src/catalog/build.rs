@@ -11,7 +11,7 @@ use schemactl_model::partitions;
 use schemactl_model::types::SqlType;
 use schemactl_model::validate::split_qualified;
 use schemactl_model::{
-    ArgMode, Column, EnumType, Grant, Index, Model, ParallelSafety, Schema, Table,
+    ArgMode, Column, EnumType, Grant, Index, Model, ParallelSafety, Schema, Sequence, Table,
 };
 
 pub fn from_model(model: &Model) -> Catalog {
@@ -71,6 +71,11 @@ pub fn from_model(model: &Model) -> Catalog {
             catalog
                 .enums
                 .insert(QName::new(schema_name, name), EnumDef { values, comment });
+        }
+        for (name, sequence) in &schema.sequences {
+            catalog
+                .sequences
+                .insert(QName::new(schema_name, name), build_sequence(sequence));
         }
         for (name, table) in &schema.tables {
             catalog.tables.insert(
@@ -228,6 +233,8 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
             },
             None => Distribution::Reference,
         }),
+        unlogged: table.unlogged,
+        with: storage_parameters(&table.with_params),
         ..Default::default()
     };
     for (name, column) in &table.columns {
@@ -283,6 +290,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
                 on_delete: reference.on_delete.unwrap_or(FkAction::NoAction),
                 on_update: reference.on_update.unwrap_or(FkAction::NoAction),
                 deferrable: reference.deferrable,
+                initially_deferred: reference.initially_deferred,
             });
         }
     }
@@ -322,6 +330,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
             on_delete: fk.on_delete.unwrap_or(FkAction::NoAction),
             on_update: fk.on_update.unwrap_or(FkAction::NoAction),
             deferrable: fk.deferrable,
+            initially_deferred: fk.initially_deferred,
         });
     }
     def.indexes = table
@@ -427,6 +436,7 @@ fn build_column(schema_name: &str, name: &str, column: &Column, in_pk: bool) -> 
         generated: column.generated.clone(),
         identity: column.identity,
         comment: column.comment.clone(),
+        collation: column.collation.clone(),
     }
 }
 
@@ -503,19 +513,45 @@ pub(crate) fn build_index(name: &str, index: &Index) -> IndexDef {
         unique: index.unique,
         predicate: index.predicate.clone(),
         include: index.include.clone(),
-        with: index
-            .with_params
-            .iter()
-            .map(|(k, v)| {
-                let rendered = match v {
-                    Value::String(s) => sql::literal(s),
-                    other => other.to_string(),
-                };
-                (k.clone(), rendered)
-            })
-            .collect(),
+        with: storage_parameters(&index.with_params),
         nulls_not_distinct: index.nulls_not_distinct,
         comment: index.comment.clone(),
+    }
+}
+
+/// `WITH (…)` parameters as SQL: strings quoted, numbers and booleans as they are.
+fn storage_parameters(params: &indexmap::IndexMap<String, Value>) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|(k, v)| {
+            let rendered = match v {
+                Value::String(s) => sql::literal(s),
+                other => other.to_string(),
+            };
+            (k.clone(), rendered)
+        })
+        .collect()
+}
+
+fn build_sequence(sequence: &Sequence) -> SequenceDef {
+    let options = sequence.options();
+    SequenceDef {
+        data_type: options.data_type,
+        start: options.start,
+        increment: options.increment,
+        min_value: options.min_value,
+        max_value: options.max_value,
+        cache: options.cache,
+        cycle: options.cycle,
+        owned_by: sequence.owned_by.as_deref().and_then(|owner| {
+            let (table, column) = owner.split_once('.')?;
+            Some(SequenceOwner {
+                table: table.to_string(),
+                column: column.to_string(),
+            })
+        }),
+        comment: sequence.comment.clone(),
+        grants: grants(&sequence.grants),
     }
 }
 

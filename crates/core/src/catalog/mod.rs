@@ -20,7 +20,7 @@ use schemactl_model::partitions::Bound;
 use schemactl_model::types::SerialKind;
 use schemactl_model::{
     DefaultPrivilegeObject, FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, Privilege,
-    SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
+    SequenceType, SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
 };
 
 /// A schema-qualified name.
@@ -75,6 +75,9 @@ pub struct Catalog {
     pub extensions: Vec<String>,
     pub schemas: BTreeMap<String, SchemaDef>,
     pub enums: BTreeMap<QName, EnumDef>,
+    /// Standalone sequences; serial and identity columns' sequences are the columns'.
+    #[serde(default)]
+    pub sequences: BTreeMap<QName, SequenceDef>,
     pub tables: BTreeMap<QName, TableDef>,
     pub views: BTreeMap<QName, ViewDef>,
     pub functions: BTreeMap<QName, FunctionDef>,
@@ -195,6 +198,52 @@ pub struct EnumDef {
     pub comment: Option<String>,
 }
 
+/// A standalone sequence, every option explicit (PostgreSQL's defaults filled in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SequenceDef {
+    pub data_type: SequenceType,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    pub cycle: bool,
+    /// The column (of a table of the sequence's schema) the sequence belongs to.
+    pub owned_by: Option<SequenceOwner>,
+    pub comment: Option<String>,
+    pub grants: Vec<GrantDef>,
+}
+
+impl SequenceDef {
+    /// The same numbering: every option but the owner, comment and grants.
+    pub fn same_options(&self, other: &SequenceDef) -> bool {
+        (
+            self.data_type,
+            self.start,
+            self.increment,
+            self.min_value,
+            self.max_value,
+            self.cache,
+            self.cycle,
+        ) == (
+            other.data_type,
+            other.start,
+            other.increment,
+            other.min_value,
+            other.max_value,
+            other.cache,
+            other.cycle,
+        )
+    }
+}
+
+/// `OWNED BY table.column`: the table is in the sequence's schema.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SequenceOwner {
+    pub table: String,
+    pub column: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableDef {
     pub columns: Vec<ColumnDef>,
@@ -218,6 +267,13 @@ pub struct TableDef {
     /// Citus: a distributed or reference table.
     #[serde(default)]
     pub citus: Option<Distribution>,
+    /// `UNLOGGED`.
+    #[serde(default)]
+    pub unlogged: bool,
+    /// Storage parameters as SQL (`fillfactor`, `70`), in the model's order; the live
+    /// side lists them as PostgreSQL stores them.
+    #[serde(default)]
+    pub with: Vec<(String, String)>,
 }
 
 impl ColumnDef {
@@ -249,6 +305,10 @@ pub struct ColumnDef {
     pub generated: Option<String>,
     pub identity: Option<Identity>,
     pub comment: Option<String>,
+    /// `COLLATE`, when not the type's default: a collation of `pg_catalog` by its name,
+    /// another as `schema.name`.
+    #[serde(default)]
+    pub collation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,6 +340,8 @@ pub struct ForeignKeyDef {
     pub on_delete: FkAction,
     pub on_update: FkAction,
     pub deferrable: bool,
+    #[serde(default)]
+    pub initially_deferred: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

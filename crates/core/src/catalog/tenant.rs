@@ -37,6 +37,8 @@ impl Catalog {
             out.schemas.insert(to.to_string(), schema.clone());
         }
         out.enums = rename.keys(&self.enums);
+        // An owner is a table of the sequence's own schema, named without it: it moves along.
+        out.sequences = rename.keys(&self.sequences);
         out.tables = rename.keys(&self.tables);
         for table in out.tables.values_mut() {
             for column in &mut table.columns {
@@ -147,6 +149,7 @@ mod tests {
             generated: None,
             identity: None,
             comment: None,
+            collation: None,
         }
     }
 
@@ -182,6 +185,7 @@ mod tests {
                     on_delete: FkAction::NoAction,
                     on_update: FkAction::NoAction,
                     deferrable: false,
+                    initially_deferred: false,
                 },
                 ForeignKeyDef {
                     name: "orders_country_fkey".into(),
@@ -191,6 +195,7 @@ mod tests {
                     on_delete: FkAction::NoAction,
                     on_update: FkAction::NoAction,
                     deferrable: false,
+                    initially_deferred: false,
                 },
             ],
             ..TableDef::default()

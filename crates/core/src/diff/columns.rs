@@ -120,7 +120,8 @@ impl Differ<'_> {
     }
 
     fn alter_column(&mut self, key: &ColumnKey, c: &ColumnDef, d: &ColumnDef) {
-        let retyped = c.ty != d.ty;
+        // A new collation is ALTER … TYPE too, with what depends on the column around it.
+        let retyped = c.ty != d.ty || c.collation != d.collation;
         if retyped {
             self.touch_column(&key.table, &c.name);
             self.retype(&key.table, &[&c.name, &d.name]);

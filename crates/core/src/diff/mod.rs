@@ -15,6 +15,8 @@ mod containers;
 mod hints;
 mod order;
 mod routines;
+mod sequences;
+mod storage;
 mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -116,6 +118,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
     d.extensions();
     d.schemas();
     d.enums();
+    d.sequences();
     d.functions();
     d.tables();
     // After tables and functions: which views to rebuild depends on what they touched.

@@ -72,7 +72,9 @@ fn object_node(step: &Step) -> Option<Node> {
         Step::RebindPartitions { table: t, .. } => table(t),
         Step::RenameColumn { table: t, .. }
         | Step::DropColumn { table: t, .. }
-        | Step::RenameConstraint { table: t, .. } => table(t),
+        | Step::RenameConstraint { table: t, .. }
+        | Step::SetPersistence { table: t, .. }
+        | Step::SetStorageParameters { table: t } => table(t),
         Step::AddColumn { column }
         | Step::DropColumnDefault { column }
         | Step::AlterColumnType { column, .. }

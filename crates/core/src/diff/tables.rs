@@ -70,6 +70,7 @@ impl Differ<'_> {
     /// Everything that changes on a table that stays.
     fn alter_table(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         self.columns(q, previous, next);
+        self.storage(q, previous, next);
         self.keys(q, previous, next);
         self.indexes(q, previous, next);
         self.partitions(q, previous, next);

@@ -164,6 +164,15 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
             "use `type: text` with a `check: col IN ('a', 'b')`",
         );
     }
+    // DuckDB has sequences, but without OWNED BY, AS type or ALTER SEQUENCE: not modelled.
+    for name in schema.sequences.keys() {
+        unsupported(
+            out,
+            at(&["sequences", name]),
+            "the model's sequences",
+            "remove the sequence and assign keys in the application",
+        );
+    }
     for name in schema.materialized_views.keys() {
         unsupported(
             out,
@@ -260,6 +269,12 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, schema: &str, table: &Table)
     if !table.grants.is_empty() {
         refuse("grants".into(), "grants", "remove `grants`");
     }
+    if table.unlogged {
+        refuse("unlogged".into(), "unlogged tables", "remove `unlogged`");
+    }
+    if !table.with_params.is_empty() {
+        refuse("with".into(), "table storage parameters", "remove `with`");
+    }
     if table.seed.is_some() {
         refuse(
             "seed".into(),
@@ -338,6 +353,13 @@ fn column_rules(
     column: &crate::Column,
 ) {
     let col = format!("columns/{name}");
+    if column.collation.is_some() {
+        refuse(
+            format!("{col}/collation"),
+            "the model's column collations",
+            "remove `collation`",
+        );
+    }
     if column.identity.is_some() {
         refuse(
             format!("{col}/identity"),

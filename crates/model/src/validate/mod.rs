@@ -3,8 +3,11 @@
 
 mod access;
 pub mod citus;
+mod deferral;
 pub mod duckdb;
+mod sequences;
 pub mod sqlite;
+mod storage;
 pub mod structure;
 mod tables;
 
@@ -108,8 +111,11 @@ impl<'m> Validator<'m> {
                     }
                 }
             }
+            self.sequences(schema_name, schema);
             for (table_name, table) in &schema.tables {
                 self.table(schema_name, table_name, table);
+                self.table_storage(schema_name, table_name, table);
+                self.deferral(schema_name, table_name, table);
             }
             self.routines(schema_name);
         }
@@ -239,6 +245,10 @@ impl<'m> Validator<'m> {
         for name in schema.enums.keys() {
             let at = pointer(["schemas", schema_name, "enums", name]);
             claim(self, name.clone(), "enum".into(), at);
+        }
+        for name in schema.sequences.keys() {
+            let at = pointer(["schemas", schema_name, "sequences", name]);
+            claim(self, name.clone(), "sequence".into(), at);
         }
         for (table_name, table) in &schema.tables {
             let at = pointer(["schemas", schema_name, "tables", table_name]);
@@ -520,6 +530,7 @@ pub enum ObjectKind {
     Schema,
     Table,
     Function,
+    Sequence,
 }
 
 impl ObjectKind {
@@ -531,6 +542,7 @@ impl ObjectKind {
                 All, Select, Insert, Update, Delete, Truncate, References, Trigger, Maintain,
             ],
             ObjectKind::Function => &[All, Execute],
+            ObjectKind::Sequence => &[All, Usage, Select, Update],
         }
     }
     fn allows(self, privilege: Privilege) -> bool {
@@ -541,6 +553,7 @@ impl ObjectKind {
             ObjectKind::Schema => "schema",
             ObjectKind::Table => "table or view",
             ObjectKind::Function => "function",
+            ObjectKind::Sequence => "sequence",
         }
     }
     fn allowed_list(self) -> String {

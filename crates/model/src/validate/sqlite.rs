@@ -96,6 +96,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
                 "use `type: text` with a `check: col IN ('a', 'b')`",
             );
         }
+        for name in schema.sequences.keys() {
+            unsupported(
+                &mut out,
+                at(&["sequences", name]),
+                "sequences",
+                "an `integer` primary key is SQLite's auto-assigned rowid",
+            );
+        }
         for name in schema.materialized_views.keys() {
             unsupported(
                 &mut out,
@@ -176,6 +184,12 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, table: &Table) {
     if !table.grants.is_empty() {
         unsupported("grants".into(), "grants", "remove `grants`");
     }
+    if table.unlogged {
+        unsupported("unlogged".into(), "unlogged tables", "remove `unlogged`");
+    }
+    if !table.with_params.is_empty() {
+        unsupported("with".into(), "table storage parameters", "remove `with`");
+    }
     for (name, unique) in &table.unique {
         if unique.nulls_not_distinct() {
             unsupported(
@@ -187,6 +201,13 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, table: &Table) {
     }
     for (name, column) in &table.columns {
         let col = format!("columns/{name}");
+        if column.collation.is_some() {
+            unsupported(
+                format!("{col}/collation"),
+                "the model's column collations",
+                "remove `collation`",
+            );
+        }
         if column.identity.is_some() {
             unsupported(
                 format!("{col}/identity"),

@@ -5,6 +5,7 @@ mod access;
 mod citus;
 mod objects;
 mod rebuild;
+mod sequences;
 pub mod statements;
 mod tables;
 
@@ -58,6 +59,11 @@ impl<'a> Renderer<'a> {
             | RenameEnumAside { .. }
             | DropType { .. }
             | DropReplacedEnum { .. } => self.enum_type(),
+            CreateSequence { .. }
+            | AlterSequence { .. }
+            | DisownSequence { .. }
+            | SetSequenceOwner { .. }
+            | DropSequence { .. } => self.sequence(),
             CreateFunction { .. }
             | ReplaceFunction { .. }
             | DropFunction { .. }

@@ -98,7 +98,8 @@ pub fn table_sql_with_parts(q: &QName, t: &TableDef) -> (String, Vec<Part>) {
             .iter()
             .map(|c| (check_clause(c), constraint(&c.name))),
     );
-    let mut sql = format!("CREATE TABLE {} (\n    ", q.sql());
+    let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
+    let mut sql = format!("CREATE {unlogged}TABLE {} (\n    ", q.sql());
     let mut parts = Vec::with_capacity(items.len());
     for (i, (text, object)) in items.into_iter().enumerate() {
         if i > 0 {
@@ -120,6 +121,9 @@ pub fn table_sql_with_parts(q: &QName, t: &TableDef) -> (String, Vec<Part>) {
             ident_list(&p.columns)
         ));
     }
+    if !t.with.is_empty() {
+        sql.push_str(&format!(" WITH ({})", storage_parameters(&t.with)));
+    }
     (sql, parts)
 }
 
@@ -131,6 +135,9 @@ pub fn column_sql(c: &ColumnDef) -> String {
         None => c.ty.clone(),
     };
     let mut s = format!("{} {ty}", ident(&c.name));
+    if let Some(collation) = &c.collation {
+        s.push_str(&collate(collation));
+    }
     if let Some(g) = &c.generated {
         s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
     }
@@ -190,6 +197,9 @@ pub fn foreign_key_sql(q: &QName, fk: &ForeignKeyDef, not_valid: bool) -> String
     if fk.deferrable {
         sql.push_str(" DEFERRABLE");
     }
+    if fk.initially_deferred {
+        sql.push_str(" INITIALLY DEFERRED");
+    }
     if not_valid {
         sql.push_str(" NOT VALID");
     }
@@ -240,12 +250,7 @@ pub fn index_sql(table: &QName, index: &IndexDef, concurrently: bool) -> String 
         sql.push_str(" NULLS NOT DISTINCT");
     }
     if !index.with.is_empty() {
-        let params: Vec<String> = index
-            .with
-            .iter()
-            .map(|(k, v)| format!("{} = {v}", ident(k)))
-            .collect();
-        sql.push_str(&format!(" WITH ({})", params.join(", ")));
+        sql.push_str(&format!(" WITH ({})", storage_parameters(&index.with)));
     }
     if let Some(p) = &index.predicate {
         sql.push_str(&format!(" WHERE {p}"));
@@ -435,4 +440,21 @@ pub fn default_privilege_sql(
         role_sql(&dp.grantee)
     ));
     sql
+}
+
+/// `k = v, …` of a `WITH (…)` clause.
+fn storage_parameters(params: &[(String, String)]) -> String {
+    let params: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{} = {v}", ident(k)))
+        .collect();
+    params.join(", ")
+}
+
+/// ` COLLATE name`: a collation of `pg_catalog` by its name, another as `schema.name`.
+pub fn collate(collation: &str) -> String {
+    match collation.split_once('.') {
+        Some((schema, name)) => format!(" COLLATE {}.{}", ident(schema), ident(name)),
+        None => format!(" COLLATE {}", ident(collation)),
+    }
 }

@@ -14,7 +14,7 @@ use schemactl_model::Identity;
 use super::Renderer;
 use super::access::in_schema_of;
 use super::statements::{
-    check_clause, column_sql, comment_sql, foreign_key_sql, index_sql, policy_sql,
+    check_clause, collate, column_sql, comment_sql, foreign_key_sql, index_sql, policy_sql,
     table_sql_with_parts, trigger_sql, unique_clause,
 };
 
@@ -76,6 +76,12 @@ impl Renderer<'_> {
                 )])
             }
             RenameTable { from, to } => self.rename_table(from, to),
+            SetPersistence { table, unlogged } => {
+                let mode = if *unlogged { "UNLOGGED" } else { "LOGGED" };
+                let sql = format!("ALTER TABLE {} SET {mode}", table.sql());
+                Ok(vec![self.on(table, ObjectKind::Table, table, sql)])
+            }
+            SetStorageParameters { table } => self.storage_parameters(table),
             AddColumn { .. }
             | RenameColumn { .. }
             | DropColumn { .. }
@@ -119,6 +125,30 @@ impl Renderer<'_> {
             _ => ObjectKey::new(kind, name),
         };
         Statement::new(key, sql).in_schema(&table.schema)
+    }
+
+    /// `SET` for parameters new or changed, then `RESET` for those the model dropped.
+    fn storage_parameters(&self, table: &QName) -> Rendered {
+        let had = &self.previous_table(table)?.with;
+        let wants = &self.next_table(table)?.with;
+        let set: Vec<String> = wants
+            .iter()
+            .filter(|p| !had.contains(p))
+            .map(|(k, v)| format!("{} = {v}", ident(k)))
+            .collect();
+        let reset: Vec<String> = had
+            .iter()
+            .filter(|(k, _)| !wants.iter().any(|(w, _)| w == k))
+            .map(|(k, _)| ident(k))
+            .collect();
+        let mut out = Vec::new();
+        for (verb, list) in [("SET", set), ("RESET", reset)] {
+            if !list.is_empty() {
+                let sql = format!("ALTER TABLE {} {verb} ({})", table.sql(), list.join(", "));
+                out.push(self.on(table, ObjectKind::Table, table, sql));
+            }
+        }
+        Ok(out)
     }
 
     fn column(&self, key: &ColumnKey, sql: String) -> Statement {
@@ -224,7 +254,10 @@ impl Renderer<'_> {
                     Conversion::Using(expr) => format!("({expr})"),
                     Conversion::ViaText => format!("{col}::text::{}", c.ty),
                 };
-                vec![self.alter_column(column, &format!("TYPE {} USING {using}", c.ty))]
+                // Without COLLATE the column takes the type's default collation.
+                let collate = c.collation.as_deref().map(collate).unwrap_or_default();
+                let sql = format!("TYPE {}{collate} USING {using}", c.ty);
+                vec![self.alter_column(column, &sql)]
             }
             SetNotNull { column } => self.set_not_null(column),
             DropNotNull { column } => vec![self.alter_column(column, "DROP NOT NULL")],

@@ -421,3 +421,41 @@ fn table_with_serial_key_renamed() {
         )
         .check();
 }
+
+/// A foreign key made DEFERRABLE INITIALLY DEFERRED: dropped and added again with the new
+/// timing (validated without blocking writes, like any foreign key added to a table).
+#[test]
+fn foreign_key_becomes_initially_deferred() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              ledger:
+                tables:
+                  currencies:
+                    columns:
+                      code: { type: "char(3)", primary_key: true }
+                  accounts:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      currency: { type: "char(3)", references: { table: currencies } }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              ledger:
+                tables:
+                  currencies:
+                    columns:
+                      code: { type: "char(3)", primary_key: true }
+                  accounts:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      currency:
+                        type: "char(3)"
+                        references: { table: currencies, deferrable: true, initially_deferred: true }
+            "#,
+        )
+        .check();
+}

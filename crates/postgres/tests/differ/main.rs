@@ -31,4 +31,6 @@ mod enums;
 mod indexes;
 mod partitions;
 mod routines;
+mod sequences;
+mod storage;
 mod views;

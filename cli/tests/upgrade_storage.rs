@@ -1,0 +1,137 @@
+//! How a table is stored (issue 16), judged "upgrade ≡ fresh" (see `common_upgrade`) on a
+//! real PostgreSQL: a table made unlogged and back, storage parameters set, changed and
+//! reset, each way and as generated migrations; and the rows survive the rewrite.
+
+// Test helpers outside #[test] functions unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+mod common_pg;
+mod common_upgrade;
+
+use common_pg::*;
+use common_upgrade::{Base, has_hazard, scenario};
+use schemactl::diff::Hazard;
+
+const STORAGE: &str = r#"
+database: { name: c16_storage, owner: c15_owner }
+roles:
+  c15_owner: { login: true, password_env: C15_OWNER_PW }
+  c15_reader: { login: true, password_env: C15_READER_PW }
+schemas:
+  stats:
+    owner: c15_owner
+    tables:
+      sites:
+        with: { fillfactor: 70, autovacuum_vacuum_scale_factor: 0.05 }
+        columns:
+          id: { type: smallint, primary_key: true }
+          host: { type: text, nullable: false }
+      Beacon Buffer:
+        unlogged: true
+        with: { autovacuum_enabled: false }
+        columns:
+          received_at: { type: timestamptz, nullable: false, default: now() }
+          site_id: { type: smallint, references: { table: sites } }
+"#;
+
+/// The role passwords of the roles the models declare.
+const ENV: &[(&str, &str)] = &[
+    ("C15_OWNER_PW", "c15-owner-pw"),
+    ("C15_READER_PW", "c15-reader-pw"),
+];
+
+const BASE: Base = Base {
+    text: STORAGE,
+    env: ENV,
+    owner: "c15_owner",
+    extensions: &[],
+};
+
+#[tokio::test]
+async fn table_made_logged_and_parameters_changed() {
+    let plan = scenario(
+        &BASE,
+        "storage",
+        &[
+            (
+                "with: { fillfactor: 70, autovacuum_vacuum_scale_factor: 0.05 }",
+                "with: { fillfactor: 90 }",
+            ),
+            ("        unlogged: true\n", ""),
+        ],
+    )
+    .await;
+    let sql = plan.sql();
+    assert!(sql.contains("SET LOGGED"), "{sql}");
+    assert!(
+        sql.contains("RESET (autovacuum_vacuum_scale_factor)"),
+        "{sql}"
+    );
+    assert!(has_hazard(&plan, Hazard::TableRewrite), "{sql}");
+}
+
+/// `SET LOGGED` rewrites the table: what it held is still there, now logged.
+#[tokio::test]
+async fn rows_survive_becoming_logged() {
+    let db = unique("c16_storage_rows");
+    BASE.provision(&db, STORAGE);
+    let conn = connect(&db_url(&db)).await;
+    exec(&conn, "INSERT INTO stats.sites VALUES (1, 'a.example')").await;
+    exec(
+        &conn,
+        "INSERT INTO stats.\"Beacon Buffer\" (site_id) SELECT 1 FROM generate_series(1, 500)",
+    )
+    .await;
+    let logged = BASE.edited(&[("        unlogged: true\n", "")]);
+    let out = BASE.schemactl(
+        &db,
+        &logged,
+        &["apply", "--database-url", &db_url(&db), "--yes"],
+    );
+    // A rewrite is a hazard: refused unless allowed, and nothing changes.
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("table-rewrite"), "{}", stderr(&out));
+    let persistence_sql =
+        "SELECT relpersistence::text FROM pg_class WHERE relname = 'Beacon Buffer'";
+    assert_eq!(scalar_string(&conn, persistence_sql).await, "u");
+    let out = BASE.schemactl(
+        &db,
+        &logged,
+        &[
+            "apply",
+            "--database-url",
+            &db_url(&db),
+            "--allow-hazard",
+            "table-rewrite",
+            "--allow-hazard",
+            "access-exclusive-lock",
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let rows = scalar_i64(&conn, "SELECT count(*) FROM stats.\"Beacon Buffer\"").await;
+    assert_eq!(rows, 500);
+    assert_eq!(scalar_string(&conn, persistence_sql).await, "p");
+}
+
+#[tokio::test]
+async fn column_collation_set_and_changed() {
+    let plan = scenario(
+        &BASE,
+        "collation",
+        &[(
+            "host: { type: text, nullable: false }",
+            "host: { type: text, nullable: false, collation: C }",
+        )],
+    )
+    .await;
+    let sql = plan.sql();
+    assert!(sql.contains("TYPE text COLLATE \"C\""), "{sql}");
+    assert!(!has_hazard(&plan, Hazard::TableRewrite), "{sql}");
+}

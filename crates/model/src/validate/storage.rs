@@ -1,0 +1,111 @@
+//! How a table stores its data: `unlogged` and `with`, which PostgreSQL refuses on
+//! partitioned tables, foreign keys from a logged table to an unlogged one, which it
+//! refuses too, and column collations on types that have none.
+
+use super::{Validator, split_qualified};
+use crate::Table;
+use crate::diag::Diagnostic;
+use crate::load::pointer;
+use crate::types::SqlType;
+
+impl Validator<'_> {
+    pub(super) fn table_storage(&mut self, schema_name: &str, table_name: &str, table: &Table) {
+        let at = pointer(["schemas", schema_name, "tables", table_name]);
+        if table.partition_by.is_some() {
+            if table.unlogged {
+                self.error(
+                    Diagnostic::new(
+                        format!("{at}/unlogged"),
+                        format!(
+                            "partitioned table `{schema_name}.{table_name}` cannot be unlogged"
+                        ),
+                    )
+                    .with_hint(
+                        "PostgreSQL keeps no rows in a partitioned table itself; remove `unlogged`",
+                    ),
+                );
+            }
+            if !table.with_params.is_empty() {
+                self.error(
+                    Diagnostic::at_key(
+                        format!("{at}/with"),
+                        format!("partitioned table `{schema_name}.{table_name}` cannot have storage parameters"),
+                    )
+                    .with_hint("PostgreSQL refuses `WITH (…)` on a partitioned table; remove `with`"),
+                );
+            }
+        }
+        self.column_collations(&at, table);
+        if table.unlogged {
+            return;
+        }
+        // (where, schema, table) of every table this one references.
+        let mut targets: Vec<(String, &str, &str)> = Vec::new();
+        for (column_name, column) in &table.columns {
+            if let Some(r) = &column.references {
+                let schema = r.schema.as_deref().unwrap_or(schema_name);
+                let at = format!("{at}/columns/{column_name}/references");
+                targets.push((at, schema, r.table.as_str()));
+            }
+        }
+        for (name, fk) in &table.foreign_keys {
+            let (schema, target) = split_qualified(&fk.references, schema_name);
+            targets.push((
+                format!("{at}/foreign_keys/{name}/references"),
+                schema,
+                target,
+            ));
+        }
+        for (fk_at, schema, name) in targets {
+            let unlogged = self
+                .model
+                .schemas
+                .get(schema)
+                .and_then(|s| s.tables.get(name))
+                .is_some_and(|t| t.unlogged);
+            if unlogged {
+                self.error(
+                    Diagnostic::new(
+                        fk_at,
+                        format!(
+                            "table `{schema_name}.{table_name}` is logged and references unlogged table `{schema}.{name}`"
+                        ),
+                    )
+                    .with_hint("PostgreSQL lets only unlogged tables reference unlogged ones: make this table `unlogged` too, or the other one logged"),
+                );
+            }
+        }
+    }
+
+    /// `collation` only on the types that have one: strings (and arrays of them).
+    fn column_collations(&mut self, at: &str, table: &Table) {
+        for (name, column) in &table.columns {
+            let Some(collation) = &column.collation else {
+                continue;
+            };
+            let Ok(mut ty) = SqlType::parse(&column.ty) else {
+                continue; // reported where the type is checked
+            };
+            while let SqlType::Array(inner) = ty {
+                ty = *inner;
+            }
+            let collatable = match &ty {
+                SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => true,
+                SqlType::Named { name, .. } => name.eq_ignore_ascii_case("citext"),
+                _ => false,
+            };
+            if !collatable {
+                self.error(
+                    Diagnostic::new(
+                        format!("{at}/columns/{name}/collation"),
+                        format!(
+                            "column `{name}` of type `{}` cannot have collation `{collation}`",
+                            column.ty
+                        ),
+                    )
+                    .with_hint("collations apply to text, varchar and char columns"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Standalone sequences.
+
+use schemactl_core::catalog::{QName, SequenceDef};
+use schemactl_core::sql::ident;
+use schemactl_core::statement::{ObjectKey, ObjectKind, RenderError, Statement};
+use schemactl_core::step::Step;
+
+use super::Renderer;
+
+impl Renderer<'_> {
+    pub(super) fn sequence(&self) -> Result<Vec<Statement>, RenderError> {
+        let key = |q: &QName| ObjectKey::new(ObjectKind::Sequence, q);
+        let statement = match self.step {
+            Step::CreateSequence { name } => Statement::new(
+                key(name),
+                format!(
+                    "CREATE SEQUENCE {} {}",
+                    name.sql(),
+                    options(self.next_sequence(name)?)
+                ),
+            ),
+            Step::AlterSequence { name } => Statement::new(
+                key(name),
+                format!(
+                    "ALTER SEQUENCE {} {}",
+                    name.sql(),
+                    options(self.next_sequence(name)?)
+                ),
+            ),
+            Step::DisownSequence { name } => Statement::new(
+                key(name),
+                format!("ALTER SEQUENCE {} OWNED BY NONE", name.sql()),
+            ),
+            Step::SetSequenceOwner { name } => {
+                let owner = self.next_sequence(name)?.owned_by.as_ref().ok_or_else(|| {
+                    self.error(format!(
+                        "sequence {name} has no owner in the desired catalog"
+                    ))
+                })?;
+                let table = QName::new(&name.schema, &owner.table);
+                Statement::new(
+                    key(name),
+                    format!(
+                        "ALTER SEQUENCE {} OWNED BY {}.{}",
+                        name.sql(),
+                        table.sql(),
+                        ident(&owner.column)
+                    ),
+                )
+            }
+            Step::DropSequence { name } => {
+                Statement::new(key(name), format!("DROP SEQUENCE {}", name.sql()))
+            }
+            _ => return Err(self.error("not a sequence step")),
+        };
+        Ok(vec![statement])
+    }
+
+    fn next_sequence(&self, q: &QName) -> Result<&SequenceDef, RenderError> {
+        self.pair
+            .next
+            .sequences
+            .get(q)
+            .ok_or_else(|| self.error(format!("sequence {q} is not in the desired catalog")))
+    }
+}
+
+/// Every option, spelled out: `ALTER SEQUENCE … AS` alone would move a bound that was
+/// the old type's default, and the catalog holds each option explicitly anyway.
+fn options(s: &SequenceDef) -> String {
+    format!(
+        "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}",
+        s.data_type.sql(),
+        s.increment,
+        s.min_value,
+        s.max_value,
+        s.start,
+        s.cache,
+        if s.cycle { "CYCLE" } else { "NO CYCLE" }
+    )
+}

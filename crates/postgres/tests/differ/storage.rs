@@ -1,0 +1,74 @@
+//! How a table is stored: `unlogged` and storage parameters (`with`).
+
+/// Storage of a table: created unlogged with parameters; later made logged (a rewrite)
+/// with one parameter changed and one removed.
+#[test]
+fn table_storage_created_and_changed() {
+    let steps = case!()
+        .before(
+            r#"
+            schemas:
+              stats:
+                tables:
+                  beacons:
+                    unlogged: true
+                    with: { fillfactor: 70, autovacuum_enabled: false }
+                    columns:
+                      payload: { type: text }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              stats:
+                tables:
+                  beacons:
+                    with: { fillfactor: 90 }
+                    columns:
+                      payload: { type: text }
+                  fresh:
+                    unlogged: true
+                    with: { autovacuum_vacuum_scale_factor: 0.05 }
+                    columns:
+                      id: { type: bigint, primary_key: true }
+            "#,
+        )
+        .check();
+    let text = crate::harness::plan_text(&steps);
+    assert!(text.contains("table-rewrite"), "{text}");
+}
+
+/// A column's collation set, changed and reset: ALTER … TYPE … COLLATE, no rewrite (the
+/// type stays), an index on the column rebuilt by the server.
+#[test]
+fn column_collation_changes() {
+    let steps = case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  products:
+                    columns:
+                      sku: { type: "varchar(32)", primary_key: true }
+                      name: { type: text, collation: POSIX }
+                      code: { type: text, collation: C }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  products:
+                    columns:
+                      sku: { type: "varchar(32)", primary_key: true, collation: C }
+                      name: { type: text }
+                      code: { type: text, collation: C }
+                      label: { type: text, collation: C }
+            "#,
+        )
+        .check();
+    let text = crate::harness::plan_text(&steps);
+    assert!(!text.contains("table-rewrite"), "{text}");
+}
