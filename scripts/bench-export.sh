@@ -8,6 +8,8 @@
 #
 # Usage: scripts/bench-export.sh [ROWS (default 1000000)]
 #   SKIP_BUILD=1 scripts/bench-export.sh   reuse target/release/schemactl as it is
+#   SKIP_BUILD=1 BIN=PATH scripts/bench-export.sh   measure another build (e.g. a copy of the
+#                                                    previous one, while the next compiles)
 # Runs against the project-local PostgreSQL 18 (SCHEMACTL_LOCAL_PORT moves it) in a scratch
 # database that it drops at the end.
 #
@@ -37,7 +39,7 @@ export SCHEMACTL_LOG=warn
 if [ -z "${SKIP_BUILD:-}" ]; then
     cargo build --release -p schemactl --quiet
 fi
-BIN=target/release/schemactl
+BIN=${BIN:-target/release/schemactl}
 RUN=()
 if [ -n "${DUCKDB_WHEEL_LIB:-}" ]; then
     # The libpython the linker script names (the wheel's module needs it loaded).
