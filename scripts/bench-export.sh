@@ -72,6 +72,9 @@ bin seed --database-url "$URL" --fake "americano.BehavioralEvent=$ROWS"
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
     for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
+# The process's CPU time (user + system, all threads; not the PostgreSQL server's): on a
+# loaded machine a steadier figure than the wall time.
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; }
 best() { printf '%s\n' "$@" | sort -g | head -n 1; }
 most() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 
@@ -91,7 +94,8 @@ for run in $(seq "$RUNS"); do
         --database-url "$URL" --out "$WORK/pandas.parquet" --duckdb "$WORK/pandas.duckdb" \
         >"$WORK/pandas.txt"
     PEER+=("$(wall "$WORK/time-pandas.txt")") PEER_MB+=("$(rss "$WORK/time-pandas.txt")")
-    echo "run $run: schemactl ${OURS[-1]} s (${OURS_MB[-1]} MB), pandas ${PEER[-1]} s (${PEER_MB[-1]} MB)"
+    echo "run $run: schemactl ${OURS[-1]} s (${OURS_MB[-1]} MB, $(cpu "$WORK/time-schemactl.txt") s CPU)," \
+        "pandas ${PEER[-1]} s (${PEER_MB[-1]} MB, $(cpu "$WORK/time-pandas.txt") s CPU)"
 done
 LOAD_END=$(uptime | sed 's/.*load average: //')
 cat "$WORK/schemactl.txt"
