@@ -8,6 +8,8 @@
 #
 # Usage: scripts/bench-export.sh [ROWS (default 1000000)]
 #   SKIP_BUILD=1 scripts/bench-export.sh   reuse target/release/schemactl as it is
+#   SKIP_BUILD=1 BIN=PATH scripts/bench-export.sh   measure another build (e.g. a copy of the
+#                                                    previous one, while the next compiles)
 # Runs against the project-local PostgreSQL 18 (SCHEMACTL_LOCAL_PORT moves it) in a scratch
 # database that it drops at the end.
 #
@@ -37,7 +39,7 @@ export SCHEMACTL_LOG=warn
 if [ -z "${SKIP_BUILD:-}" ]; then
     cargo build --release -p schemactl --quiet
 fi
-BIN=target/release/schemactl
+BIN=${BIN:-target/release/schemactl}
 RUN=()
 if [ -n "${DUCKDB_WHEEL_LIB:-}" ]; then
     # The libpython the linker script names (the wheel's module needs it loaded).
@@ -70,6 +72,9 @@ bin seed --database-url "$URL" --fake "americano.BehavioralEvent=$ROWS"
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
     for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
+# The process's CPU time (user + system, all threads; not the PostgreSQL server's): on a
+# loaded machine a steadier figure than the wall time.
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; }
 best() { printf '%s\n' "$@" | sort -g | head -n 1; }
 most() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 
@@ -89,7 +94,8 @@ for run in $(seq "$RUNS"); do
         --database-url "$URL" --out "$WORK/pandas.parquet" --duckdb "$WORK/pandas.duckdb" \
         >"$WORK/pandas.txt"
     PEER+=("$(wall "$WORK/time-pandas.txt")") PEER_MB+=("$(rss "$WORK/time-pandas.txt")")
-    echo "run $run: schemactl ${OURS[-1]} s (${OURS_MB[-1]} MB), pandas ${PEER[-1]} s (${PEER_MB[-1]} MB)"
+    echo "run $run: schemactl ${OURS[-1]} s (${OURS_MB[-1]} MB, $(cpu "$WORK/time-schemactl.txt") s CPU)," \
+        "pandas ${PEER[-1]} s (${PEER_MB[-1]} MB, $(cpu "$WORK/time-pandas.txt") s CPU)"
 done
 LOAD_END=$(uptime | sed 's/.*load average: //')
 cat "$WORK/schemactl.txt"

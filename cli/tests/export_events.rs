@@ -49,6 +49,33 @@ fn duck_indexes(file: &Path) -> Vec<String> {
     .collect()
 }
 
+/// The DuckDB file holds what the DuckDB model declares, and nothing else of a sync's: no
+/// drift (the primary key a full sync adds after the load, the checks, the indexes), and
+/// no table left under a load name.
+fn assert_no_drift(file: &Path) {
+    let model = duck_model();
+    let out = run(
+        Path::new(&model),
+        &["drift", "--database-url", &duck_url(file)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "drift: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let tables = duckdb_cli(
+        file,
+        "SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() ORDER BY t",
+    );
+    let tables: Vec<&str> = tables.iter().map(|r| r["t"].as_str().unwrap()).collect();
+    assert_eq!(
+        tables,
+        ["research.behavioral_events", "schemactl.export_runs"]
+    );
+}
+
 const EXPECTED_FIELDS: &str = r#"[
     ["id", "string", false], ["userId", "string", false], ["eventType", "string", false],
     ["eventData", "string", false], ["timestamp", "timestamp[us]", false],
@@ -138,6 +165,43 @@ async fn prisma_events_to_parquet_and_duckdb_then_incremental() {
         );
     }
 
+    assert_no_drift(&duck);
+
+    // A sync DuckDB refuses (here a model whose key, userId, repeats in the rows) leaves the
+    // file's tables as they were: the loaded table is dropped, the old one kept.
+    let dir_model = dir.join("userid-key.duckdb.yaml");
+    let yaml = std::fs::read_to_string(&m).unwrap();
+    let yaml = yaml
+        .replace(
+            "id: { type: text, primary_key: true,",
+            "id: { type: text, nullable: false,",
+        )
+        .replace(
+            "userId: { type: text, nullable: false,",
+            "userId: { type: text, primary_key: true,",
+        );
+    std::fs::write(&dir_model, yaml).unwrap();
+    let refused = dir.join("refused.parquet").display().to_string();
+    let out = run(
+        &model,
+        &export_args(
+            &url,
+            PRISMA,
+            &refused,
+            &[
+                "--sync",
+                &d,
+                "--duckdb-model",
+                &dir_model.display().to_string(),
+            ],
+        ),
+    );
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("primary key"), "{}", stderr(&out));
+    assert_eq!(duckdb_count(&duck, "research.behavioral_events"), 3000);
+    assert_eq!(duckdb_count(&duck, "schemactl.export_runs"), 1);
+    assert_no_drift(&duck);
+
     // Incremental: only rows newer than the watermark are read and appended.
     let conn = connect(&url).await;
     exec(
@@ -193,6 +257,7 @@ async fn prisma_events_to_parquet_and_duckdb_then_incremental() {
     assert_eq!(runs[1]["w"], "2027-06-01 00:05");
     assert_eq!(runs[2]["w"], "2027-06-01 00:05");
     assert_eq!(duck_indexes(&duck).len(), 3);
+    assert_no_drift(&duck);
 }
 
 #[tokio::test]
@@ -331,6 +396,7 @@ async fn empty_export_writes_the_full_schema_and_an_empty_duckdb_table() {
     );
     assert_eq!(duckdb_count(&duck, "research.behavioral_events"), 0);
     assert_eq!(duck_indexes(&duck).len(), 3);
+    assert_no_drift(&duck);
 }
 
 #[tokio::test]

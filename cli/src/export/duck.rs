@@ -1,15 +1,16 @@
-//! `export --sync duckdb://FILE`: the Parquet file into the DuckDB model's table, in one
-//! DuckDB transaction: the table created or upgraded to the model (schemactl-duckdb's
-//! `apply_in`), the rows replaced (dropped and recreated, so a full sync never meets its
-//! own keys) or appended (`--incremental`), the indexes built after the load, and the run
-//! recorded with its watermark in `schemactl.export_runs`. A failure rolls everything back.
+//! `export --sync duckdb://FILE`: the Parquet file into the DuckDB model's table: the
+//! table created or upgraded to the model (schemactl-duckdb's `apply_in`), the rows
+//! replaced (loaded into a new table that takes the old one's place, so a full sync never
+//! meets its own keys) or appended (`--incremental`), the key and indexes built after the
+//! load, and the run recorded with its watermark in `schemactl.export_runs`. A failure
+//! leaves the file's tables as they were ([`sync`] says how).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
 use schemactl_duckdb::duckdb::{self, params};
-use schemactl_duckdb::{ApplyOptions, qualified};
+use schemactl_duckdb::{ApplyOptions, BulkTable, qualified};
 use schemactl_export::{ExportSchema, Outcome};
 
 use crate::exit::UsageError;
@@ -178,25 +179,150 @@ pub struct Synced {
     pub seconds: f64,
 }
 
-/// Loads `parquet` into the target table in one transaction.
-pub fn sync(
-    target: &Target,
-    parquet: &Path,
-    source: &ExportSchema,
-    time_column: Option<&str>,
-    outcome: &Outcome,
-    incremental: bool,
-    previous: Option<i64>,
-) -> anyhow::Result<Synced> {
+/// What a sync loads, and the run it records.
+pub struct Load<'a> {
+    pub parquet: &'a Path,
+    pub source: &'a ExportSchema,
+    pub outcome: &'a Outcome,
+    pub incremental: bool,
+    /// The watermark read before the export (kept when this run adds no rows).
+    pub previous: Option<i64>,
+}
+
+/// The name a full sync loads the rows under before the table takes the old one's place.
+fn load_name(table: &str) -> String {
+    format!("{table}__schemactl_load")
+}
+
+/// Loads the Parquet file into the target table.
+///
+/// A full sync (and an incremental one that finds no table) takes two transactions: the
+/// rows into a new table of the model's shape without its key, committed; then the old
+/// table dropped, the new one renamed into its place and given its key and indexes. DuckDB
+/// builds a key or index in bulk, on every thread, only over committed rows: over rows its
+/// transaction inserted it inserts them one by one at commit, several times slower (see
+/// docs/benchmarks.md, export). A failure of the second transaction rolls it back and
+/// drops the loaded table, so the file's tables are as they were.
+///
+/// An increment (and a table that cannot be loaded so, see
+/// [`schemactl_duckdb::bulk_table`]) is appended in one transaction.
+pub fn sync(target: &Target, load: &Load<'_>) -> anyhow::Result<Synced> {
     let started = Instant::now();
-    let mapping = target.mapping(source)?;
+    let mapping = target.mapping(load.source)?;
     let mut conn = open(&target.path)?;
+    let catalog = catalog(&conn)?;
+    let bulk = if load.incremental && exists(&conn, target)? {
+        None
+    } else {
+        schemactl_duckdb::bulk_table(
+            &target.model,
+            &target.schema,
+            &target.table,
+            &load_name(&target.table),
+        )
+    };
+    let Some(bulk) = bulk else {
+        let tx = conn
+            .transaction()
+            .context("cannot begin the DuckDB transaction")?;
+        return finish(tx, &catalog, target, load, &mapping, None, started);
+    };
+    let staged = stage(&mut conn, &catalog, target, load.parquet, &bulk, &mapping)?;
     let tx = conn
         .transaction()
         .context("cannot begin the DuckDB transaction")?;
-    let catalog = catalog(&tx)?;
+    let done = finish(tx, &catalog, target, load, &mapping, Some(&staged), started);
+    if done.is_err() {
+        // The transaction was rolled back when `finish` dropped it.
+        let _ = conn.execute_batch(&staged.drop);
+    }
+    done
+}
+
+/// The rows of a full sync, committed in a table of their own.
+struct Staged {
+    /// `catalog.schema.table__schemactl_load`.
+    name: String,
+    rows: usize,
+    add_primary_key: Option<String>,
+    /// Drops the loaded table (and the schema, when this sync created it).
+    drop: String,
+}
+
+/// The first transaction of a full sync: the loaded table created (`bulk.create`, the
+/// model's columns and checks, no key) and filled.
+fn stage(
+    conn: &mut duckdb::Connection,
+    catalog: &str,
+    target: &Target,
+    parquet: &Path,
+    bulk: &BulkTable,
+    mapping: &[(String, Option<String>)],
+) -> anyhow::Result<Staged> {
+    let schema = format!("{catalog}.{}", schemactl_duckdb::ident(&target.schema));
+    let name = format!(
+        "{catalog}.{}",
+        qualified(&target.schema, &load_name(&target.table))
+    );
+    let schema_exists: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() \
+             AND schema_name = ?",
+            params![target.schema],
+            |r| r.get(0),
+        )
+        .context("cannot read duckdb_schemas()")?;
+    let mut drop = format!("DROP TABLE IF EXISTS {name};");
+    if schema_exists == 0 {
+        drop.push_str(&format!(" DROP SCHEMA IF EXISTS {schema};"));
+    }
+    let tx = conn
+        .transaction()
+        .context("cannot begin the DuckDB transaction")?;
+    // A load name left by an interrupted sync is this sync's to replace.
+    tx.execute_batch(&format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema}; DROP TABLE IF EXISTS {name}"
+    ))
+    .with_context(|| format!("cannot prepare {}", target.key()))?;
+    tx.execute_batch(&bulk.create)
+        .with_context(|| format!("cannot create the table loading {}", target.key()))?;
+    let rows = tx
+        .execute(&insert_sql(&name, mapping, parquet), [])
+        .with_context(|| format!("cannot load {} into {}", parquet.display(), target.key()))?;
+    tx.commit()
+        .context("cannot commit the DuckDB transaction")?;
+    Ok(Staged {
+        name,
+        rows,
+        add_primary_key: bulk.add_primary_key.clone(),
+        drop,
+    })
+}
+
+/// The transaction that ends every sync: the table put in place (the staged one renamed,
+/// or the rows appended), the model applied, the indexes built, the run recorded.
+fn finish(
+    tx: duckdb::Transaction<'_>,
+    catalog: &str,
+    target: &Target,
+    load: &Load<'_>,
+    mapping: &[(String, Option<String>)],
+    staged: Option<&Staged>,
+    started: Instant,
+) -> anyhow::Result<Synced> {
     let table = format!("{catalog}.{}", target.qualified());
-    if !incremental {
+    if let Some(staged) = staged {
+        tx.execute_batch(&format!(
+            "DROP TABLE IF EXISTS {table}; ALTER TABLE {} RENAME TO {}",
+            staged.name,
+            schemactl_duckdb::ident(&target.table)
+        ))
+        .with_context(|| format!("cannot replace {}", target.key()))?;
+        if let Some(add) = &staged.add_primary_key {
+            tx.execute_batch(add)
+                .with_context(|| format!("cannot add the primary key of {}", target.key()))?;
+        }
+    } else if !load.incremental {
         tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))
             .with_context(|| format!("cannot replace {}", target.key()))?;
     }
@@ -207,52 +333,21 @@ pub fn sync(
             defer_indexes: true,
         },
     )?;
-    let columns: Vec<String> = mapping
-        .iter()
-        .map(|(name, _)| schemactl_duckdb::ident(name))
-        .collect();
-    let values: Vec<String> = mapping
-        .iter()
-        .map(|(_, from)| {
-            from.as_deref()
-                .map_or("NULL".into(), schemactl_duckdb::ident)
-        })
-        .collect();
-    let order = time_column
-        .filter(|t| source.position(t).is_some())
-        .map(|t| format!(" ORDER BY {}", schemactl_duckdb::ident(t)))
-        .unwrap_or_default();
-    let insert = format!(
-        "INSERT INTO {} ({}) SELECT {} FROM read_parquet({}){order}",
-        table,
-        columns.join(", "),
-        values.join(", "),
-        literal(&parquet.to_string_lossy())
-    );
-    let rows = tx
-        .execute(&insert, [])
-        .with_context(|| format!("cannot load {} into {}", parquet.display(), target.key()))?;
+    let rows = match staged {
+        Some(staged) => staged.rows,
+        None => tx
+            .execute(&insert_sql(&table, mapping, load.parquet), [])
+            .with_context(|| {
+                format!(
+                    "cannot load {} into {}",
+                    load.parquet.display(),
+                    target.key()
+                )
+            })?,
+    };
     schemactl_duckdb::run_in(&tx, &applied.deferred_indexes)?;
     let indexes = build_indexes(&tx, target)?;
-    let watermark = outcome.watermark.or(previous);
-    tx.execute_batch(&CREATE_RUNS.replace("{catalog}", &catalog))
-        .with_context(|| format!("cannot create {RUNS}"))?;
-    tx.execute(
-        &format!(
-            "INSERT INTO {catalog}.{RUNS} VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, make_timestamp(?), ?)"
-        ),
-        params![
-            source.table,
-            target.key(),
-            incremental,
-            outcome.read as i64,
-            outcome.written as i64,
-            outcome.rejected as i64,
-            watermark,
-            parquet.to_string_lossy().to_string()
-        ],
-    )
-    .with_context(|| format!("cannot record the run in {RUNS}"))?;
+    record(&tx, catalog, target, load)?;
     let total: i64 = tx
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .context("cannot count the synced rows")?;
@@ -264,6 +359,70 @@ pub fn sync(
         indexes,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Whether the target table exists in the file.
+fn exists(conn: &duckdb::Connection, target: &Target) -> anyhow::Result<bool> {
+    let found: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() \
+             AND schema_name = ? AND table_name = ?",
+            params![target.schema, target.table],
+            |r| r.get(0),
+        )
+        .context("cannot read duckdb_tables()")?;
+    Ok(found > 0)
+}
+
+/// The INSERT of the Parquet file's rows into `into`: each DuckDB column from its Parquet
+/// column, or NULL. No ORDER BY: the rows keep the export's order (PostgreSQL's).
+fn insert_sql(into: &str, mapping: &[(String, Option<String>)], parquet: &Path) -> String {
+    let columns: Vec<String> = mapping
+        .iter()
+        .map(|(name, _)| schemactl_duckdb::ident(name))
+        .collect();
+    let values: Vec<String> = mapping
+        .iter()
+        .map(|(_, from)| {
+            from.as_deref()
+                .map_or("NULL".into(), schemactl_duckdb::ident)
+        })
+        .collect();
+    format!(
+        "INSERT INTO {into} ({}) SELECT {} FROM read_parquet({})",
+        columns.join(", "),
+        values.join(", "),
+        literal(&parquet.to_string_lossy())
+    )
+}
+
+/// The run, with its watermark, in `schemactl.export_runs`.
+fn record(
+    tx: &duckdb::Transaction<'_>,
+    catalog: &str,
+    target: &Target,
+    load: &Load<'_>,
+) -> anyhow::Result<()> {
+    let watermark = load.outcome.watermark.or(load.previous);
+    tx.execute_batch(&CREATE_RUNS.replace("{catalog}", catalog))
+        .with_context(|| format!("cannot create {RUNS}"))?;
+    tx.execute(
+        &format!(
+            "INSERT INTO {catalog}.{RUNS} VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, make_timestamp(?), ?)"
+        ),
+        params![
+            load.source.table,
+            target.key(),
+            load.incremental,
+            load.outcome.read as i64,
+            load.outcome.written as i64,
+            load.outcome.rejected as i64,
+            watermark,
+            load.parquet.to_string_lossy().to_string()
+        ],
+    )
+    .with_context(|| format!("cannot record the run in {RUNS}"))?;
+    Ok(())
 }
 
 /// Creates the model's indexes of the table that are not there yet; returns their names.

@@ -16,7 +16,7 @@ use crate::cli::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE};
 pub struct SyncArgs {
     /// Then load the Parquet file into this DuckDB database (duckdb://FILE): the DuckDB
     /// model's table created or upgraded, the rows replaced (or appended with
-    /// --incremental) and its indexes built, in one transaction.
+    /// --incremental) and its indexes built; a failure leaves its tables as they were.
     #[arg(long, value_name = "duckdb://FILE")]
     pub sync: Option<String>,
     /// The DuckDB model (database.target: duckdb) whose table receives the rows.
@@ -99,12 +99,13 @@ impl SyncPlan {
             let bar = super::read::spinner(progress, &format!("sync {}", target.url));
             let result = super::duck::sync(
                 target,
-                parquet,
-                &query.schema,
-                query.time_column.as_deref(),
-                outcome,
-                self.incremental,
-                self.previous.get(),
+                &super::duck::Load {
+                    parquet,
+                    source: &query.schema,
+                    outcome,
+                    incremental: self.incremental,
+                    previous: self.previous.get(),
+                },
             );
             bar.finish_and_clear();
             return match result {

@@ -354,3 +354,46 @@ pub fn table_indexes(model: &Model, schema: &str, table: &str) -> Vec<IndexState
         })
         .unwrap_or_default()
 }
+
+/// A table to bulk-load, as statements: created without its primary key under the load's
+/// name, then (renamed by the caller) given its key. DuckDB maintains a key's index row by
+/// row while rows are inserted, and at commit for rows the transaction inserted; a key
+/// added to a table whose rows are committed is built in bulk, on every thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkTable {
+    /// `CREATE TABLE schema.load_name (…)`: the model's columns, NOT NULLs and checks.
+    pub create: String,
+    /// `ALTER TABLE schema.table ADD PRIMARY KEY (…)`, when the table has a key.
+    pub add_primary_key: Option<String>,
+}
+
+/// The statements that bulk-load `schema.table` through a table named `load_name`; `None`
+/// when the table is not in the model or cannot be loaded so: unique constraints and
+/// foreign keys (DuckDB adds neither to a table afterwards), or another table's foreign
+/// key to it (DuckDB does not let such a table be dropped and replaced).
+pub fn bulk_table(model: &Model, schema: &str, table: &str, load_name: &str) -> Option<BulkTable> {
+    let q = QName::new(schema, table);
+    let catalog = build::from_model(model);
+    let def = catalog.tables.get(&q)?;
+    let referenced = catalog
+        .tables
+        .values()
+        .any(|other| other.foreign_keys.iter().any(|fk| fk.references == q));
+    if referenced || !def.uniques.is_empty() || !def.foreign_keys.is_empty() {
+        return None;
+    }
+    let keyless = TableDef {
+        primary_key: None,
+        ..def.clone()
+    };
+    Some(BulkTable {
+        create: render::table_sql(&QName::new(schema, load_name), &keyless),
+        add_primary_key: def.primary_key.as_ref().map(|pk| {
+            format!(
+                "ALTER TABLE {} ADD PRIMARY KEY ({})",
+                qualified(schema, table),
+                ident_list(&pk.columns)
+            )
+        }),
+    })
+}
