@@ -9,9 +9,11 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 mod common_pg;
+mod common_shop;
 mod common_upgrade;
 
 use common_pg::*;
+use common_shop::ENV;
 use common_upgrade::{Base, has_hazard, scenario};
 use schemactl::diff::Hazard;
 
@@ -40,12 +42,6 @@ schemas:
           reminded_at: { type: date }
         grants: [{ to: [c15_reader], privileges: [select, insert] }]
 "#;
-
-/// The role passwords of the roles the models declare.
-const ENV: &[(&str, &str)] = &[
-    ("C15_OWNER_PW", "c15-owner-pw"),
-    ("C15_READER_PW", "c15-reader-pw"),
-];
 
 const BASE: Base = Base {
     text: SEQUENCES,

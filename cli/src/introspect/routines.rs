@@ -7,7 +7,7 @@ use sea_orm::{QueryResult, Value};
 use super::parse::function_defaults;
 use super::{Session, get};
 use crate::catalog::{ArgDef, Catalog, EnumDef, FunctionDef, QName, SequenceDef, SequenceOwner};
-use crate::model::{SequenceType, Volatility};
+use crate::model::{SequenceOptions, SequenceType, Volatility};
 
 const ENUMS: &str = include_str!("enums.sql");
 const SEQUENCES: &str = include_str!("sequences.sql");
@@ -52,13 +52,15 @@ pub(super) async fn sequences(
             .zip(column)
             .map(|(table, column)| SequenceOwner { table, column });
         let def = SequenceDef {
-            data_type,
-            start: get(&row, "start")?,
-            increment: get(&row, "increment")?,
-            min_value: get(&row, "min_value")?,
-            max_value: get(&row, "max_value")?,
-            cache: get(&row, "cache")?,
-            cycle: get(&row, "cycle")?,
+            options: SequenceOptions {
+                data_type,
+                start: get(&row, "start")?,
+                increment: get(&row, "increment")?,
+                min_value: get(&row, "min_value")?,
+                max_value: get(&row, "max_value")?,
+                cache: get(&row, "cache")?,
+                cycle: get(&row, "cycle")?,
+            },
             owned_by,
             comment: get(&row, "comment")?,
             grants: Vec::new(),

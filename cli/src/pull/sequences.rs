@@ -6,18 +6,19 @@ use crate::model::{Sequence, SequenceType};
 
 use super::model::{Extra, Writer, grants};
 
-pub(super) fn sequence(w: &mut Writer, extra: &Extra, q: &QName, s: &SequenceDef) -> Sequence {
+pub(super) fn sequence(w: &mut Writer, extra: &Extra, q: &QName, def: &SequenceDef) -> Sequence {
+    let s = &def.options;
     let mut out = Sequence {
         data_type: (s.data_type != SequenceType::Bigint).then_some(s.data_type),
         increment: (s.increment != 1).then_some(s.increment),
         cache: (s.cache != 1).then_some(s.cache),
         cycle: s.cycle,
-        owned_by: s
+        owned_by: def
             .owned_by
             .as_ref()
             .map(|o| format!("{}.{}", o.table, o.column)),
-        comment: s.comment.clone(),
-        grants: grants(w, extra, &format!("sequence {q}"), &s.grants),
+        comment: def.comment.clone(),
+        grants: grants(w, extra, &format!("sequence {q}"), &def.grants),
         ..Sequence::default()
     };
     // The bounds' defaults follow from the type and direction, the start's from the bounds.

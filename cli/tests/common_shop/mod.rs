@@ -1,6 +1,7 @@
 //! The small "shop" model the issue-15 upgrade tests edit: an enum, LIST and RANGE
 //! partitioned tables (one with a row trigger), grants, functions and a column with `$`
-//! in its name.
+//! in its name. Other upgrade tests share its role passwords (`ENV`) only.
+#![allow(dead_code)]
 
 use crate::common_upgrade::Base;
 

@@ -87,7 +87,7 @@ impl SequenceType {
 }
 
 /// Every option of a sequence, the model's omissions filled in with PostgreSQL's defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SequenceOptions {
     pub data_type: SequenceType,
     pub start: i64,

@@ -534,15 +534,8 @@ fn storage_parameters(params: &indexmap::IndexMap<String, Value>) -> Vec<(String
 }
 
 fn build_sequence(sequence: &Sequence) -> SequenceDef {
-    let options = sequence.options();
     SequenceDef {
-        data_type: options.data_type,
-        start: options.start,
-        increment: options.increment,
-        min_value: options.min_value,
-        max_value: options.max_value,
-        cache: options.cache,
-        cycle: options.cycle,
+        options: sequence.options(),
         owned_by: sequence.owned_by.as_deref().and_then(|owner| {
             let (table, column) = owner.split_once('.')?;
             Some(SequenceOwner {

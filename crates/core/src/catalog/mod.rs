@@ -20,7 +20,7 @@ use schemactl_model::partitions::Bound;
 use schemactl_model::types::SerialKind;
 use schemactl_model::{
     DefaultPrivilegeObject, FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, Privilege,
-    SequenceType, SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
+    SequenceOptions, SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
 };
 
 /// A schema-qualified name.
@@ -201,40 +201,11 @@ pub struct EnumDef {
 /// A standalone sequence, every option explicit (PostgreSQL's defaults filled in).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceDef {
-    pub data_type: SequenceType,
-    pub start: i64,
-    pub increment: i64,
-    pub min_value: i64,
-    pub max_value: i64,
-    pub cache: i64,
-    pub cycle: bool,
+    pub options: SequenceOptions,
     /// The column (of a table of the sequence's schema) the sequence belongs to.
     pub owned_by: Option<SequenceOwner>,
     pub comment: Option<String>,
     pub grants: Vec<GrantDef>,
-}
-
-impl SequenceDef {
-    /// The same numbering: every option but the owner, comment and grants.
-    pub fn same_options(&self, other: &SequenceDef) -> bool {
-        (
-            self.data_type,
-            self.start,
-            self.increment,
-            self.min_value,
-            self.max_value,
-            self.cache,
-            self.cycle,
-        ) == (
-            other.data_type,
-            other.start,
-            other.increment,
-            other.min_value,
-            other.max_value,
-            other.cache,
-            other.cycle,
-        )
-    }
 }
 
 /// `OWNED BY table.column`: the table is in the sequence's schema.

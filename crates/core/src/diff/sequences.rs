@@ -17,7 +17,7 @@ impl Differ<'_> {
                 self.grants(&target, &[], &sequence.grants);
                 continue;
             };
-            if !previous.same_options(sequence) {
+            if previous.options != sequence.options {
                 self.push(Step::AlterSequence { name: q.clone() });
             }
             if previous.owned_by != sequence.owned_by {

@@ -67,7 +67,8 @@ impl Renderer<'_> {
 
 /// Every option, spelled out: `ALTER SEQUENCE … AS` alone would move a bound that was
 /// the old type's default, and the catalog holds each option explicitly anyway.
-fn options(s: &SequenceDef) -> String {
+fn options(sequence: &SequenceDef) -> String {
+    let s = &sequence.options;
     format!(
         "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}",
         s.data_type.sql(),
