@@ -16,7 +16,6 @@ use common_pull::*;
 /// (kind, name) the fixture must be reported with.
 const EXPECTED: &[(&str, &str)] = &[
     ("sequence_options", "erp.customers_customer_id_seq"),
-    ("domain", "erp.positive_amount"),
     ("composite_type", "erp.address"),
     ("range_type", "erp.floatrange"),
     ("procedure", "erp.close_period(IN p_until date)"),
@@ -88,6 +87,13 @@ async fn recorded_objects_are_reported_and_left_alone() {
     let sequence = text.find("invoice_number_seq:").expect(&text);
     assert!(text[sequence..].contains("start: 10000"), "{text}");
     assert!(!text.contains("kind: sequence,"), "{text}");
+    // So are domains.
+    let domain = text.find("positive_amount:").expect(&text);
+    assert!(
+        text[domain..].contains("positive_amount_check: (VALUE > "),
+        "{text}"
+    );
+    assert!(!text.contains("kind: domain,"), "{text}");
     // So are unlogged tables and tables' storage parameters.
     assert!(text.contains("with: {fillfactor: 80}"), "{text}");
     assert!(text.contains("unlogged: true"), "{text}");
@@ -235,10 +241,10 @@ async fn what_the_model_cannot_write_is_refused_even_when_recording() {
     exec(
         &conn,
         "CREATE SCHEMA crm;
-         CREATE DOMAIN crm.email AS text CHECK (VALUE LIKE '%@%');
+         CREATE TYPE crm.postal AS (street text, city text);
          CREATE TABLE crm.contacts (
            contact_id bigint PRIMARY KEY,
-           email crm.email NOT NULL,
+           address crm.postal NOT NULL,
            seen_at timestamp(3) with time zone
          );",
     )
@@ -248,13 +254,13 @@ async fn what_the_model_cannot_write_is_refused_even_when_recording() {
     assert_eq!(pulled.status.code(), Some(5), "{}", stderr(&pulled));
     let err = stderr(&pulled);
     assert!(
-        err.contains("column crm.contacts.email: type `crm.email`"),
+        err.contains("column crm.contacts.address: type `crm.postal`"),
         "{err}"
     );
     assert!(
         err.contains("column crm.contacts.seen_at: type `timestamp(3) with time zone`"),
         "{err}"
     );
-    assert!(err.contains("domain crm.email"), "{err}");
+    assert!(err.contains("composite_type crm.postal"), "{err}");
     assert!(err.contains("no model was written"), "{err}");
 }

@@ -247,6 +247,9 @@ impl Default for Options {
 }
 
 pub fn build(catalog: &Catalog, views: &ViewColumns, options: &Options) -> CrateCtx {
+    // An entity's field holds a domain's values as its base type's.
+    let resolved = catalog.with_base_types();
+    let catalog = &resolved;
     let (relations, conjuncts) = relations(catalog);
     let mut schemas = Vec::new();
     for (schema_name, schema) in &catalog.schemas {
@@ -268,7 +271,11 @@ pub fn build(catalog: &Catalog, views: &ViewColumns, options: &Options) -> Crate
             let Some(columns) = views.get(q) else {
                 continue;
             };
-            entities.push(view_entity(options.dialect, q, view, columns));
+            let columns: Vec<(String, String)> = columns
+                .iter()
+                .map(|(name, ty)| (name.clone(), catalog.base_type(ty)))
+                .collect();
+            entities.push(view_entity(options.dialect, q, view, &columns));
         }
         entities.sort_by(|a, b| a.file.cmp(&b.file));
         let enums = catalog

@@ -102,13 +102,14 @@ WHERE cs.stands_for_column
        OR s.seqstart <> d.start OR s.seqincrement <> 1 OR s.seqmin <> d.min
        OR s.seqmax <> d.max OR s.seqcache <> 1 OR s.seqcycle)
 UNION ALL
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range_type'
+-- (Domains are modelled: `domains.sql` reads them.)
+SELECT CASE t.typtype WHEN 'r' THEN 'range_type'
                       WHEN 'c' THEN 'composite_type' ELSE 'base_type' END,
        t.qname,
-       CASE t.typtype WHEN 'd' THEN 'CREATE DOMAIN ' WHEN 'r' THEN 'CREATE TYPE … AS RANGE '
+       CASE t.typtype WHEN 'r' THEN 'CREATE TYPE … AS RANGE '
                       WHEN 'c' THEN 'CREATE TYPE … AS (…) ' ELSE 'CREATE TYPE ' END || t.qname
 FROM typ t
-WHERE (t.typtype IN ('d', 'r', 'b')
+WHERE (t.typtype IN ('r', 'b')
        OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
   -- The array type every type gets, and the multirange of a range, come with it.
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
@@ -274,6 +275,15 @@ WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype = 'c'
   -- conenforced is PostgreSQL 18's; read through jsonb so that older servers run this too.
   AND (k.condeferrable OR to_jsonb(k) ->> 'conenforced' = 'false')
 UNION ALL
+-- A domain's checks are modelled valid, enforced and uncommented.
+SELECT 'constraint_attributes', t.qname || '.' || quote_ident(k.conname),
+       concat_ws(', ', CASE WHEN NOT k.convalidated THEN 'NOT VALID' END,
+                 CASE WHEN ds.objoid IS NOT NULL THEN 'COMMENT ON CONSTRAINT' END)
+FROM pg_constraint k
+JOIN typ t ON t.oid = k.contypid
+LEFT JOIN pg_description ds ON ds.classoid = 'pg_constraint'::regclass AND ds.objoid = k.oid
+WHERE t.typtype = 'd' AND k.contype = 'c' AND (NOT k.convalidated OR ds.objoid IS NOT NULL)
+UNION ALL
 SELECT 'comment', r.qname || '.' || quote_ident(k.conname), 'COMMENT ON CONSTRAINT'
 FROM pg_constraint k
 JOIN rel r ON r.oid = k.conrelid
@@ -323,7 +333,7 @@ UNION ALL
 -- list means the defaults).
 SELECT 'grants', t.qname, 'GRANT … ON TYPE'
 FROM typ t JOIN pg_type pt ON pt.oid = t.oid
-WHERE t.typtype = 'e' AND pt.typacl IS NOT NULL
+WHERE t.typtype IN ('e', 'd') AND pt.typacl IS NOT NULL
 UNION ALL
 -- The model grants USAGE on a serial column's sequence to whoever may insert into the
 -- table, and nothing on an identity column's: any other privilege set is not its own.
@@ -365,7 +375,7 @@ FROM (
   UNION ALL
   SELECT p.qname, p.proowner FROM routine p WHERE p.prokind = 'f' AND p.overload = 1
   UNION ALL
-  SELECT t.qname, t.typowner FROM typ t WHERE t.typtype = 'e'
+  SELECT t.qname, t.typowner FROM typ t WHERE t.typtype IN ('e', 'd')
 ) o, db
 WHERE o.owner <> db.datdba
 UNION ALL

@@ -1,4 +1,4 @@
-//! Enums, sequences and functions.
+//! Enums, domains, sequences and functions.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,10 +6,13 @@ use sea_orm::{QueryResult, Value};
 
 use super::parse::function_defaults;
 use super::{Session, get};
-use crate::catalog::{ArgDef, Catalog, EnumDef, FunctionDef, QName, SequenceDef, SequenceOwner};
+use crate::catalog::{
+    ArgDef, Catalog, DomainDef, EnumDef, FunctionDef, QName, SequenceDef, SequenceOwner,
+};
 use crate::model::{SequenceOptions, SequenceType, Volatility};
 
 const ENUMS: &str = include_str!("enums.sql");
+const DOMAINS: &str = include_str!("domains.sql");
 const SEQUENCES: &str = include_str!("sequences.sql");
 const FUNCTIONS: &str = include_str!("functions.sql");
 
@@ -26,6 +29,32 @@ pub(super) async fn enums(
             ),
             EnumDef {
                 values: get(&row, "labels")?,
+                comment: get(&row, "comment")?,
+            },
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn domains(
+    session: &mut Session,
+    schemas: &Value,
+    catalog: &mut Catalog,
+) -> anyhow::Result<()> {
+    for row in session.rows(DOMAINS, vec![schemas.clone()]).await? {
+        let names: Vec<String> = get(&row, "check_names")?;
+        let expressions: Vec<String> = get(&row, "check_exprs")?;
+        catalog.domains.insert(
+            QName::new(
+                get::<String>(&row, "schema_name")?,
+                get::<String>(&row, "name")?,
+            ),
+            DomainDef {
+                base: get(&row, "base")?,
+                not_null: get(&row, "not_null")?,
+                default: get(&row, "default_expr")?,
+                collation: get(&row, "collation")?,
+                checks: names.into_iter().zip(expressions).collect(),
                 comment: get(&row, "comment")?,
             },
         );

@@ -1,7 +1,7 @@
 //! The model's catalog cut into units that normalize independently, and the key of each
 //! unit's normalized form.
 //!
-//! A unit is an enum, a table (with its constraints, indexes, partitions, policies,
+//! A unit is an enum, a domain, a table (with its constraints, indexes, partitions, policies,
 //! triggers, grants and comments), a view or a function. What the server makes of a unit
 //! (its deparsed defaults, checks, predicates, bodies) depends on the unit's own text, on
 //! the database-wide context (extensions, schemas with their default privileges, the
@@ -10,7 +10,7 @@
 //! - a table it names (a foreign key target, a table a view or policy reads) as its
 //!   *shape*: columns with their types, primary key and unique constraints, nothing else;
 //! - a view or a function it names, whole, with what they name in turn;
-//! - an enum, whole.
+//! - an enum or a domain, whole.
 //!
 //! So the key of a unit is a hash of the context, of the unit's own catalog definition and
 //! of the helper definitions of everything it names, transitively. Names are found by
@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache;
 use crate::catalog::{
-    Catalog, DatabaseDef, EnumDef, FunctionDef, QName, SchemaDef, SequenceDef, TableDef, ViewDef,
+    Catalog, DatabaseDef, DomainDef, EnumDef, FunctionDef, QName, SchemaDef, SequenceDef, TableDef,
+    ViewDef,
 };
 use schemactl_core::deps::references;
 
@@ -31,6 +32,7 @@ use schemactl_core::deps::references;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum UnitId {
     Enum(QName),
+    Domain(QName),
     Table(QName),
     View(QName),
     Function(QName),
@@ -42,6 +44,7 @@ pub enum UnitId {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum UnitDef {
     Enum(EnumDef),
+    Domain(DomainDef),
     Table(TableDef),
     View(ViewDef),
     Function(FunctionDef),
@@ -61,6 +64,9 @@ pub fn units(catalog: &Catalog) -> BTreeMap<UnitId, UnitDef> {
     let mut out = BTreeMap::new();
     for (q, d) in &catalog.enums {
         out.insert(UnitId::Enum(q.clone()), UnitDef::Enum(d.clone()));
+    }
+    for (q, d) in &catalog.domains {
+        out.insert(UnitId::Domain(q.clone()), UnitDef::Domain(d.clone()));
     }
     for (q, d) in &catalog.tables {
         out.insert(UnitId::Table(q.clone()), UnitDef::Table(d.clone()));
@@ -144,7 +150,10 @@ impl Graph<'_> {
                     out.insert(UnitId::Function(q.clone()));
                 }
                 if self.catalog.enums.contains_key(&q) {
-                    out.insert(UnitId::Enum(q));
+                    out.insert(UnitId::Enum(q.clone()));
+                }
+                if self.catalog.domains.contains_key(&q) {
+                    out.insert(UnitId::Domain(q));
                 }
             }
         }
@@ -164,6 +173,7 @@ impl Graph<'_> {
         let mut out = BTreeSet::new();
         match id {
             UnitId::Enum(_) => {}
+            UnitId::Domain(_) => return self.helper_deps(id),
             UnitId::Table(q) => {
                 if let Some(t) = self.catalog.tables.get(q) {
                     self.resolve(&q.schema, &table_text(t), &mut out);
@@ -181,12 +191,22 @@ impl Graph<'_> {
         out
     }
 
-    /// What the unit's helper names: a table's shape its column types; views and
-    /// functions are helpers whole.
+    /// What the unit's helper names: a table's shape its column types; domains, views
+    /// and functions are helpers whole.
     fn helper_deps(&self, id: &UnitId) -> BTreeSet<UnitId> {
         let mut out = BTreeSet::new();
         match id {
             UnitId::Enum(_) => {}
+            UnitId::Domain(q) => {
+                if let Some(d) = self.catalog.domains.get(q) {
+                    let mut text = d.base.clone();
+                    for e in d.default.iter().chain(d.checks.values()) {
+                        text.push(' ');
+                        text.push_str(e);
+                    }
+                    self.resolve(&q.schema, &text, &mut out);
+                }
+            }
             UnitId::Table(q) => {
                 if let Some(t) = self.catalog.tables.get(q) {
                     let types: Vec<&str> = t.columns.iter().map(|c| c.ty.as_str()).collect();
@@ -282,6 +302,10 @@ pub fn helper(def: &UnitDef) -> UnitDef {
         UnitDef::Enum(e) => UnitDef::Enum(EnumDef {
             comment: None,
             ..e.clone()
+        }),
+        UnitDef::Domain(d) => UnitDef::Domain(DomainDef {
+            comment: None,
+            ..d.clone()
         }),
         UnitDef::Table(t) => UnitDef::Table(shape(t)),
         UnitDef::View(v) => UnitDef::View(ViewDef {
@@ -446,7 +470,7 @@ fn locks_of(def: &UnitDef) -> usize {
             (3 + sequences + indexes) * (1 + t.partitions.len())
         }
         UnitDef::View(v) => 3 + v.indexes.len(),
-        UnitDef::Enum(_) | UnitDef::Function(_) => 1,
+        UnitDef::Enum(_) | UnitDef::Domain(_) | UnitDef::Function(_) => 1,
     }
 }
 
@@ -481,6 +505,7 @@ pub fn take(normalized: &Catalog, wanted: &BTreeSet<UnitId>) -> Option<BTreeMap<
     for id in wanted {
         let def = match id {
             UnitId::Enum(q) => UnitDef::Enum(normalized.enums.get(q)?.clone()),
+            UnitId::Domain(q) => UnitDef::Domain(normalized.domains.get(q)?.clone()),
             UnitId::Table(q) => UnitDef::Table(normalized.tables.get(q)?.clone()),
             UnitId::View(q) => UnitDef::View(normalized.views.get(q)?.clone()),
             UnitId::Function(q) => UnitDef::Function(normalized.functions.get(q)?.clone()),
@@ -524,6 +549,9 @@ fn insert_unit(catalog: &mut Catalog, id: &UnitId, def: UnitDef) {
         (UnitId::Enum(q), UnitDef::Enum(d)) => {
             catalog.enums.insert(q.clone(), d);
         }
+        (UnitId::Domain(q), UnitDef::Domain(d)) => {
+            catalog.domains.insert(q.clone(), d);
+        }
         (UnitId::Table(q), UnitDef::Table(d)) => {
             catalog.tables.insert(q.clone(), d);
         }
@@ -541,6 +569,7 @@ fn insert_unit(catalog: &mut Catalog, id: &UnitId, def: UnitDef) {
 /// normalized catalog cannot be put together from units.
 pub fn same_units(model: &Catalog, normalized: &Catalog) -> bool {
     model.enums.keys().eq(normalized.enums.keys())
+        && model.domains.keys().eq(normalized.domains.keys())
         && model.tables.keys().eq(normalized.tables.keys())
         && model.views.keys().eq(normalized.views.keys())
         && model.functions.keys().eq(normalized.functions.keys())
@@ -639,6 +668,50 @@ mod tests {
         assert!(!helpers.contains(&t("t0")));
         // Another server, other keys.
         assert_ne!(a.keys[&t("t0")], Plan::new(&before, "y").keys[&t("t0")]);
+    }
+
+    #[test]
+    fn a_domain_is_a_unit_that_the_tables_using_it_name() {
+        let mut before = catalog(2);
+        before.domains.insert(
+            QName::new("s", "amount"),
+            DomainDef {
+                base: "numeric(12,2)".to_string(),
+                checks: [("positive".to_string(), "VALUE >= 0".to_string())].into(),
+                ..DomainDef::default()
+            },
+        );
+        let t = |n: &str| UnitId::Table(QName::new("s", n));
+        let domain = UnitId::Domain(QName::new("s", "amount"));
+        before
+            .tables
+            .get_mut(&QName::new("s", "t1"))
+            .unwrap()
+            .columns[0]
+            .ty = "s.amount".to_string();
+        let a = Plan::new(&before, "x");
+        assert!(a.helpers[&t("t1")].contains(&domain));
+        assert!(!a.helpers[&t("t0")].contains(&domain));
+        // A new check reaches the table whose column has the domain, not the other.
+        let mut after = before.clone();
+        after
+            .domains
+            .get_mut(&QName::new("s", "amount"))
+            .unwrap()
+            .checks
+            .insert("small".to_string(), "VALUE < 10".to_string());
+        let b = Plan::new(&after, "x");
+        assert_ne!(a.keys[&domain], b.keys[&domain]);
+        assert_ne!(a.keys[&t("t1")], b.keys[&t("t1")]);
+        assert_eq!(a.keys[&t("t0")], b.keys[&t("t0")]);
+        // Its comment is not part of what others see.
+        let mut commented = before.clone();
+        commented
+            .domains
+            .get_mut(&QName::new("s", "amount"))
+            .unwrap()
+            .comment = Some("money".to_string());
+        assert_eq!(a.keys[&t("t1")], Plan::new(&commented, "x").keys[&t("t1")]);
     }
 
     #[test]

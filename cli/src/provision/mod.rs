@@ -311,6 +311,7 @@ fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
             | Step::CreateFunction { .. }
             | Step::CreateEnum { .. }
             | Step::CreateSequence { .. }
+            | Step::CreateDomain { .. }
             | Step::CreateSchema { .. }
             | Step::CreateExtension { .. }
             | Step::CreateIndex { .. }
@@ -348,6 +349,7 @@ fn creates(step: &Step) -> bool {
             | Step::CreateFunction { .. }
             | Step::CreateEnum { .. }
             | Step::CreateSequence { .. }
+            | Step::CreateDomain { .. }
             | Step::CreateSchema { .. }
             | Step::CreateExtension { .. }
             | Step::CreateIndex { .. }

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::catalog::{Catalog, DefaultPrivilegeDef, FunctionDef, GrantDef, QName, ViewDef};
 use crate::model::{
-    ArgMode, Database, DefaultPrivilege, EnumSpec, EnumType, Function, FunctionArg, Grant,
+    ArgMode, Database, DefaultPrivilege, Domain, EnumSpec, EnumType, Function, FunctionArg, Grant,
     MaterializedView, Model, ParallelSafety, Role, Schema, View,
 };
 
@@ -69,7 +69,7 @@ impl Writer<'_> {
                     object,
                     format!(
                         "type `{ty}` is not one the model can write (built-in types it knows, \
-                         and enums of the pulled schemas)"
+                         and enums and domains of the pulled schemas)"
                     ),
                 );
                 ty.to_string()
@@ -191,6 +191,21 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
             }),
         };
         schema.enums.insert(q.name.clone(), labels);
+    }
+    for (q, d) in catalog.domains.iter().filter(|(q, _)| in_schema(q)) {
+        let domain = Domain {
+            ty: w.model_type(&format!("domain {q}"), &d.base, name),
+            not_null: d.not_null,
+            default: d.default.clone().map(Value::String),
+            collation: d.collation.clone(),
+            checks: d
+                .checks
+                .iter()
+                .map(|(n, e)| (n.clone(), e.clone()))
+                .collect(),
+            comment: d.comment.clone(),
+        };
+        schema.domains.insert(q.name.clone(), domain);
     }
     for (q, s) in catalog.sequences.iter().filter(|(q, _)| in_schema(q)) {
         let sequence = super::sequences::sequence(w, extra, q, s);

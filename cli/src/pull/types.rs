@@ -2,8 +2,8 @@
 //!
 //! A type is written in the model only when the model reads it back as the same type:
 //! the candidate is parsed as the model parses types and printed as the build prints
-//! them, and must give the catalog's text again. Enums are recognized by their
-//! qualified name among the catalog's enums, never by parsing the text.
+//! them, and must give the catalog's text again. Enums and domains are recognized by
+//! their qualified name among the catalog's, never by parsing the text.
 
 use std::collections::BTreeMap;
 
@@ -21,14 +21,20 @@ const SHORT: &[(&str, &str)] = &[
 ];
 
 pub(super) struct Types<'c> {
-    /// An enum's type as the catalog prints it (`shop.order_status`) → its name.
-    enums: BTreeMap<String, &'c QName>,
+    /// An enum's or domain's type as the catalog prints it (`shop.order_status`) → its
+    /// name.
+    named: BTreeMap<String, &'c QName>,
 }
 
 impl<'c> Types<'c> {
     pub fn new(catalog: &'c Catalog) -> Types<'c> {
         Types {
-            enums: catalog.enums.keys().map(|q| (q.sql(), q)).collect(),
+            named: catalog
+                .enums
+                .keys()
+                .chain(catalog.domains.keys())
+                .map(|q| (q.sql(), q))
+                .collect(),
         }
     }
 
@@ -37,19 +43,27 @@ impl<'c> Types<'c> {
     pub fn model_type(&self, ty: &str, schema: &str) -> Option<String> {
         let (element, dims) = strip_arrays(ty);
         let suffix = "[]".repeat(dims);
-        if let Some(q) = self.enums.get(element) {
-            // The model's type grammar takes plain identifiers only.
-            let plain =
-                |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            // The schema is written only for another schema's enum.
-            if !plain(&q.name) || (q.schema != schema && !plain(&q.schema)) {
-                return None;
-            }
-            return Some(if q.schema == schema {
-                format!("{}{suffix}", q.name)
+        if let Some(q) = self.named.get(element) {
+            // The schema is written only for another schema's type; a name that is not a
+            // plain identifier is quoted, as the model's type grammar reads it.
+            let part = |s: &str| {
+                if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    s.to_string()
+                } else {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                }
+            };
+            let candidate = if q.schema == schema {
+                part(&q.name)
             } else {
-                format!("{}.{}{suffix}", q.schema, q.name)
-            });
+                format!("{}.{}", part(&q.schema), part(&q.name))
+            };
+            let reads_back = matches!(
+                SqlType::parse(&candidate),
+                Ok(SqlType::Named { schema: s, name })
+                    if s.as_deref().unwrap_or(schema) == q.schema && name == q.name
+            );
+            return reads_back.then(|| format!("{candidate}{suffix}"));
         }
         let short = SHORT
             .iter()
@@ -166,7 +180,10 @@ mod tests {
             t.model_type("other.mood", "shop").as_deref(),
             Some("other.mood")
         );
-        assert_eq!(t.model_type("shop.\"a b\"", "shop"), None);
+        assert_eq!(
+            t.model_type("shop.\"a b\"", "shop").as_deref(),
+            Some("\"a b\"")
+        );
         assert_eq!(t.model_type("shop.missing", "shop"), None);
     }
 }

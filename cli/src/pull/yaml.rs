@@ -221,6 +221,7 @@ impl<'a> Node<'a> {
                 | "triggers"
                 | "policies"
                 | "enums"
+                | "domains"
                 | "roles"
                 | "schemas"
                 | "named"

@@ -78,9 +78,10 @@ pub(super) async fn stream_file(
         .get(&source.table)
         .ok_or_else(|| Failure::Other(anyhow!("the model has no table {}", source.table)))?
         .clone();
-    // The reader needs the enums only (column kinds), not the whole catalog.
+    // The reader needs the enums and domains only (column kinds), not the whole catalog.
     let types = Catalog {
         enums: catalog.enums.clone(),
+        domains: catalog.domains.clone(),
         ..Catalog::default()
     };
     let (tx, mut rx) = mpsc::channel(IN_FLIGHT);

@@ -42,6 +42,10 @@ pub fn kind_of(ty: &str, catalog: &Catalog) -> Kind {
     if let Some((_, e)) = catalog.enums.iter().find(|(q, _)| q.sql() == t) {
         return Kind::Enum(e.values.clone());
     }
+    // A domain's values are its base type's (its checks are the server's to apply).
+    if catalog.domains.keys().any(|q| q.sql() == t) {
+        return kind_of(&catalog.base_type(t), catalog);
+    }
     let lower = t.to_ascii_lowercase();
     let (base, args) = match lower.split_once('(') {
         Some((b, rest)) => (b.trim(), rest.trim_end_matches(')').trim()),

@@ -182,7 +182,10 @@ fn dollar_tag_end(chars: &[char], start: usize) -> Option<usize> {
 /// An object that takes part in ordering.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Node {
-    /// Functions first: with `check_function_bodies` off they need only their signature.
+    /// Domains first: their checks may call functions, but tables and function
+    /// signatures use them far more often.
+    Domain(QName),
+    /// Functions next: with `check_function_bodies` off they need only their signature.
     Function(QName),
     Table(QName),
     View(QName),
@@ -191,7 +194,7 @@ pub enum Node {
 impl Node {
     pub fn name(&self) -> &QName {
         match self {
-            Node::Function(q) | Node::Table(q) | Node::View(q) => q,
+            Node::Domain(q) | Node::Function(q) | Node::Table(q) | Node::View(q) => q,
         }
     }
 }
@@ -210,6 +213,8 @@ fn resolve(catalog: &Catalog, schema: &str, refs: &[Reference]) -> BTreeSet<Node
             out.insert(Node::View(q));
         } else if catalog.functions.contains_key(&q) {
             out.insert(Node::Function(q));
+        } else if catalog.domains.contains_key(&q) {
+            out.insert(Node::Domain(q));
         }
     }
     out
@@ -218,6 +223,16 @@ fn resolve(catalog: &Catalog, schema: &str, refs: &[Reference]) -> BTreeSet<Node
 /// What each node needs created before it.
 pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
     let mut deps = BTreeMap::new();
+    for (q, d) in &catalog.domains {
+        let mut text = d.base.clone();
+        for e in d.default.iter().chain(d.checks.values()) {
+            text.push(' ');
+            text.push_str(e);
+        }
+        let mut found = resolve(catalog, &q.schema, &references(&text));
+        found.remove(&Node::Domain(q.clone()));
+        deps.insert(Node::Domain(q.clone()), found);
+    }
     for (q, f) in &catalog.functions {
         // Only the signature must resolve at creation; the body is checked at call time.
         let mut text = f.returns.clone();
@@ -248,6 +263,12 @@ pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
             .into_iter()
             .filter(|n| matches!(n, Node::Function(_)))
             .collect();
+        let types: Vec<&str> = t.columns.iter().map(|c| c.ty.as_str()).collect();
+        d.extend(
+            resolve(catalog, &q.schema, &references(&types.join(" ")))
+                .into_iter()
+                .filter(|n| matches!(n, Node::Domain(_))),
+        );
         d.remove(&Node::Table(q.clone()));
         deps.insert(Node::Table(q.clone()), d);
     }

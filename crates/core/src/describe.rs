@@ -29,6 +29,22 @@ pub(crate) fn step(step: &Step) -> String {
         DisownSequence { name } => format!("detach sequence {name} from its column"),
         SetSequenceOwner { name } => format!("set the column owning sequence {name}"),
         DropSequence { name } => format!("drop sequence {name}"),
+        RenameDomainAside { name } => format!("rename domain {name} to replace it"),
+        CreateDomain { name } => format!("create domain {name}"),
+        AlterDomainDefault { name } => format!("default of domain {name}"),
+        DropDomainCheck { name, check } => format!("drop check {check} of domain {name}"),
+        AddDomainCheck { name, check } => {
+            format!("add check {check} to domain {name} (checks its columns' values)")
+        }
+        SetDomainNullability { name, not_null } => {
+            if *not_null {
+                format!("set domain {name} NOT NULL (checks its columns' values)")
+            } else {
+                format!("drop NOT NULL of domain {name}")
+            }
+        }
+        DropDomain { name } => format!("drop domain {name}"),
+        DropReplacedDomain { name } => format!("drop the replaced domain {name}__old"),
         SetPersistence { table, unlogged } => format!(
             "make table {table} {}",
             if *unlogged { "unlogged" } else { "logged" }
@@ -82,6 +98,7 @@ pub(crate) fn step(step: &Step) -> String {
                 Conversion::Cast => String::new(),
                 Conversion::Using(expr) => format!(" using {expr}"),
                 Conversion::ViaText => " through text".to_string(),
+                Conversion::ReplacedDomain => " to the replaced domain".to_string(),
             };
             format!(
                 "change type of {}.{} from {from}{how}",

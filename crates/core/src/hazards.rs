@@ -29,7 +29,14 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         | DropTables { .. }
         | DropDetachedPartition { .. }
         | DropSequence { .. }
+        | DropDomain { .. }
         | RenameEnumAside { .. } => vec![DataLoss],
+        // Every column of the domain is checked under a lock that blocks writes.
+        AddDomainCheck { name, .. }
+        | SetDomainNullability {
+            name,
+            not_null: true,
+        } if pair.previous.domains.contains_key(name) => vec![AccessExclusiveLock],
         UndistributeTable { table } | DistributeTable { table } | AlterDistribution { table }
             if pair.previous.tables.contains_key(table) =>
         {
@@ -103,6 +110,11 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
             }
             if *conversion == Conversion::ViaText {
                 hazards.push(DataLoss);
+            }
+            if *conversion == Conversion::ReplacedDomain {
+                // Another base type: every value is cast and written again.
+                hazards.extend([TableRewrite, AccessExclusiveLock]);
+                return hazards;
             }
             if from == to && *conversion == Conversion::Cast {
                 // Only the collation changes (a replaced enum of the same name converts

@@ -236,6 +236,8 @@ pub enum Conversion {
     Using(String),
     /// Through text: enum values that keep their labels in a replaced enum type.
     ViaText,
+    /// A cast from a replaced domain to its new definition (`USING column::type`).
+    ReplacedDomain,
 }
 
 /// A column of a rebuilt table and where its values come from.
@@ -301,8 +303,6 @@ pub enum Step {
         value: String,
         position: EnumPosition,
     },
-    /// Values removed or reordered: the old type steps aside under `<name>__old`, a new
-    /// one is created, columns convert through text, and the old one is dropped.
     /// A standalone sequence, with every option.
     CreateSequence {
         name: QName,
@@ -311,7 +311,15 @@ pub enum Step {
     AlterSequence {
         name: QName,
     },
+    /// Values removed or reordered: the old type steps aside under `<name>__old`, a new
+    /// one is created, columns convert through text, and the old one is dropped.
     RenameEnumAside {
+        name: QName,
+    },
+    /// Base type or collation changed (neither can be altered): the old domain steps
+    /// aside under `<name>__old`, a new one is created, columns convert with a cast, and
+    /// the old one is dropped.
+    RenameDomainAside {
         name: QName,
     },
 
@@ -341,11 +349,25 @@ pub enum Step {
     DisownSequence {
         name: QName,
     },
+    /// A check the domain no longer has, or whose expression changes.
+    DropDomainCheck {
+        name: QName,
+        check: String,
+    },
     DetachPartition {
         on: OnTable,
     },
 
     // Phase::Objects (next catalog's names unless said otherwise)
+    /// With its default, NOT NULL and checks; ordered with the functions its checks call
+    /// and before the tables and functions that use it.
+    CreateDomain {
+        name: QName,
+    },
+    /// `SET DEFAULT` or `DROP DEFAULT`, as the next catalog says.
+    AlterDomainDefault {
+        name: QName,
+    },
     CreateFunction {
         name: QName,
     },
@@ -487,6 +509,16 @@ pub enum Step {
     SetSequenceOwner {
         name: QName,
     },
+    /// Checked against every value of the domain's columns, once the tables' own changes ran.
+    AddDomainCheck {
+        name: QName,
+        check: String,
+    },
+    /// `SET NOT NULL` (checked against every column of the domain) or `DROP NOT NULL`.
+    SetDomainNullability {
+        name: QName,
+        not_null: bool,
+    },
 
     // Phase::Dependents
     CreateTrigger {
@@ -556,6 +588,13 @@ pub enum Step {
     DropReplacedEnum {
         name: QName,
     },
+    /// Before the functions its checks call and the types it is based on.
+    DropDomain {
+        name: QName,
+    },
+    DropReplacedDomain {
+        name: QName,
+    },
     /// After the tables whose defaults used it.
     DropSequence {
         name: QName,
@@ -596,6 +635,7 @@ impl Step {
             | CreateEnum { .. }
             | AddEnumValue { .. }
             | RenameEnumAside { .. }
+            | RenameDomainAside { .. }
             | CreateSequence { .. }
             | AlterSequence { .. } => Phase::Containers,
             DropView { .. }
@@ -605,8 +645,11 @@ impl Step {
             | DropIndex { .. }
             | DropFunctionForReplacement { .. }
             | DisownSequence { .. }
+            | DropDomainCheck { .. }
             | DetachPartition { .. } => Phase::Teardown,
-            CreateFunction { .. }
+            CreateDomain { .. }
+            | AlterDomainDefault { .. }
+            | CreateFunction { .. }
             | ReplaceFunction { .. }
             | RenameTable { .. }
             | CreateTable { .. }
@@ -638,7 +681,9 @@ impl Step {
             AddConstraint { .. }
             | ValidateConstraint { .. }
             | CreateIndex { .. }
-            | SetSequenceOwner { .. } => Phase::Constraints,
+            | SetSequenceOwner { .. }
+            | AddDomainCheck { .. }
+            | SetDomainNullability { .. } => Phase::Constraints,
             CreateTrigger { .. }
             | ReplaceTrigger { .. }
             | SetRowLevelSecurity { .. }
@@ -655,6 +700,8 @@ impl Step {
             DropFunction { .. }
             | DropType { .. }
             | DropReplacedEnum { .. }
+            | DropDomain { .. }
+            | DropReplacedDomain { .. }
             | DropSequence { .. } => Phase::LateDrops,
             DropSchema { .. } | DropExtension { .. } | DropRole { .. } => Phase::ContainerDrops,
             CheckFunctionBody { .. } => Phase::BodyChecks,

@@ -261,7 +261,7 @@ fn column_step(cx: &Ctx<'_>) -> Result<Option<Vec<Statement>>, RenderError> {
         } => {
             let c = cx.column(column)?;
             let using = match conversion {
-                Conversion::Cast => String::new(),
+                Conversion::Cast | Conversion::ReplacedDomain => String::new(),
                 Conversion::Using(expr) => format!(" USING ({expr})"),
                 Conversion::ViaText => format!(" USING CAST({} AS VARCHAR)", ident(&c.name)),
             };

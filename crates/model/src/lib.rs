@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod diag;
+mod domain;
 pub mod fleet;
 mod include;
 pub mod limits;
@@ -25,6 +26,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use access::{AccessTest, Denial, Expectation};
+pub use domain::Domain;
 pub use routine::{
     ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Trigger, TriggerEvent,
     TriggerLevel, TriggerTiming, View, Volatility,
@@ -177,6 +179,9 @@ pub struct Schema {
     /// Enum types: name → labels in order (or the long form with a comment).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub enums: IndexMap<String, EnumType>,
+    /// Domains (`CREATE DOMAIN`): a base type with a default, NOT NULL and checks.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub domains: IndexMap<String, Domain>,
     /// Standalone sequences (`CREATE SEQUENCE`), keyed by name; serial and identity
     /// columns make their own.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -320,6 +325,58 @@ fn no_limit() -> i32 {
 }
 
 impl Model {
+    /// The domain `name` (schema-qualified or in `schema_name`), if the model declares one.
+    pub fn domain(&self, schema_name: &str, ty: &types::SqlType) -> Option<(&str, &Domain)> {
+        let types::SqlType::Named { schema, name } = ty else {
+            return None;
+        };
+        let schema = schema.as_deref().unwrap_or(schema_name);
+        let (schema, found) = self.schemas.get_key_value(schema)?;
+        found.domains.get(name).map(|d| (schema.as_str(), d))
+    }
+
+    /// `ty` with domains replaced by their base types (arrays keep their shape): what the
+    /// values are stored as, for code generation and fake data. A domain chain longer
+    /// than the model could hold (a cycle, which validation reports) stops where it is.
+    pub fn base_type(&self, schema_name: &str, ty: &types::SqlType) -> types::SqlType {
+        let mut schema = schema_name.to_string();
+        let mut current = ty.clone();
+        for _ in 0..=self
+            .schemas
+            .values()
+            .map(|s| s.domains.len())
+            .sum::<usize>()
+        {
+            match current {
+                types::SqlType::Array(inner) => {
+                    return types::SqlType::Array(Box::new(self.base_type(&schema, &inner)));
+                }
+                ref named => {
+                    let Some((domain_schema, domain)) = self.domain(&schema, named) else {
+                        // An enum named from another schema's domain: qualified by that schema.
+                        return match current {
+                            types::SqlType::Named { schema: None, name }
+                                if schema != schema_name =>
+                            {
+                                types::SqlType::Named {
+                                    schema: Some(schema),
+                                    name,
+                                }
+                            }
+                            other => other,
+                        };
+                    };
+                    let Ok(base) = types::SqlType::parse(&domain.ty) else {
+                        return current;
+                    };
+                    schema = domain_schema.to_string();
+                    current = base;
+                }
+            }
+        }
+        current
+    }
+
     /// The JSON Schema of the format, as written to `docs/schema.json`.
     pub fn json_schema() -> serde_json::Value {
         let schema = schemars::schema_for!(Model);

@@ -103,6 +103,16 @@ impl UnmanagedKind {
             .unwrap_or_default()
     }
 
+    /// Where the model expresses a kind that earlier versions could only record here:
+    /// such an entry is refused (a plan would drop the object the model does not declare).
+    pub fn modelled_as(self) -> Option<&'static str> {
+        match self {
+            UnmanagedKind::Sequence => Some("schemas.<schema>.sequences"),
+            UnmanagedKind::Domain => Some("schemas.<schema>.domains"),
+            _ => None,
+        }
+    }
+
     /// Database-wide kinds, whose names carry no schema.
     pub fn is_database_wide(self) -> bool {
         matches!(

@@ -72,6 +72,23 @@ pub fn from_model(model: &Model) -> Catalog {
                 .enums
                 .insert(QName::new(schema_name, name), EnumDef { values, comment });
         }
+        for (name, domain) in &schema.domains {
+            catalog.domains.insert(
+                QName::new(schema_name, name),
+                DomainDef {
+                    base: render_type(&domain.ty, schema_name),
+                    not_null: domain.not_null,
+                    default: domain.default.as_ref().map(expression),
+                    collation: domain.collation.clone(),
+                    checks: domain
+                        .checks
+                        .iter()
+                        .map(|(n, e)| (n.clone(), e.trim().to_string()))
+                        .collect(),
+                    comment: domain.comment.clone(),
+                },
+            );
+        }
         for (name, sequence) in &schema.sequences {
             catalog
                 .sequences

@@ -75,6 +75,8 @@ pub struct Catalog {
     pub extensions: Vec<String>,
     pub schemas: BTreeMap<String, SchemaDef>,
     pub enums: BTreeMap<QName, EnumDef>,
+    #[serde(default)]
+    pub domains: BTreeMap<QName, DomainDef>,
     /// Standalone sequences; serial and identity columns' sequences are the columns'.
     #[serde(default)]
     pub sequences: BTreeMap<QName, SequenceDef>,
@@ -192,6 +194,19 @@ pub struct DefaultPrivilegeDef {
     pub privileges: Vec<Privilege>,
 }
 
+/// A domain: its base type as SQL (built-ins in PostgreSQL's spelling, model types
+/// qualified and quoted), its constraints and its default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DomainDef {
+    pub base: String,
+    pub not_null: bool,
+    pub default: Option<String>,
+    pub collation: Option<String>,
+    /// Check constraints: name → expression over `VALUE`.
+    pub checks: BTreeMap<String, String>,
+    pub comment: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumDef {
     pub values: Vec<String>,
@@ -252,6 +267,41 @@ impl ColumnDef {
     pub fn is_of_type(&self, q: &QName) -> bool {
         let name = q.sql();
         self.ty == name || self.ty.strip_suffix("[]") == Some(name.as_str())
+    }
+}
+
+impl Catalog {
+    /// A type as the catalog writes it, with domains replaced by their base types (arrays
+    /// keep their brackets): what its values are, for code generation and loading.
+    pub fn base_type(&self, ty: &str) -> String {
+        let (element, array) = match ty.strip_suffix("[]") {
+            Some(element) => (element, "[]"),
+            None => (ty, ""),
+        };
+        let mut current = element.to_string();
+        // Bounded: PostgreSQL has no domain cycles, and a catalog built from a model
+        // that had one was refused by validation.
+        for _ in 0..=self.domains.len() {
+            match self.domains.iter().find(|(q, _)| q.sql() == current) {
+                Some((_, domain)) => current = domain.base.clone(),
+                None => break,
+            }
+        }
+        format!("{current}{array}")
+    }
+
+    /// The catalog with every table column's domain type replaced by its base type.
+    pub fn with_base_types(&self) -> Catalog {
+        let mut out = self.clone();
+        if self.domains.is_empty() {
+            return out;
+        }
+        for table in out.tables.values_mut() {
+            for column in &mut table.columns {
+                column.ty = self.base_type(&column.ty);
+            }
+        }
+        out
     }
 }
 

@@ -2,8 +2,8 @@
 //! when the model's tenant schema is rolled out to it.
 //!
 //! Only typed names move: map keys, foreign key targets, trigger functions, declared
-//! dependencies, and a column, argument or result type that is exactly one of the
-//! schema's enums (or an array of one). SQL text (view bodies, defaults, checks) is never
+//! dependencies, and a column, argument, result or domain base type that is exactly one
+//! of the schema's enums or domains (or an array of one). SQL text (view bodies, defaults, checks) is never
 //! rewritten: both sides of a fleet plan are described with the tenant schema first on
 //! the search path, so PostgreSQL prints the tenant's own names unqualified in both.
 
@@ -20,9 +20,10 @@ impl Catalog {
         let rename = Rename {
             from,
             to,
-            enums: self
+            types: self
                 .enums
                 .keys()
+                .chain(self.domains.keys())
                 .filter(|q| q.schema == from)
                 .cloned()
                 .collect(),
@@ -37,6 +38,10 @@ impl Catalog {
             out.schemas.insert(to.to_string(), schema.clone());
         }
         out.enums = rename.keys(&self.enums);
+        out.domains = rename.keys(&self.domains);
+        for domain in out.domains.values_mut() {
+            domain.base = rename.ty(&domain.base);
+        }
         // An owner is a table of the sequence's own schema, named without it: it moves along.
         out.sequences = rename.keys(&self.sequences);
         out.tables = rename.keys(&self.tables);
@@ -100,7 +105,8 @@ impl Hints {
 struct Rename<'a> {
     from: &'a str,
     to: &'a str,
-    enums: Vec<QName>,
+    /// The schema's enums and domains.
+    types: Vec<QName>,
 }
 
 impl Rename<'_> {
@@ -119,14 +125,14 @@ impl Rename<'_> {
             .collect()
     }
 
-    /// A type written as one of the schema's enums, qualified (the model's spelling), or
+    /// A type written as one of the schema's enums or domains, qualified (the model's spelling), or
     /// an array of one; any other type text stays as it is.
     fn ty(&self, ty: &str) -> String {
         let (base, array) = match ty.strip_suffix("[]") {
             Some(base) => (base, "[]"),
             None => (ty, ""),
         };
-        match self.enums.iter().find(|q| q.sql() == base) {
+        match self.types.iter().find(|q| q.sql() == base) {
             Some(q) => format!("{}{array}", self.qname(q).sql()),
             None => ty.to_string(),
         }

@@ -5,7 +5,7 @@
 use super::Differ;
 use crate::catalog::{IndexDef, IndexKeyDef, QName};
 use crate::deps::{self, references};
-use crate::step::{ConstraintKind, OnTable, Step, Target};
+use crate::step::{ConstraintKind, Conversion, OnTable, Step, Target};
 
 impl Differ<'_> {
     /// Foreign keys the model keeps as they are, on tables altered in place, that
@@ -129,7 +129,11 @@ impl Differ<'_> {
         // (table before, table after, name, kept by the model)
         let mut checks: Vec<(QName, QName, String, bool)> = Vec::new();
         let mut indexes: Vec<(QName, QName, String, bool)> = Vec::new();
-        for conversion in &self.enum_conversions {
+        let through_text = self
+            .type_conversions
+            .iter()
+            .filter(|c| c.conversion == Conversion::ViaText);
+        for conversion in through_text {
             let (q, column) = (&conversion.previous.table, &conversion.previous.column);
             let now = &conversion.next.table;
             let (Some(previous), Some(next)) =

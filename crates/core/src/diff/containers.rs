@@ -164,10 +164,17 @@ impl Differ<'_> {
     /// Values removed or reordered: PostgreSQL cannot do that in place, so the type is
     /// renamed, created anew, every column that keeps it converted through text (once the
     /// tables' own steps ran, so that renamed columns have their new names: see
-    /// [`Differ::convert_enum_columns`]), and the old one dropped.
+    /// [`Differ::convert_replaced_type_columns`]), and the old one dropped.
     fn replace_enum(&mut self, q: &QName) {
         self.push(Step::RenameEnumAside { name: q.clone() });
         self.push(Step::CreateEnum { name: q.clone() });
+        self.convert_columns_of(q, Conversion::ViaText);
+        self.push(Step::DropReplacedEnum { name: q.clone() });
+    }
+
+    /// The columns that keep type `q` across the plan, converted to its new definition
+    /// with `conversion`.
+    pub(super) fn convert_columns_of(&mut self, q: &QName, conversion: Conversion) {
         let mut conversions = Vec::new();
         for (tq, t) in &self.previous.tables {
             for c in t.columns.iter().filter(|c| c.is_of_type(q)) {
@@ -182,7 +189,7 @@ impl Differ<'_> {
                     .and_then(|t| t.column(&next.column))
                     .is_some_and(|d| d.is_of_type(q) && d.ty == c.ty);
                 if keeps_type {
-                    conversions.push(EnumConversion {
+                    conversions.push(TypeConversion {
                         previous: ColumnKey {
                             table: tq.clone(),
                             column: c.name.clone(),
@@ -190,6 +197,7 @@ impl Differ<'_> {
                         next,
                         from: c.ty.clone(),
                         had_default: c.default.is_some(),
+                        conversion: conversion.clone(),
                     });
                 }
             }
@@ -200,15 +208,14 @@ impl Differ<'_> {
             self.retype(&previous.table, &[&previous.column]);
             self.retype(&next.table, &[&next.column]);
         }
-        self.enum_conversions.extend(conversions);
-        self.push(Step::DropReplacedEnum { name: q.clone() });
+        self.type_conversions.extend(conversions);
     }
 
-    /// The columns of replaced enums converted through text, under the names they have
+    /// The columns of replaced enums and domains converted, under the names they have
     /// once the tables' renames ran: the default dropped first (it may not cast) and set
     /// again after.
-    pub(super) fn convert_enum_columns(&mut self) {
-        for conversion in self.enum_conversions.clone() {
+    pub(super) fn convert_replaced_type_columns(&mut self) {
+        for conversion in self.type_conversions.clone() {
             let key = conversion.next;
             if conversion.had_default {
                 self.push(Step::DropColumnDefault {
@@ -218,7 +225,7 @@ impl Differ<'_> {
             self.push(Step::AlterColumnType {
                 column: key.clone(),
                 from: conversion.from,
-                conversion: Conversion::ViaText,
+                conversion: conversion.conversion,
             });
             let default_now = self
                 .next
@@ -261,13 +268,15 @@ impl Differ<'_> {
     }
 }
 
-/// A column converted to a replaced enum type, under its names before and after the plan.
+/// A column converted to a replaced enum or domain, under its names before and after the
+/// plan.
 #[derive(Debug, Clone)]
-pub(crate) struct EnumConversion {
+pub(crate) struct TypeConversion {
     pub previous: ColumnKey,
     pub next: ColumnKey,
     pub from: String,
     pub had_default: bool,
+    pub conversion: Conversion,
 }
 
 fn same_attributes(a: &RoleDef, b: &RoleDef) -> bool {

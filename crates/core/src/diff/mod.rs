@@ -12,6 +12,7 @@ mod around;
 mod citus;
 mod columns;
 mod containers;
+mod domains;
 mod hints;
 mod order;
 mod routines;
@@ -112,13 +113,14 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
         rebuilt_tables: BTreeSet::new(),
         replaced_keys: Vec::new(),
         retyped_columns: BTreeMap::new(),
-        enum_conversions: Vec::new(),
+        type_conversions: Vec::new(),
     };
     d.roles();
     d.extensions();
     d.schemas();
     d.enums();
     d.sequences();
+    d.domains();
     d.functions();
     d.tables();
     // After tables and functions: which views to rebuild depends on what they touched.
@@ -184,7 +186,7 @@ pub(crate) struct Differ<'a> {
     /// Columns converted to a replaced enum type: converted once the tables' own steps
     /// ran; checks and indexes comparing them to labels name the old type once it is
     /// renamed aside.
-    pub enum_conversions: Vec<containers::EnumConversion>,
+    pub type_conversions: Vec<containers::TypeConversion>,
 }
 
 impl Differ<'_> {

@@ -8,11 +8,15 @@ use crate::deps::{self, Node};
 use crate::step::{Pair, Phase, Step};
 
 pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
-    let rank: HashMap<Node, usize> = deps::order(&deps::dependencies(pair.next))
-        .into_iter()
-        .enumerate()
-        .map(|(i, node)| (node, i))
-        .collect();
+    let rank = ranks(pair.next);
+    // Late drops go in the reverse of the previous catalog's order: what uses an object
+    // before the object (a domain before the function its check calls, a function
+    // before the domain its argument has).
+    let drop_rank = if steps.iter().any(|s| late_drop_node(s).is_some()) {
+        ranks(pair.previous)
+    } else {
+        HashMap::new()
+    };
     let mut keyed: Vec<((Phase, u8, usize), Step)> = steps
         .into_iter()
         .map(|step| {
@@ -20,6 +24,9 @@ pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
                 Phase::Objects => object_node(&step)
                     .and_then(|node| rank.get(&node).copied())
                     .unwrap_or(0),
+                Phase::LateDrops => late_drop_node(&step)
+                    .and_then(|node| drop_rank.get(&node))
+                    .map_or(0, |r| usize::MAX - r),
                 _ => 0,
             };
             ((step.phase(), within_phase(&step), node_rank), step)
@@ -28,6 +35,25 @@ pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
     // Stable: steps with equal keys keep the differ's order (e.g. a table's columns).
     keyed.sort_by_key(|(key, _)| *key);
     keyed.into_iter().map(|(_, step)| step).collect()
+}
+
+fn ranks(catalog: &Catalog) -> HashMap<Node, usize> {
+    deps::order(&deps::dependencies(catalog))
+        .into_iter()
+        .enumerate()
+        .map(|(i, node)| (node, i))
+        .collect()
+}
+
+/// The domain or function a late drop removes, for reverse dependency order.
+fn late_drop_node(step: &Step) -> Option<Node> {
+    match step {
+        Step::DropDomain { name } | Step::DropReplacedDomain { name } => {
+            Some(Node::Domain(name.clone()))
+        }
+        Step::DropFunction { name } => Some(Node::Function(name.clone())),
+        _ => None,
+    }
 }
 
 /// Order inside a phase. Teardown: views (already emitted dependents first), then what
@@ -54,6 +80,9 @@ fn within_phase(step: &Step) -> u8 {
         } => 1,
         // Concurrent: drops before builds, so a replaced index's name is free.
         Step::CreateIndexConcurrently { .. } => 1,
+        // Late drops: domains and functions (in reverse dependency order) before the
+        // enums and sequences they may use.
+        Step::DropType { .. } | Step::DropReplacedEnum { .. } | Step::DropSequence { .. } => 1,
         _ => 0,
     }
 }
@@ -62,6 +91,9 @@ fn within_phase(step: &Step) -> u8 {
 fn object_node(step: &Step) -> Option<Node> {
     let table = |q: &QName| Some(Node::Table(q.clone()));
     match step {
+        Step::CreateDomain { name } | Step::AlterDomainDefault { name } => {
+            Some(Node::Domain(name.clone()))
+        }
         Step::CreateFunction { name } | Step::ReplaceFunction { name } => {
             Some(Node::Function(name.clone()))
         }

@@ -114,6 +114,14 @@ impl Differ<'_> {
                 ds.iter().any(|n| match n {
                     Node::Table(t) => self.changes_under(v, t),
                     Node::Function(f) => self.dropped_functions.contains(f),
+                    // A view casting to a domain holds it: it goes before a replaced or
+                    // dropped domain does.
+                    Node::Domain(d) => {
+                        match (self.previous.domains.get(d), self.next.domains.get(d)) {
+                            (Some(p), Some(n)) => p.base != n.base || p.collation != n.collation,
+                            _ => true,
+                        }
+                    }
                     Node::View(_) => false,
                 })
             });

@@ -51,7 +51,7 @@ impl Differ<'_> {
             }
         }
         self.foreign_keys_on_replaced_keys();
-        self.convert_enum_columns();
+        self.convert_replaced_type_columns();
         self.constraints_over_replaced_enums();
         self.triggers_over_rebuilt_tables();
         let dropped: Vec<QName> = self

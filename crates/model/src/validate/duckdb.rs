@@ -164,6 +164,14 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
             "use `type: text` with a `check: col IN ('a', 'b')`",
         );
     }
+    for name in schema.domains.keys() {
+        unsupported(
+            out,
+            at(&["domains", name]),
+            "the model's domains",
+            "use the base type, with a `check` on each column",
+        );
+    }
     // DuckDB has sequences, but without OWNED BY, AS type or ALTER SEQUENCE: not modelled.
     for name in schema.sequences.keys() {
         unsupported(

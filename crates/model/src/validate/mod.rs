@@ -4,6 +4,7 @@
 mod access;
 pub mod citus;
 mod deferral;
+mod domains;
 pub mod duckdb;
 mod sequences;
 pub mod sqlite;
@@ -112,6 +113,7 @@ impl<'m> Validator<'m> {
                 }
             }
             self.sequences(schema_name, schema);
+            self.domains(schema_name, schema);
             for (table_name, table) in &schema.tables {
                 self.table(schema_name, table_name, table);
                 self.table_storage(schema_name, table_name, table);
@@ -135,6 +137,23 @@ impl<'m> Validator<'m> {
                     format!("{at}/name"),
                     format!("unmanaged {kind} without a name"),
                 ));
+                continue;
+            }
+            if let Some(key) = item.kind.modelled_as() {
+                // Introspection reads these now: an entry would no longer keep a plan
+                // from dropping what the model does not declare.
+                self.error(
+                    Diagnostic::new(
+                        format!("{at}/kind"),
+                        format!(
+                            "unmanaged {kind} `{}`: the model expresses {kind}s now",
+                            item.name
+                        ),
+                    )
+                    .with_hint(format!(
+                        "declare it under `{key}` (`schemactl pull` writes it) and remove this entry"
+                    )),
+                );
                 continue;
             }
             if let Some(first) = seen.insert((item.kind, item.name.as_str()), i) {
@@ -249,6 +268,10 @@ impl<'m> Validator<'m> {
         for name in schema.sequences.keys() {
             let at = pointer(["schemas", schema_name, "sequences", name]);
             claim(self, name.clone(), "sequence".into(), at);
+        }
+        for name in schema.domains.keys() {
+            let at = pointer(["schemas", schema_name, "domains", name]);
+            claim(self, name.clone(), "domain".into(), at);
         }
         for (table_name, table) in &schema.tables {
             let at = pointer(["schemas", schema_name, "tables", table_name]);
@@ -416,17 +439,16 @@ impl<'m> Validator<'m> {
         match element {
             SqlType::Named { schema, name } => {
                 let schema = schema.as_deref().unwrap_or(schema_name);
-                let known = self
-                    .model
-                    .schemas
-                    .get(schema)
-                    .is_some_and(|s| s.enums.contains_key(name));
+                let known =
+                    self.model.schemas.get(schema).is_some_and(|s| {
+                        s.enums.contains_key(name) || s.domains.contains_key(name)
+                    });
                 if !known && !is_builtin_extra(name) {
                     let mut diag = Diagnostic::new(at, format!("unknown type `{ty}`"));
                     diag.hint = Some(match self.similar_enum(name) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => "use a built-in type (bigint, text, varchar(n), numeric(p,s), \
-                                 timestamptz, jsonb, vector(n), …) or an enum declared under `enums`"
+                                 timestamptz, jsonb, vector(n), …), an enum declared under `enums` or a domain under `domains`"
                             .to_string(),
                     });
                     self.error(diag);
@@ -456,7 +478,13 @@ impl<'m> Validator<'m> {
         self.model
             .schemas
             .iter()
-            .flat_map(|(s, schema)| schema.enums.keys().map(move |e| (s, e)))
+            .flat_map(|(s, schema)| {
+                schema
+                    .enums
+                    .keys()
+                    .chain(schema.domains.keys())
+                    .map(move |e| (s, e))
+            })
             .find(|(_, e)| strsim::damerau_levenshtein(e, name) <= 2)
             .map(|(s, e)| format!("{s}.{e}"))
     }

@@ -104,6 +104,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
                 "an `integer` primary key is SQLite's auto-assigned rowid",
             );
         }
+        for name in schema.domains.keys() {
+            unsupported(
+                &mut out,
+                at(&["domains", name]),
+                "domains",
+                "use the base type, with a `check` on each column",
+            );
+        }
         for name in schema.materialized_views.keys() {
             unsupported(
                 &mut out,

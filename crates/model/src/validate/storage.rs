@@ -35,7 +35,7 @@ impl Validator<'_> {
                 );
             }
         }
-        self.column_collations(&at, table);
+        self.column_collations(&at, schema_name, table);
         if table.unlogged {
             return;
         }
@@ -77,24 +77,17 @@ impl Validator<'_> {
         }
     }
 
-    /// `collation` only on the types that have one: strings (and arrays of them).
-    fn column_collations(&mut self, at: &str, table: &Table) {
+    /// `collation` only on the types that have one: strings (and arrays of them, and
+    /// domains over them).
+    fn column_collations(&mut self, at: &str, schema_name: &str, table: &Table) {
         for (name, column) in &table.columns {
             let Some(collation) = &column.collation else {
                 continue;
             };
-            let Ok(mut ty) = SqlType::parse(&column.ty) else {
+            let Ok(ty) = SqlType::parse(&column.ty) else {
                 continue; // reported where the type is checked
             };
-            while let SqlType::Array(inner) = ty {
-                ty = *inner;
-            }
-            let collatable = match &ty {
-                SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => true,
-                SqlType::Named { name, .. } => name.eq_ignore_ascii_case("citext"),
-                _ => false,
-            };
-            if !collatable {
+            if !self.collatable(schema_name, &ty) {
                 self.error(
                     Diagnostic::new(
                         format!("{at}/columns/{name}/collation"),

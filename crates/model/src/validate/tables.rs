@@ -64,7 +64,8 @@ impl Validator<'_> {
                         .with_hint("identity columns are smallint, integer or bigint"),
                     );
                 }
-                types.insert(column_name.as_str(), ty);
+                // Index checks look at what the values are: a domain's base type.
+                types.insert(column_name.as_str(), self.model.base_type(schema_name, &ty));
             }
             if let (Some(old), Some(using)) = (&column.renamed_from, &column.using)
                 && !table.columns.contains_key(old)

@@ -3,6 +3,7 @@
 
 mod access;
 mod citus;
+mod domains;
 mod objects;
 mod rebuild;
 mod sequences;
@@ -59,6 +60,14 @@ impl<'a> Renderer<'a> {
             | RenameEnumAside { .. }
             | DropType { .. }
             | DropReplacedEnum { .. } => self.enum_type(),
+            CreateDomain { .. }
+            | RenameDomainAside { .. }
+            | AlterDomainDefault { .. }
+            | SetDomainNullability { .. }
+            | AddDomainCheck { .. }
+            | DropDomainCheck { .. }
+            | DropDomain { .. }
+            | DropReplacedDomain { .. } => self.domain(),
             CreateSequence { .. }
             | AlterSequence { .. }
             | DisownSequence { .. }

@@ -250,7 +250,7 @@ impl Renderer<'_> {
                 let c = self.next_column(column)?;
                 let col = ident(&column.column);
                 let using = match conversion {
-                    Conversion::Cast => format!("{col}::{}", c.ty),
+                    Conversion::Cast | Conversion::ReplacedDomain => format!("{col}::{}", c.ty),
                     Conversion::Using(expr) => format!("({expr})"),
                     Conversion::ViaText => format!("{col}::text::{}", c.ty),
                 };

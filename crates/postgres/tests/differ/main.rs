@@ -26,6 +26,7 @@ mod access;
 mod columns;
 mod constraints;
 mod create;
+mod domains;
 mod drops;
 mod enums;
 mod indexes;
