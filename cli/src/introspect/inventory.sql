@@ -250,14 +250,12 @@ FROM rel r JOIN pg_partitioned_table pt ON pt.partrelid = r.oid
 WHERE 0 = ANY (pt.partattrs::int2[])
 UNION ALL
 -- (A constraint trigger's pg_constraint row is reported with the trigger.)
-SELECT CASE k.contype WHEN 'x' THEN 'exclusion_constraint' ELSE 'constraint_attributes' END,
-       r.qname || '.' || quote_ident(k.conname),
-       CASE WHEN k.contype = 'x' THEN pg_get_constraintdef(k.oid) ELSE 'INITIALLY DEFERRED' END
+-- (DEFERRABLE and INITIALLY DEFERRED keys, unique constraints and foreign keys are modelled.)
+SELECT 'exclusion_constraint', r.qname || '.' || quote_ident(k.conname),
+       pg_get_constraintdef(k.oid)
 FROM pg_constraint k
 JOIN rel r ON r.oid = k.conrelid
-WHERE NOT r.relispartition AND k.conparentid = 0
-  -- A foreign key's INITIALLY DEFERRED is modelled.
-  AND (k.contype = 'x' OR (k.condeferred AND k.contype IN ('p', 'u')))
+WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype = 'x'
 UNION ALL
 -- The model asks for valid constraints: one added NOT VALID and never validated is not
 -- what provisioning gives (plans validate it).

@@ -8,8 +8,8 @@ use sea_orm::{QueryResult, Value};
 use super::parse::{option_value, parse_bound, split_option, strip_outer_parens, trigger_when};
 use super::{Session, get};
 use crate::catalog::{
-    Catalog, CheckDef, ColumnDef, ForeignKeyDef, IndexDef, IndexKeyDef, KeyDef, PartitionDef,
-    PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef, UniqueDef, ViewDef,
+    Catalog, CheckDef, ColumnDef, Deferral, ForeignKeyDef, IndexDef, IndexKeyDef, KeyDef,
+    PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
 use crate::model::types::SerialKind;
 use crate::model::{
@@ -291,15 +291,24 @@ async fn constraints(
         };
         let name: String = get(&row, "name")?;
         let columns: Vec<String> = get(&row, "columns")?;
+        let deferral =
+            Deferral::from_flags(get(&row, "deferrable")?, get(&row, "initially_deferred")?);
         if !get::<bool>(&row, "validated")? {
             table.not_valid.push(name.clone());
         }
         match get::<String>(&row, "kind")?.as_str() {
-            "p" => table.primary_key = Some(KeyDef { name, columns }),
+            "p" => {
+                table.primary_key = Some(KeyDef {
+                    name,
+                    columns,
+                    deferral,
+                })
+            }
             "u" => table.uniques.push(UniqueDef {
                 name,
                 columns,
                 nulls_not_distinct: get(&row, "nulls_not_distinct")?,
+                deferral,
             }),
             "c" => table.checks.push(CheckDef {
                 name,

@@ -598,6 +598,7 @@ mod tests {
             primary_key: Some(KeyDef {
                 name: "pk".to_string(),
                 columns: vec!["id".to_string()],
+                deferral: Default::default(),
             }),
             foreign_keys: parent
                 .map(|p| ForeignKeyDef {

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::catalog::{
-    ColumnDef, ForeignKeyDef, IndexDef, IndexKeyDef, PartitionDef, QName, TableDef,
+    ColumnDef, Deferral, ForeignKeyDef, IndexDef, IndexKeyDef, PartitionDef, QName, TableDef,
 };
 use crate::model::partitions::Bound;
 use crate::model::types::SerialKind;
@@ -48,6 +48,8 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
         if key.name != format!("{}_pkey", q.name) {
             table.primary_key_name = Some(key.name.clone());
         }
+        table.primary_key_deferrable = key.deferral.deferrable();
+        table.primary_key_initially_deferred = key.deferral == Deferral::InitiallyDeferred;
     }
     uniques_and_checks(q, t, &mut table);
     for fk in &t.foreign_keys {
@@ -69,16 +71,23 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
 fn uniques_and_checks(q: &QName, t: &TableDef, table: &mut Table) {
     for u in &t.uniques {
         let inline = match u.columns.as_slice() {
-            [c] if !u.nulls_not_distinct && u.name == format!("{}_{c}_key", q.name) => Some(c),
+            [c] if !u.nulls_not_distinct
+                && u.deferral == Deferral::Immediate
+                && u.name == format!("{}_{c}_key", q.name) =>
+            {
+                Some(c)
+            }
             _ => None,
         };
         match inline.and_then(|c| table.columns.get_mut(c)) {
             Some(column) => column.unique = true,
             None => {
-                let unique = if u.nulls_not_distinct {
+                let unique = if u.nulls_not_distinct || u.deferral != Deferral::Immediate {
                     UniqueConstraint::Full {
                         columns: u.columns.clone(),
-                        nulls_not_distinct: true,
+                        nulls_not_distinct: u.nulls_not_distinct,
+                        deferrable: u.deferral.deferrable(),
+                        initially_deferred: u.deferral == Deferral::InitiallyDeferred,
                     }
                 } else {
                     UniqueConstraint::Columns(u.columns.clone())

@@ -113,6 +113,7 @@ fn table_def(model: &Model, schema: &str, table: &Table) -> TableDef {
         primary_key: (!pk.is_empty()).then(|| KeyDef {
             name: names::primary_key(),
             columns: pk.clone(),
+            deferral: Default::default(),
         }),
         comment: table.comment.clone(),
         ..TableDef::default()
@@ -212,6 +213,7 @@ fn unique(columns: &[String]) -> UniqueDef {
         name: names::unique(columns),
         columns: columns.to_vec(),
         nulls_not_distinct: false,
+        deferral: Default::default(),
     }
 }
 

@@ -137,12 +137,14 @@ fn constraints(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
                 table.primary_key = Some(KeyDef {
                     name: names::primary_key(),
                     columns,
+                    deferral: Default::default(),
                 })
             }
             "UNIQUE" => table.uniques.push(UniqueDef {
                 name: names::unique(&columns),
                 columns,
                 nulls_not_distinct: false,
+                deferral: Default::default(),
             }),
             "CHECK" => {
                 let n = checks.entry(q.clone()).or_default();

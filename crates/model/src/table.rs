@@ -23,6 +23,14 @@ pub struct Table {
     /// Name of the primary key constraint (default `<table>_pkey`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key_name: Option<String>,
+    /// The primary key is `DEFERRABLE`: a transaction may check it at commit
+    /// (`SET CONSTRAINTS … DEFERRED`). No foreign key can reference a deferrable key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary_key_deferrable: bool,
+    /// The primary key is checked at commit unless a transaction asks otherwise
+    /// (`INITIALLY DEFERRED`, needs `primary_key_deferrable`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary_key_initially_deferred: bool,
     /// Unique constraints: name → columns (or the long form).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub unique: IndexMap<String, UniqueConstraint>,
@@ -234,8 +242,15 @@ pub enum UniqueConstraint {
     Full {
         columns: Vec<String>,
         /// `NULLS NOT DISTINCT` (PostgreSQL 15+).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         nulls_not_distinct: bool,
+        /// `DEFERRABLE`: a transaction may check it at commit. No foreign key can
+        /// reference a deferrable constraint.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deferrable: bool,
+        /// `INITIALLY DEFERRED` (needs `deferrable`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        initially_deferred: bool,
     },
 }
 
@@ -245,6 +260,24 @@ impl UniqueConstraint {
             UniqueConstraint::Columns(c) => c,
             UniqueConstraint::Full { columns, .. } => columns,
         }
+    }
+    pub fn deferrable(&self) -> bool {
+        matches!(
+            self,
+            UniqueConstraint::Full {
+                deferrable: true,
+                ..
+            }
+        )
+    }
+    pub fn initially_deferred(&self) -> bool {
+        matches!(
+            self,
+            UniqueConstraint::Full {
+                initially_deferred: true,
+                ..
+            }
+        )
     }
     pub fn nulls_not_distinct(&self) -> bool {
         matches!(

@@ -98,6 +98,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
                 .clone()
                 .unwrap_or_else(|| format!("{name}_pkey")),
             columns: pk.clone(),
+            deferral: Default::default(),
         }),
         ..TableDef::default()
     };
@@ -107,6 +108,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
                 name: format!("{name}_{col}_key"),
                 columns: vec![col.clone()],
                 nulls_not_distinct: false,
+                deferral: Default::default(),
             });
         }
         if let Some(check) = &c.check {
@@ -144,6 +146,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
             name: uname.clone(),
             columns: unique.columns().to_vec(),
             nulls_not_distinct: false,
+            deferral: Default::default(),
         });
     }
     for (cname, check) in &table.checks {

@@ -184,6 +184,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
                 .clone()
                 .unwrap_or_else(|| names::primary_key(name)),
             columns: key.into_iter().map(|(_, c)| c).collect(),
+            deferral: Default::default(),
         });
     }
     for (constraint, columns) in &parsed.uniques {
@@ -193,6 +194,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
                 .unwrap_or_else(|| names::unique(name, columns)),
             columns: columns.clone(),
             nulls_not_distinct: false,
+            deferral: Default::default(),
         });
     }
     let mut unnamed = 0;

@@ -269,6 +269,10 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
                 .clone()
                 .unwrap_or_else(|| format!("{table_name}_pkey")),
             columns: pk_columns,
+            deferral: Deferral::from_flags(
+                table.primary_key_deferrable,
+                table.primary_key_initially_deferred,
+            ),
         });
     }
     for (name, column) in &table.columns {
@@ -277,6 +281,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
                 name: format!("{table_name}_{name}_key"),
                 columns: vec![name.clone()],
                 nulls_not_distinct: false,
+                deferral: Deferral::Immediate,
             });
         }
         if let Some(check) = &column.check {
@@ -316,6 +321,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
             name: name.clone(),
             columns: unique.columns().to_vec(),
             nulls_not_distinct: unique.nulls_not_distinct(),
+            deferral: Deferral::from_flags(unique.deferrable(), unique.initially_deferred()),
         });
     }
     for (name, check) in &table.checks {

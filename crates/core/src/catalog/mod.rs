@@ -336,6 +336,43 @@ pub struct ColumnDef {
 pub struct KeyDef {
     pub name: String,
     pub columns: Vec<String>,
+    #[serde(default)]
+    pub deferral: Deferral,
+}
+
+/// When PostgreSQL checks a primary key or unique constraint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Deferral {
+    /// At each statement (not `DEFERRABLE`).
+    #[default]
+    Immediate,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`: at each statement unless a transaction defers it.
+    Deferrable,
+    /// `DEFERRABLE INITIALLY DEFERRED`: at commit unless a transaction asks otherwise.
+    InitiallyDeferred,
+}
+
+impl Deferral {
+    pub fn from_flags(deferrable: bool, initially_deferred: bool) -> Deferral {
+        match (deferrable, initially_deferred) {
+            (_, true) => Deferral::InitiallyDeferred,
+            (true, false) => Deferral::Deferrable,
+            (false, false) => Deferral::Immediate,
+        }
+    }
+
+    pub fn deferrable(self) -> bool {
+        self != Deferral::Immediate
+    }
+
+    /// The clause after the constraint's definition (with a leading space), or nothing.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Deferral::Immediate => "",
+            Deferral::Deferrable => " DEFERRABLE",
+            Deferral::InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,6 +380,8 @@ pub struct UniqueDef {
     pub name: String,
     pub columns: Vec<String>,
     pub nulls_not_distinct: bool,
+    #[serde(default)]
+    pub deferral: Deferral,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

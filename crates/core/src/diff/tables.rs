@@ -396,7 +396,9 @@ impl Differ<'_> {
 
     fn keys(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         let renamed_only = match (&previous.primary_key, &next.primary_key) {
-            (Some(c), Some(d)) => c.columns == d.columns && c.name != d.name,
+            (Some(c), Some(d)) => {
+                c.columns == d.columns && c.deferral == d.deferral && c.name != d.name
+            }
             _ => false,
         };
         if renamed_only && let (Some(c), Some(d)) = (&previous.primary_key, &next.primary_key) {

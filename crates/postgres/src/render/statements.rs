@@ -82,9 +82,10 @@ pub fn table_sql_with_parts(q: &QName, t: &TableDef) -> (String, Vec<Part>) {
     let constraint = |name: &str| ObjectKey::on_table(ObjectKind::Constraint, q, name);
     if let Some(pk) = &t.primary_key {
         let sql = format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
+            "CONSTRAINT {} PRIMARY KEY ({}){}",
             ident(&pk.name),
-            ident_list(&pk.columns)
+            ident_list(&pk.columns),
+            pk.deferral.sql()
         );
         items.push((sql, constraint(&pk.name)));
     }
@@ -157,14 +158,15 @@ pub fn column_sql(c: &ColumnDef) -> String {
 
 pub fn unique_clause(u: &UniqueDef) -> String {
     format!(
-        "CONSTRAINT {} UNIQUE{} ({})",
+        "CONSTRAINT {} UNIQUE{} ({}){}",
         ident(&u.name),
         if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
         } else {
             ""
         },
-        ident_list(&u.columns)
+        ident_list(&u.columns),
+        u.deferral.sql()
     )
 }
 

@@ -416,9 +416,10 @@ impl Renderer<'_> {
                     .filter(|k| k.name == on.name)
                     .ok_or_else(missing)?;
                 format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                    "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({}){}",
                     ident(&pk.name),
-                    ident_list(&pk.columns)
+                    ident_list(&pk.columns),
+                    pk.deferral.sql()
                 )
             }
             ConstraintKind::Unique => {

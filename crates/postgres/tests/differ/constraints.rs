@@ -459,3 +459,51 @@ fn foreign_key_becomes_initially_deferred() {
         )
         .check();
 }
+
+/// A primary key made deferrable and a unique constraint made initially deferred: each is
+/// dropped and added again with its new timing (a key's timing cannot be altered); a new
+/// table writes the clauses inline.
+#[test]
+fn keys_become_deferrable() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              ledger:
+                tables:
+                  postings:
+                    columns:
+                      posting_id: { type: bigint, primary_key: true }
+                      batch: { type: integer, nullable: false }
+                      line: { type: integer, nullable: false }
+                    unique:
+                      postings_batch_line_key: [batch, line]
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              ledger:
+                tables:
+                  postings:
+                    primary_key_deferrable: true
+                    columns:
+                      posting_id: { type: bigint, primary_key: true }
+                      batch: { type: integer, nullable: false }
+                      line: { type: integer, nullable: false }
+                    unique:
+                      postings_batch_line_key:
+                        columns: [batch, line]
+                        deferrable: true
+                        initially_deferred: true
+                  batches:
+                    primary_key: [batch, seq]
+                    primary_key_deferrable: true
+                    primary_key_initially_deferred: true
+                    columns:
+                      batch: { type: integer }
+                      seq: { type: integer }
+            "#,
+        )
+        .check();
+}
