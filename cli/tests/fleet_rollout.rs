@@ -245,9 +245,15 @@ async fn first_rollout(
     }
     assert_eq!(
         relations(conn_a, BROKEN).await,
-        1,
-        "only the conflicting type is left"
+        0,
+        "no relation of the model"
     );
+    let conflicting = count(
+        conn_a,
+        &format!("SELECT count(*)::bigint FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = '{BROKEN}' AND t.typname = 'order_lines'"),
+    )
+    .await;
+    assert_eq!(conflicting, 1, "only the conflicting type is left");
     let enums = count(
         conn_a,
         &format!("SELECT count(*)::bigint FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = '{BROKEN}' AND t.typname = 'order_status'"),
@@ -283,9 +289,11 @@ async fn a_fleet_of_210_schemas_on_three_servers_converges_and_resumes() {
     let conn_b = prepare(b, "acct").await;
     let conn_c = prepare(c, "shop").await;
     let (fleets, env) = fleet_file(a, b, c, &conn_a).await;
+    // A range type: not a kind the model expresses, so no plan drops it, and its name
+    // takes the row type name a table of that name needs.
     exec(
         &conn_a,
-        &format!("CREATE TYPE {BROKEN}.order_lines AS (line integer)"),
+        &format!("CREATE TYPE {BROKEN}.order_lines AS RANGE (subtype = integer)"),
     )
     .await;
     c.stop().unwrap();

@@ -38,6 +38,12 @@ schemas:
   app:
     enums:
       mood: [happy, "so-so", "2nd"]
+    domains:
+      email: { type: text, checks: { email_has_at: "VALUE LIKE '%@%'" } }
+      amount: { type: "numeric(10,2)" }
+      calm_mood: { type: mood }
+    composite_types:
+      point2: { attributes: { x: double precision, y: double precision } }
     tables:
       everything:
         comment: One column per type mapping
@@ -73,6 +79,10 @@ schemas:
           nums: { type: "integer[]" }
           type: { type: text, comment: A Rust keyword }
           total: { type: integer, generated: "small + 1" }
+          contact: { type: email, comment: A domain over text }
+          amounts: { type: "amount[]" }
+          calm: { type: calm_mood, comment: A domain over an enum }
+          at: { type: point2, comment: "A composite type, read as text" }
 "#;
 
 #[test]

@@ -1,6 +1,7 @@
-//! Domains (issue 16), judged "upgrade ≡ fresh" (see `common_upgrade`) on a real
-//! PostgreSQL: altered in place, replaced when the base type changes, added with the
-//! table and function that use them while another goes. Each scenario also runs its way
+//! Domains and composite types (issue 16), judged "upgrade ≡ fresh" (see
+//! `common_upgrade`) on a real PostgreSQL: domains altered in place, replaced when the
+//! base type changes, added with the table and function that use them while another
+//! goes; composite types altered in place and replaced when reordered. Each scenario also runs its way
 //! back and as generated migrations. Then what the database holds: rows survive a
 //! replacement, and a check the rows break fails the apply with nothing changed.
 
@@ -40,6 +41,13 @@ schemas:
         checks:
           amount_positive: VALUE >= 0
       code: { type: varchar(8) }
+    composite_types:
+      contact:
+        attributes:
+          email: email
+          phone: text
+          label: { type: text, collation: C }
+        comment: How to reach a customer
     functions:
       is_email:
         args: [{ name: address, type: text }]
@@ -47,6 +55,16 @@ schemas:
         language: sql
         volatility: immutable
         body: SELECT address ~ '^[^@]+@[^@]+$'
+      contact_of:
+        args: [{ name: customer_id, type: bigint }]
+        returns: contact
+        language: sql
+        body: SELECT ROW(c.email, NULL, 'main')::crm.contact FROM crm.customers c WHERE c.id = customer_id
+      code_label:
+        args: [{ name: c, type: code }]
+        returns: text
+        language: sql
+        body: SELECT 'code ' || c
     tables:
       customers:
         columns:
@@ -118,6 +136,11 @@ async fn domain_replaced_when_its_base_type_changes() {
     let cast = sql.find("TYPE crm.code").expect(&sql);
     let dropped = sql.find("DROP DOMAIN crm.code__old").expect(&sql);
     assert!(aside < cast && cast < dropped, "{sql}");
+    // The function taking the domain is dropped and created again with the new one.
+    let recreated = sql
+        .find("CREATE FUNCTION crm.code_label(c crm.code)")
+        .expect(&sql);
+    assert!(recreated < dropped, "{sql}");
     assert!(has_hazard(&plan, Hazard::TableRewrite), "{sql}");
 }
 
@@ -136,6 +159,10 @@ async fn domain_added_with_its_users_while_another_goes() {
                 "",
             ),
             (
+                "      code_label:\n        args: [{ name: c, type: code }]\n        returns: text\n        language: sql\n        body: SELECT 'code ' || c\n",
+                "",
+            ),
+            (
                 "    views:\n      customer_codes:\n        query: SELECT id, code FROM crm.customers\n",
                 "",
             ),
@@ -151,6 +178,65 @@ async fn domain_added_with_its_users_while_another_goes() {
     let table = sql.find("CREATE TABLE crm.products").expect(&sql);
     assert!(created < table, "{sql}");
     assert!(sql.contains("DROP DOMAIN crm.code"), "{sql}");
+}
+
+#[tokio::test]
+async fn composite_type_altered_in_place() {
+    let plan = scenario(
+        &BASE,
+        "comp_alter",
+        &[
+            ("          phone: text\n", ""),
+            (
+                "          label: { type: text, collation: C }\n",
+                "          label: varchar(20)\n          verified: boolean\n",
+            ),
+            (
+                "SELECT ROW(c.email, NULL, 'main')",
+                "SELECT ROW(c.email, 'main', true)",
+            ),
+        ],
+    )
+    .await;
+    let sql = plan.sql();
+    assert!(
+        sql.contains("ALTER TYPE crm.contact DROP ATTRIBUTE phone"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("ALTER TYPE crm.contact ALTER ATTRIBUTE label TYPE character varying(20)"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("ALTER TYPE crm.contact ADD ATTRIBUTE verified boolean"),
+        "{sql}"
+    );
+}
+
+#[tokio::test]
+async fn composite_type_replaced_when_reordered() {
+    let plan = scenario(
+        &BASE,
+        "comp_reorder",
+        &[
+            (
+                "          email: email\n          phone: text\n          label: { type: text, collation: C }\n",
+                "          label: { type: text, collation: C }\n          email: email\n          phone: text\n",
+            ),
+            (
+                "SELECT ROW(c.email, NULL, 'main')",
+                "SELECT ROW('main', c.email, NULL)",
+            ),
+        ],
+    )
+    .await;
+    let sql = plan.sql();
+    let aside = sql
+        .find("ALTER TYPE crm.contact RENAME TO contact__old")
+        .expect(&sql);
+    let created = sql.find("CREATE TYPE crm.contact AS (label").expect(&sql);
+    let dropped = sql.find("DROP TYPE crm.contact__old").expect(&sql);
+    assert!(aside < created && created < dropped, "{sql}");
 }
 
 /// Rows are kept through a replacement; a new check that a row breaks fails the apply,

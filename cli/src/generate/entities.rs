@@ -251,6 +251,11 @@ pub fn build(catalog: &Catalog, views: &ViewColumns, options: &Options) -> Crate
     let resolved = catalog.with_base_types();
     let catalog = &resolved;
     let (relations, conjuncts) = relations(catalog);
+    let composites: BTreeSet<String> = catalog.composite_types.keys().map(QName::sql).collect();
+    let mapping = Mapping {
+        dialect: options.dialect,
+        composites: &composites,
+    };
     let mut schemas = Vec::new();
     for (schema_name, schema) in &catalog.schemas {
         let mut entities = Vec::new();
@@ -261,7 +266,7 @@ pub fn build(catalog: &Catalog, views: &ViewColumns, options: &Options) -> Crate
         {
             let rels = relations.get(q).cloned().unwrap_or_default();
             let conj = conjuncts.get(q).map(Vec::as_slice).unwrap_or_default();
-            entities.push(table_entity(options.dialect, q, table, &rels, conj));
+            entities.push(table_entity(mapping, q, table, &rels, conj));
         }
         for (q, view) in catalog
             .views
@@ -275,7 +280,7 @@ pub fn build(catalog: &Catalog, views: &ViewColumns, options: &Options) -> Crate
                 .iter()
                 .map(|(name, ty)| (name.clone(), catalog.base_type(ty)))
                 .collect();
-            entities.push(view_entity(options.dialect, q, view, &columns));
+            entities.push(view_entity(mapping, q, view, &columns));
         }
         entities.sort_by(|a, b| a.file.cmp(&b.file));
         let enums = catalog
@@ -477,8 +482,16 @@ fn relations(catalog: &Catalog) -> RelMaps {
     (out, conjuncts)
 }
 
-fn column_ctx(
+/// How a column's type becomes a field: the flavour's mapping, and the model's composite
+/// types (SeaORM has no composite values: they are read as their text form).
+#[derive(Clone, Copy)]
+struct Mapping<'a> {
     dialect: Dialect,
+    composites: &'a BTreeSet<String>,
+}
+
+fn column_ctx(
+    mapping: Mapping,
     schema: &str,
     column: &ColumnDef,
     table: &TableDef,
@@ -486,7 +499,10 @@ fn column_ctx(
     imports: &mut BTreeSet<String>,
     has_float: &mut bool,
 ) -> ColumnCtx {
+    let dialect = mapping.dialect;
+    let element = column.ty.trim_end_matches("[]");
     let mapped = match dialect {
+        Dialect::Postgres if mapping.composites.contains(element) => types::custom(&column.ty),
         Dialect::Postgres => types::map(&column.ty, schema),
         Dialect::Sqlite => sqlite_types::map(&column.ty),
     };
@@ -588,7 +604,7 @@ fn derives(has_float: bool) -> String {
 }
 
 fn table_entity(
-    dialect: Dialect,
+    mapping: Mapping,
     q: &QName,
     table: &TableDef,
     rels: &[Rel],
@@ -606,7 +622,7 @@ fn table_entity(
         .iter()
         .map(|c| {
             column_ctx(
-                dialect,
+                mapping,
                 &q.schema,
                 c,
                 table,
@@ -694,7 +710,7 @@ fn table_entity(
         read_only: false,
         doc: doc_lines(table.comment.as_deref()),
         derives: derives(has_float),
-        model_attr: model_attr(dialect, q),
+        model_attr: model_attr(mapping.dialect, q),
         imports: imports.into_iter().collect(),
         columns,
         relations,
@@ -704,7 +720,7 @@ fn table_entity(
 }
 
 fn view_entity(
-    dialect: Dialect,
+    mapping: Mapping,
     q: &QName,
     view: &crate::catalog::ViewDef,
     columns: &[(String, String)],
@@ -750,7 +766,7 @@ fn view_entity(
                 collation: None,
             };
             column_ctx(
-                dialect,
+                mapping,
                 &q.schema,
                 &column,
                 &table,
@@ -773,7 +789,7 @@ fn view_entity(
         read_only: true,
         doc: doc_lines(view.comment.as_deref()),
         derives: derives(has_float),
-        model_attr: model_attr(dialect, q),
+        model_attr: model_attr(mapping.dialect, q),
         imports: imports.into_iter().collect(),
         columns: cols,
         relations: Vec::new(),

@@ -45,7 +45,7 @@ pub(super) fn with_type(rust: &str, column_type: &str) -> FieldType {
     }
 }
 
-fn custom(name: &str) -> FieldType {
+pub(super) fn custom(name: &str) -> FieldType {
     FieldType {
         column_type: vec![
             "ignore".to_string(),

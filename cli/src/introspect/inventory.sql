@@ -102,15 +102,12 @@ WHERE cs.stands_for_column
        OR s.seqstart <> d.start OR s.seqincrement <> 1 OR s.seqmin <> d.min
        OR s.seqmax <> d.max OR s.seqcache <> 1 OR s.seqcycle)
 UNION ALL
--- (Domains are modelled: `domains.sql` reads them.)
-SELECT CASE t.typtype WHEN 'r' THEN 'range_type'
-                      WHEN 'c' THEN 'composite_type' ELSE 'base_type' END,
+-- (Domains and composite types are modelled: `domains.sql`, `composite_types.sql`.)
+SELECT CASE t.typtype WHEN 'r' THEN 'range_type' ELSE 'base_type' END,
        t.qname,
-       CASE t.typtype WHEN 'r' THEN 'CREATE TYPE … AS RANGE '
-                      WHEN 'c' THEN 'CREATE TYPE … AS (…) ' ELSE 'CREATE TYPE ' END || t.qname
+       CASE t.typtype WHEN 'r' THEN 'CREATE TYPE … AS RANGE ' ELSE 'CREATE TYPE ' END || t.qname
 FROM typ t
-WHERE (t.typtype IN ('r', 'b')
-       OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+WHERE t.typtype IN ('r', 'b')
   -- The array type every type gets, and the multirange of a range, come with it.
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
 UNION ALL
@@ -287,6 +284,12 @@ FROM pg_constraint k
 JOIN rel r ON r.oid = k.conrelid
 JOIN pg_description ds ON ds.classoid = 'pg_constraint'::regclass AND ds.objoid = k.oid
 UNION ALL
+SELECT 'comment', r.qname || '.' || quote_ident(a.attname), 'COMMENT ON COLUMN of a composite type'
+FROM pg_description ds
+JOIN rel r ON r.oid = ds.objoid AND r.relkind = 'c'
+JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = ds.objsubid
+WHERE ds.classoid = 'pg_class'::regclass AND ds.objsubid > 0
+UNION ALL
 SELECT 'comment', r.qname || '.' || quote_ident(pol.polname), 'COMMENT ON POLICY'
 FROM pg_policy pol
 JOIN rel r ON r.oid = pol.polrelid
@@ -331,7 +334,9 @@ UNION ALL
 -- list means the defaults).
 SELECT 'grants', t.qname, 'GRANT … ON TYPE'
 FROM typ t JOIN pg_type pt ON pt.oid = t.oid
-WHERE t.typtype IN ('e', 'd') AND pt.typacl IS NOT NULL
+WHERE (t.typtype IN ('e', 'd')
+       OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+  AND pt.typacl IS NOT NULL
 UNION ALL
 -- The model grants USAGE on a serial column's sequence to whoever may insert into the
 -- table, and nothing on an identity column's: any other privilege set is not its own.
@@ -373,7 +378,9 @@ FROM (
   UNION ALL
   SELECT p.qname, p.proowner FROM routine p WHERE p.prokind = 'f' AND p.overload = 1
   UNION ALL
-  SELECT t.qname, t.typowner FROM typ t WHERE t.typtype IN ('e', 'd')
+  SELECT t.qname, t.typowner FROM typ t
+  WHERE t.typtype IN ('e', 'd')
+     OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
 ) o, db
 WHERE o.owner <> db.datdba
 UNION ALL

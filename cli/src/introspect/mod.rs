@@ -142,6 +142,7 @@ async fn read_all(
     acl::default_privileges(session, &schemas, &mut catalog).await?;
     routines::enums(session, &schemas, &mut catalog).await?;
     routines::domains(session, &schemas, &mut catalog).await?;
+    routines::composite_types(session, &schemas, &mut catalog).await?;
     routines::sequences(session, &schemas, &mut catalog).await?;
     let mut roles = relations::read(session, &schemas, &mut catalog).await?;
     let functions = routines::functions(session, &schemas, &mut catalog, &mut roles).await?;

@@ -1,4 +1,4 @@
-//! Enums, domains, sequences and functions.
+//! Enums, domains, composite types, sequences and functions.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,12 +7,14 @@ use sea_orm::{QueryResult, Value};
 use super::parse::function_defaults;
 use super::{Session, get};
 use crate::catalog::{
-    ArgDef, Catalog, DomainDef, EnumDef, FunctionDef, QName, SequenceDef, SequenceOwner,
+    ArgDef, AttributeDef, Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef, QName,
+    SequenceDef, SequenceOwner,
 };
 use crate::model::{SequenceOptions, SequenceType, Volatility};
 
 const ENUMS: &str = include_str!("enums.sql");
 const DOMAINS: &str = include_str!("domains.sql");
+const COMPOSITE_TYPES: &str = include_str!("composite_types.sql");
 const SEQUENCES: &str = include_str!("sequences.sql");
 const FUNCTIONS: &str = include_str!("functions.sql");
 
@@ -55,6 +57,39 @@ pub(super) async fn domains(
                 default: get(&row, "default_expr")?,
                 collation: get(&row, "collation")?,
                 checks: names.into_iter().zip(expressions).collect(),
+                comment: get(&row, "comment")?,
+            },
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn composite_types(
+    session: &mut Session,
+    schemas: &Value,
+    catalog: &mut Catalog,
+) -> anyhow::Result<()> {
+    for row in session.rows(COMPOSITE_TYPES, vec![schemas.clone()]).await? {
+        let names: Vec<String> = get(&row, "attribute_names")?;
+        let types: Vec<String> = get(&row, "attribute_types")?;
+        let collations: Vec<String> = get(&row, "attribute_collations")?;
+        let attributes = names
+            .into_iter()
+            .zip(types)
+            .zip(collations)
+            .map(|((name, ty), collation)| AttributeDef {
+                name,
+                ty,
+                collation: (!collation.is_empty()).then_some(collation),
+            })
+            .collect();
+        catalog.composite_types.insert(
+            QName::new(
+                get::<String>(&row, "schema_name")?,
+                get::<String>(&row, "name")?,
+            ),
+            CompositeTypeDef {
+                attributes,
                 comment: get(&row, "comment")?,
             },
         );

@@ -1,7 +1,7 @@
 //! The model's catalog cut into units that normalize independently, and the key of each
 //! unit's normalized form.
 //!
-//! A unit is an enum, a domain, a table (with its constraints, indexes, partitions, policies,
+//! A unit is an enum, a domain, a composite type, a table (with its constraints, indexes, partitions, policies,
 //! triggers, grants and comments), a view or a function. What the server makes of a unit
 //! (its deparsed defaults, checks, predicates, bodies) depends on the unit's own text, on
 //! the database-wide context (extensions, schemas with their default privileges, the
@@ -10,7 +10,7 @@
 //! - a table it names (a foreign key target, a table a view or policy reads) as its
 //!   *shape*: columns with their types, primary key and unique constraints, nothing else;
 //! - a view or a function it names, whole, with what they name in turn;
-//! - an enum or a domain, whole.
+//! - an enum, a domain or a composite type, whole.
 //!
 //! So the key of a unit is a hash of the context, of the unit's own catalog definition and
 //! of the helper definitions of everything it names, transitively. Names are found by
@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache;
 use crate::catalog::{
-    Catalog, DatabaseDef, DomainDef, EnumDef, FunctionDef, QName, SchemaDef, SequenceDef, TableDef,
-    ViewDef,
+    Catalog, CompositeTypeDef, DatabaseDef, DomainDef, EnumDef, FunctionDef, QName, SchemaDef,
+    SequenceDef, TableDef, ViewDef,
 };
 use schemactl_core::deps::references;
 
@@ -33,6 +33,7 @@ use schemactl_core::deps::references;
 pub enum UnitId {
     Enum(QName),
     Domain(QName),
+    Composite(QName),
     Table(QName),
     View(QName),
     Function(QName),
@@ -45,6 +46,7 @@ pub enum UnitId {
 pub enum UnitDef {
     Enum(EnumDef),
     Domain(DomainDef),
+    Composite(CompositeTypeDef),
     Table(TableDef),
     View(ViewDef),
     Function(FunctionDef),
@@ -67,6 +69,9 @@ pub fn units(catalog: &Catalog) -> BTreeMap<UnitId, UnitDef> {
     }
     for (q, d) in &catalog.domains {
         out.insert(UnitId::Domain(q.clone()), UnitDef::Domain(d.clone()));
+    }
+    for (q, d) in &catalog.composite_types {
+        out.insert(UnitId::Composite(q.clone()), UnitDef::Composite(d.clone()));
     }
     for (q, d) in &catalog.tables {
         out.insert(UnitId::Table(q.clone()), UnitDef::Table(d.clone()));
@@ -153,7 +158,10 @@ impl Graph<'_> {
                     out.insert(UnitId::Enum(q.clone()));
                 }
                 if self.catalog.domains.contains_key(&q) {
-                    out.insert(UnitId::Domain(q));
+                    out.insert(UnitId::Domain(q.clone()));
+                }
+                if self.catalog.composite_types.contains_key(&q) {
+                    out.insert(UnitId::Composite(q));
                 }
             }
         }
@@ -173,7 +181,7 @@ impl Graph<'_> {
         let mut out = BTreeSet::new();
         match id {
             UnitId::Enum(_) => {}
-            UnitId::Domain(_) => return self.helper_deps(id),
+            UnitId::Domain(_) | UnitId::Composite(_) => return self.helper_deps(id),
             UnitId::Table(q) => {
                 if let Some(t) = self.catalog.tables.get(q) {
                     self.resolve(&q.schema, &table_text(t), &mut out);
@@ -205,6 +213,12 @@ impl Graph<'_> {
                         text.push_str(e);
                     }
                     self.resolve(&q.schema, &text, &mut out);
+                }
+            }
+            UnitId::Composite(q) => {
+                if let Some(c) = self.catalog.composite_types.get(q) {
+                    let types: Vec<&str> = c.attributes.iter().map(|a| a.ty.as_str()).collect();
+                    self.resolve(&q.schema, &types.join(" "), &mut out);
                 }
             }
             UnitId::Table(q) => {
@@ -306,6 +320,10 @@ pub fn helper(def: &UnitDef) -> UnitDef {
         UnitDef::Domain(d) => UnitDef::Domain(DomainDef {
             comment: None,
             ..d.clone()
+        }),
+        UnitDef::Composite(c) => UnitDef::Composite(CompositeTypeDef {
+            comment: None,
+            ..c.clone()
         }),
         UnitDef::Table(t) => UnitDef::Table(shape(t)),
         UnitDef::View(v) => UnitDef::View(ViewDef {
@@ -471,6 +489,8 @@ fn locks_of(def: &UnitDef) -> usize {
         }
         UnitDef::View(v) => 3 + v.indexes.len(),
         UnitDef::Enum(_) | UnitDef::Domain(_) | UnitDef::Function(_) => 1,
+        // A composite type has a relation of its own.
+        UnitDef::Composite(_) => 2,
     }
 }
 
@@ -506,6 +526,7 @@ pub fn take(normalized: &Catalog, wanted: &BTreeSet<UnitId>) -> Option<BTreeMap<
         let def = match id {
             UnitId::Enum(q) => UnitDef::Enum(normalized.enums.get(q)?.clone()),
             UnitId::Domain(q) => UnitDef::Domain(normalized.domains.get(q)?.clone()),
+            UnitId::Composite(q) => UnitDef::Composite(normalized.composite_types.get(q)?.clone()),
             UnitId::Table(q) => UnitDef::Table(normalized.tables.get(q)?.clone()),
             UnitId::View(q) => UnitDef::View(normalized.views.get(q)?.clone()),
             UnitId::Function(q) => UnitDef::Function(normalized.functions.get(q)?.clone()),
@@ -552,6 +573,9 @@ fn insert_unit(catalog: &mut Catalog, id: &UnitId, def: UnitDef) {
         (UnitId::Domain(q), UnitDef::Domain(d)) => {
             catalog.domains.insert(q.clone(), d);
         }
+        (UnitId::Composite(q), UnitDef::Composite(d)) => {
+            catalog.composite_types.insert(q.clone(), d);
+        }
         (UnitId::Table(q), UnitDef::Table(d)) => {
             catalog.tables.insert(q.clone(), d);
         }
@@ -570,6 +594,10 @@ fn insert_unit(catalog: &mut Catalog, id: &UnitId, def: UnitDef) {
 pub fn same_units(model: &Catalog, normalized: &Catalog) -> bool {
     model.enums.keys().eq(normalized.enums.keys())
         && model.domains.keys().eq(normalized.domains.keys())
+        && model
+            .composite_types
+            .keys()
+            .eq(normalized.composite_types.keys())
         && model.tables.keys().eq(normalized.tables.keys())
         && model.views.keys().eq(normalized.views.keys())
         && model.functions.keys().eq(normalized.functions.keys())

@@ -312,6 +312,7 @@ fn count_steps(steps: &[RenderedStep], summary: &mut Summary) {
             | Step::CreateEnum { .. }
             | Step::CreateSequence { .. }
             | Step::CreateDomain { .. }
+            | Step::CreateCompositeType { .. }
             | Step::CreateSchema { .. }
             | Step::CreateExtension { .. }
             | Step::CreateIndex { .. }
@@ -350,6 +351,7 @@ fn creates(step: &Step) -> bool {
             | Step::CreateEnum { .. }
             | Step::CreateSequence { .. }
             | Step::CreateDomain { .. }
+            | Step::CreateCompositeType { .. }
             | Step::CreateSchema { .. }
             | Step::CreateExtension { .. }
             | Step::CreateIndex { .. }

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use crate::catalog::{Catalog, DefaultPrivilegeDef, FunctionDef, GrantDef, QName, ViewDef};
 use crate::model::{
-    ArgMode, Database, DefaultPrivilege, Domain, EnumSpec, EnumType, Function, FunctionArg, Grant,
-    MaterializedView, Model, ParallelSafety, Role, Schema, View,
+    ArgMode, Attribute, CompositeType, Database, DefaultPrivilege, Domain, EnumSpec, EnumType,
+    Function, FunctionArg, Grant, MaterializedView, Model, ParallelSafety, Role, Schema, View,
 };
 
 use super::tables;
@@ -69,7 +69,7 @@ impl Writer<'_> {
                     object,
                     format!(
                         "type `{ty}` is not one the model can write (built-in types it knows, \
-                         and enums and domains of the pulled schemas)"
+                         and enums, domains and composite types of the pulled schemas)"
                     ),
                 );
                 ty.to_string()
@@ -206,6 +206,29 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
             comment: d.comment.clone(),
         };
         schema.domains.insert(q.name.clone(), domain);
+    }
+    for (q, c) in catalog.composite_types.iter().filter(|(q, _)| in_schema(q)) {
+        let object = format!("composite type {q}");
+        let attributes = c
+            .attributes
+            .iter()
+            .map(|a| {
+                let ty = w.model_type(&object, &a.ty, name);
+                let spec = match &a.collation {
+                    None => Attribute::Type(ty),
+                    Some(collation) => Attribute::Full {
+                        ty,
+                        collation: Some(collation.clone()),
+                    },
+                };
+                (a.name.clone(), spec)
+            })
+            .collect();
+        let composite = CompositeType {
+            attributes,
+            comment: c.comment.clone(),
+        };
+        schema.composite_types.insert(q.name.clone(), composite);
     }
     for (q, s) in catalog.sequences.iter().filter(|(q, _)| in_schema(q)) {
         let sequence = super::sequences::sequence(w, extra, q, s);

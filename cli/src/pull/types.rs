@@ -2,8 +2,8 @@
 //!
 //! A type is written in the model only when the model reads it back as the same type:
 //! the candidate is parsed as the model parses types and printed as the build prints
-//! them, and must give the catalog's text again. Enums and domains are recognized by
-//! their qualified name among the catalog's, never by parsing the text.
+//! them, and must give the catalog's text again. Enums, domains and composite types are
+//! recognized by their qualified name among the catalog's, never by parsing the text.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +21,7 @@ const SHORT: &[(&str, &str)] = &[
 ];
 
 pub(super) struct Types<'c> {
-    /// An enum's or domain's type as the catalog prints it (`shop.order_status`) → its
+    /// An enum's, domain's or composite type's type as the catalog prints it (`shop.order_status`) → its
     /// name.
     named: BTreeMap<String, &'c QName>,
 }
@@ -33,6 +33,7 @@ impl<'c> Types<'c> {
                 .enums
                 .keys()
                 .chain(catalog.domains.keys())
+                .chain(catalog.composite_types.keys())
                 .map(|q| (q.sql(), q))
                 .collect(),
         }

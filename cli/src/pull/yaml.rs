@@ -222,6 +222,7 @@ impl<'a> Node<'a> {
                 | "policies"
                 | "enums"
                 | "domains"
+                | "composite_types"
                 | "roles"
                 | "schemas"
                 | "named"

@@ -185,6 +185,8 @@ pub enum Node {
     /// Domains first: their checks may call functions, but tables and function
     /// signatures use them far more often.
     Domain(QName),
+    /// Composite types: their attributes may have domains; tables and signatures use them.
+    Type(QName),
     /// Functions next: with `check_function_bodies` off they need only their signature.
     Function(QName),
     Table(QName),
@@ -194,7 +196,11 @@ pub enum Node {
 impl Node {
     pub fn name(&self) -> &QName {
         match self {
-            Node::Domain(q) | Node::Function(q) | Node::Table(q) | Node::View(q) => q,
+            Node::Domain(q)
+            | Node::Type(q)
+            | Node::Function(q)
+            | Node::Table(q)
+            | Node::View(q) => q,
         }
     }
 }
@@ -215,6 +221,8 @@ fn resolve(catalog: &Catalog, schema: &str, refs: &[Reference]) -> BTreeSet<Node
             out.insert(Node::Function(q));
         } else if catalog.domains.contains_key(&q) {
             out.insert(Node::Domain(q));
+        } else if catalog.composite_types.contains_key(&q) {
+            out.insert(Node::Type(q));
         }
     }
     out
@@ -232,6 +240,12 @@ pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
         let mut found = resolve(catalog, &q.schema, &references(&text));
         found.remove(&Node::Domain(q.clone()));
         deps.insert(Node::Domain(q.clone()), found);
+    }
+    for (q, t) in &catalog.composite_types {
+        let types: Vec<&str> = t.attributes.iter().map(|a| a.ty.as_str()).collect();
+        let mut found = resolve(catalog, &q.schema, &references(&types.join(" ")));
+        found.remove(&Node::Type(q.clone()));
+        deps.insert(Node::Type(q.clone()), found);
     }
     for (q, f) in &catalog.functions {
         // Only the signature must resolve at creation; the body is checked at call time.
@@ -267,7 +281,7 @@ pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
         d.extend(
             resolve(catalog, &q.schema, &references(&types.join(" ")))
                 .into_iter()
-                .filter(|n| matches!(n, Node::Domain(_))),
+                .filter(|n| matches!(n, Node::Domain(_) | Node::Type(_))),
         );
         d.remove(&Node::Table(q.clone()));
         deps.insert(Node::Table(q.clone()), d);

@@ -45,6 +45,19 @@ pub(crate) fn step(step: &Step) -> String {
         }
         DropDomain { name } => format!("drop domain {name}"),
         DropReplacedDomain { name } => format!("drop the replaced domain {name}__old"),
+        RenameCompositeTypeAside { name } => format!("rename composite type {name} to replace it"),
+        CreateCompositeType { name } => format!("create composite type {name}"),
+        AddAttribute { name, attribute } => format!("add attribute {attribute} to type {name}"),
+        DropAttribute { name, attribute } => {
+            format!("drop attribute {attribute} of type {name}")
+        }
+        AlterAttributeType { name, attribute } => {
+            format!("change type of attribute {attribute} of type {name}")
+        }
+        DropCompositeType { name } => format!("drop composite type {name}"),
+        DropReplacedCompositeType { name } => {
+            format!("drop the replaced composite type {name}__old")
+        }
         SetPersistence { table, unlogged } => format!(
             "make table {table} {}",
             if *unlogged { "unlogged" } else { "logged" }

@@ -30,6 +30,8 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         | DropDetachedPartition { .. }
         | DropSequence { .. }
         | DropDomain { .. }
+        | DropCompositeType { .. }
+        | DropAttribute { .. }
         | RenameEnumAside { .. } => vec![DataLoss],
         // Every column of the domain is checked under a lock that blocks writes.
         AddDomainCheck { name, .. }

@@ -316,12 +316,6 @@ pub enum Step {
     RenameEnumAside {
         name: QName,
     },
-    /// Base type or collation changed (neither can be altered): the old domain steps
-    /// aside under `<name>__old`, a new one is created, columns convert with a cast, and
-    /// the old one is dropped.
-    RenameDomainAside {
-        name: QName,
-    },
 
     // Phase::Teardown (previous catalog's names)
     DropView {
@@ -349,6 +343,18 @@ pub enum Step {
     DisownSequence {
         name: QName,
     },
+    /// Base type or collation changed (neither can be altered): the old domain steps
+    /// aside under `<name>__old`, a new one is created, columns convert with a cast, and
+    /// the old one is dropped. After the functions whose signature names it are dropped
+    /// (a DROP FUNCTION names the type as it was).
+    RenameDomainAside {
+        name: QName,
+    },
+    /// Attributes reordered, or added before existing ones (`ADD ATTRIBUTE` appends): the
+    /// old type steps aside under `<name>__old`, a new one is created, the old one dropped.
+    RenameCompositeTypeAside {
+        name: QName,
+    },
     /// A check the domain no longer has, or whose expression changes.
     DropDomainCheck {
         name: QName,
@@ -367,6 +373,25 @@ pub enum Step {
     /// `SET DEFAULT` or `DROP DEFAULT`, as the next catalog says.
     AlterDomainDefault {
         name: QName,
+    },
+    /// Ordered like a domain: after the domains and types of its attributes, before the
+    /// tables and functions that use it.
+    CreateCompositeType {
+        name: QName,
+    },
+    DropAttribute {
+        name: QName,
+        attribute: String,
+    },
+    /// `ALTER ATTRIBUTE … TYPE`, with its collation.
+    AlterAttributeType {
+        name: QName,
+        attribute: String,
+    },
+    /// `ADD ATTRIBUTE`, which appends.
+    AddAttribute {
+        name: QName,
+        attribute: String,
     },
     CreateFunction {
         name: QName,
@@ -595,6 +620,12 @@ pub enum Step {
     DropReplacedDomain {
         name: QName,
     },
+    DropCompositeType {
+        name: QName,
+    },
+    DropReplacedCompositeType {
+        name: QName,
+    },
     /// After the tables whose defaults used it.
     DropSequence {
         name: QName,
@@ -635,7 +666,6 @@ impl Step {
             | CreateEnum { .. }
             | AddEnumValue { .. }
             | RenameEnumAside { .. }
-            | RenameDomainAside { .. }
             | CreateSequence { .. }
             | AlterSequence { .. } => Phase::Containers,
             DropView { .. }
@@ -646,9 +676,15 @@ impl Step {
             | DropFunctionForReplacement { .. }
             | DisownSequence { .. }
             | DropDomainCheck { .. }
+            | RenameDomainAside { .. }
+            | RenameCompositeTypeAside { .. }
             | DetachPartition { .. } => Phase::Teardown,
             CreateDomain { .. }
             | AlterDomainDefault { .. }
+            | CreateCompositeType { .. }
+            | DropAttribute { .. }
+            | AlterAttributeType { .. }
+            | AddAttribute { .. }
             | CreateFunction { .. }
             | ReplaceFunction { .. }
             | RenameTable { .. }
@@ -702,6 +738,8 @@ impl Step {
             | DropReplacedEnum { .. }
             | DropDomain { .. }
             | DropReplacedDomain { .. }
+            | DropCompositeType { .. }
+            | DropReplacedCompositeType { .. }
             | DropSequence { .. } => Phase::LateDrops,
             DropSchema { .. } | DropExtension { .. } | DropRole { .. } => Phase::ContainerDrops,
             CheckFunctionBody { .. } => Phase::BodyChecks,

@@ -7,6 +7,7 @@
 //! order matters) and duplicates are caught by the loader.
 
 pub mod access;
+mod composite;
 pub mod diag;
 mod domain;
 pub mod fleet;
@@ -26,6 +27,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use access::{AccessTest, Denial, Expectation};
+pub use composite::{Attribute, CompositeType};
 pub use domain::Domain;
 pub use routine::{
     ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Trigger, TriggerEvent,
@@ -182,6 +184,9 @@ pub struct Schema {
     /// Domains (`CREATE DOMAIN`): a base type with a default, NOT NULL and checks.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub domains: IndexMap<String, Domain>,
+    /// Composite types (`CREATE TYPE … AS (…)`): named attributes with their types.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub composite_types: IndexMap<String, CompositeType>,
     /// Standalone sequences (`CREATE SEQUENCE`), keyed by name; serial and identity
     /// columns make their own.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

@@ -200,7 +200,7 @@ impl SqlType {
 
 /// The dot-separated parts of a (possibly qualified) type name, each plain (letters,
 /// digits, `_`) or double-quoted (`""` inside stands for one `"`); `None` when malformed.
-fn name_parts(text: &str) -> Option<Vec<String>> {
+pub(crate) fn name_parts(text: &str) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     let mut chars = text.chars().peekable();
     loop {

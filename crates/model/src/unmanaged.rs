@@ -109,6 +109,7 @@ impl UnmanagedKind {
         match self {
             UnmanagedKind::Sequence => Some("schemas.<schema>.sequences"),
             UnmanagedKind::Domain => Some("schemas.<schema>.domains"),
+            UnmanagedKind::CompositeType => Some("schemas.<schema>.composite_types"),
             _ => None,
         }
     }

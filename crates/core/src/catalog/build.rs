@@ -89,6 +89,23 @@ pub fn from_model(model: &Model) -> Catalog {
                 },
             );
         }
+        for (name, composite) in &schema.composite_types {
+            catalog.composite_types.insert(
+                QName::new(schema_name, name),
+                CompositeTypeDef {
+                    attributes: composite
+                        .attributes
+                        .iter()
+                        .map(|(attribute, spec)| AttributeDef {
+                            name: attribute.clone(),
+                            ty: render_type(spec.ty(), schema_name),
+                            collation: spec.collation().map(str::to_string),
+                        })
+                        .collect(),
+                    comment: composite.comment.clone(),
+                },
+            );
+        }
         for (name, sequence) in &schema.sequences {
             catalog
                 .sequences

@@ -77,6 +77,8 @@ pub struct Catalog {
     pub enums: BTreeMap<QName, EnumDef>,
     #[serde(default)]
     pub domains: BTreeMap<QName, DomainDef>,
+    #[serde(default)]
+    pub composite_types: BTreeMap<QName, CompositeTypeDef>,
     /// Standalone sequences; serial and identity columns' sequences are the columns'.
     #[serde(default)]
     pub sequences: BTreeMap<QName, SequenceDef>,
@@ -205,6 +207,26 @@ pub struct DomainDef {
     /// Check constraints: name → expression over `VALUE`.
     pub checks: BTreeMap<String, String>,
     pub comment: Option<String>,
+}
+
+/// A composite type: its attributes in order, types as SQL (as a column's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompositeTypeDef {
+    pub attributes: Vec<AttributeDef>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeDef {
+    pub name: String,
+    pub ty: String,
+    pub collation: Option<String>,
+}
+
+impl CompositeTypeDef {
+    pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,7 @@ impl Catalog {
                 .enums
                 .keys()
                 .chain(self.domains.keys())
+                .chain(self.composite_types.keys())
                 .filter(|q| q.schema == from)
                 .cloned()
                 .collect(),
@@ -41,6 +42,12 @@ impl Catalog {
         out.domains = rename.keys(&self.domains);
         for domain in out.domains.values_mut() {
             domain.base = rename.ty(&domain.base);
+        }
+        out.composite_types = rename.keys(&self.composite_types);
+        for composite in out.composite_types.values_mut() {
+            for attribute in &mut composite.attributes {
+                attribute.ty = rename.ty(&attribute.ty);
+            }
         }
         // An owner is a table of the sequence's own schema, named without it: it moves along.
         out.sequences = rename.keys(&self.sequences);

@@ -11,6 +11,7 @@ mod access;
 mod around;
 mod citus;
 mod columns;
+mod composite;
 mod containers;
 mod domains;
 mod hints;
@@ -121,6 +122,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
     d.enums();
     d.sequences();
     d.domains();
+    d.composite_types();
     d.functions();
     d.tables();
     // After tables and functions: which views to rebuild depends on what they touched.

@@ -45,11 +45,14 @@ fn ranks(catalog: &Catalog) -> HashMap<Node, usize> {
         .collect()
 }
 
-/// The domain or function a late drop removes, for reverse dependency order.
+/// The domain, composite type or function a late drop removes, for reverse dependency order.
 fn late_drop_node(step: &Step) -> Option<Node> {
     match step {
         Step::DropDomain { name } | Step::DropReplacedDomain { name } => {
             Some(Node::Domain(name.clone()))
+        }
+        Step::DropCompositeType { name } | Step::DropReplacedCompositeType { name } => {
+            Some(Node::Type(name.clone()))
         }
         Step::DropFunction { name } => Some(Node::Function(name.clone())),
         _ => None,
@@ -71,6 +74,8 @@ fn within_phase(step: &Step) -> u8 {
         } => 2,
         Step::DropConstraint { .. } | Step::DropIndex { .. } | Step::DetachPartition { .. } => 3,
         Step::DropFunctionForReplacement { .. } => 4,
+        // After the functions whose DROP names the type as it is.
+        Step::RenameDomainAside { .. } | Step::RenameCompositeTypeAside { .. } => 5,
         // Constraints: primary keys and unique constraints before the foreign keys that
         // reference them; validation after every constraint is added.
         Step::ValidateConstraint { .. } => 2,
@@ -94,6 +99,10 @@ fn object_node(step: &Step) -> Option<Node> {
         Step::CreateDomain { name } | Step::AlterDomainDefault { name } => {
             Some(Node::Domain(name.clone()))
         }
+        Step::CreateCompositeType { name }
+        | Step::DropAttribute { name, .. }
+        | Step::AlterAttributeType { name, .. }
+        | Step::AddAttribute { name, .. } => Some(Node::Type(name.clone())),
         Step::CreateFunction { name } | Step::ReplaceFunction { name } => {
             Some(Node::Function(name.clone()))
         }

@@ -16,8 +16,11 @@ impl Differ<'_> {
                 self.create_function(q, f);
                 continue;
             };
-            if !same_function(previous, f) {
-                if can_replace(previous, f) {
+            // A signature naming a replaced domain or composite type names the old one
+            // (renamed aside), which must go: the function is dropped and created again.
+            let over_replaced_domain = self.signature_uses_replaced_type(q, previous);
+            if !same_function(previous, f) || over_replaced_domain {
+                if can_replace(previous, f) && !over_replaced_domain {
                     self.push(Step::ReplaceFunction { name: q.clone() });
                     self.check_body(q, f);
                 } else {
@@ -40,6 +43,27 @@ impl Differ<'_> {
                 self.push(Step::DropFunction { name: q.clone() });
             }
         }
+    }
+
+    fn signature_uses_replaced_type(&self, q: &QName, f: &FunctionDef) -> bool {
+        let mut text = f.returns.clone();
+        for a in &f.args {
+            text.push(' ');
+            text.push_str(&a.ty);
+        }
+        deps::references(&text).iter().any(|r| {
+            let ty = QName::new(r.schema.as_deref().unwrap_or(&q.schema), &r.name);
+            let domain = (self.previous.domains.get(&ty), self.next.domains.get(&ty));
+            let composite = (
+                self.previous.composite_types.get(&ty),
+                self.next.composite_types.get(&ty),
+            );
+            match (domain, composite) {
+                ((Some(p), Some(n)), _) => p.base != n.base || p.collation != n.collation,
+                (_, (Some(p), Some(n))) => !super::composite::alterable_in_place(p, n),
+                _ => false,
+            }
+        })
     }
 
     /// A new function with its comment, and its grants: a function the model grants to
@@ -122,6 +146,13 @@ impl Differ<'_> {
                             _ => true,
                         }
                     }
+                    Node::Type(t) => match (
+                        self.previous.composite_types.get(t),
+                        self.next.composite_types.get(t),
+                    ) {
+                        (Some(p), Some(n)) => p.attributes != n.attributes,
+                        _ => true,
+                    },
                     Node::View(_) => false,
                 })
             });

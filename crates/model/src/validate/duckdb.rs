@@ -164,6 +164,14 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
             "use `type: text` with a `check: col IN ('a', 'b')`",
         );
     }
+    for name in schema.composite_types.keys() {
+        unsupported(
+            out,
+            at(&["composite_types", name]),
+            "the model's composite types",
+            "use a `json` column, or one column per attribute",
+        );
+    }
     for name in schema.domains.keys() {
         unsupported(
             out,

@@ -3,6 +3,7 @@
 
 mod access;
 pub mod citus;
+mod composite;
 mod deferral;
 mod domains;
 pub mod duckdb;
@@ -114,6 +115,7 @@ impl<'m> Validator<'m> {
             }
             self.sequences(schema_name, schema);
             self.domains(schema_name, schema);
+            self.composite_types(schema_name, schema);
             for (table_name, table) in &schema.tables {
                 self.table(schema_name, table_name, table);
                 self.table_storage(schema_name, table_name, table);
@@ -272,6 +274,10 @@ impl<'m> Validator<'m> {
         for name in schema.domains.keys() {
             let at = pointer(["schemas", schema_name, "domains", name]);
             claim(self, name.clone(), "domain".into(), at);
+        }
+        for name in schema.composite_types.keys() {
+            let at = pointer(["schemas", schema_name, "composite_types", name]);
+            claim(self, name.clone(), "composite type".into(), at);
         }
         for (table_name, table) in &schema.tables {
             let at = pointer(["schemas", schema_name, "tables", table_name]);
@@ -439,16 +445,17 @@ impl<'m> Validator<'m> {
         match element {
             SqlType::Named { schema, name } => {
                 let schema = schema.as_deref().unwrap_or(schema_name);
-                let known =
-                    self.model.schemas.get(schema).is_some_and(|s| {
-                        s.enums.contains_key(name) || s.domains.contains_key(name)
-                    });
+                let known = self.model.schemas.get(schema).is_some_and(|s| {
+                    s.enums.contains_key(name)
+                        || s.domains.contains_key(name)
+                        || s.composite_types.contains_key(name)
+                });
                 if !known && !is_builtin_extra(name) {
                     let mut diag = Diagnostic::new(at, format!("unknown type `{ty}`"));
                     diag.hint = Some(match self.similar_enum(name) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => "use a built-in type (bigint, text, varchar(n), numeric(p,s), \
-                                 timestamptz, jsonb, vector(n), …), an enum declared under `enums` or a domain under `domains`"
+                                 timestamptz, jsonb, vector(n), …), or a type declared under `enums`, `domains` or `composite_types`"
                             .to_string(),
                     });
                     self.error(diag);
@@ -483,6 +490,7 @@ impl<'m> Validator<'m> {
                     .enums
                     .keys()
                     .chain(schema.domains.keys())
+                    .chain(schema.composite_types.keys())
                     .map(move |e| (s, e))
             })
             .find(|(_, e)| strsim::damerau_levenshtein(e, name) <= 2)

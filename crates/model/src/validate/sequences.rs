@@ -151,17 +151,27 @@ impl Validator<'_> {
 /// Whether a default is exactly `nextval('sequence')` (qualified or not, with or without
 /// `::regclass`): what PostgreSQL reads back as a serial column when the column owns it.
 fn is_nextval_of(default: &str, schema: &str, sequence: &str) -> bool {
-    let text: String = default.split_whitespace().collect();
-    let Some(argument) = text.strip_prefix("nextval('").and_then(|rest| {
-        rest.strip_suffix("')")
-            .or_else(|| rest.strip_suffix("'::regclass)"))
-    }) else {
+    // Spaces may surround the call's parts, but not be removed inside the literal: a
+    // quoted sequence name may hold one.
+    let Some(rest) = default
+        .trim()
+        .strip_prefix("nextval")
+        .and_then(|r| r.trim_start().strip_prefix('('))
+        .and_then(|r| r.trim_start().strip_prefix('\''))
+    else {
         return false;
     };
-    let unquote = |name: &str| name.trim_matches('"').to_string();
-    match argument.split_once('.') {
-        Some((s, name)) => unquote(s) == schema && unquote(name) == sequence,
-        None => unquote(argument) == sequence,
+    let Some(end) = rest.find('\'') else {
+        return false;
+    };
+    let tail: String = rest[end + 1..].split_whitespace().collect();
+    if tail != ")" && tail != "::regclass)" {
+        return false;
+    }
+    match crate::types::name_parts(&rest[..end]).as_deref() {
+        Some([s, name]) => s == schema && name == sequence,
+        Some([name]) => name == sequence,
+        _ => false,
     }
 }
 
@@ -176,6 +186,16 @@ mod tests {
             "nextval( 'shop.ticket_no'::regclass )",
             "shop",
             "ticket_no"
+        ));
+        assert!(is_nextval_of(
+            "nextval('shop.\"Ticket No\"'::regclass)",
+            "shop",
+            "Ticket No"
+        ));
+        assert!(!is_nextval_of(
+            "nextval('shop.\"Ticket No\"')",
+            "shop",
+            "TicketNo"
         ));
         assert!(!is_nextval_of(
             "nextval('shop.ticket_no') + 0",

@@ -104,6 +104,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
                 "an `integer` primary key is SQLite's auto-assigned rowid",
             );
         }
+        for name in schema.composite_types.keys() {
+            unsupported(
+                &mut out,
+                at(&["composite_types", name]),
+                "composite types",
+                "use a `json` column, or one column per attribute",
+            );
+        }
         for name in schema.domains.keys() {
             unsupported(
                 &mut out,

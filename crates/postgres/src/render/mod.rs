@@ -3,6 +3,7 @@
 
 mod access;
 mod citus;
+mod composite;
 mod domains;
 mod objects;
 mod rebuild;
@@ -68,6 +69,13 @@ impl<'a> Renderer<'a> {
             | DropDomainCheck { .. }
             | DropDomain { .. }
             | DropReplacedDomain { .. } => self.domain(),
+            CreateCompositeType { .. }
+            | RenameCompositeTypeAside { .. }
+            | AddAttribute { .. }
+            | AlterAttributeType { .. }
+            | DropAttribute { .. }
+            | DropCompositeType { .. }
+            | DropReplacedCompositeType { .. } => self.composite_type(),
             CreateSequence { .. }
             | AlterSequence { .. }
             | DisownSequence { .. }

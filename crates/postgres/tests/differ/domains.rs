@@ -109,7 +109,9 @@ fn domain_altered_in_place() {
 }
 
 /// A new base type: renamed aside, created again, the column (default dropped around
-/// the cast) converted, the old domain dropped; the view over the column is rebuilt.
+/// the cast) converted, the old domain dropped; the view over the column is rebuilt, and
+/// the function taking the domain is dropped and created again (its signature would
+/// otherwise hold the old domain).
 #[test]
 fn domain_replaced_when_its_base_type_changes() {
     case!()
@@ -119,6 +121,12 @@ fn domain_replaced_when_its_base_type_changes() {
               crm:
                 domains:
                   code: { type: varchar(8), default: "'none'" }
+                functions:
+                  code_label:
+                    args: [{ name: c, type: code }]
+                    returns: text
+                    language: sql
+                    body: SELECT 'code ' || c
                 tables:
                   products:
                     columns:
@@ -135,6 +143,12 @@ fn domain_replaced_when_its_base_type_changes() {
               crm:
                 domains:
                   code: { type: text, default: "'none'" }
+                functions:
+                  code_label:
+                    args: [{ name: c, type: code }]
+                    returns: text
+                    language: sql
+                    body: SELECT 'code ' || c
                 tables:
                   products:
                     columns:

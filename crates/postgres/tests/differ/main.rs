@@ -24,6 +24,7 @@ mod harness;
 
 mod access;
 mod columns;
+mod composite;
 mod constraints;
 mod create;
 mod domains;
