@@ -42,7 +42,13 @@ routine AS (
 ),
 typ AS (
   SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typowner, ns.nspname,
-         quote_ident(ns.nspname) || '.' || quote_ident(t.typname) AS qname
+         quote_ident(ns.nspname) || '.' || quote_ident(t.typname) AS qname,
+         -- The model's own type kinds: enums, domains and standalone composite types
+         -- (not a relation's row type).
+         CASE WHEN t.typtype IN ('e', 'd') THEN true
+              WHEN t.typtype = 'c' THEN EXISTS (SELECT 1 FROM pg_class c
+                                                WHERE c.oid = t.typrelid AND c.relkind = 'c')
+              ELSE false END AS modelled
   FROM pg_type t
   JOIN ns ON ns.oid = t.typnamespace
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass
@@ -334,9 +340,7 @@ UNION ALL
 -- list means the defaults).
 SELECT 'grants', t.qname, 'GRANT … ON TYPE'
 FROM typ t JOIN pg_type pt ON pt.oid = t.oid
-WHERE (t.typtype IN ('e', 'd')
-       OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
-  AND pt.typacl IS NOT NULL
+WHERE t.modelled AND pt.typacl IS NOT NULL
 UNION ALL
 -- The model grants USAGE on a serial column's sequence to whoever may insert into the
 -- table, and nothing on an identity column's: any other privilege set is not its own.
@@ -378,9 +382,7 @@ FROM (
   UNION ALL
   SELECT p.qname, p.proowner FROM routine p WHERE p.prokind = 'f' AND p.overload = 1
   UNION ALL
-  SELECT t.qname, t.typowner FROM typ t
-  WHERE t.typtype IN ('e', 'd')
-     OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+  SELECT t.qname, t.typowner FROM typ t WHERE t.modelled
 ) o, db
 WHERE o.owner <> db.datdba
 UNION ALL

@@ -207,24 +207,17 @@ impl Graph<'_> {
             UnitId::Enum(_) => {}
             UnitId::Domain(q) => {
                 if let Some(d) = self.catalog.domains.get(q) {
-                    let mut text = d.base.clone();
-                    for e in d.default.iter().chain(d.checks.values()) {
-                        text.push(' ');
-                        text.push_str(e);
-                    }
-                    self.resolve(&q.schema, &text, &mut out);
+                    self.resolve(&q.schema, &d.referencing_text(), &mut out);
                 }
             }
             UnitId::Composite(q) => {
                 if let Some(c) = self.catalog.composite_types.get(q) {
-                    let types: Vec<&str> = c.attributes.iter().map(|a| a.ty.as_str()).collect();
-                    self.resolve(&q.schema, &types.join(" "), &mut out);
+                    self.resolve(&q.schema, &c.type_text(), &mut out);
                 }
             }
             UnitId::Table(q) => {
                 if let Some(t) = self.catalog.tables.get(q) {
-                    let types: Vec<&str> = t.columns.iter().map(|c| c.ty.as_str()).collect();
-                    self.resolve(&q.schema, &types.join(" "), &mut out);
+                    self.resolve(&q.schema, &t.column_type_text(), &mut out);
                 }
             }
             UnitId::View(q) => {

@@ -43,8 +43,9 @@ pub fn kind_of(ty: &str, catalog: &Catalog) -> Kind {
         return Kind::Enum(e.values.clone());
     }
     // A domain's values are its base type's (its checks are the server's to apply).
-    if catalog.domains.keys().any(|q| q.sql() == t) {
-        return kind_of(&catalog.base_type(t), catalog);
+    let base = catalog.base_type(t);
+    if base != t {
+        return kind_of(&base, catalog);
     }
     let lower = t.to_ascii_lowercase();
     let (base, args) = match lower.split_once('(') {

@@ -232,29 +232,18 @@ fn resolve(catalog: &Catalog, schema: &str, refs: &[Reference]) -> BTreeSet<Node
 pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
     let mut deps = BTreeMap::new();
     for (q, d) in &catalog.domains {
-        let mut text = d.base.clone();
-        for e in d.default.iter().chain(d.checks.values()) {
-            text.push(' ');
-            text.push_str(e);
-        }
-        let mut found = resolve(catalog, &q.schema, &references(&text));
+        let mut found = resolve(catalog, &q.schema, &references(&d.referencing_text()));
         found.remove(&Node::Domain(q.clone()));
         deps.insert(Node::Domain(q.clone()), found);
     }
     for (q, t) in &catalog.composite_types {
-        let types: Vec<&str> = t.attributes.iter().map(|a| a.ty.as_str()).collect();
-        let mut found = resolve(catalog, &q.schema, &references(&types.join(" ")));
+        let mut found = resolve(catalog, &q.schema, &references(&t.type_text()));
         found.remove(&Node::Type(q.clone()));
         deps.insert(Node::Type(q.clone()), found);
     }
     for (q, f) in &catalog.functions {
         // Only the signature must resolve at creation; the body is checked at call time.
-        let mut text = f.returns.clone();
-        for a in &f.args {
-            text.push(' ');
-            text.push_str(&a.ty);
-        }
-        let mut d = resolve(catalog, &q.schema, &references(&text));
+        let mut d = resolve(catalog, &q.schema, &references(&f.signature_text()));
         for dep in &f.declared_deps {
             d.extend(resolve(catalog, &dep.schema, &[plain(dep)]));
         }
@@ -277,9 +266,8 @@ pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
             .into_iter()
             .filter(|n| matches!(n, Node::Function(_)))
             .collect();
-        let types: Vec<&str> = t.columns.iter().map(|c| c.ty.as_str()).collect();
         d.extend(
-            resolve(catalog, &q.schema, &references(&types.join(" ")))
+            resolve(catalog, &q.schema, &references(&t.column_type_text()))
                 .into_iter()
                 .filter(|n| matches!(n, Node::Domain(_) | Node::Type(_))),
         );

@@ -42,6 +42,12 @@ impl QName {
     pub fn sql(&self) -> String {
         crate::sql::qualified(&self.schema, &self.name)
     }
+
+    /// The name a replaced type (enum, domain, composite type) steps aside under while
+    /// its successor is created: `<name>__old` in the same schema.
+    pub fn aside(&self) -> QName {
+        QName::new(&self.schema, format!("{}__old", self.name))
+    }
 }
 
 /// Serialized as one string, `schema` and `name` joined by the ASCII unit separator: a
@@ -227,6 +233,30 @@ impl CompositeTypeDef {
     pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// The attributes' types, for the scan of what the type names.
+    pub fn type_text(&self) -> String {
+        let types: Vec<&str> = self.attributes.iter().map(|a| a.ty.as_str()).collect();
+        types.join(" ")
+    }
+}
+
+impl DomainDef {
+    /// The base type, default and checks: every SQL text that may name another object.
+    pub fn referencing_text(&self) -> String {
+        let mut text = self.base.clone();
+        for e in self.default.iter().chain(self.checks.values()) {
+            text.push(' ');
+            text.push_str(e);
+        }
+        text
+    }
+
+    /// `ALTER DOMAIN` cannot take the domain from `self` to `next` (another base type or
+    /// collation): it is replaced.
+    pub fn replaced_by(&self, next: &DomainDef) -> bool {
+        self.base != next.base || self.collation != next.collation
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -330,6 +360,12 @@ impl Catalog {
 impl TableDef {
     pub fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The columns' types, for the scan of the types a table uses.
+    pub fn column_type_text(&self) -> String {
+        let types: Vec<&str> = self.columns.iter().map(|c| c.ty.as_str()).collect();
+        types.join(" ")
     }
 }
 
@@ -541,6 +577,16 @@ pub struct ArgDef {
 }
 
 impl FunctionDef {
+    /// The result and argument types: what must resolve when the function is created.
+    pub fn signature_text(&self) -> String {
+        let mut text = self.returns.clone();
+        for a in &self.args {
+            text.push(' ');
+            text.push_str(&a.ty);
+        }
+        text
+    }
+
     /// The argument types that identify the function: `(bigint, text)`.
     pub fn signature(&self) -> String {
         let types: Vec<&str> = self

@@ -15,7 +15,7 @@ impl Differ<'_> {
                 self.comment(target, None, domain.comment.as_ref());
                 continue;
             };
-            if previous.base != domain.base || previous.collation != domain.collation {
+            if previous.replaced_by(domain) {
                 self.replace_domain(q);
                 // A replaced domain starts without a comment.
                 self.comment(target, None, domain.comment.as_ref());

@@ -46,12 +46,7 @@ impl Differ<'_> {
     }
 
     fn signature_uses_replaced_type(&self, q: &QName, f: &FunctionDef) -> bool {
-        let mut text = f.returns.clone();
-        for a in &f.args {
-            text.push(' ');
-            text.push_str(&a.ty);
-        }
-        deps::references(&text).iter().any(|r| {
+        deps::references(&f.signature_text()).iter().any(|r| {
             let ty = QName::new(r.schema.as_deref().unwrap_or(&q.schema), &r.name);
             let domain = (self.previous.domains.get(&ty), self.next.domains.get(&ty));
             let composite = (
@@ -59,7 +54,7 @@ impl Differ<'_> {
                 self.next.composite_types.get(&ty),
             );
             match (domain, composite) {
-                ((Some(p), Some(n)), _) => p.base != n.base || p.collation != n.collation,
+                ((Some(p), Some(n)), _) => p.replaced_by(n),
                 (_, (Some(p), Some(n))) => !super::composite::alterable_in_place(p, n),
                 _ => false,
             }
@@ -142,7 +137,7 @@ impl Differ<'_> {
                     // dropped domain does.
                     Node::Domain(d) => {
                         match (self.previous.domains.get(d), self.next.domains.get(d)) {
-                            (Some(p), Some(n)) => p.base != n.base || p.collation != n.collation,
+                            (Some(p), Some(n)) => p.replaced_by(n),
                             _ => true,
                         }
                     }

@@ -27,10 +27,9 @@ impl Renderer<'_> {
                     format!("CREATE TYPE {} AS ({})", name.sql(), attributes.join(", ")),
                 )
             }
-            Step::RenameCompositeTypeAside { name } => alter(
-                name,
-                format!("RENAME TO {}", ident(&format!("{}__old", name.name))),
-            ),
+            Step::RenameCompositeTypeAside { name } => {
+                alter(name, format!("RENAME TO {}", ident(&name.aside().name)))
+            }
             Step::AddAttribute { name, attribute } => alter(
                 name,
                 format!(
@@ -57,8 +56,7 @@ impl Renderer<'_> {
                 Statement::new(key(name), format!("DROP TYPE {}", name.sql()))
             }
             Step::DropReplacedCompositeType { name } => {
-                let old = QName::new(&name.schema, format!("{}__old", name.name));
-                Statement::new(key(name), format!("DROP TYPE {}", old.sql()))
+                Statement::new(key(name), format!("DROP TYPE {}", name.aside().sql()))
             }
             _ => return Err(self.error("not a composite type step")),
         };

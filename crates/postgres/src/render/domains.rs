@@ -18,10 +18,9 @@ impl Renderer<'_> {
             Step::CreateDomain { name } => {
                 Statement::new(key(name), create_domain(name, self.next_domain(name)?))
             }
-            Step::RenameDomainAside { name } => alter(
-                name,
-                format!("RENAME TO {}", ident(&format!("{}__old", name.name))),
-            ),
+            Step::RenameDomainAside { name } => {
+                alter(name, format!("RENAME TO {}", ident(&name.aside().name)))
+            }
             Step::AlterDomainDefault { name } => match &self.next_domain(name)?.default {
                 Some(default) => alter(name, format!("SET DEFAULT {default}")),
                 None => alter(name, "DROP DEFAULT".to_string()),
@@ -53,8 +52,7 @@ impl Renderer<'_> {
                 Statement::new(key(name), format!("DROP DOMAIN {}", name.sql()))
             }
             Step::DropReplacedDomain { name } => {
-                let old = QName::new(&name.schema, format!("{}__old", name.name));
-                Statement::new(key(name), format!("DROP DOMAIN {}", old.sql()))
+                Statement::new(key(name), format!("DROP DOMAIN {}", name.aside().sql()))
             }
             _ => return Err(self.error("not a domain step")),
         };

@@ -159,15 +159,14 @@ impl Renderer<'_> {
                 format!(
                     "ALTER TYPE {} RENAME TO {}",
                     name.sql(),
-                    ident(&format!("{}__old", name.name))
+                    ident(&name.aside().name)
                 ),
             ),
             Step::DropType { name } => {
                 Statement::new(key(name), format!("DROP TYPE {}", name.sql()))
             }
             Step::DropReplacedEnum { name } => {
-                let old = QName::new(&name.schema, format!("{}__old", name.name));
-                Statement::new(key(name), format!("DROP TYPE {}", old.sql()))
+                Statement::new(key(name), format!("DROP TYPE {}", name.aside().sql()))
             }
             _ => return Err(self.error("not an enum step")),
         };
