@@ -17,7 +17,6 @@ use common_pull::*;
 const EXPECTED: &[(&str, &str)] = &[
     ("sequence_options", "erp.customers_customer_id_seq"),
     ("range_type", "erp.floatrange"),
-    ("procedure", "erp.close_period(IN p_until date)"),
     ("aggregate", "erp.product(numeric)"),
     (
         "function_overload",
@@ -31,7 +30,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("rule", "erp.audit.audit_keep"),
     ("sub_partition", "erp.ledger_2026_h1"),
     ("partition_detail", "erp.ledger_2027"),
-    ("exclusion_constraint", "erp.orders.orders_no_overlap"),
+    ("constraint_attributes", "erp.customers.customers_name_key"),
     ("comment", "erp.customers.customers_name_check"),
     ("trigger_attributes", "erp.customers.customers_noop"),
     ("trigger_attributes", "erp.orders.orders_count"),
@@ -101,6 +100,14 @@ async fn recorded_objects_are_reported_and_left_alone() {
     assert!(text.contains("unlogged: true"), "{text}");
     assert!(text.contains("collation: C"), "{text}");
     assert!(text.contains("initially_deferred: true"), "{text}");
+    // And procedures.
+    let procedure = text.find("procedures:").expect(&text);
+    assert!(text[procedure..].contains("close_period:"), "{text}");
+    assert!(!text.contains("kind: procedure,"), "{text}");
+    // And exclusion constraints.
+    let exclusion = text.find("orders_no_overlap:").expect(&text);
+    assert!(text[exclusion..].contains("with: \"&&\""), "{text}");
+    assert!(!text.contains("kind: exclusion_constraint"), "{text}");
 
     // Every plan prints the section, each item recorded, and nothing to do.
     let plan = schemactl(

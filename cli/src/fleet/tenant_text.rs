@@ -25,6 +25,9 @@ pub fn qualified_references(model: &Model, tenant: &str) -> Vec<Diagnostic> {
     for (name, function) in &schema.functions {
         texts.push((base(&["functions", name, "body"]), &function.body));
     }
+    for (name, procedure) in &schema.procedures {
+        texts.push((base(&["procedures", name, "body"]), &procedure.body));
+    }
     for (table_name, table) in &schema.tables {
         let t = ["tables", table_name.as_str()];
         for (column_name, column) in &table.columns {
@@ -45,6 +48,21 @@ pub fn qualified_references(model: &Model, tenant: &str) -> Vec<Diagnostic> {
         for (name, index) in &table.indexes {
             if let Some(predicate) = &index.predicate {
                 texts.push((base(&[t[0], t[1], "indexes", name, "where"]), predicate));
+            }
+        }
+        for (name, exclusion) in &table.exclusions {
+            let x = |rest: &[&str]| {
+                let mut path = vec![t[0], t[1], "exclusions", name.as_str()];
+                path.extend_from_slice(rest);
+                base(&path)
+            };
+            if let Some(predicate) = &exclusion.predicate {
+                texts.push((x(&["where"]), predicate));
+            }
+            for (i, element) in exclusion.elements.iter().enumerate() {
+                if let Some(expression) = &element.expression {
+                    texts.push((x(&["elements", &i.to_string(), "expression"]), expression));
+                }
             }
         }
         if let Some(rls) = &table.row_level_security {

@@ -1,10 +1,11 @@
--- Plain functions (no procedures, aggregates or window functions), except those that belong
--- to an extension. Arguments come as aligned arrays over all arguments (OUT and TABLE
+-- Plain functions and procedures (no aggregates or window functions), except those that
+-- belong to an extension. Arguments come as aligned arrays over all arguments (OUT and TABLE
 -- columns included); defaults are cut out of pg_get_function_arguments, which is the only
 -- place that prints them one by one.
 SELECT p.oid::int8 AS oid,
        n.nspname::text AS schema_name,
        p.proname::text AS name,
+       p.prokind::text AS kind,
        pg_get_userbyid(p.proowner)::text AS owner,
        coalesce(p.proargnames, '{}')::text[] AS arg_names,
        ARRAY(SELECT quote_ident(a) FROM unnest(p.proargnames) WITH ORDINALITY x(a, ord)
@@ -28,7 +29,7 @@ FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY($1)
-  AND p.prokind = 'f'
+  AND p.prokind IN ('f', 'p')
   -- Extensions' functions, and the constructors a range type brings ('i'), are not ours.
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid

@@ -26,7 +26,7 @@ WITH objects AS (
   UNION ALL
   SELECT 'function', n.nspname, p.proname, NULL, p.oid::int8, p.proowner, p.proacl, 'f'
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = ANY($1) AND p.prokind = 'f'
+  WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p')
 )
 SELECT o.kind,
        o.schema_name::text AS schema_name,

@@ -1,6 +1,6 @@
 //! The inventory of what a database holds in the managed schemas that the model cannot
-//! express (`inventory.sql`): composite types, procedures, overloads, exclusion
-//! constraints, … by kind and name. Introspection does not read these into the catalog, so
+//! express (`inventory.sql`): procedures, overloads, aggregates, extended statistics, …
+//! by kind and name. Introspection does not read these into the catalog, so
 //! a plan would neither keep nor drop them knowingly; `plan`, `drift` and `pull` print
 //! this list instead, every time.
 

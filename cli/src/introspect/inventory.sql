@@ -29,7 +29,8 @@ routine AS (
          ns.nspname,
          quote_ident(ns.nspname) || '.' || quote_ident(p.proname)
            || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS qname,
-         row_number() OVER (PARTITION BY p.pronamespace, p.proname, p.prokind = 'f'
+         -- Functions and procedures share the model's names: one numbering for both.
+         row_number() OVER (PARTITION BY p.pronamespace, p.proname, p.prokind IN ('f', 'p')
                             ORDER BY pg_get_function_identity_arguments(p.oid)) AS overload
   FROM pg_proc p
   JOIN ns ON ns.oid = p.pronamespace
@@ -117,17 +118,16 @@ WHERE t.typtype IN ('r', 'b')
   -- The array type every type gets, and the multirange of a range, come with it.
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
 UNION ALL
-SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
-                      ELSE 'window_function' END,
+SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window_function' END,
        p.qname, p.lanname
 FROM routine p
-WHERE p.prokind IN ('p', 'a', 'w')
+WHERE p.prokind IN ('a', 'w')
 UNION ALL
--- The model keys functions by name; introspection reads the first overload (by argument
--- types), so every later one is outside the model.
+-- The model keys functions and procedures by name; introspection reads the first
+-- overload (by argument types), so every later one is outside the model.
 SELECT 'function_overload', p.qname, 'overload ' || p.overload || ' of ' || p.proname
 FROM routine p
-WHERE p.prokind = 'f' AND p.overload > 1
+WHERE p.prokind IN ('f', 'p') AND p.overload > 1
 UNION ALL
 SELECT 'function_attributes', p.qname,
        concat_ws(', ',
@@ -143,7 +143,7 @@ SELECT 'function_attributes', p.qname,
                    OR '' = ANY (p.proargnames)
               THEN 'an argument without a name' END)
 FROM routine p
-WHERE p.prokind = 'f' AND p.overload = 1
+WHERE p.prokind IN ('f', 'p') AND p.overload = 1
   AND (p.atomic_body OR p.probin IS NOT NULL OR p.proleakproof OR p.prosupport <> 0
        OR p.procost <> CASE WHEN p.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
        OR p.prorows <> CASE WHEN p.proretset THEN 1000 ELSE 0 END
@@ -253,12 +253,28 @@ FROM rel r JOIN pg_partitioned_table pt ON pt.partrelid = r.oid
 WHERE 0 = ANY (pt.partattrs::int2[])
 UNION ALL
 -- (A constraint trigger's pg_constraint row is reported with the trigger.)
--- (DEFERRABLE and INITIALLY DEFERRED keys, unique constraints and foreign keys are modelled.)
-SELECT 'exclusion_constraint', r.qname || '.' || quote_ident(k.conname),
-       pg_get_constraintdef(k.oid)
+-- (DEFERRABLE and INITIALLY DEFERRED keys, unique constraints and foreign keys are modelled,
+-- and so are exclusion constraints.)
+-- A comment on the index behind a key, unique or exclusion constraint: the model comments
+-- indexes it declares, not these.
+SELECT 'comment', r.qname || '.' || quote_ident(ic.relname), 'COMMENT ON INDEX of a constraint'
 FROM pg_constraint k
 JOIN rel r ON r.oid = k.conrelid
-WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype = 'x'
+JOIN pg_class ic ON ic.oid = k.conindid
+JOIN pg_description ds ON ds.classoid = 'pg_class'::regclass AND ds.objoid = ic.oid
+WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype IN ('p', 'u', 'x')
+UNION ALL
+-- Key and unique constraints whose index has INCLUDE columns or storage parameters: the
+-- model writes neither for them (exclusion constraints have both).
+SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname),
+       concat_ws(', ', CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE' END,
+                 CASE WHEN ic.reloptions IS NOT NULL THEN 'WITH (' || array_to_string(ic.reloptions, ', ') || ')' END)
+FROM pg_constraint k
+JOIN rel r ON r.oid = k.conrelid
+JOIN pg_index x ON x.indexrelid = k.conindid
+JOIN pg_class ic ON ic.oid = k.conindid
+WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype IN ('p', 'u')
+  AND (x.indnatts > x.indnkeyatts OR ic.reloptions IS NOT NULL)
 UNION ALL
 -- The model asks for valid constraints: one added NOT VALID and never validated is not
 -- what provisioning gives (plans validate it).
@@ -365,7 +381,7 @@ WHERE cs.stands_for_column
 UNION ALL
 SELECT 'grants', p.qname, 'EXECUTE revoked from PUBLIC with no grant instead'
 FROM routine p
-WHERE p.prokind = 'f' AND p.overload = 1 AND p.proacl IS NOT NULL
+WHERE p.prokind IN ('f', 'p') AND p.overload = 1 AND p.proacl IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM aclexplode(p.proacl) x WHERE x.grantee <> p.proowner)
 UNION ALL
 SELECT 'grants', quote_ident(n.nspname), 'USAGE revoked from PUBLIC on schema public'
@@ -380,7 +396,7 @@ FROM (
   SELECT r.qname, r.relowner AS owner FROM rel r
   WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT r.relispartition
   UNION ALL
-  SELECT p.qname, p.proowner FROM routine p WHERE p.prokind = 'f' AND p.overload = 1
+  SELECT p.qname, p.proowner FROM routine p WHERE p.prokind IN ('f', 'p') AND p.overload = 1
   UNION ALL
   SELECT t.qname, t.typowner FROM typ t WHERE t.modelled
 ) o, db

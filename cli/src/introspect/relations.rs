@@ -8,8 +8,9 @@ use sea_orm::{QueryResult, Value};
 use super::parse::{option_value, parse_bound, split_option, strip_outer_parens, trigger_when};
 use super::{Session, get};
 use crate::catalog::{
-    Catalog, CheckDef, ColumnDef, Deferral, ForeignKeyDef, IndexDef, IndexKeyDef, KeyDef,
-    PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef, UniqueDef, ViewDef,
+    Catalog, CheckDef, ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, IndexKeyDef,
+    KeyDef, PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef, UniqueDef,
+    ViewDef,
 };
 use crate::model::types::SerialKind;
 use crate::model::{
@@ -355,7 +356,16 @@ async fn indexes(
 ) -> anyhow::Result<()> {
     for row in session.rows(INDEXES, vec![schemas.clone()]).await? {
         let index = index(&row)?;
-        match rels.get(&get(&row, "table_oid")?) {
+        let rel = rels.get(&get(&row, "table_oid")?);
+        if get(&row, "exclusion")? {
+            if let Some(Rel::Table(q)) = rel
+                && let Some(t) = catalog.tables.get_mut(q)
+            {
+                t.exclusions.push(exclusion(&row, index)?);
+            }
+            continue;
+        }
+        match rel {
             Some(Rel::Table(q)) => {
                 if let Some(t) = catalog.tables.get_mut(q) {
                     t.indexes.push(index);
@@ -442,6 +452,29 @@ fn index(row: &QueryResult) -> anyhow::Result<IndexDef> {
             .collect(),
         nulls_not_distinct: get(row, "nulls_not_distinct")?,
         comment: get(row, "comment")?,
+    })
+}
+
+/// An exclusion constraint from the row of its index.
+fn exclusion(row: &QueryResult, index: IndexDef) -> anyhow::Result<ExclusionDef> {
+    let operators: Vec<String> = get(row, "operators")?;
+    if operators.len() != index.keys.len() {
+        anyhow::bail!(
+            "exclusion constraint {}: {} operators for {} elements",
+            index.name,
+            operators.len(),
+            index.keys.len()
+        );
+    }
+    Ok(ExclusionDef {
+        name: index.name,
+        method: index.method,
+        keys: index.keys,
+        operators,
+        include: index.include,
+        with: index.with,
+        predicate: index.predicate,
+        deferral: Deferral::from_flags(get(row, "deferrable")?, get(row, "initially_deferred")?),
     })
 }
 

@@ -8,7 +8,7 @@ use super::parse::function_defaults;
 use super::{Session, get};
 use crate::catalog::{
     ArgDef, AttributeDef, Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef, QName,
-    SequenceDef, SequenceOwner,
+    RoutineKind, SequenceDef, SequenceOwner,
 };
 use crate::model::{SequenceOptions, SequenceType, Volatility};
 
@@ -163,13 +163,20 @@ pub(super) async fn functions(
 }
 
 fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
-    let args = arguments(row, q)?;
+    let kind = match get::<String>(row, "kind")?.as_str() {
+        "f" => RoutineKind::Function,
+        "p" => RoutineKind::Procedure,
+        other => anyhow::bail!("routine {q}: unknown kind `{other}` (prokind)"),
+    };
+    let args = arguments(row, q, kind)?;
     let volatility = volatility(q, &get::<String>(row, "volatility")?)?;
     let parallel = parallel(q, &get::<String>(row, "parallel")?)?;
     let config: Vec<String> = get(row, "config")?;
     Ok(FunctionDef {
+        kind,
         args,
-        returns: get(row, "result")?,
+        // NULL for a procedure.
+        returns: get::<Option<String>>(row, "result")?.unwrap_or_default(),
         language: get::<String>(row, "language")?.to_ascii_lowercase(),
         volatility,
         security_definer: get(row, "security_definer")?,
@@ -211,7 +218,7 @@ fn parallel(q: &QName, code: &str) -> anyhow::Result<Option<&'static str>> {
 
 /// The arguments as the model writes them: TABLE columns belong to the result, IN is the
 /// unsaid default mode.
-fn arguments(row: &QueryResult, q: &QName) -> anyhow::Result<Vec<ArgDef>> {
+fn arguments(row: &QueryResult, q: &QName, kind: RoutineKind) -> anyhow::Result<Vec<ArgDef>> {
     let names: Vec<String> = get(row, "arg_names")?;
     let quoted: Vec<String> = get(row, "quoted_names")?;
     let types: Vec<String> = get(row, "arg_types")?;
@@ -228,8 +235,13 @@ fn arguments(row: &QueryResult, q: &QName) -> anyhow::Result<Vec<ArgDef>> {
             Some(other) => anyhow::bail!("function {q}: unknown argument mode `{other}`"),
         };
         let name = names.get(i).cloned().unwrap_or_default();
-        // How pg_get_function_arguments prints the argument, up to its default.
-        let mut prefix = mode.map(|m| format!("{m} ")).unwrap_or_default();
+        // How pg_get_function_arguments prints the argument, up to its default: it spells
+        // out IN for a procedure's argument.
+        let printed_mode = match (mode, kind) {
+            (None, RoutineKind::Procedure) => Some("IN"),
+            _ => mode,
+        };
+        let mut prefix = printed_mode.map(|m| format!("{m} ")).unwrap_or_default();
         if !name.is_empty() {
             prefix.push_str(quoted.get(i).map(String::as_str).unwrap_or(&name));
             prefix.push(' ');

@@ -273,6 +273,14 @@ fn table_text(t: &TableDef) -> String {
         }
         add(i.predicate.as_deref().unwrap_or_default());
     }
+    for x in &t.exclusions {
+        for k in &x.keys {
+            if let crate::catalog::IndexKeyDef::Expression { sql, .. } = k {
+                add(sql);
+            }
+        }
+        add(x.predicate.as_deref().unwrap_or_default());
+    }
     for p in &t.policies {
         add(p.using.as_deref().unwrap_or_default());
         add(p.with_check.as_deref().unwrap_or_default());
@@ -477,7 +485,10 @@ fn locks_of(def: &UnitDef) -> usize {
                 .iter()
                 .filter(|c| c.identity.is_some() || c.serial.is_some())
                 .count();
-            let indexes = t.indexes.len() + t.uniques.len() + usize::from(t.primary_key.is_some());
+            let indexes = t.indexes.len()
+                + t.uniques.len()
+                + t.exclusions.len()
+                + usize::from(t.primary_key.is_some());
             (3 + sequences + indexes) * (1 + t.partitions.len())
         }
         UnitDef::View(v) => 3 + v.indexes.len(),

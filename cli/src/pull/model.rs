@@ -12,10 +12,13 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::catalog::{Catalog, DefaultPrivilegeDef, FunctionDef, GrantDef, QName, ViewDef};
+use crate::catalog::{
+    Catalog, DefaultPrivilegeDef, FunctionDef, GrantDef, QName, RoutineKind, ViewDef,
+};
 use crate::model::{
     ArgMode, Attribute, CompositeType, Database, DefaultPrivilege, Domain, EnumSpec, EnumType,
-    Function, FunctionArg, Grant, MaterializedView, Model, ParallelSafety, Role, Schema, View,
+    Function, FunctionArg, Grant, MaterializedView, Model, ParallelSafety, Procedure, Role, Schema,
+    View,
 };
 
 use super::tables;
@@ -250,7 +253,16 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
     }
     for (q, f) in catalog.functions.iter().filter(|(q, _)| in_schema(q)) {
         let function = function(w, extra, q, f);
-        schema.functions.insert(q.name.clone(), function);
+        match f.kind {
+            RoutineKind::Function => {
+                schema.functions.insert(q.name.clone(), function);
+            }
+            RoutineKind::Procedure => {
+                schema
+                    .procedures
+                    .insert(q.name.clone(), procedure(function));
+            }
+        }
     }
     schema
 }
@@ -287,8 +299,23 @@ fn materialized_view(
     }
 }
 
+/// A procedure from the function form of its catalog entry (no result, volatility,
+/// STRICT or PARALLEL: PostgreSQL gives a procedure none).
+fn procedure(f: Function) -> Procedure {
+    Procedure {
+        args: f.args,
+        language: f.language,
+        security_definer: f.security_definer,
+        set: f.set,
+        body: f.body,
+        comment: f.comment,
+        depends_on: f.depends_on,
+        grants: f.grants,
+    }
+}
+
 fn function(w: &mut Writer, extra: &Extra, q: &QName, f: &FunctionDef) -> Function {
-    let object = format!("function {q}");
+    let object = format!("{} {q}", f.kind.noun());
     let args = f
         .args
         .iter()

@@ -5,14 +5,15 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::catalog::{
-    ColumnDef, Deferral, ForeignKeyDef, IndexDef, IndexKeyDef, PartitionDef, QName, TableDef,
+    ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, IndexKeyDef, PartitionDef, QName,
+    TableDef,
 };
 use crate::model::partitions::Bound;
 use crate::model::types::SerialKind;
 use crate::model::{
-    Check, Column, FkAction, ForeignKey, Index, IndexColumn, IndexColumnSpec, IndexMethod,
-    PartitionBound, PartitionBy, Partitions, Policy, References, RowLevelSecurity, Table, Trigger,
-    UniqueConstraint,
+    Check, Column, Exclusion, ExclusionElement, FkAction, ForeignKey, Index, IndexColumn,
+    IndexColumnSpec, IndexMethod, PartitionBound, PartitionBy, Partitions, Policy, References,
+    RowLevelSecurity, Table, Trigger, UniqueConstraint,
 };
 
 use super::model::{Extra, Writer, grants};
@@ -52,6 +53,11 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
         table.primary_key_initially_deferred = key.deferral == Deferral::InitiallyDeferred;
     }
     uniques_and_checks(q, t, &mut table);
+    table.exclusions = t
+        .exclusions
+        .iter()
+        .map(|x| (x.name.clone(), exclusion(x)))
+        .collect();
     for fk in &t.foreign_keys {
         foreign_key(w, q, fk, &mut table);
     }
@@ -279,43 +285,20 @@ pub(super) fn index(w: &mut Writer, q: &QName, table: Option<&TableDef>, i: &Ind
         .keys
         .iter()
         .map(|k| {
-            let (column, expression, opclass, order, nulls, collate) = match k {
-                IndexKeyDef::Column {
-                    name,
-                    opclass,
-                    order,
-                    nulls,
-                    collate,
-                } => (Some(name.clone()), None, opclass, order, nulls, collate),
-                IndexKeyDef::Expression {
-                    sql,
-                    opclass,
-                    order,
-                    nulls,
-                    collate,
-                } => (None, Some(sql.clone()), opclass, order, nulls, collate),
-            };
+            let mut spec = key_spec(k);
             // The model asks for a vector index's operator class even when it is the
             // type's default, which the catalog leaves unsaid.
-            let opclass = match (opclass, vector, &column) {
-                (None, true, Some(c)) => default_vector_opclass(w, q, table, c, &i.name),
-                (other, _, _) => other.clone(),
-            };
-            let plain = expression.is_none()
-                && opclass.is_none()
-                && order.is_none()
-                && nulls.is_none()
-                && collate.is_none();
-            match column {
+            if let (None, true, Some(c)) = (&spec.opclass, vector, &spec.column) {
+                spec.opclass = default_vector_opclass(w, q, table, c, &i.name);
+            }
+            let plain = spec.expression.is_none()
+                && spec.opclass.is_none()
+                && spec.order.is_none()
+                && spec.nulls.is_none()
+                && spec.collate.is_none();
+            match spec.column {
                 Some(name) if plain => IndexColumn::Name(name),
-                column => IndexColumn::Spec(IndexColumnSpec {
-                    column,
-                    expression,
-                    opclass,
-                    order: *order,
-                    nulls: *nulls,
-                    collate: collate.clone(),
-                }),
+                _ => IndexColumn::Spec(spec),
             }
         })
         .collect();
@@ -332,6 +315,66 @@ pub(super) fn index(w: &mut Writer, q: &QName, table: Option<&TableDef>, i: &Ind
             .collect(),
         nulls_not_distinct: i.nulls_not_distinct,
         comment: i.comment.clone(),
+    }
+}
+
+/// An index key in the model's long form.
+fn key_spec(k: &IndexKeyDef) -> IndexColumnSpec {
+    let (column, expression, opclass, order, nulls, collate) = match k {
+        IndexKeyDef::Column {
+            name,
+            opclass,
+            order,
+            nulls,
+            collate,
+        } => (Some(name.clone()), None, opclass, order, nulls, collate),
+        IndexKeyDef::Expression {
+            sql,
+            opclass,
+            order,
+            nulls,
+            collate,
+        } => (None, Some(sql.clone()), opclass, order, nulls, collate),
+    };
+    IndexColumnSpec {
+        column,
+        expression,
+        opclass: opclass.clone(),
+        order: *order,
+        nulls: *nulls,
+        collate: collate.clone(),
+    }
+}
+
+fn exclusion(x: &ExclusionDef) -> Exclusion {
+    Exclusion {
+        using: x.method,
+        elements: x
+            .keys
+            .iter()
+            .zip(&x.operators)
+            .map(|(key, operator)| {
+                let spec = key_spec(key);
+                ExclusionElement {
+                    column: spec.column,
+                    expression: spec.expression,
+                    with: operator.clone(),
+                    opclass: spec.opclass,
+                    order: spec.order,
+                    nulls: spec.nulls,
+                    collate: spec.collate,
+                }
+            })
+            .collect(),
+        predicate: x.predicate.clone(),
+        include: x.include.clone(),
+        with_params: x
+            .with
+            .iter()
+            .map(|(k, v)| (k.clone(), option_value(v)))
+            .collect(),
+        deferrable: x.deferral.deferrable(),
+        initially_deferred: x.deferral == Deferral::InitiallyDeferred,
     }
 }
 

@@ -101,6 +101,7 @@ fn kind_of(path: &[&str]) -> &'static str {
         ] => "policy",
         ["schemas", _, "tables", _, "triggers", _] => "trigger",
         ["schemas", _, "functions", _] => "function",
+        ["schemas", _, "procedures", _] => "procedure",
         [.., "grants", "[]"] => "grant",
         _ => "",
     }
@@ -122,6 +123,7 @@ fn defaults(kind: &str) -> &'static [(&'static str, &'static str)] {
         "policy" => &[("command", "\"all\"")],
         "trigger" => &[("for_each", "\"row\"")],
         "function" => &[("language", "\"plpgsql\""), ("volatility", "\"volatile\"")],
+        "procedure" => &[("language", "\"plpgsql\"")],
         "rls" => &[("enabled", "true"), ("force", "false")],
         "grant" => &[("with_grant_option", "false")],
         _ => &[],
@@ -151,6 +153,7 @@ fn key_order(kind: &str) -> Option<&'static [&'static str]> {
             "primary_key_name",
             "unique",
             "checks",
+            "exclusions",
             "foreign_keys",
             "indexes",
             "partition_by",
@@ -216,6 +219,7 @@ impl<'a> Node<'a> {
                 | "views"
                 | "materialized_views"
                 | "functions"
+                | "procedures"
                 | "indexes"
                 | "foreign_keys"
                 | "triggers"
@@ -234,7 +238,7 @@ impl<'a> Node<'a> {
             || (self.depth == 3
                 && matches!(
                     self.key,
-                    "tables" | "views" | "materialized_views" | "functions"
+                    "tables" | "views" | "materialized_views" | "functions" | "procedures"
                 ))
     }
 }

@@ -1,8 +1,38 @@
 //! What a step does, in words, for plans and logs.
 
-use crate::step::{ConstraintKind, Conversion, EnumPosition, RlsSwitch, Step, Target, Validation};
+use crate::catalog::{Catalog, QName};
+use crate::step::{
+    ConstraintKind, Conversion, EnumPosition, Pair, RlsSwitch, Step, Target, Validation,
+};
+
+/// What a routine of the plan is called: `function` or `procedure`, from its name and
+/// whether the step drops it (then the current catalog knows it best).
+type RoutineNoun<'a> = &'a dyn Fn(&QName, bool) -> &'static str;
+
+/// [`step`], with a routine called a procedure when the catalogs say it is one.
+pub(crate) fn step_in(step: &Step, pair: Pair<&Catalog>) -> String {
+    let noun = |name: &QName, dropped: bool| {
+        let (first, second) = if dropped {
+            (pair.previous, pair.next)
+        } else {
+            (pair.next, pair.previous)
+        };
+        first
+            .functions
+            .get(name)
+            .or_else(|| second.functions.get(name))
+            .map(|f| f.kind)
+            .unwrap_or_default()
+            .noun()
+    };
+    step_with(step, &noun)
+}
 
 pub(crate) fn step(step: &Step) -> String {
+    step_with(step, &|_, _| "function")
+}
+
+fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
     use Step::*;
     match step {
         CreateRole { role } => format!("create role {role}"),
@@ -75,12 +105,13 @@ pub(crate) fn step(step: &Step) -> String {
         DropPolicy { on } => format!("drop policy {} on {}", on.name, on.table),
         DropConstraint { on, kind } => format!("drop {} {} of {}", kind.noun(), on.name, on.table),
         DropIndex { name } => format!("drop index {name}"),
-        DropFunctionForReplacement { name } => {
-            format!("drop function {name} (signature or result changes)")
-        }
+        DropFunctionForReplacement { name } => format!(
+            "drop {} {name} (signature or result changes)",
+            routine(name, true)
+        ),
         DetachPartition { on } => format!("detach partition {}.{}", on.table.schema, on.name),
-        CreateFunction { name } => format!("create function {name}"),
-        ReplaceFunction { name } => format!("replace function {name}"),
+        CreateFunction { name } => format!("create {} {name}", routine(name, false)),
+        ReplaceFunction { name } => format!("replace {} {name}", routine(name, false)),
         RenameTable { from, to } => format!("rename table {from} to {to}"),
         CreateTable { name } => format!("create table {name}"),
         UndistributeSchema { name } => format!("undistribute schema {name} (Citus)"),
@@ -182,17 +213,20 @@ pub(crate) fn step(step: &Step) -> String {
         Grant { target, grant } => format!(
             "grant {} on {} to {}",
             privileges(grant),
-            target_text(target),
+            target_text_with(target, routine),
             grant.grantee
         ),
         Revoke { target, grant } => format!(
             "revoke {} on {} from {}",
             privileges(grant),
-            target_text(target),
+            target_text_with(target, routine),
             grant.grantee
         ),
         RevokeFromPublic { function } => {
-            format!("revoke all on function {function} from PUBLIC")
+            format!(
+                "revoke all on {} {function} from PUBLIC",
+                routine(function, false)
+            )
         }
         GrantDefaultPrivileges { schema, privileges } => format!(
             "default privileges in schema {schema} for {}",
@@ -203,21 +237,26 @@ pub(crate) fn step(step: &Step) -> String {
             privileges.grantee
         ),
         SetComment { target, comment } => match comment {
-            Some(_) => format!("comment on {}", target_text(target)),
-            None => format!("remove the comment on {}", target_text(target)),
+            Some(_) => format!("comment on {}", target_text_with(target, routine)),
+            None => format!(
+                "remove the comment on {}",
+                target_text_with(target, routine)
+            ),
         },
         DropTables { names } => {
             let names: Vec<String> = names.iter().map(ToString::to_string).collect();
             format!("drop table {}", names.join(", "))
         }
         DropDetachedPartition { name } => format!("drop detached partition {name}"),
-        DropFunction { name } => format!("drop function {name}"),
+        DropFunction { name } => format!("drop {} {name}", routine(name, true)),
         DropType { name } => format!("drop type {name}"),
         DropReplacedEnum { name } => format!("drop the replaced enum {name}__old"),
         DropSchema { name } => format!("drop schema {name}"),
         DropExtension { name } => format!("drop extension {name}"),
         DropRole { role } => format!("drop role {role}"),
-        CheckFunctionBody { name } => format!("check the body of function {name}"),
+        CheckFunctionBody { name } => {
+            format!("check the body of {} {name}", routine(name, false))
+        }
         DropIndexConcurrently { name } => format!("drop index {name} concurrently"),
         CreateIndexConcurrently { on } => {
             format!("create index {}.{} concurrently", on.table.schema, on.name)
@@ -236,6 +275,10 @@ fn privileges(grant: &crate::catalog::GrantDef) -> String {
 
 /// The target in words: `table steam.apps`, `column steam.apps.name`.
 pub fn target_text(target: &Target) -> String {
+    target_text_with(target, &|_, _| "function")
+}
+
+fn target_text_with(target: &Target, routine: RoutineNoun<'_>) -> String {
     match target {
         Target::Schema { name } => format!("schema {name}"),
         Target::Type { name } => format!("type {name}"),
@@ -244,7 +287,7 @@ pub fn target_text(target: &Target) -> String {
         Target::View { name } => format!("view {name}"),
         Target::MaterializedView { name } => format!("materialized view {name}"),
         Target::ViewColumn { view, column } => format!("column {view}.{column}"),
-        Target::Function { name } => format!("function {name}"),
+        Target::Function { name } => format!("{} {name}", routine(name, false)),
         Target::Index { name } => format!("index {name}"),
         Target::Trigger { on } => format!("trigger {} on {}", on.name, on.table),
         Target::Sequence { name } => format!("sequence {name}"),

@@ -58,7 +58,7 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         SetPersistence { .. } => vec![TableRewrite, AccessExclusiveLock],
         AddConstraint {
             on,
-            kind: ConstraintKind::PrimaryKey | ConstraintKind::Unique,
+            kind: ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion,
             ..
         } if pair.previous.tables.contains_key(&on.table) => vec![AccessExclusiveLock],
         CreateIndex { on } if pair.previous.tables.contains_key(&on.table) => {

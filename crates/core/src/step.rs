@@ -152,6 +152,7 @@ pub enum ConstraintKind {
     PrimaryKey,
     Unique,
     Check,
+    Exclusion,
     ForeignKey,
 }
 
@@ -161,6 +162,7 @@ impl ConstraintKind {
             ConstraintKind::PrimaryKey => "primary key",
             ConstraintKind::Unique => "unique constraint",
             ConstraintKind::Check => "check",
+            ConstraintKind::Exclusion => "exclusion constraint",
             ConstraintKind::ForeignKey => "foreign key",
         }
     }
@@ -773,5 +775,11 @@ impl Step {
     /// For people: `add column steam.applications.rating`.
     pub fn describe(&self) -> String {
         crate::describe::step(self)
+    }
+
+    /// [`Step::describe`], naming a procedure as such (the step kinds are shared with
+    /// functions).
+    pub fn describe_in(&self, pair: Pair<&Catalog>) -> String {
+        crate::describe::step_in(self, pair)
     }
 }

@@ -10,6 +10,7 @@ pub mod access;
 mod composite;
 pub mod diag;
 mod domain;
+mod exclusion;
 pub mod fleet;
 mod include;
 pub mod limits;
@@ -29,9 +30,10 @@ use serde::{Deserialize, Serialize};
 pub use access::{AccessTest, Denial, Expectation};
 pub use composite::{Attribute, CompositeType};
 pub use domain::Domain;
+pub use exclusion::{Exclusion, ExclusionElement};
 pub use routine::{
-    ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Trigger, TriggerEvent,
-    TriggerLevel, TriggerTiming, View, Volatility,
+    ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Procedure, Trigger,
+    TriggerEvent, TriggerLevel, TriggerTiming, View, Volatility,
 };
 pub use sequence::{Sequence, SequenceOptions, SequenceType};
 pub use table::{
@@ -199,6 +201,9 @@ pub struct Schema {
     pub materialized_views: IndexMap<String, MaterializedView>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub functions: IndexMap<String, Function>,
+    /// Procedures (`CALL name(…)`). They share the functions' names: one name is either.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub procedures: IndexMap<String, Procedure>,
     /// Citus schema-based sharding: `distributed: true` makes every table of the schema a
     /// single-shard table of one colocation group (`citus_schema_distribute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -82,6 +82,34 @@ pub struct Function {
     pub grants: Vec<super::Grant>,
 }
 
+/// A procedure (`CREATE PROCEDURE`): run with `CALL`, may commit and roll back inside its
+/// body, returns nothing but its `inout`/`out` arguments.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<FunctionArg>,
+    /// `plpgsql` (default), `sql`.
+    #[serde(default = "plpgsql")]
+    pub language: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub security_definer: bool,
+    /// Configuration set while the procedure runs, e.g. `search_path: ims, pg_temp`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub set: IndexMap<String, String>,
+    /// The procedure body, without the dollar quotes.
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Objects the body uses that must exist first (`schema.name`). Tables and
+    /// functions named in the body are found automatically.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// EXECUTE grants. PUBLIC's default EXECUTE is revoked when this list is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<super::Grant>,
+}
+
 fn plpgsql() -> String {
     "plpgsql".to_string()
 }

@@ -37,6 +37,10 @@ pub struct Table {
     /// Check constraints: name → boolean SQL expression.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub checks: IndexMap<String, Check>,
+    /// Exclusion constraints: name → definition. No two rows may match on every element
+    /// (e.g. two bookings of one room over overlapping times).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub exclusions: IndexMap<String, crate::Exclusion>,
     /// Foreign keys over one or more columns: name → definition. Single-column keys can
     /// also be written as `references` on the column.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

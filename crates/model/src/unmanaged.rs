@@ -110,6 +110,10 @@ impl UnmanagedKind {
             UnmanagedKind::Sequence => Some("schemas.<schema>.sequences"),
             UnmanagedKind::Domain => Some("schemas.<schema>.domains"),
             UnmanagedKind::CompositeType => Some("schemas.<schema>.composite_types"),
+            UnmanagedKind::Procedure => Some("schemas.<schema>.procedures"),
+            UnmanagedKind::ExclusionConstraint => {
+                Some("schemas.<schema>.tables.<table>.exclusions")
+            }
             _ => None,
         }
     }

@@ -11,7 +11,8 @@ use schemactl_model::partitions;
 use schemactl_model::types::SqlType;
 use schemactl_model::validate::split_qualified;
 use schemactl_model::{
-    ArgMode, Column, EnumType, Grant, Index, Model, ParallelSafety, Schema, Sequence, Table,
+    ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, IndexColumnSpec,
+    Model, ParallelSafety, Procedure, Schema, Sequence, Table,
 };
 
 pub fn from_model(model: &Model) -> Catalog {
@@ -121,48 +122,13 @@ pub fn from_model(model: &Model) -> Catalog {
         for (name, function) in &schema.functions {
             catalog.functions.insert(
                 QName::new(schema_name, name),
-                FunctionDef {
-                    args: function
-                        .args
-                        .iter()
-                        .map(|a| ArgDef {
-                            name: a.name.clone(),
-                            ty: render_type(&a.ty, schema_name),
-                            default: a.default.as_ref().map(expression),
-                            mode: a.mode.map(|m| {
-                                match m {
-                                    ArgMode::In => "IN",
-                                    ArgMode::Out => "OUT",
-                                    ArgMode::Inout => "INOUT",
-                                    ArgMode::Variadic => "VARIADIC",
-                                }
-                                .to_string()
-                            }),
-                        })
-                        .collect(),
-                    returns: function.returns.trim().to_string(),
-                    language: function.language.to_ascii_lowercase(),
-                    volatility: function.volatility,
-                    security_definer: function.security_definer,
-                    strict: function.strict,
-                    parallel: function.parallel.map(|p| {
-                        match p {
-                            ParallelSafety::Unsafe => "UNSAFE",
-                            ParallelSafety::Restricted => "RESTRICTED",
-                            ParallelSafety::Safe => "SAFE",
-                        }
-                        .to_string()
-                    }),
-                    set: function
-                        .set
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                    body: function.body.clone(),
-                    comment: function.comment.clone(),
-                    grants: grants(&function.grants),
-                    declared_deps: qualify_all(&function.depends_on, schema_name),
-                },
+                build_function(schema_name, function),
+            );
+        }
+        for (name, procedure) in &schema.procedures {
+            catalog.functions.insert(
+                QName::new(schema_name, name),
+                build_procedure(schema_name, procedure),
             );
         }
     }
@@ -354,6 +320,9 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
             ),
         });
     }
+    for (name, exclusion) in &table.exclusions {
+        def.exclusions.push(build_exclusion(name, exclusion));
+    }
     for (name, fk) in &table.foreign_keys {
         let (s, t) = split_qualified(&fk.references, schema_name);
         let target = QName::new(s, t);
@@ -527,29 +496,7 @@ pub(crate) fn build_index(name: &str, index: &Index) -> IndexDef {
     IndexDef {
         name: name.to_string(),
         method: index.using,
-        keys: index
-            .columns
-            .iter()
-            .map(|c| {
-                let spec = c.spec();
-                match (spec.column, spec.expression) {
-                    (Some(column), _) => IndexKeyDef::Column {
-                        name: column,
-                        opclass: spec.opclass,
-                        order: spec.order,
-                        nulls: spec.nulls,
-                        collate: spec.collate,
-                    },
-                    (None, expression) => IndexKeyDef::Expression {
-                        sql: expression.unwrap_or_default(),
-                        opclass: spec.opclass,
-                        order: spec.order,
-                        nulls: spec.nulls,
-                        collate: spec.collate,
-                    },
-                }
-            })
-            .collect(),
+        keys: index.columns.iter().map(|c| index_key(c.spec())).collect(),
         unique: index.unique,
         predicate: index.predicate.clone(),
         include: index.include.clone(),
@@ -599,4 +546,116 @@ fn grants(list: &[Grant]) -> Vec<GrantDef> {
             })
         })
         .collect()
+}
+
+fn index_key(spec: IndexColumnSpec) -> IndexKeyDef {
+    match (spec.column, spec.expression) {
+        (Some(column), _) => IndexKeyDef::Column {
+            name: column,
+            opclass: spec.opclass,
+            order: spec.order,
+            nulls: spec.nulls,
+            collate: spec.collate,
+        },
+        (None, expression) => IndexKeyDef::Expression {
+            sql: expression.unwrap_or_default(),
+            opclass: spec.opclass,
+            order: spec.order,
+            nulls: spec.nulls,
+            collate: spec.collate,
+        },
+    }
+}
+
+fn build_exclusion(name: &str, exclusion: &Exclusion) -> ExclusionDef {
+    ExclusionDef {
+        name: name.to_string(),
+        method: exclusion.using,
+        keys: exclusion
+            .elements
+            .iter()
+            .map(|e| index_key(e.key()))
+            .collect(),
+        operators: exclusion
+            .elements
+            .iter()
+            .map(|e| e.with.trim().to_string())
+            .collect(),
+        include: exclusion.include.clone(),
+        with: storage_parameters(&exclusion.with_params),
+        predicate: exclusion.predicate.clone(),
+        deferral: Deferral::from_flags(exclusion.deferrable, exclusion.initially_deferred),
+    }
+}
+
+fn build_args(args: &[FunctionArg], schema_name: &str) -> Vec<ArgDef> {
+    args.iter()
+        .map(|a| ArgDef {
+            name: a.name.clone(),
+            ty: render_type(&a.ty, schema_name),
+            default: a.default.as_ref().map(expression),
+            mode: a.mode.map(|m| {
+                match m {
+                    ArgMode::In => "IN",
+                    ArgMode::Out => "OUT",
+                    ArgMode::Inout => "INOUT",
+                    ArgMode::Variadic => "VARIADIC",
+                }
+                .to_string()
+            }),
+        })
+        .collect()
+}
+
+fn build_function(schema_name: &str, function: &Function) -> FunctionDef {
+    FunctionDef {
+        kind: RoutineKind::Function,
+        args: build_args(&function.args, schema_name),
+        returns: function.returns.trim().to_string(),
+        language: function.language.to_ascii_lowercase(),
+        volatility: function.volatility,
+        security_definer: function.security_definer,
+        strict: function.strict,
+        parallel: function.parallel.map(|p| {
+            match p {
+                ParallelSafety::Unsafe => "UNSAFE",
+                ParallelSafety::Restricted => "RESTRICTED",
+                ParallelSafety::Safe => "SAFE",
+            }
+            .to_string()
+        }),
+        set: function
+            .set
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        body: function.body.clone(),
+        comment: function.comment.clone(),
+        grants: grants(&function.grants),
+        declared_deps: qualify_all(&function.depends_on, schema_name),
+    }
+}
+
+/// A procedure: no result, and none of the attributes PostgreSQL refuses on one
+/// (volatility, STRICT, PARALLEL) take other than their defaults.
+fn build_procedure(schema_name: &str, procedure: &Procedure) -> FunctionDef {
+    FunctionDef {
+        kind: RoutineKind::Procedure,
+        args: build_args(&procedure.args, schema_name),
+        returns: String::new(),
+        language: procedure.language.to_ascii_lowercase(),
+        volatility: Volatility::Volatile,
+        security_definer: procedure.security_definer,
+        strict: false,
+        parallel: None,
+        set: procedure
+            .set
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        body: procedure.body.clone(),
+        comment: procedure.comment.clone(),
+        grants: grants(&procedure.grants),
+        declared_deps: qualify_all(&procedure.depends_on, schema_name),
+    }
 }

@@ -288,6 +288,8 @@ pub struct TableDef {
     pub primary_key: Option<KeyDef>,
     pub uniques: Vec<UniqueDef>,
     pub checks: Vec<CheckDef>,
+    #[serde(default)]
+    pub exclusions: Vec<ExclusionDef>,
     pub foreign_keys: Vec<ForeignKeyDef>,
     pub indexes: Vec<IndexDef>,
     pub partition_by: Option<PartitionKeyDef>,
@@ -449,6 +451,23 @@ pub struct CheckDef {
     pub no_inherit: bool,
 }
 
+/// `EXCLUDE USING method (element WITH operator, …)`: enforced by an index of the
+/// constraint's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionDef {
+    pub name: String,
+    pub method: IndexMethod,
+    /// The index keys, each compared with the operator of the same position.
+    pub keys: Vec<IndexKeyDef>,
+    /// `=`, `&&`, or `OPERATOR(schema.op)` for one the search path does not see.
+    pub operators: Vec<String>,
+    pub include: Vec<String>,
+    /// Storage parameters of the index, rendered values.
+    pub with: Vec<(String, String)>,
+    pub predicate: Option<String>,
+    pub deferral: Deferral,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKeyDef {
     pub name: String,
@@ -554,7 +573,10 @@ pub struct ViewDef {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionDef {
+    #[serde(default)]
+    pub kind: RoutineKind,
     pub args: Vec<ArgDef>,
+    /// The result type; empty for a procedure.
     pub returns: String,
     pub language: String,
     pub volatility: Volatility,
@@ -566,6 +588,31 @@ pub struct FunctionDef {
     pub comment: Option<String>,
     pub grants: Vec<GrantDef>,
     pub declared_deps: Vec<QName>,
+}
+
+/// Functions and procedures share PostgreSQL's `pg_proc` and the model's names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoutineKind {
+    #[default]
+    Function,
+    Procedure,
+}
+
+impl RoutineKind {
+    /// The SQL keyword: `CREATE FUNCTION`, `DROP PROCEDURE`, `ON FUNCTION`.
+    pub fn sql(self) -> &'static str {
+        match self {
+            RoutineKind::Function => "FUNCTION",
+            RoutineKind::Procedure => "PROCEDURE",
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            RoutineKind::Function => "function",
+            RoutineKind::Procedure => "procedure",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -261,7 +261,8 @@ impl Differ<'_> {
 }
 
 fn same_function(a: &FunctionDef, b: &FunctionDef) -> bool {
-    a.args == b.args
+    a.kind == b.kind
+        && a.args == b.args
         && a.returns == b.returns
         && a.language == b.language
         && a.volatility == b.volatility
@@ -272,9 +273,10 @@ fn same_function(a: &FunctionDef, b: &FunctionDef) -> bool {
         && a.body == b.body
 }
 
-/// `CREATE OR REPLACE` keeps the argument types, names, defaults and the result type.
+/// `CREATE OR REPLACE` keeps the kind, argument types, names, defaults and the result
+/// type.
 fn can_replace(a: &FunctionDef, b: &FunctionDef) -> bool {
-    a.args == b.args && a.returns == b.returns
+    a.kind == b.kind && a.args == b.args && a.returns == b.returns
 }
 
 fn same_view(a: &ViewDef, b: &ViewDef) -> bool {

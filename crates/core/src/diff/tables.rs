@@ -455,6 +455,26 @@ impl Differ<'_> {
                 self.add_checked(q, &c.name, ConstraintKind::Check);
             }
         }
+        // Changed in any way (elements, method, predicate, timing): dropped and added, as
+        // PostgreSQL has no ALTER for them. Never NOT VALID (PostgreSQL cannot defer the
+        // index build), so adding one to a filled table scans it under the lock.
+        for x in &previous.exclusions {
+            if !next.exclusions.contains(x) {
+                self.push(Step::DropConstraint {
+                    on: OnTable::new(q, &x.name),
+                    kind: ConstraintKind::Exclusion,
+                });
+            }
+        }
+        for x in &next.exclusions {
+            if !previous.exclusions.contains(x) {
+                self.push(Step::AddConstraint {
+                    on: OnTable::new(q, &x.name),
+                    kind: ConstraintKind::Exclusion,
+                    validation: Validation::Immediate,
+                });
+            }
+        }
         for fk in &previous.foreign_keys {
             if !next.foreign_keys.contains(fk) {
                 self.push(Step::DropConstraint {

@@ -205,6 +205,14 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
             "remove the function; DuckDB macros are not modelled",
         );
     }
+    for name in schema.procedures.keys() {
+        unsupported(
+            out,
+            at(&["procedures", name]),
+            "procedures",
+            "run the steps from the application, in one transaction",
+        );
+    }
     let relations = schema
         .tables
         .keys()

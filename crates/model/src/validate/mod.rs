@@ -7,6 +7,7 @@ mod composite;
 mod deferral;
 mod domains;
 pub mod duckdb;
+mod exclusion;
 mod sequences;
 pub mod sqlite;
 mod storage;
@@ -120,6 +121,7 @@ impl<'m> Validator<'m> {
                 self.table(schema_name, table_name, table);
                 self.table_storage(schema_name, table_name, table);
                 self.deferral(schema_name, table_name, table);
+                self.exclusions(schema_name, table_name, table);
             }
             self.routines(schema_name);
         }
@@ -290,6 +292,11 @@ impl<'m> Validator<'m> {
                 let at = format!("{at}/unique/{name}");
                 claim(self, name.clone(), "unique constraint".into(), at);
             }
+            // The index that enforces an exclusion constraint takes the constraint's name.
+            for name in table.exclusions.keys() {
+                let at = format!("{at}/exclusions/{name}");
+                claim(self, name.clone(), "exclusion constraint".into(), at);
+            }
             for name in tables::partition_names(table_name, table) {
                 claim(self, name, "partition".into(), format!("{at}/partitions"));
             }
@@ -332,24 +339,57 @@ impl<'m> Validator<'m> {
         }
         for (name, function) in &schema.functions {
             let at = pointer(["schemas", schema_name, "functions", name]);
-            self.identifier(&at, name, true);
-            self.depends_on(&at, schema_name, &function.depends_on);
-            self.grants(
-                &format!("{at}/grants"),
-                &function.grants,
-                ObjectKind::Function,
-            );
-            for (i, arg) in function.args.iter().enumerate() {
-                let arg_at = format!("{at}/args/{i}");
-                self.identifier(&format!("{arg_at}/name"), &arg.name, false);
-                self.type_ref(&format!("{arg_at}/type"), schema_name, &arg.ty, false);
+            let routine = Routine {
+                noun: "function",
+                args: &function.args,
+                body: &function.body,
+                depends_on: &function.depends_on,
+                grants: &function.grants,
+            };
+            self.routine(&at, schema_name, name, routine);
+        }
+        for (name, procedure) in &schema.procedures {
+            let at = pointer(["schemas", schema_name, "procedures", name]);
+            let routine = Routine {
+                noun: "procedure",
+                args: &procedure.args,
+                body: &procedure.body,
+                depends_on: &procedure.depends_on,
+                grants: &procedure.grants,
+            };
+            self.routine(&at, schema_name, name, routine);
+            // The model keys routines by name: a function and a procedure of one name
+            // would be one object to it (PostgreSQL tells them apart by argument types).
+            if schema.functions.contains_key(name) {
+                self.error(
+                    Diagnostic::at_key(
+                        at,
+                        format!("procedure `{schema_name}.{name}` has the name of a function"),
+                    )
+                    .with_hint("functions and procedures of a schema need distinct names"),
+                );
             }
-            if function.body.trim().is_empty() {
-                self.error(Diagnostic::new(
-                    format!("{at}/body"),
-                    format!("function `{schema_name}.{name}` has an empty body"),
-                ));
-            }
+        }
+    }
+
+    fn routine(&mut self, at: &str, schema_name: &str, name: &str, routine: Routine<'_>) {
+        self.identifier(at, name, true);
+        self.depends_on(at, schema_name, routine.depends_on);
+        self.grants(
+            &format!("{at}/grants"),
+            routine.grants,
+            ObjectKind::Function,
+        );
+        for (i, arg) in routine.args.iter().enumerate() {
+            let arg_at = format!("{at}/args/{i}");
+            self.identifier(&format!("{arg_at}/name"), &arg.name, false);
+            self.type_ref(&format!("{arg_at}/type"), schema_name, &arg.ty, false);
+        }
+        if routine.body.trim().is_empty() {
+            self.error(Diagnostic::new(
+                format!("{at}/body"),
+                format!("{} `{schema_name}.{name}` has an empty body", routine.noun),
+            ));
         }
     }
 
@@ -361,6 +401,7 @@ impl<'m> Validator<'m> {
                     || s.views.contains_key(name)
                     || s.materialized_views.contains_key(name)
                     || s.functions.contains_key(name)
+                    || s.procedures.contains_key(name)
             });
             if !found {
                 self.error(
@@ -370,7 +411,9 @@ impl<'m> Validator<'m> {
                             "`depends_on` names `{schema}.{name}`, which the model does not define"
                         ),
                     )
-                    .with_hint("name a table, view, materialized view or function of the model"),
+                    .with_hint(
+                        "name a table, view, materialized view, function or procedure of the model",
+                    ),
                 );
             }
         }
@@ -599,4 +642,13 @@ impl ObjectKind {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// What functions and procedures share, for their checks.
+struct Routine<'a> {
+    noun: &'static str,
+    args: &'a [crate::FunctionArg],
+    body: &'a str,
+    depends_on: &'a [String],
+    grants: &'a [crate::Grant],
 }

@@ -136,6 +136,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
                 "SQLite functions are registered by the application; put trigger logic in the trigger's `body`",
             );
         }
+        for name in schema.procedures.keys() {
+            unsupported(
+                &mut out,
+                at(&["procedures", name]),
+                "procedures",
+                "run the steps from the application, in one transaction",
+            );
+        }
         for (name, view) in &schema.views {
             if view.security_barrier || view.security_invoker {
                 let key = if view.security_barrier {

@@ -460,7 +460,13 @@ impl Validator<'_> {
         }
     }
 
-    fn column_list(&mut self, at: &str, table_name: &str, table: &Table, columns: &[String]) {
+    pub(super) fn column_list(
+        &mut self,
+        at: &str,
+        table_name: &str,
+        table: &Table,
+        columns: &[String],
+    ) {
         for (i, column) in columns.iter().enumerate() {
             if !table.columns.contains_key(column) {
                 self.unknown_column(&format!("{at}/{i}"), table_name, table, column);
@@ -468,7 +474,13 @@ impl Validator<'_> {
         }
     }
 
-    fn unknown_column(&mut self, at: &str, table_name: &str, table: &Table, column: &str) {
+    pub(super) fn unknown_column(
+        &mut self,
+        at: &str,
+        table_name: &str,
+        table: &Table,
+        column: &str,
+    ) {
         let near = table
             .columns
             .keys()

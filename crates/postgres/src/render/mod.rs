@@ -23,7 +23,7 @@ pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep
         .map(|step| {
             Ok(RenderedStep {
                 step: step.clone(),
-                description: step.describe(),
+                description: step.describe_in(pair),
                 hazards: step.hazards(pair),
                 statements: render(step, pair)?,
             })

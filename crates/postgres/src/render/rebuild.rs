@@ -48,6 +48,7 @@ impl Renderer<'_> {
         let mut index_names: Vec<&str> = old_def.indexes.iter().map(|i| i.name.as_str()).collect();
         index_names.extend(old_def.primary_key.iter().map(|k| k.name.as_str()));
         index_names.extend(old_def.uniques.iter().map(|u| u.name.as_str()));
+        index_names.extend(old_def.exclusions.iter().map(|x| x.name.as_str()));
         for index in index_names {
             out.push(stmt(format!(
                 "ALTER INDEX {} RENAME TO {}",

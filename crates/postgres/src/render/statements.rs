@@ -1,8 +1,8 @@
 //! The SQL text of single statements, shared by the create script and the diff.
 
 use schemactl_core::catalog::{
-    CheckDef, ColumnDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, IndexKeyDef, PolicyDef,
-    QName, TableDef, TriggerDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, ExclusionDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, IndexKeyDef,
+    PolicyDef, QName, RoutineKind, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
 use schemactl_core::sql::{dollar_quote, ident, ident_list, literal};
 use schemactl_core::statement::{ObjectKey, ObjectKind, Part};
@@ -33,15 +33,24 @@ pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
             s
         })
         .collect();
-    let mut sql = format!(
-        "CREATE {}FUNCTION {}({})\nRETURNS {}\nLANGUAGE {}\n{}",
-        if or_replace { "OR REPLACE " } else { "" },
-        q.sql(),
-        args.join(", "),
-        f.returns,
-        ident(&f.language),
-        f.volatility.sql()
-    );
+    let or_replace = if or_replace { "OR REPLACE " } else { "" };
+    let mut sql = match f.kind {
+        RoutineKind::Function => format!(
+            "CREATE {or_replace}FUNCTION {}({})\nRETURNS {}\nLANGUAGE {}\n{}",
+            q.sql(),
+            args.join(", "),
+            f.returns,
+            ident(&f.language),
+            f.volatility.sql()
+        ),
+        // PostgreSQL refuses a result, volatility, STRICT and PARALLEL on a procedure.
+        RoutineKind::Procedure => format!(
+            "CREATE {or_replace}PROCEDURE {}({})\nLANGUAGE {}",
+            q.sql(),
+            args.join(", "),
+            ident(&f.language)
+        ),
+    };
     if f.strict {
         sql.push_str(" STRICT");
     }
@@ -58,9 +67,10 @@ pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
     sql
 }
 
-/// `FUNCTION schema.name(argtypes)`, the target of COMMENT, GRANT and DROP.
+/// `FUNCTION schema.name(argtypes)` (or `PROCEDURE …`), the target of COMMENT, GRANT and
+/// DROP.
 pub fn function_target(q: &QName, f: &FunctionDef) -> String {
-    format!("FUNCTION {}{}", q.sql(), f.signature())
+    format!("{} {}{}", f.kind.sql(), q.sql(), f.signature())
 }
 
 /// `CREATE TABLE` with columns and the constraints that live inline (PK, unique, check).
@@ -98,6 +108,11 @@ pub fn table_sql_with_parts(q: &QName, t: &TableDef) -> (String, Vec<Part>) {
         t.checks
             .iter()
             .map(|c| (check_clause(c), constraint(&c.name))),
+    );
+    items.extend(
+        t.exclusions
+            .iter()
+            .map(|x| (exclusion_clause(x), constraint(&x.name))),
     );
     let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
     let mut sql = format!("CREATE {unlogged}TABLE {} (\n    ", q.sql());
@@ -177,6 +192,33 @@ pub fn check_clause(c: &CheckDef) -> String {
         c.expression,
         if c.no_inherit { " NO INHERIT" } else { "" }
     )
+}
+
+/// `CONSTRAINT name EXCLUDE USING method (key WITH op, …) INCLUDE (…) WITH (…) WHERE (…)`.
+pub fn exclusion_clause(x: &ExclusionDef) -> String {
+    let elements: Vec<String> = x
+        .keys
+        .iter()
+        .zip(&x.operators)
+        .map(|(key, operator)| format!("{} WITH {operator}", index_key_sql(key)))
+        .collect();
+    let mut sql = format!(
+        "CONSTRAINT {} EXCLUDE USING {} ({})",
+        ident(&x.name),
+        x.method.sql(),
+        elements.join(", ")
+    );
+    if !x.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", ident_list(&x.include)));
+    }
+    if !x.with.is_empty() {
+        sql.push_str(&format!(" WITH ({})", storage_parameters(&x.with)));
+    }
+    if let Some(p) = &x.predicate {
+        sql.push_str(&format!(" WHERE ({p})"));
+    }
+    sql.push_str(x.deferral.sql());
+    sql
 }
 
 /// `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`, optionally `NOT VALID` so that adding it

@@ -14,8 +14,8 @@ use schemactl_model::Identity;
 use super::Renderer;
 use super::access::in_schema_of;
 use super::statements::{
-    check_clause, collate, column_sql, comment_sql, foreign_key_sql, index_sql, policy_sql,
-    table_sql_with_parts, trigger_sql, unique_clause,
+    check_clause, collate, column_sql, comment_sql, exclusion_clause, foreign_key_sql, index_sql,
+    policy_sql, table_sql_with_parts, trigger_sql, unique_clause,
 };
 
 type Rendered = Result<Vec<Statement>, RenderError>;
@@ -437,6 +437,14 @@ impl Renderer<'_> {
                     .find(|c| c.name == on.name)
                     .ok_or_else(missing)?;
                 format!("ALTER TABLE {table} ADD {}{not_valid}", check_clause(c))
+            }
+            ConstraintKind::Exclusion => {
+                let x = t
+                    .exclusions
+                    .iter()
+                    .find(|x| x.name == on.name)
+                    .ok_or_else(missing)?;
+                format!("ALTER TABLE {table} ADD {}", exclusion_clause(x))
             }
             ConstraintKind::ForeignKey => {
                 let fk = t

@@ -507,3 +507,80 @@ fn keys_become_deferrable() {
         )
         .check();
 }
+
+/// Exclusion constraints: one added to a table that stays (built under its lock, never
+/// NOT VALID), one whose predicate changes (dropped and added), one removed, and one on a
+/// new table (inline in CREATE TABLE, with INCLUDE, storage parameters and timing).
+#[test]
+fn exclusion_constraints() {
+    case!()
+        .before(
+            r#"
+            extensions: [btree_gist]
+            schemas:
+              booking:
+                tables:
+                  reservations:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      room_id: { type: integer }
+                      during: { type: tstzrange }
+                      cancelled: { type: boolean, default: false }
+                    exclusions:
+                      reservations_no_overlap:
+                        elements:
+                          - { column: room_id, with: "=" }
+                          - { column: during, with: "&&" }
+                      reservations_one_per_id:
+                        using: btree
+                        elements: [{ column: id, with: "=" }]
+                  rooms:
+                    columns:
+                      room_id: { type: integer, primary_key: true }
+                      open: { type: daterange }
+            "#,
+        )
+        .after(
+            r#"
+            extensions: [btree_gist]
+            schemas:
+              booking:
+                tables:
+                  reservations:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      room_id: { type: integer }
+                      during: { type: tstzrange }
+                      cancelled: { type: boolean, default: false }
+                    exclusions:
+                      reservations_no_overlap:
+                        elements:
+                          - { column: room_id, with: "=" }
+                          - { column: during, with: "&&" }
+                        where: NOT cancelled
+                  rooms:
+                    columns:
+                      room_id: { type: integer, primary_key: true }
+                      open: { type: daterange }
+                    exclusions:
+                      rooms_open_once:
+                        elements: [{ expression: "daterange(lower(open), upper(open))", with: "&&" }]
+                  "Maintenance Windows":
+                    columns:
+                      room_id: { type: integer }
+                      during: { type: tstzrange }
+                      crew: { type: text }
+                    exclusions:
+                      maintenance_no_overlap:
+                        using: gist
+                        elements:
+                          - { column: room_id, with: "=" }
+                          - { column: during, opclass: range_ops, with: "&&" }
+                        include: [crew]
+                        with: { fillfactor: 90 }
+                        deferrable: true
+                        initially_deferred: true
+            "#,
+        )
+        .check();
+}

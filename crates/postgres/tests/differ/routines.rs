@@ -299,3 +299,65 @@ fn function_signature_change_keeps_grants() {
         .after(&model("[{ name: who, type: text, default: \"'me'\" }]"))
         .check();
 }
+
+/// Procedures: one created with a grant (EXECUTE revoked from PUBLIC first), one whose
+/// body changes (CREATE OR REPLACE PROCEDURE), one that becomes a function (PostgreSQL
+/// cannot replace a routine's kind: dropped and created), and one dropped.
+#[test]
+fn procedures_created_replaced_retyped_and_dropped() {
+    case!()
+        .before(
+            r#"
+            roles:
+              clerk: {}
+            schemas:
+              ledger:
+                tables:
+                  entries:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      amount: { type: numeric }
+                procedures:
+                  purge:
+                    args: [{ name: p_before, type: bigint }]
+                    body: BEGIN DELETE FROM ledger.entries WHERE id < p_before; COMMIT; END
+                  total:
+                    args: [{ name: result, type: numeric, mode: inout }]
+                    language: sql
+                    body: SELECT sum(amount) FROM ledger.entries
+                  old_job:
+                    body: BEGIN NULL; END
+            "#,
+        )
+        .after(
+            r#"
+            roles:
+              clerk: {}
+            schemas:
+              ledger:
+                tables:
+                  entries:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      amount: { type: numeric }
+                functions:
+                  total:
+                    args: [{ name: result, type: numeric, mode: inout }]
+                    returns: numeric
+                    language: sql
+                    body: SELECT sum(amount) FROM ledger.entries
+                procedures:
+                  purge:
+                    args: [{ name: p_before, type: bigint }]
+                    security_definer: true
+                    set: { search_path: "ledger, pg_temp" }
+                    body: BEGIN DELETE FROM ledger.entries WHERE id <= p_before; COMMIT; END
+                    comment: Deletes old entries, committing as it goes
+                  "Close Books":
+                    args: [{ name: p_until, type: date, default: CURRENT_DATE }]
+                    body: BEGIN RAISE NOTICE 'closing until %', p_until; END
+                    grants: [{ to: [clerk], privileges: [execute] }]
+            "#,
+        )
+        .check();
+}
