@@ -1,11 +1,12 @@
 //! Exclusion constraints: elements that resolve (one of column and expression, a known
 //! column, an operator), an access method that can enforce one, `initially_deferred` only
-//! with `deferrable`, and only on PostgreSQL.
+//! with `deferrable`, the partition key compared with `=` on a partitioned table, and
+//! only on PostgreSQL.
 
 use super::Validator;
 use crate::diag::Diagnostic;
 use crate::load::{escape_pointer, pointer};
-use crate::{IndexMethod, Table, Target};
+use crate::{Exclusion, IndexMethod, Table, Target};
 
 impl Validator<'_> {
     pub(super) fn exclusions(&mut self, schema_name: &str, table_name: &str, table: &Table) {
@@ -84,6 +85,7 @@ impl Validator<'_> {
                 table,
                 &exclusion.include,
             );
+            self.partition_key_compared(&at, name, table_name, table, exclusion);
             if exclusion.initially_deferred && !exclusion.deferrable {
                 self.error(
                     Diagnostic::new(
@@ -93,6 +95,44 @@ impl Validator<'_> {
                     .with_hint("add `deferrable: true`"),
                 );
             }
+        }
+    }
+
+    /// PostgreSQL's rule for a partitioned table: every partition key column is an
+    /// element compared with `=`, so that each partition can enforce the constraint alone.
+    fn partition_key_compared(
+        &mut self,
+        at: &str,
+        name: &str,
+        table_name: &str,
+        table: &Table,
+        exclusion: &Exclusion,
+    ) {
+        let Some(by) = &table.partition_by else {
+            return;
+        };
+        let missing: Vec<&str> = by
+            .columns()
+            .iter()
+            .filter(|key| {
+                !exclusion
+                    .elements
+                    .iter()
+                    .any(|e| e.column.as_deref() == Some(key.as_str()) && e.with.trim() == "=")
+            })
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            self.error(
+                Diagnostic::at_key(
+                    at,
+                    format!(
+                        "exclusion constraint `{name}` on partitioned table `{table_name}` must compare the partition key with `=` ({})",
+                        missing.join(", ")
+                    ),
+                )
+                .with_hint("add `{ column: KEY, with: \"=\" }` for each partition key column"),
+            );
         }
     }
 }
