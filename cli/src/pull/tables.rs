@@ -5,15 +5,14 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::catalog::{
-    ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, IndexKeyDef, PartitionDef, QName,
-    TableDef,
+    ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, PartitionDef, QName, TableDef,
 };
 use crate::model::partitions::Bound;
 use crate::model::types::SerialKind;
 use crate::model::{
     Check, Column, Exclusion, ExclusionElement, FkAction, ForeignKey, Index, IndexColumn,
-    IndexColumnSpec, IndexMethod, PartitionBound, PartitionBy, Partitions, Policy, References,
-    RowLevelSecurity, Table, Trigger, UniqueConstraint,
+    IndexMethod, PartitionBound, PartitionBy, Partitions, Policy, References, RowLevelSecurity,
+    Table, Trigger, UniqueConstraint,
 };
 
 use super::model::{Extra, Writer, grants};
@@ -285,7 +284,7 @@ pub(super) fn index(w: &mut Writer, q: &QName, table: Option<&TableDef>, i: &Ind
         .keys
         .iter()
         .map(|k| {
-            let mut spec = key_spec(k);
+            let mut spec = k.spec();
             // The model asks for a vector index's operator class even when it is the
             // type's default, which the catalog leaves unsaid.
             if let (None, true, Some(c)) = (&spec.opclass, vector, &spec.column) {
@@ -318,34 +317,6 @@ pub(super) fn index(w: &mut Writer, q: &QName, table: Option<&TableDef>, i: &Ind
     }
 }
 
-/// An index key in the model's long form.
-fn key_spec(k: &IndexKeyDef) -> IndexColumnSpec {
-    let (column, expression, opclass, order, nulls, collate) = match k {
-        IndexKeyDef::Column {
-            name,
-            opclass,
-            order,
-            nulls,
-            collate,
-        } => (Some(name.clone()), None, opclass, order, nulls, collate),
-        IndexKeyDef::Expression {
-            sql,
-            opclass,
-            order,
-            nulls,
-            collate,
-        } => (None, Some(sql.clone()), opclass, order, nulls, collate),
-    };
-    IndexColumnSpec {
-        column,
-        expression,
-        opclass: opclass.clone(),
-        order: *order,
-        nulls: *nulls,
-        collate: collate.clone(),
-    }
-}
-
 fn exclusion(x: &ExclusionDef) -> Exclusion {
     Exclusion {
         using: x.method,
@@ -354,7 +325,7 @@ fn exclusion(x: &ExclusionDef) -> Exclusion {
             .iter()
             .zip(&x.operators)
             .map(|(key, operator)| {
-                let spec = key_spec(key);
+                let spec = key.spec();
                 ExclusionElement {
                     column: spec.column,
                     expression: spec.expression,

@@ -11,8 +11,8 @@ use schemactl_model::partitions;
 use schemactl_model::types::SqlType;
 use schemactl_model::validate::split_qualified;
 use schemactl_model::{
-    ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, IndexColumnSpec,
-    Model, ParallelSafety, Procedure, Schema, Sequence, Table,
+    ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, Model,
+    ParallelSafety, Procedure, Schema, Sequence, Table,
 };
 
 pub fn from_model(model: &Model) -> Catalog {
@@ -496,7 +496,11 @@ pub(crate) fn build_index(name: &str, index: &Index) -> IndexDef {
     IndexDef {
         name: name.to_string(),
         method: index.using,
-        keys: index.columns.iter().map(|c| index_key(c.spec())).collect(),
+        keys: index
+            .columns
+            .iter()
+            .map(|c| IndexKeyDef::from_spec(c.spec()))
+            .collect(),
         unique: index.unique,
         predicate: index.predicate.clone(),
         include: index.include.clone(),
@@ -548,25 +552,6 @@ fn grants(list: &[Grant]) -> Vec<GrantDef> {
         .collect()
 }
 
-fn index_key(spec: IndexColumnSpec) -> IndexKeyDef {
-    match (spec.column, spec.expression) {
-        (Some(column), _) => IndexKeyDef::Column {
-            name: column,
-            opclass: spec.opclass,
-            order: spec.order,
-            nulls: spec.nulls,
-            collate: spec.collate,
-        },
-        (None, expression) => IndexKeyDef::Expression {
-            sql: expression.unwrap_or_default(),
-            opclass: spec.opclass,
-            order: spec.order,
-            nulls: spec.nulls,
-            collate: spec.collate,
-        },
-    }
-}
-
 fn build_exclusion(name: &str, exclusion: &Exclusion) -> ExclusionDef {
     ExclusionDef {
         name: name.to_string(),
@@ -574,7 +559,7 @@ fn build_exclusion(name: &str, exclusion: &Exclusion) -> ExclusionDef {
         keys: exclusion
             .elements
             .iter()
-            .map(|e| index_key(e.key()))
+            .map(|e| IndexKeyDef::from_spec(e.key()))
             .collect(),
         operators: exclusion
             .elements

@@ -513,6 +513,56 @@ pub enum IndexKeyDef {
     },
 }
 
+impl IndexKeyDef {
+    /// The key the model's long form describes (a column when it names one).
+    pub fn from_spec(spec: schemactl_model::IndexColumnSpec) -> IndexKeyDef {
+        match (spec.column, spec.expression) {
+            (Some(column), _) => IndexKeyDef::Column {
+                name: column,
+                opclass: spec.opclass,
+                order: spec.order,
+                nulls: spec.nulls,
+                collate: spec.collate,
+            },
+            (None, expression) => IndexKeyDef::Expression {
+                sql: expression.unwrap_or_default(),
+                opclass: spec.opclass,
+                order: spec.order,
+                nulls: spec.nulls,
+                collate: spec.collate,
+            },
+        }
+    }
+
+    /// The key in the model's long form.
+    pub fn spec(&self) -> schemactl_model::IndexColumnSpec {
+        let (column, expression, opclass, order, nulls, collate) = match self {
+            IndexKeyDef::Column {
+                name,
+                opclass,
+                order,
+                nulls,
+                collate,
+            } => (Some(name.clone()), None, opclass, order, nulls, collate),
+            IndexKeyDef::Expression {
+                sql,
+                opclass,
+                order,
+                nulls,
+                collate,
+            } => (None, Some(sql.clone()), opclass, order, nulls, collate),
+        };
+        schemactl_model::IndexColumnSpec {
+            column,
+            expression,
+            opclass: opclass.clone(),
+            order: *order,
+            nulls: *nulls,
+            collate: collate.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionKeyDef {
     pub strategy: String,
