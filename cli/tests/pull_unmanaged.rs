@@ -17,7 +17,7 @@ use common_pull::*;
 const EXPECTED: &[(&str, &str)] = &[
     ("sequence_options", "erp.customers_customer_id_seq"),
     ("range_type", "erp.floatrange"),
-    ("aggregate", "erp.product(numeric)"),
+    ("aggregate", "erp.running_sum(numeric)"),
     (
         "function_overload",
         "erp.fmt_money(amount numeric, currency text)",
@@ -104,6 +104,11 @@ async fn recorded_objects_are_reported_and_left_alone() {
     let procedure = text.find("procedures:").expect(&text);
     assert!(text[procedure..].contains("close_period:"), "{text}");
     assert!(!text.contains("kind: procedure,"), "{text}");
+    // And ordinary aggregates (not the one with a moving-aggregate mode).
+    let aggregate = text.find("aggregates:").expect(&text);
+    assert!(text[aggregate..].contains("product:"), "{text}");
+    assert!(text.contains("state_function: numeric_mul"), "{text}");
+    assert!(!text.contains("name: erp.product(numeric)"), "{text}");
     // And exclusion constraints.
     let exclusion = text.find("orders_no_overlap:").expect(&text);
     assert!(text[exclusion..].contains("with: \"&&\""), "{text}");
@@ -154,6 +159,10 @@ async fn recorded_objects_are_reported_and_left_alone() {
         (
             "rule",
             "SELECT count(*) FROM pg_rewrite WHERE rulename = 'audit_keep'",
+        ),
+        (
+            "aggregate",
+            "SELECT count(*) FROM pg_proc WHERE proname = 'running_sum'",
         ),
         (
             "exclusion",

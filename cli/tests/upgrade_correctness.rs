@@ -284,3 +284,63 @@ async fn concurrent_plans_share_one_scratch_database() {
     }
     drop_database(&tag).await;
 }
+
+/// A help desk whose function takes and returns an enum.
+const TICKETS: &str = r#"
+database: { name: c16_enum_fn, owner: c15_owner }
+roles:
+  c15_owner: { login: true, password_env: C15_OWNER_PW }
+  c15_reader: { login: true, password_env: C15_READER_PW }
+schemas:
+  desk:
+    owner: c15_owner
+    enums:
+      stage: [open, triage, closed]
+    tables:
+      tickets:
+        columns:
+          id: { type: bigint, primary_key: true }
+          stage: { type: stage, nullable: false, default: "'open'" }
+    functions:
+      advance:
+        args: [{ name: current, type: stage }]
+        returns: stage
+        language: sql
+        volatility: immutable
+        body: "SELECT CASE current WHEN 'open' THEN 'closed'::desk.stage ELSE current END"
+        grants: [{ to: [c15_reader], privileges: [execute] }]
+"#;
+
+/// A value removed from an enum that a function's signature names: the function goes
+/// (named by its signature while the type still has its name) before the type steps
+/// aside, and comes back over the new type with its grant. Before, the old type could not
+/// be dropped: the function still used it.
+#[tokio::test]
+async fn enum_replaced_under_a_function_signature() {
+    let base = common_upgrade::Base {
+        text: TICKETS,
+        env: ENV,
+        owner: "c15_owner",
+        extensions: &[],
+    };
+    let plan = scenario(
+        &base,
+        "enum_fn",
+        &[("stage: [open, triage, closed]", "stage: [open, closed]")],
+    )
+    .await;
+    let sql = plan.sql();
+    let dropped = sql
+        .find("DROP FUNCTION desk.advance(desk.stage)")
+        .expect(&sql);
+    let aside = sql.find("ALTER TYPE desk.stage RENAME TO").expect(&sql);
+    let created_type = sql.find("CREATE TYPE desk.stage AS ENUM").expect(&sql);
+    let created = sql.find("CREATE FUNCTION desk.advance(").expect(&sql);
+    let granted = sql
+        .find("GRANT EXECUTE ON FUNCTION desk.advance(desk.stage) TO c15_reader")
+        .expect(&sql);
+    assert!(
+        dropped < aside && aside < created_type && created_type < created && created < granted,
+        "{sql}"
+    );
+}

@@ -1,7 +1,10 @@
--- Plain functions and procedures (no aggregates or window functions), except those that
--- belong to an extension. Arguments come as aligned arrays over all arguments (OUT and TABLE
--- columns included); defaults are cut out of pg_get_function_arguments, which is the only
--- place that prints them one by one.
+-- Functions, procedures and the aggregates the model expresses (no window functions),
+-- except those that belong to an extension. Arguments come as aligned arrays over all
+-- arguments (OUT and TABLE columns included); defaults are cut out of
+-- pg_get_function_arguments, which is the only place that prints them one by one. An
+-- aggregate's support functions come as aligned schema and name arrays (SFUNC, FINALFUNC,
+-- COMBINEFUNC, SERIALFUNC, DESERIALFUNC; empty when absent). Which aggregates the model
+-- expresses is decided as in the inventory's `routine` CTE (`modelled_aggregate`).
 SELECT p.oid::int8 AS oid,
        n.nspname::text AS schema_name,
        p.proname::text AS name,
@@ -24,12 +27,30 @@ SELECT p.oid::int8 AS oid,
        p.proparallel::text AS parallel,
        coalesce(p.proconfig, '{}')::text[] AS config,
        p.prosrc AS body,
-       obj_description(p.oid, 'pg_proc') AS comment
+       obj_description(p.oid, 'pg_proc') AS comment,
+       format_type(a.aggtranstype, NULL) AS state_type,
+       a.agginitval AS initial_condition,
+       coalesce(a.aggfinalextra, false) AS final_extra,
+       ARRAY(SELECT coalesce(sn.nspname::text, '')
+             FROM unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
+                               a.aggdeserialfn]::oid[]) WITH ORDINALITY f(oid, ord)
+             LEFT JOIN pg_proc sp ON sp.oid = f.oid
+             LEFT JOIN pg_namespace sn ON sn.oid = sp.pronamespace
+             ORDER BY ord) AS support_schemas,
+       ARRAY(SELECT coalesce(sp.proname::text, '')
+             FROM unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
+                               a.aggdeserialfn]::oid[]) WITH ORDINALITY f(oid, ord)
+             LEFT JOIN pg_proc sp ON sp.oid = f.oid
+             ORDER BY ord) AS support_names
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
+LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 WHERE n.nspname = ANY($1)
-  AND p.prokind IN ('f', 'p')
+  AND (p.prokind IN ('f', 'p')
+       OR (p.prokind = 'a' AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0
+           AND a.aggtransspace = 0 AND a.aggfinalmodify = 'r' AND p.proargnames IS NULL
+           AND p.provariadic = 0))
   -- Extensions' functions, and the constructors a range type brings ('i'), are not ours.
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid

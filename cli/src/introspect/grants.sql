@@ -26,7 +26,8 @@ WITH objects AS (
   UNION ALL
   SELECT 'function', n.nspname, p.proname, NULL, p.oid::int8, p.proowner, p.proacl, 'f'
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p')
+  -- Aggregates too; the reader keeps the grants of routines it read (by oid) only.
+  WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p', 'a')
 )
 SELECT o.kind,
        o.schema_name::text AS schema_name,

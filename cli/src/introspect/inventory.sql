@@ -22,17 +22,34 @@ rel AS (
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass
                                          AND ext.objid = c.oid)
 ),
+routine_kind AS (
+  SELECT p.oid, a.aggkind, a.aggmtransfn <> 0 AS moving, a.aggsortop <> 0 AS sort_operator,
+         a.aggtransspace <> 0 AS state_space, a.aggfinalmodify <> 'r' AS final_modify,
+         -- What the model expresses: functions, procedures and the ordinary aggregates
+         -- without named or variadic arguments, a moving-aggregate mode, a sort
+         -- operator, a state size or a final function allowed to modify the state
+         -- (`functions.sql` reads the same ones).
+         p.prokind IN ('f', 'p')
+           OR (p.prokind = 'a' AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0
+               AND a.aggtransspace = 0 AND a.aggfinalmodify = 'r' AND p.proargnames IS NULL
+               AND p.provariadic = 0) AS modelled
+  FROM pg_proc p
+  LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
+),
 routine AS (
   SELECT p.oid, p.proname, p.prokind, p.proowner, p.procost, p.prorows, p.proretset,
          p.proleakproof, p.prosupport, p.prosqlbody IS NOT NULL AS atomic_body,
-         p.probin, p.proargnames, p.pronargs, p.proallargtypes, p.proacl, l.lanname,
-         ns.nspname,
+         p.probin, p.proargnames, p.pronargs, p.proallargtypes, p.proacl, p.provariadic,
+         l.lanname, ns.nspname, k.aggkind, k.moving, k.sort_operator, k.state_space,
+         k.final_modify, k.modelled,
          quote_ident(ns.nspname) || '.' || quote_ident(p.proname)
            || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS qname,
-         -- Functions and procedures share the model's names: one numbering for both.
-         row_number() OVER (PARTITION BY p.pronamespace, p.proname, p.prokind IN ('f', 'p')
+         -- Functions, procedures and aggregates share the model's names: one numbering
+         -- for what it expresses.
+         row_number() OVER (PARTITION BY p.pronamespace, p.proname, k.modelled
                             ORDER BY pg_get_function_identity_arguments(p.oid)) AS overload
   FROM pg_proc p
+  JOIN routine_kind k ON k.oid = p.oid
   JOIN ns ON ns.oid = p.pronamespace
   JOIN pg_language l ON l.oid = p.prolang
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass
@@ -118,16 +135,28 @@ WHERE t.typtype IN ('r', 'b')
   -- The array type every type gets, and the multirange of a range, come with it.
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
 UNION ALL
-SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window_function' END,
-       p.qname, p.lanname
+SELECT 'window_function', p.qname, p.lanname
 FROM routine p
-WHERE p.prokind IN ('a', 'w')
+WHERE p.prokind = 'w'
 UNION ALL
--- The model keys functions and procedures by name; introspection reads the first
--- overload (by argument types), so every later one is outside the model.
+SELECT 'aggregate', p.qname,
+       concat_ws(', ',
+         CASE p.aggkind WHEN 'o' THEN 'an ordered-set aggregate (WITHIN GROUP)'
+                        WHEN 'h' THEN 'a hypothetical-set aggregate' END,
+         CASE WHEN p.moving THEN 'a moving-aggregate mode (MSFUNC)' END,
+         CASE WHEN p.sort_operator THEN 'a sort operator (SORTOP)' END,
+         CASE WHEN p.state_space THEN 'a state size (SSPACE)' END,
+         CASE WHEN p.final_modify THEN 'FINALFUNC_MODIFY' END,
+         CASE WHEN p.proargnames IS NOT NULL THEN 'named arguments' END,
+         CASE WHEN p.provariadic <> 0 THEN 'a VARIADIC argument' END)
+FROM routine p
+WHERE p.prokind = 'a' AND NOT p.modelled
+UNION ALL
+-- The model keys functions, procedures and aggregates by name; introspection reads the
+-- first overload (by argument types), so every later one is outside the model.
 SELECT 'function_overload', p.qname, 'overload ' || p.overload || ' of ' || p.proname
 FROM routine p
-WHERE p.prokind IN ('f', 'p') AND p.overload > 1
+WHERE p.modelled AND p.overload > 1
 UNION ALL
 SELECT 'function_attributes', p.qname,
        concat_ws(', ',
@@ -381,7 +410,7 @@ WHERE cs.stands_for_column
 UNION ALL
 SELECT 'grants', p.qname, 'EXECUTE revoked from PUBLIC with no grant instead'
 FROM routine p
-WHERE p.prokind IN ('f', 'p') AND p.overload = 1 AND p.proacl IS NOT NULL
+WHERE p.modelled AND p.overload = 1 AND p.proacl IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM aclexplode(p.proacl) x WHERE x.grantee <> p.proowner)
 UNION ALL
 SELECT 'grants', quote_ident(n.nspname), 'USAGE revoked from PUBLIC on schema public'
@@ -396,7 +425,7 @@ FROM (
   SELECT r.qname, r.relowner AS owner FROM rel r
   WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT r.relispartition
   UNION ALL
-  SELECT p.qname, p.proowner FROM routine p WHERE p.prokind IN ('f', 'p') AND p.overload = 1
+  SELECT p.qname, p.proowner FROM routine p WHERE p.modelled AND p.overload = 1
   UNION ALL
   SELECT t.qname, t.typowner FROM typ t WHERE t.modelled
 ) o, db

@@ -36,7 +36,8 @@
 //! [`TableDef::not_valid`](crate::catalog::TableDef::not_valid).
 //!
 //! What the IR cannot hold is not read into it: objects that belong to an extension,
-//! overloads beyond the first of a function name, procedures and aggregates, partitions
+//! overloads beyond the first of a routine name, window functions and the aggregates the
+//! model cannot write (ordered-set, moving-aggregate, …), partitions
 //! of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and
 //! the owners of tables and functions (their roles are still read). PostgreSQL 18's
 //! virtual generated columns read as generated columns. [`inventory`] lists every such

@@ -1,4 +1,4 @@
-//! Enums, domains, composite types, sequences and functions.
+//! Enums, domains, composite types, sequences, functions, procedures and aggregates.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,8 +7,8 @@ use sea_orm::{QueryResult, Value};
 use super::parse::function_defaults;
 use super::{Session, get};
 use crate::catalog::{
-    ArgDef, AttributeDef, Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef, QName,
-    RoutineKind, SequenceDef, SequenceOwner,
+    AggregateDef, ArgDef, AttributeDef, Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef,
+    QName, RoutineKind, SequenceDef, SequenceOwner,
 };
 use crate::model::{SequenceOptions, SequenceType, Volatility};
 
@@ -166,21 +166,35 @@ fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
     let kind = match get::<String>(row, "kind")?.as_str() {
         "f" => RoutineKind::Function,
         "p" => RoutineKind::Procedure,
+        "a" => RoutineKind::Aggregate,
         other => anyhow::bail!("routine {q}: unknown kind `{other}` (prokind)"),
     };
     let args = arguments(row, q, kind)?;
-    let volatility = volatility(q, &get::<String>(row, "volatility")?)?;
     let parallel = parallel(q, &get::<String>(row, "parallel")?)?;
     let config: Vec<String> = get(row, "config")?;
+    let aggregate = match kind {
+        RoutineKind::Aggregate => Some(aggregate(row, q)?),
+        _ => None,
+    };
+    // An aggregate's result follows from its support functions, and it has no
+    // volatility or strictness of its own to declare: the model gives none.
+    let (returns, volatility, strict) = match kind {
+        RoutineKind::Aggregate => (String::new(), Volatility::Volatile, false),
+        // The result is NULL for a procedure.
+        _ => (
+            get::<Option<String>>(row, "result")?.unwrap_or_default(),
+            volatility(q, &get::<String>(row, "volatility")?)?,
+            get(row, "strict")?,
+        ),
+    };
     Ok(FunctionDef {
         kind,
         args,
-        // NULL for a procedure.
-        returns: get::<Option<String>>(row, "result")?.unwrap_or_default(),
+        returns,
         language: get::<String>(row, "language")?.to_ascii_lowercase(),
         volatility,
         security_definer: get(row, "security_definer")?,
-        strict: get(row, "strict")?,
+        strict,
         parallel: parallel.map(str::to_string),
         set: config
             .iter()
@@ -193,6 +207,31 @@ fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
         comment: get(row, "comment")?,
         grants: Vec::new(),
         declared_deps: Vec::new(),
+        aggregate,
+    })
+}
+
+/// An aggregate's state and support functions (`pg_aggregate`).
+fn aggregate(row: &QueryResult, q: &QName) -> anyhow::Result<AggregateDef> {
+    let schemas: Vec<String> = get(row, "support_schemas")?;
+    let names: Vec<String> = get(row, "support_names")?;
+    let mut support = schemas
+        .into_iter()
+        .zip(names)
+        .map(|(schema, name)| (!name.is_empty()).then(|| QName::new(schema, name)));
+    let mut next = || support.next().flatten();
+    let state_function =
+        next().ok_or_else(|| anyhow::anyhow!("aggregate {q}: no state transition function"))?;
+    Ok(AggregateDef {
+        state_function,
+        final_function: next(),
+        combine_function: next(),
+        serial_function: next(),
+        deserial_function: next(),
+        state_type: get::<Option<String>>(row, "state_type")?
+            .ok_or_else(|| anyhow::anyhow!("aggregate {q}: no state type"))?,
+        initial_condition: get(row, "initial_condition")?,
+        final_function_extra: get(row, "final_extra")?,
     })
 }
 

@@ -230,15 +230,13 @@ impl Graph<'_> {
             }
             UnitId::Function(q) => {
                 if let Some(f) = self.catalog.functions.get(q) {
-                    let mut text = format!("{} {} ", f.returns, f.body);
+                    let mut text = format!("{} {} ", f.signature_text(), f.body);
                     for a in &f.args {
-                        text.push_str(&a.ty);
-                        text.push(' ');
                         text.push_str(a.default.as_deref().unwrap_or_default());
                         text.push(' ');
                     }
                     self.resolve(&q.schema, &text, &mut out);
-                    for d in &f.declared_deps {
+                    for d in f.named_dependencies() {
                         self.resolve_name(d, &mut out);
                     }
                 }

@@ -238,11 +238,11 @@ fn summary(model: &Model, out: Option<&Path>, elapsed: std::time::Duration) -> S
     let count =
         |f: fn(&crate::model::Schema) -> usize| -> usize { model.schemas.values().map(f).sum() };
     format!(
-        "pulled {} schema(s), {} table(s), {} view(s), {} function(s) and procedure(s), {} role(s){} in {:.2}s",
+        "pulled {} schema(s), {} table(s), {} view(s), {} function(s), procedure(s) and aggregate(s), {} role(s){} in {:.2}s",
         model.schemas.len(),
         count(|s| s.tables.len()),
         count(|s| s.views.len() + s.materialized_views.len()),
-        count(|s| s.functions.len() + s.procedures.len()),
+        count(|s| s.functions.len() + s.procedures.len() + s.aggregates.len()),
         model.roles.len(),
         out.map(|p| format!(" into {}", p.display()))
             .unwrap_or_default(),

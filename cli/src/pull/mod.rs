@@ -8,6 +8,7 @@
 //! unwritable object always, an inventory item unless `--unmanaged record` records it in
 //! the model's `unmanaged` list.
 
+mod aggregates;
 pub mod command;
 pub mod import;
 mod model;

@@ -17,8 +17,7 @@ use crate::catalog::{
 };
 use crate::model::{
     ArgMode, Attribute, CompositeType, Database, DefaultPrivilege, Domain, EnumSpec, EnumType,
-    Function, FunctionArg, Grant, MaterializedView, Model, ParallelSafety, Procedure, Role, Schema,
-    View,
+    Function, FunctionArg, Grant, MaterializedView, Model, Procedure, Role, Schema, View,
 };
 
 use super::tables;
@@ -252,15 +251,18 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
         }
     }
     for (q, f) in catalog.functions.iter().filter(|(q, _)| in_schema(q)) {
-        let function = function(w, extra, q, f);
         match f.kind {
             RoutineKind::Function => {
+                let function = function(w, extra, q, f);
                 schema.functions.insert(q.name.clone(), function);
             }
             RoutineKind::Procedure => {
-                schema
-                    .procedures
-                    .insert(q.name.clone(), procedure(function));
+                let procedure = procedure(function(w, extra, q, f));
+                schema.procedures.insert(q.name.clone(), procedure);
+            }
+            RoutineKind::Aggregate => {
+                let aggregate = super::aggregates::aggregate(w, extra, q, f);
+                schema.aggregates.insert(q.name.clone(), aggregate);
             }
         }
     }
@@ -338,16 +340,7 @@ fn function(w: &mut Writer, extra: &Extra, q: &QName, f: &FunctionDef) -> Functi
             }
         })
         .collect();
-    let parallel = match f.parallel.as_deref() {
-        None => None,
-        Some("SAFE") => Some(ParallelSafety::Safe),
-        Some("RESTRICTED") => Some(ParallelSafety::Restricted),
-        Some("UNSAFE") => Some(ParallelSafety::Unsafe),
-        Some(other) => {
-            w.refuse(&object, format!("parallel safety `{other}`"));
-            None
-        }
-    };
+    let parallel = super::aggregates::parallel(w, &object, f.parallel.as_deref());
     Function {
         args,
         returns: f.returns.clone(),

@@ -102,6 +102,7 @@ fn kind_of(path: &[&str]) -> &'static str {
         ["schemas", _, "tables", _, "triggers", _] => "trigger",
         ["schemas", _, "functions", _] => "function",
         ["schemas", _, "procedures", _] => "procedure",
+        ["schemas", _, "aggregates", _] => "aggregate",
         [.., "grants", "[]"] => "grant",
         _ => "",
     }
@@ -220,6 +221,7 @@ impl<'a> Node<'a> {
                 | "materialized_views"
                 | "functions"
                 | "procedures"
+                | "aggregates"
                 | "indexes"
                 | "foreign_keys"
                 | "triggers"
@@ -238,7 +240,12 @@ impl<'a> Node<'a> {
             || (self.depth == 3
                 && matches!(
                     self.key,
-                    "tables" | "views" | "materialized_views" | "functions" | "procedures"
+                    "tables"
+                        | "views"
+                        | "materialized_views"
+                        | "functions"
+                        | "procedures"
+                        | "aggregates"
                 ))
     }
 }

@@ -244,7 +244,7 @@ pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
     for (q, f) in &catalog.functions {
         // Only the signature must resolve at creation; the body is checked at call time.
         let mut d = resolve(catalog, &q.schema, &references(&f.signature_text()));
-        for dep in &f.declared_deps {
+        for dep in f.named_dependencies() {
             d.extend(resolve(catalog, &dep.schema, &[plain(dep)]));
         }
         d.remove(&Node::Function(q.clone()));

@@ -54,6 +54,7 @@ fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
             format!("add value {value} to enum {name}{at} (committed first)")
         }
         RenameEnumAside { name } => format!("rename enum {name} to replace it"),
+        CreateReplacementEnum { name } => format!("create enum {name} anew"),
         CreateSequence { name } => format!("create sequence {name}"),
         AlterSequence { name } => format!("alter sequence {name}"),
         DisownSequence { name } => format!("detach sequence {name} from its column"),
@@ -105,10 +106,9 @@ fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
         DropPolicy { on } => format!("drop policy {} on {}", on.name, on.table),
         DropConstraint { on, kind } => format!("drop {} {} of {}", kind.noun(), on.name, on.table),
         DropIndex { name } => format!("drop index {name}"),
-        DropFunctionForReplacement { name } => format!(
-            "drop {} {name} (signature or result changes)",
-            routine(name, true)
-        ),
+        DropFunctionForReplacement { name } => {
+            format!("drop {} {name} to create it again", routine(name, true))
+        }
         DetachPartition { on } => format!("detach partition {}.{}", on.table.schema, on.name),
         CreateFunction { name } => format!("create {} {name}", routine(name, false)),
         ReplaceFunction { name } => format!("replace {} {name}", routine(name, false)),

@@ -313,13 +313,19 @@ pub enum Step {
     AlterSequence {
         name: QName,
     },
-    /// Values removed or reordered: the old type steps aside under `<name>__old`, a new
-    /// one is created, columns convert through text, and the old one is dropped.
+
+    // Phase::Teardown (previous catalog's names)
+    /// Values removed or reordered: the old type steps aside under `<name>__old` (once
+    /// the functions whose signature names it are dropped), a new one is created
+    /// ([`Step::CreateReplacementEnum`]), columns convert through text, and the old one
+    /// is dropped.
     RenameEnumAside {
         name: QName,
     },
-
-    // Phase::Teardown (previous catalog's names)
+    /// The new definition of an enum renamed aside, before anything uses it.
+    CreateReplacementEnum {
+        name: QName,
+    },
     DropView {
         name: QName,
         materialized: bool,
@@ -667,7 +673,6 @@ impl Step {
             | CreateSchema { .. }
             | CreateEnum { .. }
             | AddEnumValue { .. }
-            | RenameEnumAside { .. }
             | CreateSequence { .. }
             | AlterSequence { .. } => Phase::Containers,
             DropView { .. }
@@ -678,6 +683,8 @@ impl Step {
             | DropFunctionForReplacement { .. }
             | DisownSequence { .. }
             | DropDomainCheck { .. }
+            | RenameEnumAside { .. }
+            | CreateReplacementEnum { .. }
             | RenameDomainAside { .. }
             | RenameCompositeTypeAside { .. }
             | DetachPartition { .. } => Phase::Teardown,

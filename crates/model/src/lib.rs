@@ -7,6 +7,7 @@
 //! order matters) and duplicates are caught by the loader.
 
 pub mod access;
+mod aggregate;
 mod composite;
 pub mod diag;
 mod domain;
@@ -28,6 +29,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use access::{AccessTest, Denial, Expectation};
+pub use aggregate::Aggregate;
 pub use composite::{Attribute, CompositeType};
 pub use domain::Domain;
 pub use exclusion::{Exclusion, ExclusionElement};
@@ -204,6 +206,10 @@ pub struct Schema {
     /// Procedures (`CALL name(…)`). They share the functions' names: one name is either.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub procedures: IndexMap<String, Procedure>,
+    /// Aggregates (`CREATE AGGREGATE`): a state type folded by the model's functions. They
+    /// share the functions' names too.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub aggregates: IndexMap<String, Aggregate>,
     /// Citus schema-based sharding: `distributed: true` makes every table of the schema a
     /// single-shard table of one colocation group (`citus_schema_distribute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

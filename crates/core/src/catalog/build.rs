@@ -11,7 +11,7 @@ use schemactl_model::partitions;
 use schemactl_model::types::SqlType;
 use schemactl_model::validate::split_qualified;
 use schemactl_model::{
-    ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, Model,
+    Aggregate, ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, Model,
     ParallelSafety, Procedure, Schema, Sequence, Table,
 };
 
@@ -129,6 +129,12 @@ pub fn from_model(model: &Model) -> Catalog {
             catalog.functions.insert(
                 QName::new(schema_name, name),
                 build_procedure(schema_name, procedure),
+            );
+        }
+        for (name, aggregate) in &schema.aggregates {
+            catalog.functions.insert(
+                QName::new(schema_name, name),
+                build_aggregate(schema_name, schema, aggregate),
             );
         }
     }
@@ -601,14 +607,7 @@ fn build_function(schema_name: &str, function: &Function) -> FunctionDef {
         volatility: function.volatility,
         security_definer: function.security_definer,
         strict: function.strict,
-        parallel: function.parallel.map(|p| {
-            match p {
-                ParallelSafety::Unsafe => "UNSAFE",
-                ParallelSafety::Restricted => "RESTRICTED",
-                ParallelSafety::Safe => "SAFE",
-            }
-            .to_string()
-        }),
+        parallel: function.parallel.map(parallel_sql),
         set: function
             .set
             .iter()
@@ -618,7 +617,17 @@ fn build_function(schema_name: &str, function: &Function) -> FunctionDef {
         comment: function.comment.clone(),
         grants: grants(&function.grants),
         declared_deps: qualify_all(&function.depends_on, schema_name),
+        aggregate: None,
     }
+}
+
+fn parallel_sql(p: ParallelSafety) -> String {
+    match p {
+        ParallelSafety::Unsafe => "UNSAFE",
+        ParallelSafety::Restricted => "RESTRICTED",
+        ParallelSafety::Safe => "SAFE",
+    }
+    .to_string()
 }
 
 /// A procedure: no result, and none of the attributes PostgreSQL refuses on one
@@ -642,5 +651,51 @@ fn build_procedure(schema_name: &str, procedure: &Procedure) -> FunctionDef {
         comment: procedure.comment.clone(),
         grants: grants(&procedure.grants),
         declared_deps: qualify_all(&procedure.depends_on, schema_name),
+        aggregate: None,
+    }
+}
+
+/// An aggregate: its argument types unnamed, no body, and its support functions resolved
+/// (a bare name is the schema's own function if the model has one, else PostgreSQL's).
+fn build_aggregate(schema_name: &str, schema: &Schema, aggregate: &Aggregate) -> FunctionDef {
+    let resolve = |name: &str| match name.split_once('.') {
+        Some((s, n)) => QName::new(s, n),
+        None if schema.functions.contains_key(name) => QName::new(schema_name, name),
+        None => QName::new("pg_catalog", name),
+    };
+    let def = AggregateDef {
+        state_function: resolve(&aggregate.state_function),
+        state_type: render_type(&aggregate.state_type, schema_name),
+        initial_condition: aggregate.initial_condition.clone(),
+        final_function: aggregate.final_function.as_deref().map(resolve),
+        final_function_extra: aggregate.final_function_extra,
+        combine_function: aggregate.combine_function.as_deref().map(resolve),
+        serial_function: aggregate.serial_function.as_deref().map(resolve),
+        deserial_function: aggregate.deserial_function.as_deref().map(resolve),
+    };
+    FunctionDef {
+        kind: RoutineKind::Aggregate,
+        args: aggregate
+            .args
+            .iter()
+            .map(|ty| ArgDef {
+                name: String::new(),
+                ty: render_type(ty, schema_name),
+                default: None,
+                mode: None,
+            })
+            .collect(),
+        returns: String::new(),
+        language: "internal".to_string(),
+        volatility: Volatility::Volatile,
+        security_definer: false,
+        strict: false,
+        parallel: aggregate.parallel.map(parallel_sql),
+        set: Vec::new(),
+        body: String::new(),
+        comment: aggregate.comment.clone(),
+        grants: grants(&aggregate.grants),
+        declared_deps: Vec::new(),
+        aggregate: Some(def),
     }
 }

@@ -638,22 +638,37 @@ pub struct FunctionDef {
     pub comment: Option<String>,
     pub grants: Vec<GrantDef>,
     pub declared_deps: Vec<QName>,
+    /// An aggregate's state and support functions (kind [`RoutineKind::Aggregate`]).
+    #[serde(default)]
+    pub aggregate: Option<AggregateDef>,
 }
 
-/// Functions and procedures share PostgreSQL's `pg_proc` and the model's names.
+/// Functions, procedures and aggregates share PostgreSQL's `pg_proc` and the model's
+/// names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoutineKind {
     #[default]
     Function,
     Procedure,
+    Aggregate,
 }
 
 impl RoutineKind {
-    /// The SQL keyword: `CREATE FUNCTION`, `DROP PROCEDURE`, `ON FUNCTION`.
+    /// The SQL keyword of CREATE, DROP and COMMENT: `CREATE FUNCTION`, `DROP PROCEDURE`,
+    /// `COMMENT ON AGGREGATE`. GRANT says FUNCTION for an aggregate ([`Self::grant_sql`]).
     pub fn sql(self) -> &'static str {
         match self {
             RoutineKind::Function => "FUNCTION",
             RoutineKind::Procedure => "PROCEDURE",
+            RoutineKind::Aggregate => "AGGREGATE",
+        }
+    }
+
+    /// The keyword of GRANT and REVOKE, which have no AGGREGATE.
+    pub fn grant_sql(self) -> &'static str {
+        match self {
+            RoutineKind::Procedure => "PROCEDURE",
+            RoutineKind::Function | RoutineKind::Aggregate => "FUNCTION",
         }
     }
 
@@ -661,7 +676,33 @@ impl RoutineKind {
         match self {
             RoutineKind::Function => "function",
             RoutineKind::Procedure => "procedure",
+            RoutineKind::Aggregate => "aggregate",
         }
+    }
+}
+
+/// What `CREATE AGGREGATE` takes besides the argument types. Support functions are
+/// resolved to their schema (`pg_catalog` for a built-in one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AggregateDef {
+    pub state_function: QName,
+    pub state_type: String,
+    pub initial_condition: Option<String>,
+    pub final_function: Option<QName>,
+    pub final_function_extra: bool,
+    pub combine_function: Option<QName>,
+    pub serial_function: Option<QName>,
+    pub deserial_function: Option<QName>,
+}
+
+impl AggregateDef {
+    /// The support functions, in `CREATE AGGREGATE` order.
+    pub fn functions(&self) -> impl Iterator<Item = &QName> {
+        std::iter::once(&self.state_function)
+            .chain(self.final_function.as_ref())
+            .chain(self.combine_function.as_ref())
+            .chain(self.serial_function.as_ref())
+            .chain(self.deserial_function.as_ref())
     }
 }
 
@@ -674,14 +715,36 @@ pub struct ArgDef {
 }
 
 impl FunctionDef {
-    /// The result and argument types: what must resolve when the function is created.
+    /// The result and argument types (and an aggregate's state type): what must resolve
+    /// when the function is created.
     pub fn signature_text(&self) -> String {
         let mut text = self.returns.clone();
         for a in &self.args {
             text.push(' ');
             text.push_str(&a.ty);
         }
+        if let Some(aggregate) = &self.aggregate {
+            text.push(' ');
+            text.push_str(&aggregate.state_type);
+        }
         text
+    }
+
+    /// The objects named outside SQL text that must exist first: `depends_on`, and an
+    /// aggregate's support functions.
+    pub fn named_dependencies(&self) -> impl Iterator<Item = &QName> {
+        self.declared_deps
+            .iter()
+            .chain(self.aggregate.iter().flat_map(AggregateDef::functions))
+    }
+
+    /// The argument list of DROP and COMMENT: an aggregate without arguments is `(*)`.
+    pub fn drop_signature(&self) -> String {
+        if self.kind == RoutineKind::Aggregate && self.args.is_empty() {
+            "(*)".to_string()
+        } else {
+            self.signature()
+        }
     }
 
     /// The argument types that identify the function: `(bigint, text)`.

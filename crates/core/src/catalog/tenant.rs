@@ -2,7 +2,8 @@
 //! when the model's tenant schema is rolled out to it.
 //!
 //! Only typed names move: map keys, foreign key targets, trigger functions, declared
-//! dependencies, and a column, argument, result or domain base type that is exactly one
+//! dependencies, an aggregate's support functions, and a column, argument, result,
+//! aggregate state or domain base type that is exactly one
 //! of the schema's enums or domains (or an array of one). SQL text (view bodies, defaults, checks) is never
 //! rewritten: both sides of a fleet plan are described with the tenant schema first on
 //! the search path, so PostgreSQL prints the tenant's own names unqualified in both.
@@ -78,6 +79,21 @@ impl Catalog {
                 .iter()
                 .map(|q| rename.qname(q))
                 .collect();
+            if let Some(aggregate) = &mut function.aggregate {
+                aggregate.state_type = rename.ty(&aggregate.state_type);
+                for support in [
+                    Some(&mut aggregate.state_function),
+                    aggregate.final_function.as_mut(),
+                    aggregate.combine_function.as_mut(),
+                    aggregate.serial_function.as_mut(),
+                    aggregate.deserial_function.as_mut(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    *support = rename.qname(support);
+                }
+            }
         }
         out
     }

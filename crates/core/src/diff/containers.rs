@@ -167,7 +167,7 @@ impl Differ<'_> {
     /// [`Differ::convert_replaced_type_columns`]), and the old one dropped.
     fn replace_enum(&mut self, q: &QName) {
         self.push(Step::RenameEnumAside { name: q.clone() });
-        self.push(Step::CreateEnum { name: q.clone() });
+        self.push(Step::CreateReplacementEnum { name: q.clone() });
         self.convert_columns_of(q, Conversion::ViaText);
         self.push(Step::DropReplacedEnum { name: q.clone() });
     }
@@ -288,7 +288,8 @@ fn same_attributes(a: &RoleDef, b: &RoleDef) -> bool {
         && a.connection_limit == b.connection_limit
 }
 
-fn is_subsequence(short: &[String], long: &[String]) -> bool {
+/// Whether `long` keeps every value of `short` in order: an enum changed in place.
+pub(super) fn is_subsequence(short: &[String], long: &[String]) -> bool {
     let mut it = long.iter();
     short.iter().all(|s| it.any(|l| l == s))
 }

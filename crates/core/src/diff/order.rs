@@ -24,7 +24,7 @@ pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
                 Phase::Objects => object_node(&step)
                     .and_then(|node| rank.get(&node).copied())
                     .unwrap_or(0),
-                Phase::LateDrops => late_drop_node(&step)
+                Phase::LateDrops | Phase::Teardown => late_drop_node(&step)
                     .and_then(|node| drop_rank.get(&node))
                     .map_or(0, |r| usize::MAX - r),
                 _ => 0,
@@ -45,7 +45,8 @@ fn ranks(catalog: &Catalog) -> HashMap<Node, usize> {
         .collect()
 }
 
-/// The domain, composite type or function a late drop removes, for reverse dependency order.
+/// The domain, composite type or function a late drop removes (or a teardown drops to
+/// create again: an aggregate before its support function), for reverse dependency order.
 fn late_drop_node(step: &Step) -> Option<Node> {
     match step {
         Step::DropDomain { name } | Step::DropReplacedDomain { name } => {
@@ -54,7 +55,9 @@ fn late_drop_node(step: &Step) -> Option<Node> {
         Step::DropCompositeType { name } | Step::DropReplacedCompositeType { name } => {
             Some(Node::Type(name.clone()))
         }
-        Step::DropFunction { name } => Some(Node::Function(name.clone())),
+        Step::DropFunction { name } | Step::DropFunctionForReplacement { name } => {
+            Some(Node::Function(name.clone()))
+        }
         _ => None,
     }
 }
@@ -75,7 +78,10 @@ fn within_phase(step: &Step) -> u8 {
         Step::DropConstraint { .. } | Step::DropIndex { .. } | Step::DetachPartition { .. } => 3,
         Step::DropFunctionForReplacement { .. } => 4,
         // After the functions whose DROP names the type as it is.
-        Step::RenameDomainAside { .. } | Step::RenameCompositeTypeAside { .. } => 5,
+        Step::RenameDomainAside { .. }
+        | Step::RenameCompositeTypeAside { .. }
+        | Step::RenameEnumAside { .. } => 5,
+        Step::CreateReplacementEnum { .. } => 6,
         // Constraints: primary keys and unique constraints before the foreign keys that
         // reference them; validation after every constraint is added.
         Step::ValidateConstraint { .. } => 2,

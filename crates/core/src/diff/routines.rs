@@ -4,31 +4,28 @@
 use std::collections::BTreeSet;
 
 use super::Differ;
-use crate::catalog::{FunctionDef, IndexDef, QName, ViewDef};
+use crate::catalog::{FunctionDef, IndexDef, QName, RoutineKind, ViewDef};
 use crate::deps::{self, Node};
 use crate::step::{Step, Target};
 
 impl Differ<'_> {
     pub(super) fn functions(&mut self) {
+        let recreated = self.functions_to_recreate();
         for (q, f) in &self.next.functions {
             let target = Target::Function { name: q.clone() };
             let Some(previous) = self.previous.functions.get(q) else {
                 self.create_function(q, f);
                 continue;
             };
-            // A signature naming a replaced domain or composite type names the old one
-            // (renamed aside), which must go: the function is dropped and created again.
-            let over_replaced_domain = self.signature_uses_replaced_type(q, previous);
-            if !same_function(previous, f) || over_replaced_domain {
-                if can_replace(previous, f) && !over_replaced_domain {
-                    self.push(Step::ReplaceFunction { name: q.clone() });
-                    self.check_body(q, f);
-                } else {
-                    self.dropped_functions.insert(q.clone());
-                    self.push(Step::DropFunctionForReplacement { name: q.clone() });
-                    self.create_function(q, f);
-                    continue;
-                }
+            if recreated.contains(q) {
+                self.dropped_functions.insert(q.clone());
+                self.push(Step::DropFunctionForReplacement { name: q.clone() });
+                self.create_function(q, f);
+                continue;
+            }
+            if !same_function(previous, f) {
+                self.push(Step::ReplaceFunction { name: q.clone() });
+                self.check_body(q, f);
             }
             self.comment(
                 target.clone(),
@@ -45,9 +42,45 @@ impl Differ<'_> {
         }
     }
 
+    /// The routines that stay but must be dropped and created again: changed beyond what
+    /// `CREATE OR REPLACE` can do, naming a replaced enum, domain or composite type in
+    /// their signature (renamed aside, it must go), or aggregates over a support function that
+    /// is itself dropped and created (PostgreSQL refuses to drop it under them).
+    fn functions_to_recreate(&self) -> BTreeSet<QName> {
+        let mut out: BTreeSet<QName> = self
+            .next
+            .functions
+            .iter()
+            .filter(|(q, f)| {
+                self.previous.functions.get(*q).is_some_and(|previous| {
+                    self.signature_uses_replaced_type(q, previous)
+                        || (!same_function(previous, f) && !can_replace(previous, f))
+                })
+            })
+            .map(|(q, _)| q.clone())
+            .collect();
+        let over_recreated: Vec<QName> = self
+            .next
+            .functions
+            .iter()
+            .filter(|(q, _)| self.previous.functions.contains_key(*q))
+            .filter(|(_, f)| {
+                f.aggregate
+                    .as_ref()
+                    .is_some_and(|a| a.functions().any(|s| out.contains(s)))
+            })
+            .map(|(q, _)| q.clone())
+            .collect();
+        out.extend(over_recreated);
+        out
+    }
+
     fn signature_uses_replaced_type(&self, q: &QName, f: &FunctionDef) -> bool {
         deps::references(&f.signature_text()).iter().any(|r| {
             let ty = QName::new(r.schema.as_deref().unwrap_or(&q.schema), &r.name);
+            if let (Some(p), Some(n)) = (self.previous.enums.get(&ty), self.next.enums.get(&ty)) {
+                return !super::containers::is_subsequence(&p.values, &n.values);
+            }
             let domain = (self.previous.domains.get(&ty), self.next.domains.get(&ty));
             let composite = (
                 self.previous.composite_types.get(&ty),
@@ -271,12 +304,17 @@ fn same_function(a: &FunctionDef, b: &FunctionDef) -> bool {
         && a.parallel == b.parallel
         && a.set == b.set
         && a.body == b.body
+        && a.aggregate == b.aggregate
 }
 
 /// `CREATE OR REPLACE` keeps the kind, argument types, names, defaults and the result
-/// type.
+/// type. An aggregate is always dropped and created: its result type follows from its
+/// support functions, which the catalog does not compare.
 fn can_replace(a: &FunctionDef, b: &FunctionDef) -> bool {
-    a.kind == b.kind && a.args == b.args && a.returns == b.returns
+    a.kind == b.kind
+        && a.kind != RoutineKind::Aggregate
+        && a.args == b.args
+        && a.returns == b.returns
 }
 
 fn same_view(a: &ViewDef, b: &ViewDef) -> bool {

@@ -213,6 +213,14 @@ fn schema_rules(out: &mut Vec<Diagnostic>, schema_name: &str, schema: &Schema) {
             "run the steps from the application, in one transaction",
         );
     }
+    for name in schema.aggregates.keys() {
+        unsupported(
+            out,
+            at(&["aggregates", name]),
+            "aggregates",
+            "aggregate in a query with DuckDB's built-in aggregates",
+        );
+    }
     let relations = schema
         .tables
         .keys()

@@ -2,6 +2,7 @@
 //! collected; nothing stops at the first.
 
 mod access;
+mod aggregate;
 pub mod citus;
 mod composite;
 mod deferral;
@@ -370,6 +371,7 @@ impl<'m> Validator<'m> {
                 );
             }
         }
+        self.aggregates(schema_name, schema);
     }
 
     fn routine(&mut self, at: &str, schema_name: &str, name: &str, routine: Routine<'_>) {
@@ -402,6 +404,7 @@ impl<'m> Validator<'m> {
                     || s.materialized_views.contains_key(name)
                     || s.functions.contains_key(name)
                     || s.procedures.contains_key(name)
+                    || s.aggregates.contains_key(name)
             });
             if !found {
                 self.error(
@@ -412,7 +415,7 @@ impl<'m> Validator<'m> {
                         ),
                     )
                     .with_hint(
-                        "name a table, view, materialized view, function or procedure of the model",
+                        "name a table, view, materialized view, function, procedure or aggregate of the model",
                     ),
                 );
             }
@@ -579,6 +582,10 @@ pub fn is_builtin_extra(name: &str) -> bool {
             | "void"
             | "trigger"
             | "anyelement"
+            | "anyarray"
+            | "anycompatible"
+            | "anycompatiblearray"
+            | "internal"
             | "citext"
             | "halfvec"
             | "sparsevec"

@@ -144,6 +144,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
                 "run the steps from the application, in one transaction",
             );
         }
+        for name in schema.aggregates.keys() {
+            unsupported(
+                &mut out,
+                at(&["aggregates", name]),
+                "aggregates",
+                "aggregate in a query, or register an aggregate from the application",
+            );
+        }
         for (name, view) in &schema.views {
             if view.security_barrier || view.security_invoker {
                 let key = if view.security_barrier {

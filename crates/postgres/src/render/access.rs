@@ -8,7 +8,8 @@ use schemactl_core::step::{Step, Target};
 use super::Renderer;
 use super::objects::schema_key;
 use super::statements::{
-    comment_sql, default_privilege_sql, function_target, grant_sql, revoke_sql,
+    comment_sql, default_privilege_sql, function_grant_target, function_target, grant_sql,
+    revoke_sql,
 };
 
 type Rendered = Result<Vec<Statement>, RenderError>;
@@ -79,7 +80,10 @@ impl Renderer<'_> {
                     .get(name)
                     .or_else(|| self.pair.previous.functions.get(name))
                     .ok_or_else(|| self.error(format!("function {name} is in neither catalog")))?;
-                function_target(name, f)
+                match self.step {
+                    Step::SetComment { .. } => function_target(name, f),
+                    _ => function_grant_target(name, f),
+                }
             }
             Target::Index { name } => format!("INDEX {}", name.sql()),
             Target::Trigger { on } => {

@@ -59,6 +59,7 @@ impl<'a> Renderer<'a> {
             CreateEnum { .. }
             | AddEnumValue { .. }
             | RenameEnumAside { .. }
+            | CreateReplacementEnum { .. }
             | DropType { .. }
             | DropReplacedEnum { .. } => self.enum_type(),
             CreateDomain { .. }

@@ -124,7 +124,7 @@ impl Renderer<'_> {
     pub(super) fn enum_type(&self) -> Rendered {
         let key = |q: &QName| ObjectKey::new(ObjectKind::Type, q);
         let statement = match self.step {
-            Step::CreateEnum { name } => {
+            Step::CreateEnum { name } | Step::CreateReplacementEnum { name } => {
                 let e = self.pair.next.enums.get(name).ok_or_else(|| {
                     self.error(format!("enum {name} is not in the desired catalog"))
                 })?;

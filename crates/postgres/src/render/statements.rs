@@ -35,6 +35,7 @@ pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
         .collect();
     let or_replace = if or_replace { "OR REPLACE " } else { "" };
     let mut sql = match f.kind {
+        RoutineKind::Aggregate => return aggregate_sql(q, f),
         RoutineKind::Function => format!(
             "CREATE {or_replace}FUNCTION {}({})\nRETURNS {}\nLANGUAGE {}\n{}",
             q.sql(),
@@ -67,10 +68,52 @@ pub fn function_sql(q: &QName, f: &FunctionDef, or_replace: bool) -> String {
     sql
 }
 
-/// `FUNCTION schema.name(argtypes)` (or `PROCEDURE …`), the target of COMMENT, GRANT and
-/// DROP.
+/// `FUNCTION schema.name(argtypes)` (or `PROCEDURE …`, `AGGREGATE …(*)`), the target of
+/// COMMENT and DROP.
 pub fn function_target(q: &QName, f: &FunctionDef) -> String {
-    format!("{} {}{}", f.kind.sql(), q.sql(), f.signature())
+    format!("{} {}{}", f.kind.sql(), q.sql(), f.drop_signature())
+}
+
+/// The target of GRANT and REVOKE, which name an aggregate as a FUNCTION.
+pub fn function_grant_target(q: &QName, f: &FunctionDef) -> String {
+    format!("{} {}{}", f.kind.grant_sql(), q.sql(), f.signature())
+}
+
+/// `CREATE AGGREGATE schema.name(argtypes) (SFUNC = …, STYPE = …, …)`.
+fn aggregate_sql(q: &QName, f: &FunctionDef) -> String {
+    let Some(a) = &f.aggregate else {
+        return format!("CREATE AGGREGATE {}{} ()", q.sql(), f.drop_signature());
+    };
+    let mut options = vec![
+        format!("SFUNC = {}", a.state_function.sql()),
+        format!("STYPE = {}", a.state_type),
+    ];
+    let functions = [
+        ("FINALFUNC", &a.final_function),
+        ("COMBINEFUNC", &a.combine_function),
+        ("SERIALFUNC", &a.serial_function),
+        ("DESERIALFUNC", &a.deserial_function),
+    ];
+    for (key, function) in functions {
+        if let Some(function) = function {
+            options.push(format!("{key} = {}", function.sql()));
+        }
+        if key == "FINALFUNC" && a.final_function_extra {
+            options.push("FINALFUNC_EXTRA".to_string());
+        }
+    }
+    if let Some(initial) = &a.initial_condition {
+        options.push(format!("INITCOND = {}", literal(initial)));
+    }
+    if let Some(parallel) = &f.parallel {
+        options.push(format!("PARALLEL = {parallel}"));
+    }
+    format!(
+        "CREATE AGGREGATE {}{} (\n    {}\n)",
+        q.sql(),
+        f.drop_signature(),
+        options.join(",\n    ")
+    )
 }
 
 /// `CREATE TABLE` with columns and the constraints that live inline (PK, unique, check).

@@ -102,6 +102,39 @@ fn enum_value_removed_replaces_the_type() {
         .check();
 }
 
+/// A value removed from an enum a function takes and returns: the function is dropped
+/// (by its signature, while the type still has its name) before the type steps aside, and
+/// created again over the new type; the replacement is created after the rename.
+#[test]
+fn enum_value_removed_under_a_function_signature() {
+    let model = |values: &str| {
+        format!(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [{values}]
+                tables:
+                  orders:
+                    columns:
+                      id: {{ type: bigint, primary_key: true }}
+                      status: {{ type: status, nullable: false }}
+                functions:
+                  next_status:
+                    args: [{{ name: current, type: status }}]
+                    returns: status
+                    language: sql
+                    volatility: immutable
+                    body: "SELECT CASE current WHEN 'new' THEN 'paid'::shop.status ELSE current END"
+            "#
+        )
+    };
+    case!()
+        .before(&model("new, legacy, paid"))
+        .after(&model("new, paid"))
+        .check();
+}
+
 /// An enum no column uses any more is dropped after the column that used it.
 #[test]
 fn enum_dropped_after_its_column() {

@@ -23,6 +23,7 @@ macro_rules! case {
 mod harness;
 
 mod access;
+mod aggregates;
 mod columns;
 mod composite;
 mod constraints;
