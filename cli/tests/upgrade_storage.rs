@@ -66,6 +66,42 @@ async fn table_made_logged_and_parameters_changed() {
     assert!(has_hazard(&plan, Hazard::TableRewrite), "{sql}");
 }
 
+/// Parameters of the TOAST table (`toast.*`): set beside the table's own, changed and
+/// reset, read back from the TOAST table (before, they were invisible to plans and drift).
+#[tokio::test]
+async fn toast_parameters_set_and_reset() {
+    let plan = scenario(
+        &BASE,
+        "storage_toast",
+        &[(
+            "with: { fillfactor: 70, autovacuum_vacuum_scale_factor: 0.05 }",
+            "with: { fillfactor: 70, autovacuum_vacuum_scale_factor: 0.05, toast.autovacuum_enabled: false }",
+        )],
+    )
+    .await;
+    let sql = plan.sql();
+    assert!(
+        sql.contains("ALTER TABLE stats.sites SET (toast.autovacuum_enabled = false)"),
+        "{sql}"
+    );
+    assert!(!has_hazard(&plan, Hazard::TableRewrite), "{sql}");
+
+    let db = unique("c16_storage_toast");
+    let edited = BASE.edited(&[(
+        "with: { fillfactor: 70, autovacuum_vacuum_scale_factor: 0.05 }",
+        "with: { fillfactor: 70, toast.autovacuum_enabled: false }",
+    )]);
+    BASE.provision(&db, &edited);
+    let conn = connect(&db_url(&db)).await;
+    let toast = strings(
+        &conn,
+        "SELECT array_to_string(t.reloptions, ',') FROM pg_class c \
+         JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.oid = 'stats.sites'::regclass",
+    )
+    .await;
+    assert_eq!(toast, ["autovacuum_enabled=false"]);
+}
+
 /// `SET LOGGED` rewrites the table: what it held is still there, now logged.
 #[tokio::test]
 async fn rows_survive_becoming_logged() {

@@ -16,9 +16,12 @@ ext AS (
 rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relowner,
          c.reloftype, c.relispartition, c.reltablespace, c.relreplident, ns.nspname,
-         quote_ident(ns.nspname) || '.' || quote_ident(c.relname) AS qname
+         quote_ident(ns.nspname) || '.' || quote_ident(c.relname) AS qname,
+         -- The parameters of its TOAST table, as `toast.*` ones.
+         ARRAY(SELECT 'toast.' || o FROM unnest(tc.reloptions) o) AS toast_options
   FROM pg_class c
   JOIN ns ON ns.oid = c.relnamespace
+  LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass
                                          AND ext.objid = c.oid)
 ),
@@ -194,9 +197,11 @@ UNION ALL
 SELECT 'typed_table', r.qname, 'OF ' || r.reloftype::regtype::text
 FROM rel r WHERE r.relkind IN ('r', 'p') AND r.reloftype <> 0
 UNION ALL
-SELECT 'storage_parameters', r.qname, 'WITH (' || array_to_string(r.reloptions, ', ') || ')'
+SELECT 'storage_parameters', r.qname,
+       'WITH (' || array_to_string(coalesce(r.reloptions, '{}') || r.toast_options, ', ') || ')'
 FROM rel r
-WHERE (r.relkind = 'm' OR (r.relkind = 'r' AND r.relispartition)) AND r.reloptions IS NOT NULL
+WHERE (r.relkind = 'm' OR (r.relkind = 'r' AND r.relispartition))
+  AND (r.reloptions IS NOT NULL OR cardinality(r.toast_options) > 0)
 UNION ALL
 -- A view's security_barrier and security_invoker are in the model; check_option is not.
 SELECT 'view_options', r.qname, array_to_string(r.reloptions, ', ')

@@ -18,7 +18,9 @@ SELECT c.oid::int8 AS oid,
        CASE WHEN pt.partrelid IS NOT NULL THEN pg_get_partkeydef(c.oid) END AS key_def,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       coalesce(c.reloptions, '{}')::text[] AS options,
+       -- A table's TOAST table keeps its own parameters: they are the table's `toast.*`.
+       coalesce(c.reloptions, '{}')::text[]
+         || ARRAY(SELECT 'toast.' || o FROM unnest(tc.reloptions) o) AS options,
        c.relpersistence::text AS persistence,
        ds.description AS comment,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS query
@@ -27,6 +29,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
 LEFT JOIN pg_class pc ON pc.oid = i.inhparent
 LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
 -- A join, not obj_description(): that is a SQL function run once per row.
 LEFT JOIN pg_description ds
   ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0

@@ -58,7 +58,7 @@ pub struct Table {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unlogged: bool,
     /// Storage parameters (`WITH (fillfactor = 70, autovacuum_enabled = false)`): name →
-    /// value. Not for partitioned tables.
+    /// value; the TOAST table's as `toast.<name>`. Not for partitioned tables.
     #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
     pub with_params: IndexMap<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

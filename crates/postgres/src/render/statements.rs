@@ -533,9 +533,18 @@ pub fn default_privilege_sql(
 fn storage_parameters(params: &[(String, String)]) -> String {
     let params: Vec<String> = params
         .iter()
-        .map(|(k, v)| format!("{} = {v}", ident(k)))
+        .map(|(k, v)| format!("{} = {v}", parameter_name(k)))
         .collect();
     params.join(", ")
+}
+
+/// A storage parameter's name: `fillfactor`, or `toast.autovacuum_enabled` for the TOAST
+/// table's (the prefix is syntax, not part of a quoted name).
+pub fn parameter_name(name: &str) -> String {
+    match name.strip_prefix("toast.") {
+        Some(rest) => format!("toast.{}", ident(rest)),
+        None => ident(name),
+    }
 }
 
 /// ` COLLATE name`: a collation of `pg_catalog` by its name, another as `schema.name`.

@@ -15,7 +15,7 @@ use super::Renderer;
 use super::access::in_schema_of;
 use super::statements::{
     check_clause, collate, column_sql, comment_sql, exclusion_clause, foreign_key_sql, index_sql,
-    policy_sql, table_sql_with_parts, trigger_sql, unique_clause,
+    parameter_name, policy_sql, table_sql_with_parts, trigger_sql, unique_clause,
 };
 
 type Rendered = Result<Vec<Statement>, RenderError>;
@@ -134,12 +134,12 @@ impl Renderer<'_> {
         let set: Vec<String> = wants
             .iter()
             .filter(|p| !had.contains(p))
-            .map(|(k, v)| format!("{} = {v}", ident(k)))
+            .map(|(k, v)| format!("{} = {v}", parameter_name(k)))
             .collect();
         let reset: Vec<String> = had
             .iter()
             .filter(|(k, _)| !wants.iter().any(|(w, _)| w == k))
-            .map(|(k, _)| ident(k))
+            .map(|(k, _)| parameter_name(k))
             .collect();
         let mut out = Vec::new();
         for (verb, list) in [("SET", set), ("RESET", reset)] {

@@ -38,6 +38,42 @@ fn table_storage_created_and_changed() {
     assert!(text.contains("table-rewrite"), "{text}");
 }
 
+/// Parameters of the TOAST table (`toast.*`): in `WITH (…)` of a new table, set and reset
+/// beside the table's own on one that stays; the prefix is syntax, the name after it is
+/// quoted like any other.
+#[test]
+fn toast_parameters_created_set_and_reset() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              stats:
+                tables:
+                  beacons:
+                    with: { fillfactor: 70, toast.autovacuum_enabled: false }
+                    columns:
+                      payload: { type: text }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              stats:
+                tables:
+                  beacons:
+                    with: { fillfactor: 70, toast.vacuum_truncate: false }
+                    columns:
+                      payload: { type: text }
+                  documents:
+                    with: { toast.autovacuum_vacuum_scale_factor: 0.01 }
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      body: { type: jsonb }
+            "#,
+        )
+        .check();
+}
+
 /// A column's collation set, changed and reset: ALTER … TYPE … COLLATE, no rewrite (the
 /// type stays), an index on the column rebuilt by the server.
 #[test]
