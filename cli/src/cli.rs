@@ -1,4 +1,5 @@
-//! The command line: argument parsing, logging set-up and exit codes.
+//! The command line: argument parsing, logging set-up, exit codes and what the commands
+//! (`crate::commands`, one file each) share.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,8 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::diag;
 use crate::load;
-use crate::local::{self, LocalCommand};
-use crate::model::Model;
+use crate::local::LocalCommand;
 use crate::validate;
 
 pub use crate::exit::{
@@ -109,11 +109,11 @@ pub enum Command {
         rollout: crate::fleet::RolloutArgs,
     },
     /// Versioned migrations: write the next one offline, apply or revert them.
-    Migrate(crate::migrate::command::MigrateArgs),
+    Migrate(crate::commands::migrate::MigrateArgs),
     /// Report hazardous statements in SQL files (default: every migration under
     /// `migration/`), with file, line, column, rule, why and fix; exit 6 when there are
     /// any.
-    Lint(crate::lint_command::LintArgs),
+    Lint(crate::commands::lint::LintArgs),
     /// Run the model's access tests (what each role may see and do: `access_tests`, and
     /// those derived from its policies and grants) in a throwaway database with the seed
     /// rows; exit 7 when one fails.
@@ -155,18 +155,18 @@ pub enum Command {
     },
     /// Apply the model's declared seed rows (idempotent upserts, one transaction), or with
     /// --fake add FK-consistent synthetic rows to any tables.
-    Seed(crate::seed::command::SeedArgs),
+    Seed(crate::commands::seed::SeedArgs),
     /// Load CSV, NDJSON or JSON files into tables by COPY, after validating every record.
-    Load(crate::seed::command::LoadArgs),
+    Load(crate::commands::load::LoadArgs),
     /// Export a model table from PostgreSQL to a Parquet file (snappy), streaming, every
     /// row checked against the model; optionally synced into a DuckDB model's table.
-    Export(crate::export::command::ExportArgs),
+    Export(crate::commands::export::ExportArgs),
     /// Write a model of a live database (its schemas, roles and everything in them) that
     /// provisions back to the same database; refuses when the model cannot express it.
-    Pull(crate::pull::command::PullArgs),
+    Pull(crate::commands::pull::PullArgs),
     /// Run SQL files (pg_dump --schema-only output, hand-written scripts) in a throwaway
     /// database and pull the result: a model from a legacy SQL schema.
-    Import(crate::pull::import::ImportArgs),
+    Import(crate::commands::import::ImportArgs),
     /// Manage the project-local PostgreSQL server under target/.
     Local {
         #[command(subcommand)]
@@ -181,7 +181,7 @@ pub enum Command {
     /// Generate the SeaORM entity crate or the documentation from the model.
     Generate {
         #[command(subcommand)]
-        command: crate::generate::command::GenerateCommand,
+        command: crate::commands::generate::GenerateCommand,
     },
 }
 
@@ -241,7 +241,7 @@ pub fn main() -> ExitCode {
         retries: cli.lock_retries,
         ..crate::lock_wait::LockPolicy::default()
     });
-    ExitCode::from(run(cli))
+    ExitCode::from(crate::commands::run(&cli))
 }
 
 /// The log filter when SCHEMACTL_LOG is not set. Without -v: warnings, and what the
@@ -266,140 +266,6 @@ fn init_tracing(verbose: u8) {
         .try_init();
 }
 
-/// Runs a parsed command and returns its exit code.
-pub fn run(cli: Cli) -> u8 {
-    // DuckDB models and duckdb:// URLs: what the shared paths below do not select.
-    if let Some(code) = crate::duck_command::intercept(&cli) {
-        return code;
-    }
-    match &cli.command {
-        Command::Validate => validate_command(&cli.schema),
-        Command::JsonSchema => {
-            let text = serde_json::to_string_pretty(&Model::json_schema()).unwrap_or_default();
-            println!("{text}");
-            EXIT_OK
-        }
-        Command::Plan {
-            database_url: None,
-            exit_code: true,
-            ..
-        } => {
-            eprintln!(
-                "error: --exit-code compares the model with a live database: give \
-                 --database-url URL (or DATABASE_URL); without one, `plan` prints the \
-                 create script"
-            );
-            EXIT_USAGE
-        }
-        Command::Plan {
-            format,
-            database_url: None,
-            ..
-        } => plan_command(&cli.schema, *format),
-        Command::Plan {
-            format,
-            database_url: Some(url),
-            exit_code,
-        } => crate::upgrade_command::plan(&cli.schema, url, *format, *exit_code),
-        Command::Apply {
-            database_url,
-            allow_hazards,
-            yes,
-            proof,
-            fleet,
-            rollout,
-        } => {
-            let allowed: Vec<crate::diff::Hazard> =
-                allow_hazards.iter().map(|h| (*h).into()).collect();
-            if fleet.fleet.is_some() {
-                if !*yes {
-                    eprintln!(
-                        "error: apply --fleet changes every target of the fleet; pass --yes \
-                         (`schemactl drift --fleet NAME` shows what would change)"
-                    );
-                    return EXIT_USAGE;
-                }
-                return crate::fleet::run(
-                    &cli.schema,
-                    fleet,
-                    rollout.rollout(fleet.parallel),
-                    crate::fleet::Operation::Apply { allowed },
-                    show_progress(cli.verbose),
-                );
-            }
-            match database_url {
-                Some(url) => {
-                    crate::upgrade_command::apply(&cli.schema, url, &allowed, *yes, *proof)
-                }
-                None => missing_target("apply"),
-            }
-        }
-        Command::Migrate(args) => crate::migrate::command::run(&cli.schema, args, cli.verbose),
-        Command::Lint(args) => crate::lint_command::run(&cli.schema, args),
-        Command::Test(args) => crate::access::run(&cli.schema, args),
-        Command::Drift {
-            database_url,
-            fleet,
-        } => match (&fleet.fleet, database_url) {
-            (Some(_), _) => crate::fleet::run(
-                &cli.schema,
-                fleet,
-                crate::fleet::report_all(fleet.parallel),
-                crate::fleet::Operation::Drift,
-                show_progress(cli.verbose),
-            ),
-            (None, Some(url)) => crate::upgrade_command::drift(&cli.schema, url),
-            (None, None) => missing_target("drift"),
-        },
-        Command::Provision {
-            database_url: Some(url),
-            recreate,
-            yes,
-            dry_run,
-            ..
-        } => provision_sqlite(&cli.schema, url, *recreate, *yes, *dry_run),
-        Command::Provision {
-            database,
-            admin_url,
-            recreate,
-            yes,
-            dry_run,
-            database_url: None,
-            allow_hazards,
-        } => {
-            let options = crate::provision::Options {
-                database: database.clone(),
-                admin_url: admin_url.clone(),
-                recreate: *recreate,
-                yes: *yes,
-                dry_run: *dry_run,
-                passwords: None,
-                migrations: {
-                    let dir = crate::migrate::default_dir(&cli.schema);
-                    dir.join("sql").is_dir().then_some(dir)
-                },
-                allow_hazards: allow_hazards.iter().map(|h| (*h).into()).collect(),
-                // The bar would garble logged statements, so -v (or SCHEMACTL_LOG) hides it.
-                progress: crate::provision::Progress::on_terminal(show_progress(cli.verbose)),
-            };
-            provision_command(&cli.schema, &options)
-        }
-        Command::Generate { command } => crate::generate::command::run(&cli.schema, command),
-        Command::Seed(args) => crate::seed::command::run_seed(&cli.schema, args),
-        Command::Load(args) => crate::seed::command::run_load(&cli.schema, args),
-        Command::Export(args) => {
-            crate::export::command::run(&cli.schema, args, show_progress(cli.verbose))
-        }
-        Command::Pull(args) => crate::pull::command::run(args),
-        Command::Import(args) => crate::pull::import::run(args),
-        Command::Dev { command } => crate::scratch::run(command),
-        Command::Local { command } => match local::run(command) {
-            Ok(()) => EXIT_OK,
-            Err(err) => crate::exit::report(&err, EXIT_USAGE),
-        },
-    }
-}
-
 /// A live progress bar is drawn unless statements are logged (-v or SCHEMACTL_LOG), which
 /// it would garble.
 pub fn show_progress(verbose: u8) -> bool {
@@ -415,138 +281,6 @@ pub fn missing_target(command: &str) -> u8 {
     EXIT_USAGE
 }
 
-fn provision_command(path: &std::path::Path, options: &crate::provision::Options) -> u8 {
-    let loaded = match load_and_validate(path) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    let runtime = match crate::cli::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    let started = std::time::Instant::now();
-    let result = runtime.block_on(crate::provision::provision(&loaded.model, options));
-    options.progress.finish();
-    match result {
-        Ok(outcome) if options.dry_run => {
-            for statement in &outcome.statements {
-                println!("{statement};\n");
-            }
-            eprintln!(
-                "dry run: {} statement(s) for database {}; nothing was changed",
-                outcome.statements.len(),
-                outcome.database
-            );
-            EXIT_OK
-        }
-        Ok(outcome) => {
-            for line in outcome.report(started.elapsed()) {
-                println!("{line}");
-            }
-            EXIT_OK
-        }
-        Err(err) => {
-            match err.downcast_ref::<crate::execute::StepError>() {
-                Some(crate::execute::StepError {
-                    object: key,
-                    message,
-                    ..
-                }) => {
-                    let pointer = crate::provision::model_pointer(&loaded.model, key);
-                    print_at(&loaded, &pointer, message);
-                }
-                _ => eprintln!("error: {err:#}"),
-            }
-            crate::exit::of_error(&err, EXIT_DATABASE)
-        }
-    }
-}
-
-/// `provision --database-url sqlite://FILE [--recreate --yes]`.
-fn provision_sqlite(
-    path: &std::path::Path,
-    url: &str,
-    recreate: bool,
-    yes: bool,
-    dry_run: bool,
-) -> u8 {
-    let loaded = match load_and_validate(path) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    if let Err(err) = crate::sqlite::selected(&loaded.model, Some(url)) {
-        eprintln!("error: {err:#}");
-        return EXIT_USAGE;
-    }
-    if recreate && !yes && !dry_run {
-        eprintln!("error: --recreate deletes the database file; pass --yes to confirm");
-        return EXIT_USAGE;
-    }
-    let runtime = match crate::cli::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    let started = std::time::Instant::now();
-    if dry_run {
-        let file = crate::sqlite::path_of(url)
-            .map(|p| p.exists())
-            .unwrap_or(false);
-        if recreate || !file {
-            return match crate::sqlite::create_script(&loaded.model) {
-                Ok(steps) => {
-                    print!("{}", schemactl_sqlite::script_sql(&steps));
-                    EXIT_OK
-                }
-                Err(err) => crate::exit::report(&err, EXIT_INVALID),
-            };
-        }
-        return match runtime.block_on(crate::sqlite::plan(&loaded.model, url)) {
-            Ok(plan) => {
-                crate::upgrade_command::print_plan(
-                    &crate::plan::Plan::Sqlite(plan),
-                    PlanFormat::Sql,
-                );
-                EXIT_OK
-            }
-            Err(err) => crate::exit::report(&err, EXIT_DATABASE),
-        };
-    }
-    let migrations = crate::migrate::default_dir(path);
-    let migrations = migrations.join("sql").is_dir().then_some(migrations);
-    match runtime.block_on(crate::sqlite::provision_with(
-        &loaded.model,
-        url,
-        recreate,
-        migrations.as_deref(),
-    )) {
-        Ok(done) => {
-            let elapsed = started.elapsed().as_secs_f64();
-            if done.seeded > 0 {
-                println!("seeded {} row(s)", done.seeded);
-            }
-            let steps = done.steps.len() + done.migrations.len();
-            if steps == 0 && done.seeded == 0 {
-                println!(
-                    "database {} already matches the model: no change ({elapsed:.2}s)",
-                    done.path.display()
-                );
-            } else {
-                println!(
-                    "database {} {} with {} step(s) in {elapsed:.2}s",
-                    done.path.display(),
-                    if done.created { "created" } else { "upgraded" },
-                    steps
-                );
-            }
-            EXIT_OK
-        }
-        Err(err) => {
-            report_sqlite_error(&loaded, &err);
-            crate::exit::of_error(&err, EXIT_DATABASE)
-        }
-    }
-}
-
 /// The async runtime for a command; on failure the message is printed and the exit code
 /// returned.
 pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
@@ -557,7 +291,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
 }
 
 /// Prints `path:line:column: error: message` for the model value at `pointer`.
-fn print_at(loaded: &load::Loaded, pointer: &str, message: &str) {
+pub fn print_at(loaded: &load::Loaded, pointer: &str, message: &str) {
     let (file, pos) = loaded.source.value_at(pointer);
     eprintln!(
         "{}:{}:{}: error: {message}",
@@ -573,56 +307,6 @@ pub fn report_sqlite_error(loaded: &load::Loaded, err: &anyhow::Error) {
     match step.map(|e| crate::provision::model_pointer(&loaded.model, &e.object)) {
         Some(pointer) => print_at(loaded, &pointer, &format!("{err:#}")),
         None => eprintln!("error: {err:#}"),
-    }
-}
-
-fn plan_command(path: &std::path::Path, format: PlanFormat) -> u8 {
-    let loaded = match load_and_validate(path) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    if loaded.model.database.target == crate::model::Target::Sqlite {
-        let plan = match crate::sqlite::create_script(&loaded.model) {
-            Ok(steps) => crate::plan::Plan::Sqlite(steps),
-            Err(err) => return crate::exit::report(&err, EXIT_INVALID),
-        };
-        match format {
-            PlanFormat::Sql => print!("{}", plan.sql()),
-            PlanFormat::Json => println!("{}", plan.json()),
-        }
-        return EXIT_OK;
-    }
-    let catalog = crate::catalog::from_model(&loaded.model);
-    let steps = match schemactl_postgres::create_script(&catalog) {
-        Ok(steps) => steps,
-        Err(err) => return crate::exit::report(&err.into(), crate::exit::EXIT_INVALID),
-    };
-    let plan = crate::plan::Plan::Postgres {
-        steps,
-        owner: loaded.model.database.owner.clone(),
-    };
-    match format {
-        PlanFormat::Sql => print!("{}", plan.sql()),
-        PlanFormat::Json => println!("{}", plan.json()),
-    }
-    EXIT_OK
-}
-
-fn validate_command(path: &std::path::Path) -> u8 {
-    match load_and_validate(path) {
-        Ok(loaded) => {
-            let m = &loaded.model;
-            let tables: usize = m.schemas.values().map(|s| s.tables.len()).sum();
-            println!(
-                "{}: valid ({} schemas, {} tables, {} roles)",
-                path.display(),
-                m.schemas.len(),
-                tables,
-                m.roles.len()
-            );
-            EXIT_OK
-        }
-        Err(code) => code,
     }
 }
 

@@ -5,7 +5,6 @@
 //! into `schemactl_export`'s exporter (checks, Arrow batches, Parquet row groups), and the
 //! file loaded into DuckDB in one transaction ([`sync`]).
 
-pub mod command;
 #[cfg(feature = "duckdb")]
 pub mod duck;
 pub mod query;

@@ -4,7 +4,6 @@
 //! that `--check`, the tests and the benchmark share it; only [`write`] and [`check`]
 //! touch the disk.
 
-pub mod command;
 pub mod docs;
 pub mod entities;
 pub mod sqlite;

@@ -13,7 +13,6 @@
 //! Roles and memberships are cluster-wide and managed by `provision`, so they are left out
 //! of migration files.
 
-pub mod command;
 pub mod lint;
 pub mod run;
 

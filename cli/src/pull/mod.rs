@@ -9,8 +9,6 @@
 //! the model's `unmanaged` list.
 
 mod aggregates;
-pub mod command;
-pub mod import;
 mod model;
 mod sequences;
 pub mod split;

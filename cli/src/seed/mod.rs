@@ -8,7 +8,6 @@
 
 pub mod bulk;
 mod check;
-pub mod command;
 pub mod declared;
 pub mod fake;
 mod fake_values;

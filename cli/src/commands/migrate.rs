@@ -53,7 +53,7 @@ pub fn run(schema: &Path, args: &MigrateArgs, verbose: u8) -> u8 {
     let dir = args
         .dir
         .clone()
-        .unwrap_or_else(|| super::default_dir(schema));
+        .unwrap_or_else(|| crate::migrate::default_dir(schema));
     if let MigrateCommand::Up {
         fleet,
         rollout,
@@ -80,12 +80,12 @@ pub fn run(schema: &Path, args: &MigrateArgs, verbose: u8) -> u8 {
     };
     let owner = loaded.model.database.owner.clone();
     if let MigrateCommand::New { name } = &args.command {
-        return match super::new_migration(&dir, &loaded.model, name) {
-            Ok(super::NewOutcome::NoChange) => {
+        return match crate::migrate::new_migration(&dir, &loaded.model, name) {
+            Ok(crate::migrate::NewOutcome::NoChange) => {
                 println!("no changes since the last migration: nothing written");
                 EXIT_OK
             }
-            Ok(super::NewOutcome::Written {
+            Ok(crate::migrate::NewOutcome::Written {
                 version,
                 up_steps,
                 down_steps,
@@ -125,8 +125,8 @@ pub fn run(schema: &Path, args: &MigrateArgs, verbose: u8) -> u8 {
                 steps,
                 ..
             } => {
-                let conn = super::run::connect(database_url).await?;
-                let done = super::run::up(&conn, &dir, *steps, owner.as_deref()).await?;
+                let conn = crate::migrate::run::connect(database_url).await?;
+                let done = crate::migrate::run::up(&conn, &dir, *steps, owner.as_deref()).await?;
                 if done.is_empty() {
                     println!("no pending migrations");
                 } else {
@@ -135,17 +135,17 @@ pub fn run(schema: &Path, args: &MigrateArgs, verbose: u8) -> u8 {
                 Ok(())
             }
             MigrateCommand::Down { database_url, steps } => {
-                let conn = super::run::connect(database_url).await?;
-                let done = super::run::down(&conn, &dir, *steps, owner.as_deref()).await?;
+                let conn = crate::migrate::run::connect(database_url).await?;
+                let done = crate::migrate::run::down(&conn, &dir, *steps, owner.as_deref()).await?;
                 println!("reverted {} migration(s): {}", done.len(), done.join(", "));
                 Ok(())
             }
             MigrateCommand::Status { database_url } => {
-                let conn = super::run::connect(database_url).await?;
-                for step in super::run::status(&conn, &dir, owner.as_deref()).await? {
+                let conn = crate::migrate::run::connect(database_url).await?;
+                for step in crate::migrate::run::status(&conn, &dir, owner.as_deref()).await? {
                     println!("{} {}", if step.applied { "applied" } else { "pending" }, step.version);
                 }
-                if !super::is_current(&dir, &loaded.model)? {
+                if !crate::migrate::is_current(&dir, &loaded.model)? {
                     println!("the model has changes no migration covers: run `schemactl migrate new NAME`");
                 }
                 anyhow::Ok(())

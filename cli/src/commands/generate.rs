@@ -59,7 +59,10 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
                 let files = tokio::runtime::Runtime::new()
                     .map_err(anyhow::Error::from)
                     .and_then(|rt| {
-                        rt.block_on(super::sqlite::files(&loaded.model, templates.as_deref()))
+                        rt.block_on(crate::generate::sqlite::files(
+                            &loaded.model,
+                            templates.as_deref(),
+                        ))
                     });
                 return finish(&out, *check, files, "rs");
             }
@@ -70,7 +73,7 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
                     return EXIT_USAGE;
                 }
             };
-            let files = super::entity_files(&catalog, &views, templates.as_deref());
+            let files = crate::generate::entity_files(&catalog, &views, templates.as_deref());
             (out, *check, files, "rs")
         }
         GenerateCommand::Docs {
@@ -80,7 +83,7 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
         } => (
             out.clone(),
             *check,
-            super::doc_files(&catalog, templates.as_deref()),
+            crate::generate::doc_files(&catalog, templates.as_deref()),
             "md",
         ),
     };
@@ -88,7 +91,7 @@ pub fn run(schema: &Path, command: &GenerateCommand) -> u8 {
 }
 
 /// Compares (`--check`) or writes the rendered files; the exit code.
-fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &str) -> u8 {
+fn finish(out: &Path, check: bool, files: anyhow::Result<crate::generate::Files>, ext: &str) -> u8 {
     let files = match files {
         Ok(files) => files,
         Err(err) => {
@@ -97,7 +100,7 @@ fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &st
         }
     };
     if check {
-        match super::check(out, &files, ext) {
+        match crate::generate::check(out, &files, ext) {
             Ok(drift) if drift.is_empty() => {
                 println!("{}: {} file(s) up to date", out.display(), files.len());
                 EXIT_OK
@@ -119,7 +122,7 @@ fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &st
             }
         }
     } else {
-        match super::write(out, &files, ext) {
+        match crate::generate::write(out, &files, ext) {
             Ok(drift) => {
                 println!(
                     "{}: {} file(s) written, {} stale removed, {} unchanged",
@@ -141,10 +144,10 @@ fn finish(out: &Path, check: bool, files: anyhow::Result<super::Files>, ext: &st
 fn resolve_views(
     catalog: &crate::catalog::Catalog,
     dev_url: Option<&str>,
-) -> anyhow::Result<super::ViewColumns> {
+) -> anyhow::Result<crate::generate::ViewColumns> {
     if catalog.views.is_empty() {
-        return Ok(super::ViewColumns::new());
+        return Ok(crate::generate::ViewColumns::new());
     }
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(super::views::resolve(catalog, dev_url))
+    runtime.block_on(crate::generate::views::resolve(catalog, dev_url))
 }

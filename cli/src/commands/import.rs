@@ -12,8 +12,8 @@ use crate::db;
 use crate::exit::{EXIT_INVALID, report};
 use crate::sql;
 
-use super::Options;
-use super::command::{OutputArgs, write};
+use super::pull::{OutputArgs, write};
+use crate::pull::Options;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
@@ -68,7 +68,7 @@ fn model_name(args: &ImportArgs) -> String {
     })
 }
 
-async fn import(args: &ImportArgs, options: &Options) -> anyhow::Result<super::Pulled> {
+async fn import(args: &ImportArgs, options: &Options) -> anyhow::Result<crate::pull::Pulled> {
     for file in &args.files {
         if !file.is_file() {
             return Err(crate::exit::UsageError(format!("no SQL file {}", file.display())).into());
@@ -96,7 +96,7 @@ async fn import(args: &ImportArgs, options: &Options) -> anyhow::Result<super::P
         run_files(&url, &args.files)?;
         let conn = db::connect(&url).await?;
         adopt_owner(&conn, &name).await?;
-        let pulled = super::pull(&conn, options).await;
+        let pulled = crate::pull::pull(&conn, options).await;
         conn.close().await.ok();
         pulled
     }

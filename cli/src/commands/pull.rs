@@ -7,7 +7,7 @@ use crate::load;
 use crate::model::Model;
 use crate::validate;
 
-use super::{Options, Pulled};
+use crate::pull::{Options, Pulled};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct PullArgs {
@@ -57,7 +57,7 @@ pub fn run(args: &PullArgs) -> u8 {
     let started = std::time::Instant::now();
     let pulled = runtime.block_on(async {
         let conn = crate::db::connect(&args.database_url).await?;
-        let pulled = super::pull(&conn, &options).await;
+        let pulled = crate::pull::pull(&conn, &options).await;
         conn.close().await.ok();
         pulled
     });
@@ -82,7 +82,7 @@ pub fn write(mut pulled: Pulled, output: &OutputArgs, started: std::time::Instan
     let code = match &output.out {
         Some(out) if output.split => write_split(&pulled.model, out, &header),
         Some(out) => write_one(&pulled.model, out, &header),
-        None => match super::yaml::to_yaml(&pulled.model, &header)
+        None => match crate::pull::yaml::to_yaml(&pulled.model, &header)
             .map_err(|e| e.to_string())
             .and_then(|text| {
                 self_check(Path::new("pulled.yaml"), &text, &pulled.model)?;
@@ -113,7 +113,7 @@ fn refused_check(message: &str) -> u8 {
 /// Writes the model to `out` if it reads back as itself; nothing otherwise.
 fn write_one(model: &Model, out: &Path, header: &str) -> u8 {
     let started = std::time::Instant::now();
-    let text = match super::yaml::to_yaml(model, header) {
+    let text = match crate::pull::yaml::to_yaml(model, header) {
         Ok(text) => text,
         Err(err) => return report(&err, EXIT_REFUSED),
     };
@@ -135,7 +135,7 @@ fn write_one(model: &Model, out: &Path, header: &str) -> u8 {
 /// Writes the root file and the schema files, then loads them back; when they do not
 /// read back as the pulled model, they are removed again.
 fn write_split(model: &Model, out: &Path, header: &str) -> u8 {
-    let split = match super::split::split(model, out, header) {
+    let split = match crate::pull::split::split(model, out, header) {
         Ok(split) => split,
         Err(err) => return report(&err, EXIT_REFUSED),
     };

@@ -6,10 +6,10 @@ use std::time::Instant;
 use clap::Args;
 use schemactl_export::{Mode, Options, Outcome, pipeline};
 
-use super::query::{self, Filters};
-use super::read;
 use crate::cli::{EXIT_DATABASE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_and_validate};
 use crate::exit::UsageError;
+use crate::export::query::{self, Filters};
+use crate::export::read;
 use crate::seed::{load::table_name, pg};
 
 #[derive(Debug, Clone, Args)]
@@ -56,7 +56,7 @@ pub struct ExportArgs {
     #[arg(long, default_value_t = 65_536, value_name = "N")]
     pub batch_rows: usize,
     #[command(flatten)]
-    pub sync: super::SyncArgs,
+    pub sync: crate::export::SyncArgs,
 }
 
 /// The run's figures, for the summary.
@@ -75,7 +75,7 @@ pub fn run(schema: &Path, args: &ExportArgs, show_progress: bool) -> u8 {
         Ok(t) => t,
         Err(e) => return crate::exit::report(&e, EXIT_USAGE),
     };
-    let sync = match super::SyncPlan::prepare(&args.sync) {
+    let sync = match crate::export::SyncPlan::prepare(&args.sync) {
         Ok(plan) => plan,
         Err(code) => return code,
     };
