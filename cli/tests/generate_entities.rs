@@ -282,7 +282,9 @@ fn check_exits_1_with_a_diff_and_writes_nothing() {
 #[test]
 fn templates_dir_replaces_the_built_in_templates() {
     let dir = scratch("templates");
-    let source = common_pg::workspace().join("templates").join("entity");
+    let source = common_pg::workspace()
+        .join("crates/codegen/templates")
+        .join("entity");
     for entry in std::fs::read_dir(&source).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();

@@ -20,7 +20,7 @@ pub enum GenerateCommand {
         /// Write nothing; exit 3 with a unified diff when the files on disk are not current.
         #[arg(long)]
         check: bool,
-        /// Directory with a copy of templates/entity/ to render instead of the built-in set.
+        /// Directory with a copy of crates/codegen/templates/entity/ to render instead of the built-in set.
         #[arg(long)]
         templates: Option<PathBuf>,
     },
@@ -32,7 +32,7 @@ pub enum GenerateCommand {
         /// Write nothing; exit 3 with a unified diff when the files on disk are not current.
         #[arg(long)]
         check: bool,
-        /// Directory with a copy of templates/docs/ to render instead of the built-in set.
+        /// Directory with a copy of crates/codegen/templates/docs/ to render instead of the built-in set.
         #[arg(long)]
         templates: Option<PathBuf>,
     },

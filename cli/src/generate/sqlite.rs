@@ -20,21 +20,7 @@ use super::{Files, environment, render};
 use crate::catalog::{self, QName};
 use crate::model::Model;
 
-/// The templates of a SQLite entity crate; `--templates DIR` replaces them file by file.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "sqlite_lib.rs.j2",
-        include_str!("../../../templates/entity/sqlite_lib.rs.j2"),
-    ),
-    (
-        "prelude.rs.j2",
-        include_str!("../../../templates/entity/prelude.rs.j2"),
-    ),
-    (
-        "entity.rs.j2",
-        include_str!("../../../templates/entity/entity.rs.j2"),
-    ),
-];
+pub use schemactl_codegen::SQLITE_ENTITY_TEMPLATES as TEMPLATES;
 
 /// The columns of every view of the model, from an in-memory SQLite database.
 pub async fn resolve_views(model: &Model) -> anyhow::Result<ViewColumns> {

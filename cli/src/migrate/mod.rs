@@ -27,8 +27,7 @@ use schemactl_core::statement::RenderedStep;
 use schemactl_postgres::script::{self, Line, Script};
 
 const SNAPSHOT: &str = "schema.snapshot.json";
-const MIGRATION_TEMPLATE: &str = include_str!("../../../templates/migration/migration.rs.j2");
-const LIB_TEMPLATE: &str = include_str!("../../../templates/migration/lib.rs.j2");
+use schemactl_codegen::{MIGRATION_LIB_TEMPLATE as LIB_TEMPLATE, MIGRATION_TEMPLATE};
 
 /// The migrations directory for a model file: `migration/` beside it.
 pub fn default_dir(schema: &Path) -> PathBuf {

@@ -3,7 +3,8 @@
 //! IGDB game catalog and pipeline state (seed 002)
 //!
 //! Generated from a SQLite model by `schemactl generate entities`: edit the model (or the
-//! templates in `templates/entity/`) and regenerate rather than editing these files.
+//! templates in schemactl's `crates/codegen/templates/entity/`) and regenerate rather
+//! than editing these files.
 //! SQLite has one schema, so every entity is a module of the crate root.
 
 pub mod prelude;
