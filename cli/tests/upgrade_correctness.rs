@@ -344,3 +344,32 @@ async fn enum_replaced_under_a_function_signature() {
         "{sql}"
     );
 }
+
+/// The same value removed while the model also drops the function: it goes before the
+/// type steps aside (a late `DROP FUNCTION desk.advance(desk.stage)` would name the new
+/// type and fail).
+#[tokio::test]
+async fn enum_replaced_while_its_function_is_removed() {
+    let base = common_upgrade::Base {
+        text: TICKETS,
+        env: ENV,
+        owner: "c15_owner",
+        extensions: &[],
+    };
+    let function = "    functions:\n      advance:\n        args: [{ name: current, type: stage }]\n        returns: stage\n        language: sql\n        volatility: immutable\n        body: \"SELECT CASE current WHEN 'open' THEN 'closed'::desk.stage ELSE current END\"\n        grants: [{ to: [c15_reader], privileges: [execute] }]\n";
+    let plan = scenario(
+        &base,
+        "enum_fn_gone",
+        &[
+            ("stage: [open, triage, closed]", "stage: [open, closed]"),
+            (function, ""),
+        ],
+    )
+    .await;
+    let sql = plan.sql();
+    let dropped = sql
+        .find("DROP FUNCTION desk.advance(desk.stage)")
+        .expect(&sql);
+    let aside = sql.find("ALTER TYPE desk.stage RENAME TO").expect(&sql);
+    assert!(dropped < aside, "{sql}");
+}

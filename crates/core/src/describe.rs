@@ -249,6 +249,10 @@ fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
         }
         DropDetachedPartition { name } => format!("drop detached partition {name}"),
         DropFunction { name } => format!("drop {} {name}", routine(name, true)),
+        DropFunctionEarly { name } => format!(
+            "drop {} {name} before the types it names are replaced",
+            routine(name, true)
+        ),
         DropType { name } => format!("drop type {name}"),
         DropReplacedEnum { name } => format!("drop the replaced enum {name}__old"),
         DropSchema { name } => format!("drop schema {name}"),

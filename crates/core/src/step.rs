@@ -346,6 +346,11 @@ pub enum Step {
     DropFunctionForReplacement {
         name: QName,
     },
+    /// A function the model removes whose signature names a type this plan replaces:
+    /// dropped while the type still has its name (a late drop would name the new one).
+    DropFunctionEarly {
+        name: QName,
+    },
     /// `OWNED BY NONE` before its owning column changes or goes (which would take the
     /// sequence with it) or before the sequence itself goes.
     DisownSequence {
@@ -681,6 +686,7 @@ impl Step {
             | DropConstraint { .. }
             | DropIndex { .. }
             | DropFunctionForReplacement { .. }
+            | DropFunctionEarly { .. }
             | DisownSequence { .. }
             | DropDomainCheck { .. }
             | RenameEnumAside { .. }

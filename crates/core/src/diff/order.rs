@@ -55,9 +55,9 @@ fn late_drop_node(step: &Step) -> Option<Node> {
         Step::DropCompositeType { name } | Step::DropReplacedCompositeType { name } => {
             Some(Node::Type(name.clone()))
         }
-        Step::DropFunction { name } | Step::DropFunctionForReplacement { name } => {
-            Some(Node::Function(name.clone()))
-        }
+        Step::DropFunction { name }
+        | Step::DropFunctionForReplacement { name }
+        | Step::DropFunctionEarly { name } => Some(Node::Function(name.clone())),
         _ => None,
     }
 }
@@ -76,7 +76,7 @@ fn within_phase(step: &Step) -> u8 {
             ..
         } => 2,
         Step::DropConstraint { .. } | Step::DropIndex { .. } | Step::DetachPartition { .. } => 3,
-        Step::DropFunctionForReplacement { .. } => 4,
+        Step::DropFunctionForReplacement { .. } | Step::DropFunctionEarly { .. } => 4,
         // After the functions whose DROP names the type as it is.
         Step::RenameDomainAside { .. }
         | Step::RenameCompositeTypeAside { .. }

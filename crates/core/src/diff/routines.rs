@@ -34,10 +34,15 @@ impl Differ<'_> {
             );
             self.function_grants(&target, &previous.grants, &f.grants);
         }
-        for q in self.previous.functions.keys() {
+        for (q, f) in &self.previous.functions {
             if !self.next.functions.contains_key(q) {
                 self.dropped_functions.insert(q.clone());
-                self.push(Step::DropFunction { name: q.clone() });
+                let name = q.clone();
+                self.push(if self.signature_uses_replaced_type(q, f) {
+                    Step::DropFunctionEarly { name }
+                } else {
+                    Step::DropFunction { name }
+                });
             }
         }
     }

@@ -85,6 +85,7 @@ impl<'a> Renderer<'a> {
             CreateFunction { .. }
             | ReplaceFunction { .. }
             | DropFunction { .. }
+            | DropFunctionEarly { .. }
             | DropFunctionForReplacement { .. }
             | CheckFunctionBody { .. } => self.function(),
             CreateView { .. } | DropView { .. } => self.view(),

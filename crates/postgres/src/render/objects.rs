@@ -183,7 +183,9 @@ impl Renderer<'_> {
                 let replace = matches!(self.step, Step::ReplaceFunction { .. });
                 (name, function_sql(name, f, replace))
             }
-            Step::DropFunction { name } | Step::DropFunctionForReplacement { name } => {
+            Step::DropFunction { name }
+            | Step::DropFunctionForReplacement { name }
+            | Step::DropFunctionEarly { name } => {
                 let f = self.pair.previous.functions.get(name).ok_or_else(|| {
                     self.error(format!("function {name} is not in the current catalog"))
                 })?;

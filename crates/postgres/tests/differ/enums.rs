@@ -135,6 +135,37 @@ fn enum_value_removed_under_a_function_signature() {
         .check();
 }
 
+/// A value removed from an enum, and the function whose signature names it removed in
+/// the same edit: the function goes in the teardown, by its signature while the type
+/// still has its name, not among the late drops (where the name means the new type).
+#[test]
+fn enum_value_removed_with_a_function_over_it() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, legacy, paid]
+                functions:
+                  is_open:
+                    args: [{ name: s, type: status }]
+                    returns: boolean
+                    language: sql
+                    body: SELECT s = 'new'
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                enums:
+                  status: [new, paid]
+            "#,
+        )
+        .check();
+}
+
 /// An enum no column uses any more is dropped after the column that used it.
 #[test]
 fn enum_dropped_after_its_column() {
