@@ -36,6 +36,7 @@ impl Validator<'_> {
             }
         }
         self.column_collations(&at, schema_name, table);
+        self.toast_parameters(&at, schema_name, table_name, table);
         if table.unlogged {
             return;
         }
@@ -74,6 +75,50 @@ impl Validator<'_> {
                     .with_hint("PostgreSQL lets only unlogged tables reference unlogged ones: make this table `unlogged` too, or the other one logged"),
                 );
             }
+        }
+    }
+
+    /// `toast.*` parameters need a TOAST table, which PostgreSQL gives a table only when a
+    /// column may hold a long value: on a table whose every column has a fixed size it
+    /// would discard them. Only certain cases are refused (a domain or a type of another
+    /// package may be either).
+    fn toast_parameters(&mut self, at: &str, schema_name: &str, table_name: &str, table: &Table) {
+        let Some(key) = table.with_params.keys().find(|k| k.starts_with("toast.")) else {
+            return;
+        };
+        let enums = self.model.schemas.get(schema_name).map(|s| &s.enums);
+        let fixed = |ty: &str| match SqlType::parse(ty) {
+            Ok(SqlType::Named { schema, name }) => {
+                schema.is_none() && enums.is_some_and(|e| e.contains_key(&name))
+            }
+            Ok(t) => matches!(
+                t,
+                SqlType::SmallInt
+                    | SqlType::Integer
+                    | SqlType::BigInt
+                    | SqlType::Serial(_)
+                    | SqlType::Boolean
+                    | SqlType::Real
+                    | SqlType::Double
+                    | SqlType::Date
+                    | SqlType::Time
+                    | SqlType::Timestamp
+                    | SqlType::Timestamptz
+                    | SqlType::Interval
+                    | SqlType::Uuid
+            ),
+            Err(_) => false,
+        };
+        if !table.columns.is_empty() && table.columns.values().all(|c| fixed(&c.ty)) {
+            self.error(
+                Diagnostic::at_key(
+                    format!("{at}/with/{key}"),
+                    format!(
+                        "table `{schema_name}.{table_name}` has no TOAST table for `{key}`: every column has a fixed size"
+                    ),
+                )
+                .with_hint("PostgreSQL would discard the parameter; remove it, or keep it for a table with text, bytea, jsonb or array columns"),
+            );
         }
     }
 
