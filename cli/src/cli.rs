@@ -117,7 +117,7 @@ pub enum Command {
     /// Run the model's access tests (what each role may see and do: `access_tests`, and
     /// those derived from its policies and grants) in a throwaway database with the seed
     /// rows; exit 7 when one fails.
-    Test(crate::access::TestArgs),
+    Test(crate::commands::test::TestArgs),
     /// Exit 3 and print the difference when the database does not match the model (4 when it
     /// cannot be reached or read); with --fleet, every target's state.
     Drift {

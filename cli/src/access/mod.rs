@@ -1,6 +1,7 @@
-//! `schemactl test`: the model's access tests (what each role may see and do), written
-//! under `access_tests` and derived from its policies and grants, run in a throwaway
-//! database provisioned from the model with its seed rows on the dev server.
+//! The model's access tests (what each role may see and do), written under
+//! `access_tests` and derived from its policies and grants, run in a throwaway database
+//! provisioned from the model with its seed rows on the dev server (`schemactl test`,
+//! `crate::commands::test`).
 //!
 //! Each case runs in its own transaction, always rolled back: settings
 //! (`set_config(…, true)`), `SET LOCAL ROLE`, the setup statements, the check. The
@@ -10,112 +11,25 @@ pub mod cases;
 pub mod run;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use clap::Args;
 use sea_orm::ConnectionTrait;
 
 use crate::db;
-use crate::exit::{EXIT_DATABASE, EXIT_OK, EXIT_TESTS, EXIT_USAGE};
 use crate::load::Loaded;
-use crate::model::{Model, Target};
+use crate::model::Model;
 use cases::Case;
 use run::Verdict;
 
 /// Prefix of the throwaway databases, so that leftovers of a killed run are easy to find.
 pub const DATABASE_PREFIX: &str = "schemactl_access_";
 
-#[derive(Debug, Args)]
-#[command(
-    after_help = "The throwaway database is created on the dev server (--dev-url or \
-                  SCHEMACTL_DEV_URL, else the project-local server), never on a target; \
-                  its user must be able to SET ROLE to the model's roles (a superuser).\n\
-                  Exit codes: 0 every test passed, 7 a test failed, 1 the model is invalid, \
-                  4 the database could not be provisioned. Keys: docs/schema-reference.md \
-                  (access_tests)."
-)]
-pub struct TestArgs {
-    /// Run only the tests written under `access_tests`, none derived from the policies
-    /// and grants.
-    #[arg(long)]
-    pub written_only: bool,
-    /// Run only the tests whose name contains this text.
-    #[arg(long)]
-    pub filter: Option<String>,
-    /// Keep the throwaway database (its name is printed) instead of dropping it.
-    #[arg(long)]
-    pub keep: bool,
-}
-
 /// A case's outcome, with its model position.
-struct Outcome<'c> {
-    case: &'c Case,
-    location: String,
-    verdict: Verdict,
-}
-
-pub fn run(schema: &Path, args: &TestArgs) -> u8 {
-    let loaded = match crate::cli::load_and_validate(schema) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
-    if loaded.model.database.target == Target::Sqlite {
-        eprintln!(
-            "error: {} targets SQLite; access tests check PostgreSQL roles and policies",
-            schema.display()
-        );
-        return EXIT_USAGE;
-    }
-    let mut cases = cases::all(&loaded.model, args.written_only);
-    if let Some(filter) = &args.filter {
-        cases.retain(|c| c.name.contains(filter.as_str()));
-    }
-    if cases.is_empty() {
-        println!("no access tests to run");
-        return EXIT_OK;
-    }
-    let runtime = match crate::cli::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    let started = Instant::now();
-    let outcomes = match runtime.block_on(run_all(&loaded, &cases, args.keep)) {
-        Ok(outcomes) => outcomes,
-        Err(err) => return crate::exit::report(&err, EXIT_DATABASE),
-    };
-    report(&outcomes, started.elapsed().as_secs_f64())
-}
-
-fn report(outcomes: &[Outcome<'_>], secs: f64) -> u8 {
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for o in outcomes {
-        let origin = if o.case.generated { " [generated]" } else { "" };
-        match &o.verdict {
-            Verdict::Pass => {
-                passed += 1;
-                println!("{}: ok: {}{origin}", o.location, o.case.name);
-            }
-            Verdict::Skip(why) => {
-                skipped += 1;
-                println!("{}: skipped: {}{origin}: {why}", o.location, o.case.name);
-            }
-            Verdict::Fail(why) => {
-                failed += 1;
-                println!("{}: FAILED: {}{origin}", o.location, o.case.name);
-                println!("    as {}: {why}", o.case.role);
-            }
-        }
-    }
-    let written = outcomes.iter().filter(|o| !o.case.generated).count();
-    println!(
-        "test result: {}. {passed} passed, {failed} failed, {skipped} skipped ({written} \
-         written, {} generated) in {secs:.2}s",
-        if failed == 0 { "ok" } else { "FAILED" },
-        outcomes.len() - written
-    );
-    if failed == 0 { EXIT_OK } else { EXIT_TESTS }
+pub struct Outcome<'c> {
+    pub case: &'c Case,
+    pub location: String,
+    pub verdict: Verdict,
 }
 
 /// `file:line:column` of the case's origin in the model.
@@ -137,7 +51,9 @@ fn dev_server() -> anyhow::Result<String> {
     }
 }
 
-async fn run_all<'c>(
+/// Provisions the throwaway database from the model, runs `cases` and drops it (unless
+/// `keep`).
+pub async fn run_all<'c>(
     loaded: &Loaded,
     cases: &'c [Case],
     keep: bool,
