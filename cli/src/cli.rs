@@ -176,7 +176,7 @@ pub enum Command {
     /// remove them.
     Dev {
         #[command(subcommand)]
-        command: crate::scratch::DevCommand,
+        command: crate::commands::dev::DevCommand,
     },
     /// Generate the SeaORM entity crate or the documentation from the model.
     Generate {
