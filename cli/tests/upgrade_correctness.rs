@@ -67,9 +67,7 @@ async fn enum_value_stays_when_a_later_step_fails_and_a_rerun_converges() {
         "price: { type: \"numeric(10,2)\", check: \"price IS NOT NULL\" }",
     ));
     let new_text = FIXTURE.edited(&edits);
-    let url = db_url(&tag);
-    let args = ["apply", "--database-url", url.as_str(), "--yes"];
-    let out = FIXTURE.schemactl(&tag, &new_text, &args);
+    let out = FIXTURE.apply(&tag, &new_text, &[]);
     assert!(!out.status.success(), "the check cannot be validated");
     let err = stderr(&out);
     assert!(err.contains("rolled back"), "{err}");
@@ -87,7 +85,7 @@ async fn enum_value_stays_when_a_later_step_fails_and_a_rerun_converges() {
     );
 
     exec(&conn, "UPDATE shop.orders SET price = 1").await;
-    let out = FIXTURE.schemactl(&tag, &new_text, &args);
+    let out = FIXTURE.apply(&tag, &new_text, &[]);
     assert!(
         out.status.success(),
         "the rerun converges: {}",
@@ -142,21 +140,7 @@ async fn renamed_column_keeps_its_converted_values() {
         ("price: { type: \"numeric(10,2)\" }", PRICE_CENTS),
         PRICE_READER,
     ]);
-    let url = db_url(&tag);
-    let out = FIXTURE.schemactl(
-        &tag,
-        &new_text,
-        &[
-            "apply",
-            "--database-url",
-            &url,
-            "--yes",
-            "--allow-hazard",
-            "table-rewrite",
-            "--allow-hazard",
-            "access-exclusive-lock",
-        ],
-    );
+    let out = FIXTURE.apply(&tag, &new_text, &["table-rewrite", "access-exclusive-lock"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         scalar_i64(&conn, "SELECT price_cents FROM shop.orders WHERE id = 1").await,

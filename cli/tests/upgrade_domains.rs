@@ -256,21 +256,10 @@ async fn rows_survive_a_replacement_and_a_broken_check_changes_nothing() {
         .await;
     }
     let replaced = BASE.edited(&[("code: { type: varchar(8) }", "code: { type: text }")]);
-    let out = BASE.schemactl(
+    let out = BASE.apply(
         &db,
         &replaced,
-        &[
-            "apply",
-            "--database-url",
-            &url,
-            "--yes",
-            "--allow-hazard",
-            "table-rewrite",
-            "--allow-hazard",
-            "access-exclusive-lock",
-            "--allow-hazard",
-            "data-loss",
-        ],
+        &["table-rewrite", "access-exclusive-lock", "data-loss"],
     );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let conn = connect(&url).await;
@@ -294,18 +283,7 @@ async fn rows_survive_a_replacement_and_a_broken_check_changes_nothing() {
             "          amount_positive: VALUE >= 0\n          amount_small: VALUE < 5\n",
         ),
     ]);
-    let out = BASE.schemactl(
-        &db,
-        &broken,
-        &[
-            "apply",
-            "--database-url",
-            &url,
-            "--yes",
-            "--allow-hazard",
-            "access-exclusive-lock",
-        ],
-    );
+    let out = BASE.apply(&db, &broken, &["access-exclusive-lock"]);
     assert!(!out.status.success(), "a row breaks the new check");
     let message = stderr(&out);
     assert!(message.contains("amount_small"), "{message}");

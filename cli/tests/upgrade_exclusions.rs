@@ -162,18 +162,7 @@ async fn the_server_enforces_them_and_a_conflicting_add_changes_nothing() {
         "          name: { type: text }\n",
         "          name: { type: text }\n        exclusions:\n          rooms_unique_name:\n            using: hash\n            elements: [{ column: name, with: \"=\" }]\n",
     )]);
-    let out = BASE.schemactl(
-        &db,
-        &broken,
-        &[
-            "apply",
-            "--database-url",
-            &url,
-            "--yes",
-            "--allow-hazard",
-            "access-exclusive-lock",
-        ],
-    );
+    let out = BASE.apply(&db, &broken, &["access-exclusive-lock"]);
     assert!(!out.status.success(), "the rooms break the new constraint");
     let message = stderr(&out);
     assert!(message.contains("rooms_unique_name"), "{message}");

@@ -69,22 +69,10 @@ async fn partition_rows_move_with_their_bounds() {
             "from: [2000], to: [MAXVALUE]",
         ),
     ]);
-    let url = db_url(&tag);
-    let out = FIXTURE.schemactl(
+    let out = FIXTURE.apply(
         &tag,
         &new_text,
-        &[
-            "apply",
-            "--database-url",
-            &url,
-            "--yes",
-            "--allow-hazard",
-            "table-rewrite",
-            "--allow-hazard",
-            "access-exclusive-lock",
-            "--allow-hazard",
-            "data-loss",
-        ],
+        &["table-rewrite", "access-exclusive-lock", "data-loss"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let placed = |table: &str| {

@@ -151,11 +151,7 @@ async fn altering_a_sequence_keeps_its_position() {
         }
     }
     let after = BASE.edited(&[("        cache: 20\n", "        increment: 10\n")]);
-    let out = BASE.schemactl(
-        &db,
-        &after,
-        &["apply", "--database-url", &db_url(&db), "--yes"],
-    );
+    let out = BASE.apply(&db, &after, &[]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let conn = connect(&db_url(&db)).await;
     let next = scalar_i64(&conn, "SELECT nextval('billing.invoice_number')").await;

@@ -115,11 +115,7 @@ async fn rows_survive_becoming_logged() {
     )
     .await;
     let logged = BASE.edited(&[("        unlogged: true\n", "")]);
-    let out = BASE.schemactl(
-        &db,
-        &logged,
-        &["apply", "--database-url", &db_url(&db), "--yes"],
-    );
+    let out = BASE.apply(&db, &logged, &[]);
     // A rewrite is a hazard: refused unless allowed, and nothing changes.
     assert_eq!(
         out.status.code(),
@@ -132,20 +128,7 @@ async fn rows_survive_becoming_logged() {
     let persistence_sql =
         "SELECT relpersistence::text FROM pg_class WHERE relname = 'Beacon Buffer'";
     assert_eq!(scalar_string(&conn, persistence_sql).await, "u");
-    let out = BASE.schemactl(
-        &db,
-        &logged,
-        &[
-            "apply",
-            "--database-url",
-            &db_url(&db),
-            "--allow-hazard",
-            "table-rewrite",
-            "--allow-hazard",
-            "access-exclusive-lock",
-            "--yes",
-        ],
-    );
+    let out = BASE.apply(&db, &logged, &["table-rewrite", "access-exclusive-lock"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let rows = scalar_i64(&conn, "SELECT count(*) FROM stats.\"Beacon Buffer\"").await;
     assert_eq!(rows, 500);

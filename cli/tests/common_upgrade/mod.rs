@@ -57,6 +57,17 @@ impl Base {
     pub fn schemactl(&self, name: &str, text: &str, args: &[&str]) -> std::process::Output {
         schemactl_env(&write_model(name, text), args, self.env)
     }
+
+    /// `schemactl apply --yes` of a model text to database `database`, allowing each
+    /// hazard of `allowed` (`table-rewrite`, …).
+    pub fn apply(&self, database: &str, text: &str, allowed: &[&str]) -> std::process::Output {
+        let url = crate::common_pg::db_url(database);
+        let mut args = vec!["apply", "--database-url", url.as_str(), "--yes"];
+        for hazard in allowed {
+            args.extend(["--allow-hazard", hazard]);
+        }
+        self.schemactl(database, text, &args)
+    }
 }
 
 pub fn load(name: &str, text: &str) -> schemactl::model::Model {
