@@ -20,8 +20,6 @@ use super::{Files, environment, render};
 use crate::catalog::{self, QName};
 use crate::model::Model;
 
-pub use schemactl_codegen::SQLITE_ENTITY_TEMPLATES as TEMPLATES;
-
 /// The columns of every view of the model, from an in-memory SQLite database.
 pub async fn resolve_views(model: &Model) -> anyhow::Result<ViewColumns> {
     let catalog = schemactl_sqlite::build::from_model(model);
@@ -64,7 +62,7 @@ pub fn entity_files(
     views: &ViewColumns,
     templates: Option<&Path>,
 ) -> anyhow::Result<Files> {
-    let env = environment(TEMPLATES, templates)?;
+    let env = environment(super::SQLITE_ENTITY_TEMPLATES, templates)?;
     let options = Options {
         dialect: Dialect::Sqlite,
         ..Options::default()

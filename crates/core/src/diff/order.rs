@@ -9,9 +9,10 @@ use crate::step::{Pair, Phase, Step};
 
 pub(super) fn arrange(steps: Vec<Step>, pair: Pair<&Catalog>) -> Vec<Step> {
     let rank = ranks(pair.next);
-    // Late drops go in the reverse of the previous catalog's order: what uses an object
-    // before the object (a domain before the function its check calls, a function
-    // before the domain its argument has).
+    // Late drops, and routines the teardown drops, go in the reverse of the previous
+    // catalog's order: what uses an object before the object (a domain before the
+    // function its check calls, a function before the domain its argument has, an
+    // aggregate before its support function).
     let drop_rank = if steps.iter().any(|s| late_drop_node(s).is_some()) {
         ranks(pair.previous)
     } else {
