@@ -152,7 +152,7 @@ EOF
 fi
 
 # ---------------------------------------------------------------------------------------
-# Tests on the same server take this lock around every schemactl run (cli/tests/common_pg);
+# Tests on the same server take this lock around every schemactl run (cli/tests/suite/common_pg);
 # holding it keeps their runs (which may drop other scratch databases) out of ours.
 lockfile="$repo_root/target/schemactl-tests.lock"
 exec {lock_fd}>>"$lockfile"

@@ -59,7 +59,7 @@ pg_bin="$repo_root/target/postgres/pg18/bin"
 psql="$pg_bin/psql"
 keep="$repo_root/target/bench-entities"
 
-# Throwaway role passwords: the test suite's defaults (cli/tests/common_pg) and
+# Throwaway role passwords: the test suite's defaults (cli/tests/suite/common_pg) and
 # bench-diff.sh's, so that a benchmark on the shared local server never changes a password
 # a concurrently running test or benchmark logs in with. Values already set are kept.
 export APP_OWNER_PASSWORD="${APP_OWNER_PASSWORD:-owner-test-pw}"
@@ -194,7 +194,7 @@ summary() { # summary DIR: "N files, M lines"
         "$(find "$1" -type f -name '*.rs' -exec cat {} + | wc -l)"
 }
 
-# Tests on the same server take this lock around every schemactl run (cli/tests/common_pg);
+# Tests on the same server take this lock around every schemactl run (cli/tests/suite/common_pg);
 # holding it keeps their provisioning out of the measurements and ours out of theirs.
 lockfile="$repo_root/target/schemactl-tests.lock"
 exec {lock_fd}>>"$lockfile"

@@ -41,7 +41,7 @@ schemactl="$repo_root/target/release/schemactl"
 pg_bin="$repo_root/target/postgres/pg18/bin"
 psql="$pg_bin/psql"
 
-# Throwaway role passwords. The defaults are the test suite's (cli/tests/common_pg), so
+# Throwaway role passwords. The defaults are the test suite's (cli/tests/suite/common_pg), so
 # that a benchmark on the shared local server never changes a password a concurrently
 # running test logs in with. Values already in the environment are kept.
 export APP_OWNER_PASSWORD="${APP_OWNER_PASSWORD:-owner-test-pw}"
@@ -139,7 +139,7 @@ if [ "$plan_inserts" = 0 ] && [ "$plan_refresh" = 0 ]; then
     echo "note: plan.sql has no seed rows and no materialized-view refresh; provision does both"
 fi
 
-# Tests on the same server take this lock around every schemactl run (cli/tests/common_pg);
+# Tests on the same server take this lock around every schemactl run (cli/tests/suite/common_pg);
 # holding it keeps their provisioning out of the measurements and ours out of theirs.
 lockfile="$repo_root/target/schemactl-tests.lock"
 exec {lock_fd}>>"$lockfile"

@@ -92,7 +92,7 @@ python3 "$repo_root/scripts/gen_synthetic_model.py" --out "$work" --nonce "bench
     die "the model generator failed"
 model="$work/model.yaml"
 
-# Tests on the same server take this lock around every schemactl run (cli/tests/common_pg).
+# Tests on the same server take this lock around every schemactl run (cli/tests/suite/common_pg).
 lockfile="$repo_root/target/schemactl-tests.lock"
 exec {lock_fd}>>"$lockfile"
 if ! flock -w 600 "$lock_fd"; then

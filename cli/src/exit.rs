@@ -13,7 +13,7 @@
 //!
 //! Commands return [`ExitCode`]s through these constants, and errors are sorted by
 //! [`of_error`] from their types, never from their wording. docs/cli.md repeats this
-//! table, and `cli/tests/cli_exit_codes.rs` runs the binary into every code.
+//! table, and `cli/tests/suite/cli_exit_codes.rs` runs the binary into every code.
 
 /// Success, or a check found nothing to report.
 pub const EXIT_OK: u8 = 0;

@@ -298,18 +298,6 @@ JOIN pg_class ic ON ic.oid = k.conindid
 JOIN pg_description ds ON ds.classoid = 'pg_class'::regclass AND ds.objoid = ic.oid
 WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype IN ('p', 'u', 'x')
 UNION ALL
--- Key and unique constraints whose index has INCLUDE columns or storage parameters: the
--- model writes neither for them (exclusion constraints have both).
-SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname),
-       concat_ws(', ', CASE WHEN x.indnatts > x.indnkeyatts THEN 'INCLUDE' END,
-                 CASE WHEN ic.reloptions IS NOT NULL THEN 'WITH (' || array_to_string(ic.reloptions, ', ') || ')' END)
-FROM pg_constraint k
-JOIN rel r ON r.oid = k.conrelid
-JOIN pg_index x ON x.indexrelid = k.conindid
-JOIN pg_class ic ON ic.oid = k.conindid
-WHERE NOT r.relispartition AND k.conparentid = 0 AND k.contype IN ('p', 'u')
-  AND (x.indnatts > x.indnkeyatts OR ic.reloptions IS NOT NULL)
-UNION ALL
 -- The model asks for valid constraints: one added NOT VALID and never validated is not
 -- what provisioning gives (plans validate it).
 SELECT 'constraint_attributes', r.qname || '.' || quote_ident(k.conname), 'NOT VALID'

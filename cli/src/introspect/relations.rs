@@ -9,8 +9,8 @@ use super::parse::{option_value, parse_bound, split_option, strip_outer_parens, 
 use super::{Session, get};
 use crate::catalog::{
     Catalog, CheckDef, ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, IndexKeyDef,
-    KeyDef, PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef, UniqueDef,
-    ViewDef,
+    KeyDef, KeyIndex, PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef,
+    UniqueDef, ViewDef,
 };
 use crate::model::types::SerialKind;
 use crate::model::{
@@ -303,6 +303,7 @@ async fn constraints(
                     name,
                     columns,
                     deferral,
+                    index: key_index(&row)?,
                 })
             }
             "u" => table.uniques.push(UniqueDef {
@@ -310,6 +311,7 @@ async fn constraints(
                 columns,
                 nulls_not_distinct: get(&row, "nulls_not_distinct")?,
                 deferral,
+                index: key_index(&row)?,
             }),
             "c" => table.checks.push(CheckDef {
                 name,
@@ -443,16 +445,30 @@ fn index(row: &QueryResult) -> anyhow::Result<IndexDef> {
         unique: get(row, "is_unique")?,
         predicate: get(row, "predicate")?,
         include: names.iter().skip(key_count).cloned().collect(),
-        with: with_options
-            .iter()
-            .map(|o| {
-                let (k, v) = split_option(o);
-                (k.to_string(), option_value(v))
-            })
-            .collect(),
+        with: storage_options(&with_options),
         nulls_not_distinct: get(row, "nulls_not_distinct")?,
         comment: get(row, "comment")?,
     })
+}
+
+/// The INCLUDE columns and storage parameters of a key's or unique constraint's index.
+fn key_index(row: &QueryResult) -> anyhow::Result<KeyIndex> {
+    let with_options: Vec<String> = get(row, "index_options")?;
+    Ok(KeyIndex {
+        include: get(row, "include_columns")?,
+        with: storage_options(&with_options),
+    })
+}
+
+/// `key=value` reloptions entries as the catalog's (key, rendered value) pairs.
+fn storage_options(options: &[String]) -> Vec<(String, String)> {
+    options
+        .iter()
+        .map(|o| {
+            let (k, v) = split_option(o);
+            (k.to_string(), option_value(v))
+        })
+        .collect()
 }
 
 /// An exclusion constraint from the row of its index.

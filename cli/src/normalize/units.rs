@@ -629,6 +629,7 @@ mod tests {
                 name: "pk".to_string(),
                 columns: vec!["id".to_string()],
                 deferral: Default::default(),
+                index: Default::default(),
             }),
             foreign_keys: parent
                 .map(|p| ForeignKeyDef {

@@ -68,7 +68,7 @@ mod tests {
 
     /// RFC 7677's example password and salt; the expected verifier was computed
     /// independently (Python's hashlib.pbkdf2_hmac and hmac). That the server accepts a
-    /// login with a verifier from here is tested against PostgreSQL (cli/tests/roles_managed.rs).
+    /// login with a verifier from here is tested against PostgreSQL (cli/tests/suite/roles_managed.rs).
     #[test]
     fn rfc_7677_example() {
         let salt = STANDARD

@@ -24,11 +24,7 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
     let mut table = Table {
         comment: t.comment.clone(),
         unlogged: t.unlogged,
-        with_params: t
-            .with
-            .iter()
-            .map(|(k, v)| (k.clone(), option_value(v)))
-            .collect(),
+        with_params: storage_values(&t.with),
         ..Default::default()
     };
     for c in &t.columns {
@@ -50,6 +46,8 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
         }
         table.primary_key_deferrable = key.deferral.deferrable();
         table.primary_key_initially_deferred = key.deferral == Deferral::InitiallyDeferred;
+        table.primary_key_include = key.index.include.clone();
+        table.primary_key_with = storage_values(&key.index.with);
     }
     uniques_and_checks(q, t, &mut table);
     table.exclusions = t
@@ -78,6 +76,7 @@ fn uniques_and_checks(q: &QName, t: &TableDef, table: &mut Table) {
         let inline = match u.columns.as_slice() {
             [c] if !u.nulls_not_distinct
                 && u.deferral == Deferral::Immediate
+                && u.index.is_empty()
                 && u.name == format!("{}_{c}_key", q.name) =>
             {
                 Some(c)
@@ -87,12 +86,17 @@ fn uniques_and_checks(q: &QName, t: &TableDef, table: &mut Table) {
         match inline.and_then(|c| table.columns.get_mut(c)) {
             Some(column) => column.unique = true,
             None => {
-                let unique = if u.nulls_not_distinct || u.deferral != Deferral::Immediate {
+                let long = u.nulls_not_distinct
+                    || u.deferral != Deferral::Immediate
+                    || !u.index.is_empty();
+                let unique = if long {
                     UniqueConstraint::Full {
                         columns: u.columns.clone(),
                         nulls_not_distinct: u.nulls_not_distinct,
                         deferrable: u.deferral.deferrable(),
                         initially_deferred: u.deferral == Deferral::InitiallyDeferred,
+                        include: u.index.include.clone(),
+                        with_params: storage_values(&u.index.with),
                     }
                 } else {
                     UniqueConstraint::Columns(u.columns.clone())
@@ -307,11 +311,7 @@ pub(super) fn index(w: &mut Writer, q: &QName, table: Option<&TableDef>, i: &Ind
         unique: i.unique,
         predicate: i.predicate.clone(),
         include: i.include.clone(),
-        with_params: i
-            .with
-            .iter()
-            .map(|(k, v)| (k.clone(), option_value(v)))
-            .collect(),
+        with_params: storage_values(&i.with),
         nulls_not_distinct: i.nulls_not_distinct,
         comment: i.comment.clone(),
     }
@@ -339,11 +339,7 @@ fn exclusion(x: &ExclusionDef) -> Exclusion {
             .collect(),
         predicate: x.predicate.clone(),
         include: x.include.clone(),
-        with_params: x
-            .with
-            .iter()
-            .map(|(k, v)| (k.clone(), option_value(v)))
-            .collect(),
+        with_params: storage_values(&x.with),
         deferrable: x.deferral.deferrable(),
         initially_deferred: x.deferral == Deferral::InitiallyDeferred,
     }
@@ -470,5 +466,13 @@ fn bound_values(w: &mut Writer, object: &str, values: &[String]) -> Vec<Value> {
                 },
             }
         })
+        .collect()
+}
+
+/// Storage parameters as the model writes them (numbers and booleans typed).
+fn storage_values(params: &[(String, String)]) -> IndexMap<String, Value> {
+    params
+        .iter()
+        .map(|(k, v)| (k.clone(), option_value(v)))
         .collect()
 }

@@ -114,6 +114,7 @@ fn table_def(model: &Model, schema: &str, table: &Table) -> TableDef {
             name: names::primary_key(),
             columns: pk.clone(),
             deferral: Default::default(),
+            index: Default::default(),
         }),
         comment: table.comment.clone(),
         ..TableDef::default()
@@ -214,6 +215,7 @@ fn unique(columns: &[String]) -> UniqueDef {
         columns: columns.to_vec(),
         nulls_not_distinct: false,
         deferral: Default::default(),
+        index: Default::default(),
     }
 }
 

@@ -138,6 +138,7 @@ fn constraints(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
                     name: names::primary_key(),
                     columns,
                     deferral: Default::default(),
+                    index: Default::default(),
                 })
             }
             "UNIQUE" => table.uniques.push(UniqueDef {
@@ -145,6 +146,7 @@ fn constraints(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
                 columns,
                 nulls_not_distinct: false,
                 deferral: Default::default(),
+                index: Default::default(),
             }),
             "CHECK" => {
                 let n = checks.entry(q.clone()).or_default();

@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_breach_names_the_limit_not_the_indentation() {
-        // The real limit takes 2,000,000 nodes to reach (cli/tests/model_size.rs does);
+        // The real limit takes 2,000,000 nodes to reach (cli/tests/suite/model_size.rs does);
         // the same error path with a small budget.
         let mut small = budget();
         small.max_nodes = 10;

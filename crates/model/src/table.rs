@@ -31,6 +31,13 @@ pub struct Table {
     /// (`INITIALLY DEFERRED`, needs `primary_key_deferrable`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub primary_key_initially_deferred: bool,
+    /// Covering columns of the primary key's index (`INCLUDE`): stored in the index,
+    /// not part of the key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub primary_key_include: Vec<String>,
+    /// Storage parameters of the primary key's index (`WITH (fillfactor = 90)`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub primary_key_with: IndexMap<String, serde_json::Value>,
     /// Unique constraints: name → columns (or the long form).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub unique: IndexMap<String, UniqueConstraint>,
@@ -255,10 +262,31 @@ pub enum UniqueConstraint {
         /// `INITIALLY DEFERRED` (needs `deferrable`).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         initially_deferred: bool,
+        /// Covering columns of the constraint's index (`INCLUDE`): stored in the index,
+        /// not compared.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        include: Vec<String>,
+        /// Storage parameters of the constraint's index (`WITH (fillfactor = 90)`).
+        #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
+        with_params: IndexMap<String, serde_json::Value>,
     },
 }
 
 impl UniqueConstraint {
+    /// Covering columns of the constraint's index.
+    pub fn include(&self) -> &[String] {
+        match self {
+            UniqueConstraint::Columns(_) => &[],
+            UniqueConstraint::Full { include, .. } => include,
+        }
+    }
+    /// Storage parameters of the constraint's index.
+    pub fn with_params(&self) -> Option<&IndexMap<String, serde_json::Value>> {
+        match self {
+            UniqueConstraint::Columns(_) => None,
+            UniqueConstraint::Full { with_params, .. } => Some(with_params),
+        }
+    }
     pub fn columns(&self) -> &[String] {
         match self {
             UniqueConstraint::Columns(c) => c,

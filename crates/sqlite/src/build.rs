@@ -99,6 +99,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
                 .unwrap_or_else(|| format!("{name}_pkey")),
             columns: pk.clone(),
             deferral: Default::default(),
+            index: Default::default(),
         }),
         ..TableDef::default()
     };
@@ -109,6 +110,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
                 columns: vec![col.clone()],
                 nulls_not_distinct: false,
                 deferral: Default::default(),
+                index: Default::default(),
             });
         }
         if let Some(check) = &c.check {
@@ -147,6 +149,7 @@ fn table_def(name: &str, table: &Table) -> TableDef {
             columns: unique.columns().to_vec(),
             nulls_not_distinct: false,
             deferral: Default::default(),
+            index: Default::default(),
         });
     }
     for (cname, check) in &table.checks {

@@ -185,6 +185,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
                 .unwrap_or_else(|| names::primary_key(name)),
             columns: key.into_iter().map(|(_, c)| c).collect(),
             deferral: Default::default(),
+            index: Default::default(),
         });
     }
     for (constraint, columns) in &parsed.uniques {
@@ -195,6 +196,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
             columns: columns.clone(),
             nulls_not_distinct: false,
             deferral: Default::default(),
+            index: Default::default(),
         });
     }
     let mut unnamed = 0;

@@ -262,6 +262,10 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
                 table.primary_key_deferrable,
                 table.primary_key_initially_deferred,
             ),
+            index: KeyIndex {
+                include: table.primary_key_include.clone(),
+                with: storage_parameters(&table.primary_key_with),
+            },
         });
     }
     for (name, column) in &table.columns {
@@ -271,6 +275,7 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
                 columns: vec![name.clone()],
                 nulls_not_distinct: false,
                 deferral: Deferral::Immediate,
+                index: KeyIndex::default(),
             });
         }
         if let Some(check) = &column.check {
@@ -311,6 +316,13 @@ fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table
             columns: unique.columns().to_vec(),
             nulls_not_distinct: unique.nulls_not_distinct(),
             deferral: Deferral::from_flags(unique.deferrable(), unique.initially_deferred()),
+            index: KeyIndex {
+                include: unique.include().to_vec(),
+                with: unique
+                    .with_params()
+                    .map(storage_parameters)
+                    .unwrap_or_default(),
+            },
         });
     }
     for (name, check) in &table.checks {

@@ -398,6 +398,23 @@ pub struct KeyDef {
     pub columns: Vec<String>,
     #[serde(default)]
     pub deferral: Deferral,
+    #[serde(default)]
+    pub index: KeyIndex,
+}
+
+/// What a primary key or unique constraint says about the index that enforces it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyIndex {
+    /// Covering columns (`INCLUDE`).
+    pub include: Vec<String>,
+    /// Storage parameters, rendered values (`90`, `'on'`).
+    pub with: Vec<(String, String)>,
+}
+
+impl KeyIndex {
+    pub fn is_empty(&self) -> bool {
+        self.include.is_empty() && self.with.is_empty()
+    }
 }
 
 /// When PostgreSQL checks a primary key or unique constraint.
@@ -442,6 +459,8 @@ pub struct UniqueDef {
     pub nulls_not_distinct: bool,
     #[serde(default)]
     pub deferral: Deferral,
+    #[serde(default)]
+    pub index: KeyIndex,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -397,7 +397,10 @@ impl Differ<'_> {
     fn keys(&mut self, q: &QName, previous: &TableDef, next: &TableDef) {
         let renamed_only = match (&previous.primary_key, &next.primary_key) {
             (Some(c), Some(d)) => {
-                c.columns == d.columns && c.deferral == d.deferral && c.name != d.name
+                c.columns == d.columns
+                    && c.deferral == d.deferral
+                    && c.index == d.index
+                    && c.name != d.name
             }
             _ => false,
         };

@@ -321,12 +321,40 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, schema: &str, table: &Table)
             "DuckDB has no triggers: do the work in the application or a view",
         );
     }
+    if !table.primary_key_include.is_empty() {
+        refuse(
+            "primary_key_include".into(),
+            "covering columns (INCLUDE) of a key's index",
+            "remove `primary_key_include`",
+        );
+    }
+    if !table.primary_key_with.is_empty() {
+        refuse(
+            "primary_key_with".into(),
+            "storage parameters of a key's index",
+            "remove `primary_key_with`",
+        );
+    }
     for (name, unique) in &table.unique {
         if unique.nulls_not_distinct() {
             refuse(
                 format!("unique/{name}"),
                 "NULLS NOT DISTINCT",
                 "make the columns NOT NULL instead",
+            );
+        }
+        if !unique.include().is_empty() {
+            refuse(
+                format!("unique/{name}/include"),
+                "covering columns (INCLUDE) of a unique constraint's index",
+                "remove `include`",
+            );
+        }
+        if unique.with_params().is_some_and(|w| !w.is_empty()) {
+            refuse(
+                format!("unique/{name}/with"),
+                "storage parameters of a unique constraint's index",
+                "remove `with`",
             );
         }
     }

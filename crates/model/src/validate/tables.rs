@@ -146,6 +146,7 @@ impl Validator<'_> {
             table,
             &table.primary_key,
         );
+        self.key_index(&at, schema_name, table_name, table, &pk_columns);
         for (name, unique) in &table.unique {
             self.identifier(&format!("{at}/unique/{name}"), name, true);
             self.column_list(
@@ -153,6 +154,12 @@ impl Validator<'_> {
                 table_name,
                 table,
                 unique.columns(),
+            );
+            self.column_list(
+                &format!("{at}/unique/{name}/include"),
+                table_name,
+                table,
+                unique.include(),
             );
         }
         for (name, _) in &table.checks {
@@ -699,6 +706,42 @@ fn names_identifier(text: &str, name: &str) -> bool {
         }
     }
     false
+}
+
+impl Validator<'_> {
+    /// `primary_key_include` and `primary_key_with` need a primary key, and the covering
+    /// columns must be the table's.
+    fn key_index(
+        &mut self,
+        at: &str,
+        schema_name: &str,
+        table_name: &str,
+        table: &Table,
+        pk_columns: &[&str],
+    ) {
+        self.column_list(
+            &format!("{at}/primary_key_include"),
+            table_name,
+            table,
+            &table.primary_key_include,
+        );
+        let has_key = !pk_columns.is_empty() || !table.primary_key.is_empty();
+        let options = [
+            ("primary_key_include", !table.primary_key_include.is_empty()),
+            ("primary_key_with", !table.primary_key_with.is_empty()),
+        ];
+        for (key, set) in options {
+            if set && !has_key {
+                self.error(
+                    Diagnostic::at_key(
+                        format!("{at}/{key}"),
+                        format!("table `{schema_name}.{table_name}` has no primary key for `{key}`"),
+                    )
+                    .with_hint("declare the key (`primary_key: true` on a column, or the table's `primary_key` list), or remove the option"),
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use schemactl_core::catalog::{
     CheckDef, ColumnDef, ExclusionDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, IndexKeyDef,
-    PolicyDef, QName, RoutineKind, TableDef, TriggerDef, UniqueDef, ViewDef,
+    KeyDef, KeyIndex, PolicyDef, QName, RoutineKind, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
 use schemactl_core::sql::{dollar_quote, ident, ident_list, literal};
 use schemactl_core::statement::{ObjectKey, ObjectKind, Part};
@@ -134,13 +134,7 @@ pub fn table_sql_with_parts(q: &QName, t: &TableDef) -> (String, Vec<Part>) {
         .collect();
     let constraint = |name: &str| ObjectKey::on_table(ObjectKind::Constraint, q, name);
     if let Some(pk) = &t.primary_key {
-        let sql = format!(
-            "CONSTRAINT {} PRIMARY KEY ({}){}",
-            ident(&pk.name),
-            ident_list(&pk.columns),
-            pk.deferral.sql()
-        );
-        items.push((sql, constraint(&pk.name)));
+        items.push((primary_key_clause(pk), constraint(&pk.name)));
     }
     items.extend(
         t.uniques
@@ -214,9 +208,20 @@ pub fn column_sql(c: &ColumnDef) -> String {
     s
 }
 
+/// `CONSTRAINT name PRIMARY KEY (…) INCLUDE (…) WITH (…) DEFERRABLE`.
+pub fn primary_key_clause(pk: &KeyDef) -> String {
+    format!(
+        "CONSTRAINT {} PRIMARY KEY ({}){}{}",
+        ident(&pk.name),
+        ident_list(&pk.columns),
+        key_index_sql(&pk.index),
+        pk.deferral.sql()
+    )
+}
+
 pub fn unique_clause(u: &UniqueDef) -> String {
     format!(
-        "CONSTRAINT {} UNIQUE{} ({}){}",
+        "CONSTRAINT {} UNIQUE{} ({}){}{}",
         ident(&u.name),
         if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
@@ -224,8 +229,21 @@ pub fn unique_clause(u: &UniqueDef) -> String {
             ""
         },
         ident_list(&u.columns),
+        key_index_sql(&u.index),
         u.deferral.sql()
     )
+}
+
+/// The index parameters of a key or unique constraint (with a leading space), or nothing.
+fn key_index_sql(index: &KeyIndex) -> String {
+    let mut sql = String::new();
+    if !index.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", ident_list(&index.include)));
+    }
+    if !index.with.is_empty() {
+        sql.push_str(&format!(" WITH ({})", storage_parameters(&index.with)));
+    }
+    sql
 }
 
 pub fn check_clause(c: &CheckDef) -> String {

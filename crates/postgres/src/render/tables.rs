@@ -2,7 +2,7 @@
 //! row-level security and policies.
 
 use schemactl_core::catalog::{IndexDef, QName, TableDef};
-use schemactl_core::sql::{dollar_quote, ident, ident_list, literal};
+use schemactl_core::sql::{dollar_quote, ident, literal};
 use schemactl_core::statement::{
     ObjectKey, ObjectKind, Precondition, RenderError, Statement, TxMode,
 };
@@ -15,7 +15,8 @@ use super::Renderer;
 use super::access::in_schema_of;
 use super::statements::{
     check_clause, collate, column_sql, comment_sql, exclusion_clause, foreign_key_sql, index_sql,
-    parameter_name, policy_sql, table_sql_with_parts, trigger_sql, unique_clause,
+    parameter_name, policy_sql, primary_key_clause, table_sql_with_parts, trigger_sql,
+    unique_clause,
 };
 
 type Rendered = Result<Vec<Statement>, RenderError>;
@@ -415,12 +416,7 @@ impl Renderer<'_> {
                     .as_ref()
                     .filter(|k| k.name == on.name)
                     .ok_or_else(missing)?;
-                format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({}){}",
-                    ident(&pk.name),
-                    ident_list(&pk.columns),
-                    pk.deferral.sql()
-                )
+                format!("ALTER TABLE {table} ADD {}", primary_key_clause(pk))
             }
             ConstraintKind::Unique => {
                 let u = t

@@ -108,3 +108,61 @@ fn column_collation_changes() {
     let text = crate::harness::plan_text(&steps);
     assert!(!text.contains("table-rewrite"), "{text}");
 }
+
+/// The index behind a key or unique constraint: covering columns and storage parameters.
+/// A key that gains them is dropped and added again (a constraint's index cannot be
+/// altered into another), the foreign key that needs it with it; a new table writes them
+/// inline, before the key's timing.
+#[test]
+fn key_index_include_and_storage_parameters() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              stats:
+                tables:
+                  sites:
+                    columns:
+                      site_id: { type: smallint, primary_key: true }
+                      host: { type: text, nullable: false }
+                      timezone: { type: text }
+                    unique:
+                      sites_host_key: [host]
+                  visits:
+                    columns:
+                      visit_id: { type: bigint, primary_key: true }
+                      site_id: { type: smallint, references: { table: sites } }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              stats:
+                tables:
+                  sites:
+                    primary_key_with: { fillfactor: 80 }
+                    columns:
+                      site_id: { type: smallint, primary_key: true }
+                      host: { type: text, nullable: false }
+                      timezone: { type: text }
+                    unique:
+                      sites_host_key:
+                        columns: [host]
+                        include: [timezone]
+                        with: { deduplicate_items: false }
+                  visits:
+                    columns:
+                      visit_id: { type: bigint, primary_key: true }
+                      site_id: { type: smallint, references: { table: sites } }
+                  pages:
+                    primary_key: [site_id, path]
+                    primary_key_include: [title]
+                    primary_key_deferrable: true
+                    columns:
+                      site_id: { type: smallint }
+                      path: { type: text }
+                      title: { type: text }
+            "#,
+        )
+        .check();
+}
