@@ -373,6 +373,44 @@ pub async fn query_one<C: ConnectionTrait>(
         .ok_or_else(|| anyhow::anyhow!("catalog query returned no row: {sql}"))
 }
 
+/// Creates the empty database `name` from `template0`, owned by `owner` when given: the
+/// throwaway databases of scratch normalization, `apply --proof` and `import`. The error
+/// carries the server's words after `what` (e.g. "cannot create a scratch database").
+pub async fn create_database<C: ConnectionTrait>(
+    server: &C,
+    name: &str,
+    owner: Option<&str>,
+    what: &str,
+) -> anyhow::Result<()> {
+    let owner = owner
+        .map(|o| format!(" OWNER {}", crate::sql::ident(o)))
+        .unwrap_or_default();
+    server
+        .execute_unprepared(&format!(
+            "CREATE DATABASE {}{owner} TEMPLATE template0",
+            crate::sql::ident(name)
+        ))
+        .await
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("{what}: {}", describe(&e)))
+}
+
+/// Drops the database `name`, ending the sessions still connected to it (`WITH (FORCE)`):
+/// for a throwaway database whose work is over, used by no one else.
+pub async fn drop_database_forced<C: ConnectionTrait>(
+    server: &C,
+    name: &str,
+) -> anyhow::Result<()> {
+    server
+        .execute_unprepared(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            crate::sql::ident(name)
+        ))
+        .await
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("cannot drop database {name}: {}", describe(&e)))
+}
+
 /// The URL with its password (in the user info or a `password=` parameter) replaced by
 /// `***`.
 pub fn redact(url: &str) -> String {

@@ -36,4 +36,5 @@ pub mod pull;
 pub mod scratch;
 pub mod seed;
 pub mod sqlite;
+pub mod startup;
 pub mod upgrade;

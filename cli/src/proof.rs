@@ -15,7 +15,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use anyhow::{anyhow, bail};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 use crate::catalog::Catalog;
 use crate::db;
@@ -23,7 +23,6 @@ use crate::diff::Hints;
 use crate::introspect::{self, Options};
 use crate::model::Model;
 use crate::plan::Plan;
-use crate::sql;
 use schemactl_core::statement::RenderedStep;
 use schemactl_core::step::Step;
 use schemactl_postgres::script;
@@ -101,17 +100,8 @@ pub async fn prove(model: &Model, url: &str, plan: &Plan) -> anyhow::Result<Prov
         &rehearsed,
     )
     .await;
-    let dropped = admin
-        .execute_unprepared(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            sql::ident(&name)
-        ))
-        .await;
-    if let Err(e) = dropped {
-        tracing::warn!(
-            "cannot drop the proof database {name}: {}",
-            db::describe(&e)
-        );
+    if let Err(e) = db::drop_database_forced(&admin, &name).await {
+        tracing::warn!("the proof database stays: {e:#}");
     }
     result?;
     Ok(Proven {
@@ -143,21 +133,13 @@ async fn rehearse(
     rehearsed: &[RenderedStep],
 ) -> anyhow::Result<()> {
     let admin = db::connect_single(dev).await?;
-    admin
-        .execute_unprepared(&format!(
-            "CREATE DATABASE {}{} TEMPLATE template0",
-            sql::ident(name),
-            owner
-                .map(|o| format!(" OWNER {}", sql::ident(o)))
-                .unwrap_or_default()
-        ))
-        .await
-        .map_err(|e| {
-            anyhow!(
-                "--proof cannot create its database on the dev server: {}",
-                db::describe(&e)
-            )
-        })?;
+    db::create_database(
+        &admin,
+        name,
+        owner,
+        "--proof cannot create its database on the dev server",
+    )
+    .await?;
     let copy_url = db::with_database(dev, name)?;
     copy_schema(target, &copy_url).map_err(|err| {
         anyhow!(

@@ -405,23 +405,11 @@ pub(crate) async fn build_scratch(
     // Built under a temporary name and renamed when complete, so that a scratch database
     // that exists under its final name is always whole.
     let building = format!("{name}_building");
-    let quoted = sql::ident(&building);
     // Only a run that stopped half-way leaves one behind: no DROP otherwise.
     if database_exists(server, &building).await? {
-        server
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-            .await
-            .map_err(|e| anyhow!("{}", db::describe(&e)))?;
+        db::drop_database_forced(server, &building).await?;
     }
-    server
-        .execute_unprepared(&format!(
-            "CREATE DATABASE {quoted}{} TEMPLATE template0",
-            owner
-                .map(|o| format!(" OWNER {}", sql::ident(o)))
-                .unwrap_or_default()
-        ))
-        .await
-        .map_err(|e| anyhow!("cannot create a scratch database: {}", db::describe(&e)))?;
+    db::create_database(server, &building, owner, "cannot create a scratch database").await?;
     // Logged under a span, so that `-v` tells these statements from the target's.
     let span = tracing::info_span!("scratch", database = %building);
     let result = async {
@@ -433,14 +421,14 @@ pub(crate) async fn build_scratch(
     .instrument(span)
     .await;
     if let Err(err) = result {
-        let _ = server
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-            .await;
+        // The build's own error is the one to report; a leftover is dropped by the next.
+        let _ = db::drop_database_forced(server, &building).await;
         return Err(err);
     }
     server
         .execute_unprepared(&format!(
-            "ALTER DATABASE {quoted} RENAME TO {}",
+            "ALTER DATABASE {} RENAME TO {}",
+            sql::ident(&building),
             sql::ident(name)
         ))
         .await

@@ -161,12 +161,7 @@ async fn passwords(admin_url: &str, model: &Model) -> anyhow::Result<BTreeMap<St
 
 async fn drop_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
     let admin = db::connect(admin_url).await?;
-    admin
-        .execute_unprepared(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            crate::sql::ident(name)
-        ))
-        .await?;
+    let dropped = db::drop_database_forced(&admin, name).await;
     admin.close().await.ok();
-    Ok(())
+    dropped
 }

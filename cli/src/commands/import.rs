@@ -84,13 +84,7 @@ async fn import(args: &ImportArgs, options: &Options) -> anyhow::Result<crate::p
             .map(|d| d.subsec_nanos())
             .unwrap_or_default()
     );
-    admin
-        .execute_unprepared(&format!(
-            "CREATE DATABASE {} TEMPLATE template0",
-            sql::ident(&name)
-        ))
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot create a throwaway database: {}", db::describe(&e)))?;
+    db::create_database(&admin, &name, None, "cannot create a throwaway database").await?;
     let url = db::with_database(&admin_url, &name)?;
     let result = async {
         run_files(&url, &args.files)?;
@@ -102,17 +96,8 @@ async fn import(args: &ImportArgs, options: &Options) -> anyhow::Result<crate::p
     }
     .await;
     // Dropped whatever happened: the database was only ever a place to read the files.
-    let dropped = admin
-        .execute_unprepared(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            sql::ident(&name)
-        ))
-        .await;
-    if let Err(e) = dropped {
-        tracing::warn!(
-            "could not drop the throwaway database {name}: {}",
-            db::describe(&e)
-        );
+    if let Err(e) = db::drop_database_forced(&admin, &name).await {
+        tracing::warn!("the throwaway database stays: {e:#}");
     }
     admin.close().await.ok();
     result

@@ -10,7 +10,7 @@ use schemactl_export::Outcome;
 
 use super::query::Query;
 use crate::catalog::QName;
-use crate::cli::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE};
+use crate::exit::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, Clone, Args)]
 pub struct SyncArgs {
@@ -51,7 +51,7 @@ impl SyncPlan {
         let target = match &args.sync {
             None => None,
             Some(url) => {
-                let loaded = crate::cli::load_and_validate(&args.duckdb_model)?;
+                let loaded = crate::startup::load_and_validate(&args.duckdb_model)?;
                 if let Err(e) = crate::duck::selected(&loaded.model, Some(url)) {
                     eprintln!("error: {}: {e:#}", args.duckdb_model.display());
                     return Err(EXIT_USAGE);

@@ -15,9 +15,9 @@ use schemactl_model::diag::render_all_in;
 use schemactl_model::fleet::{self, Fleet};
 use schemactl_model::load::Source;
 
-use crate::cli::load_and_validate;
 use crate::exit::{EXIT_DATABASE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, report as report_error};
 use crate::model::Target as Engine;
+use crate::startup::load_and_validate;
 
 pub use report::FleetFormat;
 pub use rollout::Rollout;
@@ -111,7 +111,7 @@ pub fn run(
         .tenant_schema
         .clone()
         .or_else(|| single_schema(&loaded.model));
-    let runtime = match crate::cli::runtime() {
+    let runtime = match crate::startup::runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
     };

@@ -212,7 +212,7 @@ pub fn value_sql(value: &Value, ty: &str) -> String {
 
 /// `schemactl seed` for a SQLite model: the URL from the flag or `DATABASE_URL`.
 pub fn run(model: &Model, url: Option<&str>, fake: &[String]) -> u8 {
-    use crate::cli::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE};
+    use crate::exit::{EXIT_DATABASE, EXIT_OK, EXIT_USAGE};
     if !fake.is_empty() {
         eprintln!("error: --fake is not available for SQLite models");
         return EXIT_USAGE;
@@ -226,7 +226,7 @@ pub fn run(model: &Model, url: Option<&str>, fake: &[String]) -> u8 {
         eprintln!("error: the model targets SQLite: give --database-url sqlite://FILE");
         return EXIT_USAGE;
     };
-    let runtime = match crate::cli::runtime() {
+    let runtime = match crate::startup::runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
     };
