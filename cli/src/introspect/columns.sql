@@ -19,7 +19,15 @@ SELECT c.oid::int8 AS table_oid,
        -- A column may own a sequence without a default (OWNED BY alone): not serial.
        coalesce(seq.objid IS NOT NULL
                 AND def.expr = format('nextval(%L::regclass)', seq.objid::regclass::text),
-                false) AS serial
+                false) AS serial,
+       -- An identity column's sequence options.
+       format_type(ids.seqtypid, NULL) AS identity_type,
+       ids.seqstart AS identity_start,
+       ids.seqincrement AS identity_increment,
+       ids.seqmin AS identity_min,
+       ids.seqmax AS identity_max,
+       ids.seqcache AS identity_cache,
+       ids.seqcycle AS identity_cycle
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -37,6 +45,14 @@ LEFT JOIN (
   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
     AND d.deptype = 'a'
 ) seq ON seq.refobjid = c.oid AND seq.refobjsubid = a.attnum AND a.attidentity = ''
+LEFT JOIN (
+  SELECT d.refobjid, d.refobjsubid, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin,
+         s.seqmax, s.seqcache, s.seqcycle
+  FROM pg_depend d
+  JOIN pg_sequence s ON s.seqrelid = d.objid
+  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+    AND d.deptype = 'i'
+) ids ON ids.refobjid = c.oid AND ids.refobjsubid = a.attnum AND a.attidentity <> ''
 WHERE n.nspname = ANY($1)
   AND c.relkind IN ('r', 'p', 'v', 'm')
   AND NOT c.relispartition

@@ -98,11 +98,12 @@ column_sequence AS MATERIALIZED (
     AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
 )
 -- (Standalone sequences are modelled: `sequences.sql` reads them.)
--- Serial and identity sequences whose name or options differ from what the model creates.
+-- Serial sequences whose name or options differ from what the model creates (an identity
+-- column's options are the model's `identity_options`: columns.sql reads them).
 SELECT 'sequence_options' AS kind, cs.qname AS name,
        'owned by ' || cs.attname || ': ' ||
        concat_ws(', ',
-         CASE WHEN cs.deptype = 'a' AND cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq'
+         CASE WHEN cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq'
               THEN 'named ' || quote_ident(cs.seq_name) END,
          CASE WHEN s.seqstart <> d.start THEN 'START ' || s.seqstart END,
          CASE WHEN s.seqincrement <> 1 THEN 'INCREMENT ' || s.seqincrement END,
@@ -124,8 +125,8 @@ CROSS JOIN LATERAL (
                                WHEN 'int4'::regtype THEN 2147483647
                                ELSE 9223372036854775807 END AS hi) lim
 ) d
-WHERE cs.stands_for_column
-  AND ((cs.deptype = 'a' AND cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq')
+WHERE cs.stands_for_column AND cs.deptype = 'a'
+  AND (cs.seq_name <> cs.table_name || '_' || cs.attname || '_seq'
        OR s.seqstart <> d.start OR s.seqincrement <> 1 OR s.seqmin <> d.min
        OR s.seqmax <> d.max OR s.seqcache <> 1 OR s.seqcycle)
 UNION ALL

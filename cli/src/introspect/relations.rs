@@ -10,12 +10,12 @@ use super::{Session, get};
 use crate::catalog::{
     Catalog, CheckDef, ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, IndexKeyDef,
     KeyDef, KeyIndex, PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef,
-    UniqueDef, ViewDef,
+    UniqueDef, ViewDef, identity_sequence,
 };
 use crate::model::types::SerialKind;
 use crate::model::{
-    FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, SortOrder, TriggerEvent,
-    TriggerLevel, TriggerTiming,
+    FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, SequenceOptions, SequenceType,
+    SortOrder, TriggerEvent, TriggerLevel, TriggerTiming,
 };
 
 const RELATIONS: &str = include_str!("relations.sql");
@@ -212,6 +212,10 @@ fn column(
 ) -> anyhow::Result<ColumnDef> {
     let default: Option<String> = get(row, "default_expr")?;
     let identity = identity(table, &name, &get::<String>(row, "identity")?)?;
+    let identity_options = match identity {
+        Some(_) => identity_options(row, table, &name)?,
+        None => None,
+    };
     // Stored and (PostgreSQL 18) virtual generated columns both read as generated: the
     // model knows only stored ones, and the inventory lists the virtual ones.
     let generated = generated(table, &name, &get::<String>(row, "generated")?)?;
@@ -238,6 +242,7 @@ fn column(
             default.clone()
         },
         generated: if generated { default } else { None },
+        identity_options,
         identity,
         comment,
         collation: get(row, "collation")?,
@@ -449,6 +454,29 @@ fn index(row: &QueryResult) -> anyhow::Result<IndexDef> {
         nulls_not_distinct: get(row, "nulls_not_distinct")?,
         comment: get(row, "comment")?,
     })
+}
+
+/// An identity column's sequence options, `None` when they are the defaults.
+fn identity_options(
+    row: &QueryResult,
+    table: &QName,
+    column: &str,
+) -> anyhow::Result<Option<SequenceOptions>> {
+    let Some(type_name) = get::<Option<String>>(row, "identity_type")? else {
+        anyhow::bail!("identity column {table}.{column}: no identity sequence found");
+    };
+    let data_type = SequenceType::parse(&type_name).ok_or_else(|| {
+        anyhow::anyhow!("identity column {table}.{column}: sequence type `{type_name}`")
+    })?;
+    Ok(identity_sequence(SequenceOptions {
+        data_type,
+        start: get(row, "identity_start")?,
+        increment: get(row, "identity_increment")?,
+        min_value: get(row, "identity_min")?,
+        max_value: get(row, "identity_max")?,
+        cache: get(row, "identity_cache")?,
+        cycle: get(row, "identity_cycle")?,
+    }))
 }
 
 /// The INCLUDE columns and storage parameters of a key's or unique constraint's index.

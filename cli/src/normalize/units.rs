@@ -620,6 +620,7 @@ mod tests {
             default: Some("0".to_string()),
             generated: None,
             identity: None,
+            identity_options: None,
             comment: None,
             collation: None,
         };

@@ -10,9 +10,9 @@ use crate::catalog::{
 use crate::model::partitions::Bound;
 use crate::model::types::SerialKind;
 use crate::model::{
-    Check, Column, Exclusion, ExclusionElement, FkAction, ForeignKey, Index, IndexColumn,
-    IndexMethod, PartitionBound, PartitionBy, Partitions, Policy, References, RowLevelSecurity,
-    Table, Trigger, UniqueConstraint,
+    Check, Column, Exclusion, ExclusionElement, FkAction, ForeignKey, IdentityOptions, Index,
+    IndexColumn, IndexMethod, PartitionBound, PartitionBy, Partitions, Policy, References,
+    RowLevelSecurity, Table, Trigger, UniqueConstraint,
 };
 
 use super::model::{Extra, Writer, grants};
@@ -221,6 +221,7 @@ fn column(w: &mut Writer, q: &QName, t: &TableDef, c: &ColumnDef, primary_key: b
             .as_deref()
             .map(crate::introspect::strip_outer_parens),
         identity: c.identity,
+        identity_options: c.identity_options.as_ref().map(IdentityOptions::written),
         primary_key,
         comment: c.comment.clone(),
         collation: c.collation.clone(),

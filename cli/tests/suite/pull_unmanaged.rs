@@ -12,7 +12,7 @@ use common_pull::*;
 
 /// (kind, name) the fixture must be reported with.
 const EXPECTED: &[(&str, &str)] = &[
-    ("sequence_options", "erp.customers_customer_id_seq"),
+    ("sequence_options", "erp.batches_batch_no_seq"),
     ("range_type", "erp.floatrange"),
     ("aggregate", "erp.running_sum(numeric)"),
     (
@@ -109,6 +109,9 @@ async fn recorded_objects_are_reported_and_left_alone() {
     assert!(text[aggregate..].contains("product:"), "{text}");
     assert!(text.contains("state_function: numeric_mul"), "{text}");
     assert!(!text.contains("name: erp.product(numeric)"), "{text}");
+    // And an identity column's sequence options, and a unique constraint's INCLUDE.
+    assert!(text.contains("identity_options: {start: 1000}"), "{text}");
+    assert!(text.contains("include: [notes]"), "{text}");
     // And exclusion constraints.
     let exclusion = text.find("orders_no_overlap:").expect(&text);
     assert!(text[exclusion..].contains("with: \"&&\""), "{text}");

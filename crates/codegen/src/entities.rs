@@ -758,6 +758,7 @@ fn view_entity(
                 default: None,
                 generated: None,
                 identity: None,
+                identity_options: None,
                 comment: view
                     .column_comments
                     .iter()

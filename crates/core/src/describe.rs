@@ -165,7 +165,7 @@ fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
         AddIdentity { column } => {
             format!("make {}.{} an identity column", column.table, column.column)
         }
-        AlterIdentity { column } => format!("identity kind of {}.{}", column.table, column.column),
+        AlterIdentity { column } => format!("alter identity of {}.{}", column.table, column.column),
         DropIdentity { column } => format!(
             "{}.{} is no longer an identity column",
             column.table, column.column

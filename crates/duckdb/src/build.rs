@@ -242,6 +242,7 @@ fn column_def(name: &str, c: &Column, in_key: bool) -> ColumnDef {
         default: c.default.as_ref().map(default_sql),
         generated: None,
         identity: None,
+        identity_options: None,
         comment: c.comment.clone(),
         collation: None,
     }

@@ -112,6 +112,7 @@ fn columns(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
             default: r.get(5)?,
             generated: None,
             identity: None,
+            identity_options: None,
             comment: r.get(6)?,
             collation: None,
         });

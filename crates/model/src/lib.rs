@@ -37,7 +37,7 @@ pub use routine::{
     ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Procedure, Trigger,
     TriggerEvent, TriggerLevel, TriggerTiming, View, Volatility,
 };
-pub use sequence::{Sequence, SequenceOptions, SequenceType};
+pub use sequence::{IdentityOptions, Sequence, SequenceOptions, SequenceType};
 pub use table::{
     Check, CitusTable, Column, FkAction, ForeignKey, GeneratePartitions, Identity, Index,
     IndexColumn, IndexColumnSpec, IndexMethod, NullsOrder, PartitionBound, PartitionBy,

@@ -75,6 +75,17 @@ impl SequenceType {
         }
     }
 
+    /// The type of an identity column's sequence: the column's, when it is an integer
+    /// type of the model's spelling (`int`, `bigint`, …).
+    pub fn of_column(ty: &str) -> Option<SequenceType> {
+        match crate::types::SqlType::parse(ty).ok()? {
+            crate::types::SqlType::SmallInt => Some(SequenceType::Smallint),
+            crate::types::SqlType::Integer => Some(SequenceType::Integer),
+            crate::types::SqlType::BigInt => Some(SequenceType::Bigint),
+            _ => None,
+        }
+    }
+
     /// The type PostgreSQL's `format_type` prints.
     pub fn parse(text: &str) -> Option<SequenceType> {
         match text {
@@ -82,6 +93,73 @@ impl SequenceType {
             "integer" | "int4" | "int" => Some(SequenceType::Integer),
             "bigint" | "int8" => Some(SequenceType::Bigint),
             _ => None,
+        }
+    }
+}
+
+/// The options of an identity column's sequence (`GENERATED … AS IDENTITY (START WITH
+/// 1000)`): a standalone sequence's, counting in the column's type, with PostgreSQL's
+/// defaults for what is left out.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityOptions {
+    /// The first value (`START WITH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    /// The step between values (`INCREMENT BY`, default 1); negative counts down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    /// `MINVALUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    /// `MAXVALUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    /// How many values a session reserves at once (`CACHE`, default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    /// Wrap around past the last value instead of failing (`CYCLE`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cycle: bool,
+}
+
+impl IdentityOptions {
+    /// These options as a sequence of `data_type`, whose defaults and checks they share.
+    pub fn sequence(&self, data_type: SequenceType) -> Sequence {
+        Sequence {
+            data_type: Some(data_type),
+            start: self.start,
+            increment: self.increment,
+            min_value: self.min_value,
+            max_value: self.max_value,
+            cache: self.cache,
+            cycle: self.cycle,
+            ..Sequence::default()
+        }
+    }
+
+    /// What the model writes for `options`: only what differs from the defaults.
+    pub fn written(options: &SequenceOptions) -> IdentityOptions {
+        let defaults = IdentityOptions::default()
+            .sequence(options.data_type)
+            .options();
+        let increment = options.increment;
+        // Bounds and start default by direction: compared with the defaults of the
+        // sequence's own increment.
+        let directed = IdentityOptions {
+            increment: Some(increment),
+            ..IdentityOptions::default()
+        }
+        .sequence(options.data_type)
+        .options();
+        let differs = |value: i64, default: i64| (value != default).then_some(value);
+        IdentityOptions {
+            start: differs(options.start, directed.start),
+            increment: differs(increment, defaults.increment),
+            min_value: differs(options.min_value, directed.min_value),
+            max_value: differs(options.max_value, directed.max_value),
+            cache: differs(options.cache, defaults.cache),
+            cycle: options.cycle,
         }
     }
 }
@@ -150,5 +228,49 @@ mod tests {
         }
         .options();
         assert_eq!(from.start, 1000);
+    }
+
+    /// What pull writes for an identity sequence gives back the same options, and
+    /// nothing for options that are all defaults.
+    #[test]
+    fn written_identity_options_round_trip() {
+        let cases = [
+            IdentityOptions::default(),
+            IdentityOptions {
+                start: Some(70000),
+                increment: Some(10),
+                cache: Some(5),
+                ..IdentityOptions::default()
+            },
+            IdentityOptions {
+                min_value: Some(0),
+                max_value: Some(1_000_000),
+                cycle: true,
+                ..IdentityOptions::default()
+            },
+            IdentityOptions {
+                increment: Some(-1),
+                min_value: Some(-5),
+                ..IdentityOptions::default()
+            },
+        ];
+        for data_type in [
+            SequenceType::Smallint,
+            SequenceType::Integer,
+            SequenceType::Bigint,
+        ] {
+            for case in &cases {
+                let options = case.sequence(data_type).options();
+                let written = IdentityOptions::written(&options);
+                assert_eq!(written.sequence(data_type).options(), options, "{case:?}");
+            }
+        }
+        let defaults = IdentityOptions::default()
+            .sequence(SequenceType::Integer)
+            .options();
+        assert_eq!(
+            IdentityOptions::written(&defaults),
+            IdentityOptions::default()
+        );
     }
 }

@@ -130,6 +130,10 @@ pub struct Column {
     /// Identity column: `always` or `by_default`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// Options of the identity column's sequence (`START WITH`, `INCREMENT BY`, …), in
+    /// the column's type. Needs `identity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_options: Option<crate::IdentityOptions>,
     /// This column alone is the primary key.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub primary_key: bool,

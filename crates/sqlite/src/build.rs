@@ -254,6 +254,7 @@ fn column_def(name: &str, c: &Column, inline_pk: bool) -> ColumnDef {
         default: c.default.as_ref().map(default_sql),
         generated: c.generated.as_ref().map(|g| g.trim().to_string()),
         identity: None,
+        identity_options: None,
         comment: None,
         collation: None,
     }

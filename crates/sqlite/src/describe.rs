@@ -172,6 +172,7 @@ async fn table<C: ConnectionTrait>(conn: &C, object: &SchemaRow) -> anyhow::Resu
                 .map(|d| crate::build::default_sql(&serde_json::Value::String(d))),
             generated,
             identity: None,
+            identity_options: None,
             comment: None,
             collation: None,
         });

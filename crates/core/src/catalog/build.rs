@@ -12,7 +12,7 @@ use schemactl_model::types::SqlType;
 use schemactl_model::validate::split_qualified;
 use schemactl_model::{
     Aggregate, ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, Model,
-    ParallelSafety, Procedure, Schema, Sequence, Table,
+    ParallelSafety, Procedure, Schema, Sequence, SequenceType, Table,
 };
 
 pub fn from_model(model: &Model) -> Catalog {
@@ -462,6 +462,13 @@ fn build_column(schema_name: &str, name: &str, column: &Column, in_pk: bool) -> 
         }),
         generated: column.generated.clone(),
         identity: column.identity,
+        identity_options: column
+            .identity
+            .and(SequenceType::of_column(&column.ty))
+            .and_then(|data_type| {
+                let options = column.identity_options.clone().unwrap_or_default();
+                identity_sequence(options.sequence(data_type).options())
+            }),
         comment: column.comment.clone(),
         collation: column.collation.clone(),
     }

@@ -177,6 +177,7 @@ mod tests {
             default: None,
             generated: None,
             identity: None,
+            identity_options: None,
             comment: None,
             collation: None,
         }

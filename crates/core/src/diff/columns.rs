@@ -151,6 +151,13 @@ impl Differ<'_> {
                 },
             });
         }
+        // An identity column is NOT NULL while it is one: its identity goes before NULL is
+        // allowed (and comes after NOT NULL is set, below).
+        if c.identity.is_some() && d.identity.is_none() {
+            self.push(Step::DropIdentity {
+                column: key.clone(),
+            });
+        }
         if c.nullable && !d.nullable {
             self.push(Step::SetNotNull {
                 column: key.clone(),
@@ -184,12 +191,11 @@ impl Differ<'_> {
             (None, Some(_)) => self.push(Step::AddIdentity {
                 column: key.clone(),
             }),
-            (Some(_), None) => self.push(Step::DropIdentity {
-                column: key.clone(),
-            }),
-            (Some(a), Some(b)) if a != b => self.push(Step::AlterIdentity {
-                column: key.clone(),
-            }),
+            (Some(a), Some(b)) if a != b || c.identity_options != d.identity_options => {
+                self.push(Step::AlterIdentity {
+                    column: key.clone(),
+                })
+            }
             _ => {}
         }
         self.comment(

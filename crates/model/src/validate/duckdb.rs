@@ -427,6 +427,13 @@ fn column_rules(
             "use `bigint` and assign keys in the application (or a sequence default)",
         );
     }
+    if column.identity_options.is_some() {
+        refuse(
+            format!("{col}/identity_options"),
+            "identity columns",
+            "remove `identity_options`",
+        );
+    }
     if column.generated.is_some() {
         refuse(
             format!("{col}/generated"),

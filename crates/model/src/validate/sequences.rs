@@ -3,7 +3,7 @@
 use super::{ObjectKind, Validator};
 use crate::diag::Diagnostic;
 use crate::load::pointer;
-use crate::{Schema, Sequence};
+use crate::{Column, Schema, Sequence, SequenceType};
 
 impl Validator<'_> {
     pub(super) fn sequences(&mut self, schema_name: &str, schema: &Schema) {
@@ -19,6 +19,37 @@ impl Validator<'_> {
                 &sequence.grants,
                 ObjectKind::Sequence,
             );
+        }
+    }
+
+    /// `identity_options` need an identity column, and are checked as the options of its
+    /// sequence (named `<table>_<column>_seq`, as PostgreSQL names it).
+    pub(super) fn identity_options(
+        &mut self,
+        col_at: &str,
+        schema_name: &str,
+        table_name: &str,
+        column_name: &str,
+        column: &Column,
+    ) {
+        let Some(options) = &column.identity_options else {
+            return;
+        };
+        let at = format!("{col_at}/identity_options");
+        if column.identity.is_none() {
+            self.error(
+                Diagnostic::at_key(
+                    at,
+                    format!("column `{table_name}.{column_name}` has `identity_options` but is not an identity column"),
+                )
+                .with_hint("add `identity: always` or `identity: by_default`, or remove `identity_options`"),
+            );
+            return;
+        }
+        // A type that is not an integer is reported at `identity`.
+        if let Some(data_type) = SequenceType::of_column(&column.ty) {
+            let sequence = format!("{schema_name}.{table_name}_{column_name}_seq");
+            self.sequence_options(&at, &sequence, &options.sequence(data_type));
         }
     }
 

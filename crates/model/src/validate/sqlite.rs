@@ -275,6 +275,13 @@ fn table_rules(out: &mut Vec<Diagnostic>, at: &str, table: &Table) {
                 "an `integer` primary key is SQLite's auto-assigned rowid",
             );
         }
+        if column.identity_options.is_some() {
+            unsupported(
+                format!("{col}/identity_options"),
+                "identity columns",
+                "remove `identity_options`",
+            );
+        }
         // Types that do not parse are reported by the shared validator.
         if let Ok(ty) = SqlType::parse(&column.ty)
             && let Some((feature, hint)) = unsupported_type(&ty)

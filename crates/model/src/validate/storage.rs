@@ -80,17 +80,22 @@ impl Validator<'_> {
 
     /// `toast.*` parameters need a TOAST table, which PostgreSQL gives a table only when a
     /// column may hold a long value: on a table whose every column has a fixed size it
-    /// would discard them. Only certain cases are refused (a domain or a type of another
-    /// package may be either).
+    /// would discard them. A domain counts as its base type; only certain cases are
+    /// refused (a type of another package, or a composite type, may be either).
     fn toast_parameters(&mut self, at: &str, schema_name: &str, table_name: &str, table: &Table) {
         let Some(key) = table.with_params.keys().find(|k| k.starts_with("toast.")) else {
             return;
         };
-        let enums = self.model.schemas.get(schema_name).map(|s| &s.enums);
-        let fixed = |ty: &str| match SqlType::parse(ty) {
-            Ok(SqlType::Named { schema, name }) => {
-                schema.is_none() && enums.is_some_and(|e| e.contains_key(&name))
-            }
+        let model = self.model;
+        let is_enum = |schema: Option<&str>, name: &str| {
+            let schema = schema.unwrap_or(schema_name);
+            model
+                .schemas
+                .get(schema)
+                .is_some_and(|s| s.enums.contains_key(name))
+        };
+        let fixed = |ty: &str| match SqlType::parse(ty).map(|t| model.base_type(schema_name, &t)) {
+            Ok(SqlType::Named { schema, name }) => is_enum(schema.as_deref(), &name),
             Ok(t) => matches!(
                 t,
                 SqlType::SmallInt

@@ -67,6 +67,7 @@ impl Validator<'_> {
                 // Index checks look at what the values are: a domain's base type.
                 types.insert(column_name.as_str(), self.model.base_type(schema_name, &ty));
             }
+            self.identity_options(&col_at, schema_name, table_name, column_name, column);
             if let (Some(old), Some(using)) = (&column.renamed_from, &column.using)
                 && !table.columns.contains_key(old)
                 && names_identifier(using, old)

@@ -70,13 +70,8 @@ impl Renderer<'_> {
 fn options(sequence: &SequenceDef) -> String {
     let s = &sequence.options;
     format!(
-        "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}",
+        "AS {} {}",
         s.data_type.sql(),
-        s.increment,
-        s.min_value,
-        s.max_value,
-        s.start,
-        s.cache,
-        if s.cycle { "CYCLE" } else { "NO CYCLE" }
+        super::statements::sequence_option_list(s, "")
     )
 }

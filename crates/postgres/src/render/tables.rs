@@ -9,14 +9,14 @@ use schemactl_core::statement::{
 use schemactl_core::step::{
     ColumnKey, ConstraintKind, Conversion, OnTable, RlsSwitch, Step, Validation,
 };
-use schemactl_model::Identity;
+use schemactl_model::{Identity, IdentityOptions, SequenceType};
 
 use super::Renderer;
 use super::access::in_schema_of;
 use super::statements::{
-    check_clause, collate, column_sql, comment_sql, exclusion_clause, foreign_key_sql, index_sql,
-    parameter_name, policy_sql, primary_key_clause, table_sql_with_parts, trigger_sql,
-    unique_clause,
+    check_clause, collate, column_sql, comment_sql, exclusion_clause, foreign_key_sql,
+    identity_clause, index_sql, parameter_name, policy_sql, primary_key_clause,
+    sequence_option_list, table_sql_with_parts, trigger_sql, unique_clause,
 };
 
 type Rendered = Result<Vec<Statement>, RenderError>;
@@ -275,11 +275,11 @@ impl Renderer<'_> {
             }
             AddIdentity { column } => {
                 let kind = self.identity(column)?;
-                vec![self.alter_column(column, &format!("ADD {kind} AS IDENTITY"))]
+                let options = identity_clause(self.next_column(column)?);
+                vec![self.alter_column(column, &format!("ADD {kind} AS IDENTITY{options}"))]
             }
             AlterIdentity { column } => {
-                let kind = self.identity(column)?;
-                vec![self.alter_column(column, &format!("SET {kind}"))]
+                vec![self.alter_column(column, &self.alter_identity(column)?)]
             }
             DropIdentity { column } => vec![self.alter_column(column, "DROP IDENTITY")],
             _ => return Err(self.error("not a column step")),
@@ -304,6 +304,33 @@ impl Renderer<'_> {
         self.next_table(&key.table)?
             .column(&key.column)
             .ok_or_else(|| self.error(format!("no column {} in {}", key.column, key.table)))
+    }
+
+    /// `SET GENERATED …` when the kind changes, and every option of the sequence when
+    /// they change (back to the defaults of the column's type when the model drops them).
+    fn alter_identity(&self, key: &ColumnKey) -> Result<String, RenderError> {
+        let next = self.next_column(key)?;
+        let previous = self
+            .previous_table(&key.table)?
+            .column(&key.column)
+            .ok_or_else(|| self.error(format!("no column {} in {}", key.column, key.table)))?;
+        let mut actions = Vec::new();
+        if previous.identity != next.identity {
+            actions.push(format!("SET {}", self.identity(key)?));
+        }
+        if previous.identity_options != next.identity_options {
+            let options = match next.identity_options {
+                Some(options) => options,
+                None => {
+                    let data_type = SequenceType::parse(&next.ty).ok_or_else(|| {
+                        self.error(format!("identity column of type {}", next.ty))
+                    })?;
+                    IdentityOptions::default().sequence(data_type).options()
+                }
+            };
+            actions.push(sequence_option_list(&options, "SET "));
+        }
+        Ok(actions.join(" "))
     }
 
     fn identity(&self, key: &ColumnKey) -> Result<&'static str, RenderError> {

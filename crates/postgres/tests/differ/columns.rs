@@ -328,6 +328,42 @@ fn identity_added_changed_and_dropped() {
         .check();
 }
 
+/// Identity sequence options: set on a column that stays an identity one (every option
+/// spelled out, with the kind in the same statement), taken back to the defaults, given to
+/// a column made an identity one, and written inline on a new table.
+#[test]
+fn identity_options_set_reset_and_added() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  tickets:
+                    columns:
+                      id: { type: bigint, identity: always }
+                      seq: { type: integer, identity: always, identity_options: { start: 100, cache: 10 } }
+                      legacy_no: { type: integer, nullable: false }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  tickets:
+                    columns:
+                      id: { type: bigint, identity: by_default, identity_options: { start: 1000, increment: 10 } }
+                      seq: { type: integer, identity: always }
+                      legacy_no: { type: integer, identity: by_default, identity_options: { min_value: -5, increment: -1 } }
+                  invoices:
+                    columns:
+                      invoice_no: { type: bigint, identity: always, identity_options: { start: 20260001, cycle: true }, primary_key: true }
+            "#,
+        )
+        .check();
+}
+
 /// Generated columns: a new expression (rewrite), one that stops being generated, and a
 /// plain column that becomes generated (dropped and added again).
 #[test]
