@@ -308,17 +308,21 @@ impl Renderer<'_> {
 
     /// `SET GENERATED …` when the kind changes, and every option of the sequence when
     /// they change (back to the defaults of the column's type when the model drops them).
+    /// A column renamed in the same plan is not found under its new name in the previous
+    /// catalog: then both are set, which is harmless for what did not change.
     fn alter_identity(&self, key: &ColumnKey) -> Result<String, RenderError> {
         let next = self.next_column(key)?;
         let previous = self
-            .previous_table(&key.table)?
-            .column(&key.column)
-            .ok_or_else(|| self.error(format!("no column {} in {}", key.column, key.table)))?;
+            .pair
+            .previous
+            .tables
+            .get(&key.table)
+            .and_then(|t| t.column(&key.column));
         let mut actions = Vec::new();
-        if previous.identity != next.identity {
+        if previous.is_none_or(|p| p.identity != next.identity) {
             actions.push(format!("SET {}", self.identity(key)?));
         }
-        if previous.identity_options != next.identity_options {
+        if previous.is_none_or(|p| p.identity_options != next.identity_options) {
             let options = match next.identity_options {
                 Some(options) => options,
                 None => {

@@ -364,6 +364,35 @@ fn identity_options_set_reset_and_added() {
         .check();
 }
 
+/// A column renamed in the edit that also changes its identity: the statement names the
+/// new name and sets the kind and every option (the previous catalog knows the column by
+/// its old name only).
+#[test]
+fn identity_changed_on_a_renamed_column() {
+    case!()
+        .before(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  tickets:
+                    columns:
+                      id: { type: bigint, identity: always }
+            "#,
+        )
+        .after(
+            r#"
+            schemas:
+              shop:
+                tables:
+                  tickets:
+                    columns:
+                      ticket_id: { type: bigint, identity: by_default, identity_options: { start: 500 }, renamed_from: id }
+            "#,
+        )
+        .check();
+}
+
 /// Generated columns: a new expression (rewrite), one that stops being generated, and a
 /// plain column that becomes generated (dropped and added again).
 #[test]
