@@ -7,19 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common_files::{scratch, text};
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn scratch(label: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("duckdb-cli-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn schemactl(schema: &Path, args: &[&str]) -> Output {
@@ -31,14 +25,6 @@ fn schemactl(schema: &Path, args: &[&str]) -> Output {
         .current_dir(repo())
         .output()
         .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn write(dir: &Path, name: &str, yaml: &str) -> PathBuf {
@@ -100,7 +86,7 @@ schemas:
 
 #[test]
 fn provision_plan_drift_apply() {
-    let dir = scratch("provision");
+    let dir = scratch("duckdb-cli", "provision");
     let file = dir.join("research.duckdb");
     let url = format!("duckdb://{}", file.display());
     let schema = write(&dir, "model.yaml", MODEL);
@@ -184,7 +170,7 @@ fn provision_plan_drift_apply() {
 
 #[test]
 fn unsupported_feature_is_refused_at_its_line_and_column() {
-    let dir = scratch("refused");
+    let dir = scratch("duckdb-cli", "refused");
     let file = dir.join("research.duckdb");
     let url = format!("duckdb://{}", file.display());
     let model = MODEL.replace(
@@ -210,7 +196,7 @@ fn unsupported_feature_is_refused_at_its_line_and_column() {
 
 #[test]
 fn failing_apply_leaves_the_file_as_it_was() {
-    let dir = scratch("failing");
+    let dir = scratch("duckdb-cli", "failing");
     let file = dir.join("research.duckdb");
     let url = format!("duckdb://{}", file.display());
     let schema = write(&dir, "model.yaml", MODEL);
@@ -260,7 +246,7 @@ fn failing_apply_leaves_the_file_as_it_was() {
 
 #[test]
 fn research_model_provisions_and_matches() {
-    let dir = scratch("research");
+    let dir = scratch("duckdb-cli", "research");
     let file = dir.join("analytics.duckdb");
     let url = format!("duckdb://{}", file.display());
     let schema = repo().join("models/research.duckdb.yaml");

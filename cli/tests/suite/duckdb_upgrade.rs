@@ -4,11 +4,11 @@
 //! provisioned fresh from the new model (both as schemactl describes it and as DuckDB's
 //! own catalog functions list it), keep its rows, and plan nothing more.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+
+use crate::common_files::{model, scratch};
 
 use schemactl::duck;
-use schemactl::model::Model;
 
 const BASE: &str = r#"
 database:
@@ -53,30 +53,6 @@ INSERT INTO research."BehavioralEvent" VALUES
 INSERT INTO research.sessions VALUES (1, 'u1', TIMESTAMP '2026-11-01 09:59:00', 'first'),
   (2, 'u2', NULL, NULL);
 "#;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn scratch(label: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "duckdb-upgrade-{}-{}-{label}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn model(dir: &Path, name: &str, text: &str) -> Model {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    let loaded = schemactl::load::load_file(&path)
-        .unwrap()
-        .unwrap_or_else(|(_, d)| panic!("model does not load: {d:?}"));
-    let problems = schemactl::validate::validate(&loaded);
-    assert!(problems.is_empty(), "invalid model {name}: {problems:?}");
-    loaded.model
-}
 
 fn edit(from: &str, to: &str) -> String {
     assert!(
@@ -140,7 +116,7 @@ struct Scenario {
 }
 
 fn run(scenario: Scenario) {
-    let dir = scratch(scenario.name);
+    let dir = scratch("duckdb-upgrade", scenario.name);
     let old = model(&dir, "old.yaml", BASE);
     let new = model(&dir, "new.yaml", &scenario.new);
 

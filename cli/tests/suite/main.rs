@@ -6,6 +6,7 @@
 // Test helpers outside #[test] functions unwrap too: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
+mod common_files;
 mod common_pg;
 mod common_pull;
 mod common_shop;

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common_files::{scratch, text};
+
 use schemactl::sqlite;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -13,14 +15,6 @@ fn repo() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn scratch(label: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("sqlite-cli-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn schemactl(schema: &Path, args: &[&str]) -> Output {
@@ -33,14 +27,6 @@ fn schemactl(schema: &Path, args: &[&str]) -> Output {
         .current_dir(repo())
         .output()
         .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn example() -> PathBuf {
@@ -69,7 +55,7 @@ async fn schema_of(url: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn provision_plan_drift_apply() {
-    let dir = scratch("provision");
+    let dir = scratch("sqlite-cli", "provision");
     let url = format!("sqlite://{}", dir.join("igdb.db").display());
     let schema = example();
 
@@ -160,7 +146,7 @@ async fn provision_plan_drift_apply() {
 
 #[tokio::test]
 async fn failing_upgrade_leaves_database_as_it_was() {
-    let dir = scratch("failing");
+    let dir = scratch("sqlite-cli", "failing");
     let url = format!("sqlite://{}", dir.join("igdb.db").display());
     let out = schemactl(
         &example(),
@@ -230,7 +216,7 @@ async fn failing_upgrade_leaves_database_as_it_was() {
 
 #[tokio::test]
 async fn failing_fresh_provision_removes_the_file_and_points_at_the_model() {
-    let dir = scratch("fresh-failure");
+    let dir = scratch("sqlite-cli", "fresh-failure");
     let file = dir.join("igdb.db");
     let url = format!("sqlite://{}", file.display());
     let text_model = std::fs::read_to_string(example())
@@ -264,7 +250,7 @@ async fn failing_fresh_provision_removes_the_file_and_points_at_the_model() {
 
 #[tokio::test]
 async fn versioned_migrations_through_the_cli() {
-    let dir = scratch("migrations");
+    let dir = scratch("sqlite-cli", "migrations");
     let schema = dir.join("schema.yaml");
     std::fs::copy(example(), &schema).unwrap();
     let url = format!("sqlite://{}", dir.join("igdb.db").display());
@@ -314,7 +300,7 @@ async fn versioned_migrations_through_the_cli() {
 
 #[tokio::test]
 async fn provision_applies_declared_seed_rows_once() {
-    let dir = scratch("seed");
+    let dir = scratch("sqlite-cli", "seed");
     let schema = dir.join("schema.yaml");
     std::fs::write(
         &schema,

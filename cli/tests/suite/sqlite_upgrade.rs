@@ -2,8 +2,9 @@
 //! `apply` and by a generated migration) must have the same structure as one built fresh
 //! from the new model, keep its rows, and go back with the migration's down.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+
+use crate::common_files::{model, scratch};
 
 use schemactl::model::Model;
 use schemactl::sqlite;
@@ -51,30 +52,6 @@ schemas:
       top_games:
         query: SELECT id, name FROM rated_games WHERE rating > 90
 "#;
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn scratch(label: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "sqlite-upgrade-{}-{}-{label}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn model(dir: &Path, name: &str, text: &str) -> Model {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    let loaded = schemactl::load::load_file(&path)
-        .unwrap()
-        .unwrap_or_else(|(_, d)| panic!("model does not load: {d:?}"));
-    let problems = schemactl::validate::validate(&loaded);
-    assert!(problems.is_empty(), "invalid model {name}: {problems:?}");
-    loaded.model
-}
 
 fn edit(from: &str, to: &str) -> String {
     assert!(
@@ -212,7 +189,7 @@ struct Scenario {
 }
 
 async fn run(scenario: Scenario) {
-    let dir = scratch(scenario.name);
+    let dir = scratch("sqlite-upgrade", scenario.name);
     let old = model(&dir, "old.yaml", BASE);
     let new = model(&dir, "new.yaml", &scenario.new);
 
