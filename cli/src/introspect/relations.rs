@@ -10,7 +10,7 @@ use super::{Session, get};
 use crate::catalog::{
     Catalog, CheckDef, ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, IndexKeyDef,
     KeyDef, KeyIndex, PartitionDef, PartitionKeyDef, PolicyDef, QName, TableDef, TriggerDef,
-    UniqueDef, ViewDef, identity_sequence,
+    UniqueDef, ViewDef,
 };
 use crate::model::types::SerialKind;
 use crate::model::{
@@ -468,7 +468,7 @@ fn identity_options(
     let data_type = SequenceType::parse(&type_name).ok_or_else(|| {
         anyhow::anyhow!("identity column {table}.{column}: sequence type `{type_name}`")
     })?;
-    Ok(identity_sequence(SequenceOptions {
+    Ok(SequenceOptions {
         data_type,
         start: get(row, "identity_start")?,
         increment: get(row, "identity_increment")?,
@@ -476,7 +476,8 @@ fn identity_options(
         max_value: get(row, "identity_max")?,
         cache: get(row, "identity_cache")?,
         cycle: get(row, "identity_cycle")?,
-    }))
+    }
+    .unless_identity_defaults())
 }
 
 /// The INCLUDE columns and storage parameters of a key's or unique constraint's index.

@@ -140,9 +140,7 @@ impl IdentityOptions {
 
     /// What the model writes for `options`: only what differs from the defaults.
     pub fn written(options: &SequenceOptions) -> IdentityOptions {
-        let defaults = IdentityOptions::default()
-            .sequence(options.data_type)
-            .options();
+        let defaults = SequenceOptions::identity_defaults(options.data_type);
         let increment = options.increment;
         // Bounds and start default by direction: compared with the defaults of the
         // sequence's own increment.
@@ -174,6 +172,20 @@ pub struct SequenceOptions {
     pub max_value: i64,
     pub cache: i64,
     pub cycle: bool,
+}
+
+impl SequenceOptions {
+    /// What `AS IDENTITY` alone gives a column of `data_type`.
+    pub fn identity_defaults(data_type: SequenceType) -> SequenceOptions {
+        IdentityOptions::default().sequence(data_type).options()
+    }
+
+    /// An identity sequence's options as catalogs keep them: `None` when they are
+    /// [`SequenceOptions::identity_defaults`], so that a model that writes no options and
+    /// a database whose sequence has the defaults compare equal.
+    pub fn unless_identity_defaults(self) -> Option<SequenceOptions> {
+        (self != SequenceOptions::identity_defaults(self.data_type)).then_some(self)
+    }
 }
 
 impl Sequence {
@@ -265,12 +277,11 @@ mod tests {
                 assert_eq!(written.sequence(data_type).options(), options, "{case:?}");
             }
         }
-        let defaults = IdentityOptions::default()
-            .sequence(SequenceType::Integer)
-            .options();
+        let defaults = SequenceOptions::identity_defaults(SequenceType::Integer);
         assert_eq!(
             IdentityOptions::written(&defaults),
             IdentityOptions::default()
         );
+        assert_eq!(defaults.unless_identity_defaults(), None);
     }
 }

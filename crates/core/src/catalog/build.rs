@@ -467,7 +467,10 @@ fn build_column(schema_name: &str, name: &str, column: &Column, in_pk: bool) -> 
             .and(SequenceType::of_column(&column.ty))
             .and_then(|data_type| {
                 let options = column.identity_options.clone().unwrap_or_default();
-                identity_sequence(options.sequence(data_type).options())
+                options
+                    .sequence(data_type)
+                    .options()
+                    .unless_identity_defaults()
             }),
         comment: column.comment.clone(),
         collation: column.collation.clone(),

@@ -185,16 +185,6 @@ pub fn normalize_colocation<K: Ord + Clone>(catalog: &mut Catalog, groups: &BTre
     }
 }
 
-/// An identity column's sequence options as the catalog keeps them: `None` when they are
-/// what `AS IDENTITY` alone gives a column of that type, so that a model that writes no
-/// options and a database whose sequence has the defaults compare equal.
-pub fn identity_sequence(options: SequenceOptions) -> Option<SequenceOptions> {
-    let defaults = schemactl_model::IdentityOptions::default()
-        .sequence(options.data_type)
-        .options();
-    (options != defaults).then_some(options)
-}
-
 /// One grantee's privileges on an object (optionally restricted to columns).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GrantDef {
@@ -396,7 +386,8 @@ pub struct ColumnDef {
     pub generated: Option<String>,
     pub identity: Option<Identity>,
     /// The identity sequence's options, when any differs from what `AS IDENTITY` alone
-    /// gives a column of its type (see [`identity_sequence`]).
+    /// gives a column of its type
+    /// ([`SequenceOptions::unless_identity_defaults`]).
     #[serde(default)]
     pub identity_options: Option<SequenceOptions>,
     pub comment: Option<String>,

@@ -9,7 +9,7 @@ use schemactl_core::statement::{
 use schemactl_core::step::{
     ColumnKey, ConstraintKind, Conversion, OnTable, RlsSwitch, Step, Validation,
 };
-use schemactl_model::{Identity, IdentityOptions, SequenceType};
+use schemactl_model::{Identity, SequenceOptions, SequenceType};
 
 use super::Renderer;
 use super::access::in_schema_of;
@@ -329,7 +329,7 @@ impl Renderer<'_> {
                     let data_type = SequenceType::parse(&next.ty).ok_or_else(|| {
                         self.error(format!("identity column of type {}", next.ty))
                     })?;
-                    IdentityOptions::default().sequence(data_type).options()
+                    SequenceOptions::identity_defaults(data_type)
                 }
             };
             actions.push(sequence_option_list(&options, "SET "));
