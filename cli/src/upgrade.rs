@@ -147,7 +147,7 @@ async fn incremental(
         }
     };
     store.save(&scope);
-    Ok(normalized)
+    Ok(normalize::with_owners(normalized, catalog))
 }
 
 /// The whole model normalized in a scratch database of its own (kept for reuse); also
@@ -179,7 +179,8 @@ async fn whole(
 /// incremental path must always agree with. Returns the scratch database's name too.
 pub async fn desired_whole(model: &Model, dev: &str) -> anyhow::Result<(Catalog, String)> {
     let catalog = from_model(model);
-    let (mut normalized, name) = whole(model, &catalog, dev, false).await?;
+    let (normalized, name) = whole(model, &catalog, dev, false).await?;
+    let mut normalized = normalize::with_owners(normalized, &catalog);
     normalized.roles = catalog.roles;
     Ok((normalized, name))
 }

@@ -3,6 +3,7 @@
 -- Types that belong to an extension are the extension's business.
 SELECT n.nspname::text AS schema_name,
        t.typname::text AS name,
+       pg_get_userbyid(t.typowner)::text AS owner,
        ARRAY(SELECT a.attname::text FROM pg_attribute a
              WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attnum) AS attribute_names,

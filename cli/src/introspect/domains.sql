@@ -5,6 +5,7 @@
 -- listed by the inventory.
 SELECT n.nspname::text AS schema_name,
        t.typname::text AS name,
+       pg_get_userbyid(t.typowner)::text AS owner,
        format_type(t.typbasetype, t.typtypmod) AS base,
        t.typnotnull AS not_null,
        pg_get_expr(t.typdefaultbin, 0) AS default_expr,

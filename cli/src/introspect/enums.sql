@@ -2,6 +2,7 @@
 -- extension's business, not the model's.
 SELECT n.nspname::text AS schema_name,
        t.typname::text AS name,
+       pg_get_userbyid(t.typowner)::text AS owner,
        ARRAY(SELECT e.enumlabel::text FROM pg_enum e
              WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
        obj_description(t.oid, 'pg_type') AS comment

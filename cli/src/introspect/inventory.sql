@@ -7,9 +7,6 @@
 WITH ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n WHERE n.nspname = ANY($1)
 ),
-db AS (
-  SELECT d.datdba FROM pg_database d WHERE d.datname = current_database()
-),
 ext AS (
   SELECT d.classid, d.objid FROM pg_depend d WHERE d.deptype = 'e'
 ),
@@ -413,17 +410,14 @@ WHERE n.nspname = 'public' AND n.nspacl IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM aclexplode(n.nspacl) x
                   WHERE x.grantee = 0 AND x.privilege_type = 'USAGE')
 UNION ALL
--- Provisioning creates every object as the database owner.
-SELECT 'owner', o.qname, 'owned by ' || quote_ident(pg_get_userbyid(o.owner))
-FROM (
-  SELECT r.qname, r.relowner AS owner FROM rel r
-  WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT r.relispartition
-  UNION ALL
-  SELECT p.qname, p.proowner FROM routine p WHERE p.modelled AND p.overload = 1
-  UNION ALL
-  SELECT t.qname, t.typowner FROM typ t WHERE t.modelled
-) o, db
-WHERE o.owner <> db.datdba
+-- Objects' owners are modelled (`owner`); a partition has its table's, which the model
+-- cannot say otherwise.
+SELECT 'owner', r.qname, 'owned by ' || quote_ident(pg_get_userbyid(r.relowner))
+  || ', its table by ' || quote_ident(pg_get_userbyid(pt.relowner))
+FROM rel r
+JOIN pg_inherits i ON i.inhrelid = r.oid
+JOIN pg_class pt ON pt.oid = i.inhparent
+WHERE r.relispartition AND r.relowner <> pt.relowner
 UNION ALL
 SELECT 'default_privileges',
        coalesce(quote_ident(ns.nspname) || '.', '') || 'for ' || pg_get_userbyid(da.defaclrole),

@@ -38,8 +38,9 @@
 //! What the IR cannot hold is not read into it: objects that belong to an extension,
 //! overloads beyond the first of a routine name, window functions and the aggregates the
 //! model cannot write (ordered-set, moving-aggregate, …), partitions
-//! of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and
-//! the owners of tables and functions (their roles are still read). PostgreSQL 18's
+//! of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and a partition's owner
+//! (the model gives it its table's). Owners are read as `None` for the database owner
+//! ([`normalize_owners`](crate::catalog::normalize_owners)). PostgreSQL 18's
 //! virtual generated columns read as generated columns. [`inventory`] lists every such
 //! object and attribute by kind and name, and `plan`, `drift` and `pull` print that list:
 //! nothing is skipped silently. A catalog code this build does not know (a policy
@@ -161,6 +162,7 @@ async fn read_all(
     roles.retain(|r| !r.starts_with("pg_"));
     let requested: Vec<String> = roles.into_iter().collect();
     acl::roles(session, requested.clone(), &mut catalog).await?;
+    crate::catalog::normalize_owners(&mut catalog);
     Ok((catalog, requested))
 }
 
@@ -169,6 +171,7 @@ async fn read_all(
 fn referenced_roles(catalog: &Catalog) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     out.extend(catalog.database.owner.iter().cloned());
+    out.extend(catalog.object_owners().cloned());
     for schema in catalog.schemas.values() {
         out.extend(schema.owner.iter().cloned());
         out.extend(schema.grants.iter().map(|g| g.grantee.clone()));

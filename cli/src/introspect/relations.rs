@@ -62,7 +62,8 @@ async fn relations(
     let mut partitions = Vec::new();
     for row in session.rows(RELATIONS, vec![schemas.clone()]).await? {
         let oid: i64 = get(&row, "oid")?;
-        owners.insert(get(&row, "owner")?);
+        let owner: String = get(&row, "owner")?;
+        owners.insert(owner.clone());
         let q = QName::new(
             get::<String>(&row, "schema_name")?,
             get::<String>(&row, "name")?,
@@ -83,6 +84,7 @@ async fn relations(
                 catalog.views.insert(
                     q.clone(),
                     ViewDef {
+                        owner: Some(owner),
                         materialized: kind == "m",
                         query: query.trim().trim_end_matches(';').trim().to_string(),
                         comment,
@@ -106,6 +108,7 @@ async fn relations(
                     }
                 };
                 let table = TableDef {
+                    owner: Some(owner),
                     partition_by: partition_key(&row)?,
                     rls_enabled: get(&row, "rls_enabled")?,
                     rls_forced: get(&row, "rls_forced")?,

@@ -30,6 +30,7 @@ pub(super) async fn enums(
                 get::<String>(&row, "name")?,
             ),
             EnumDef {
+                owner: get(&row, "owner")?,
                 values: get(&row, "labels")?,
                 comment: get(&row, "comment")?,
             },
@@ -52,6 +53,7 @@ pub(super) async fn domains(
                 get::<String>(&row, "name")?,
             ),
             DomainDef {
+                owner: get(&row, "owner")?,
                 base: get(&row, "base")?,
                 not_null: get(&row, "not_null")?,
                 default: get(&row, "default_expr")?,
@@ -89,6 +91,7 @@ pub(super) async fn composite_types(
                 get::<String>(&row, "name")?,
             ),
             CompositeTypeDef {
+                owner: get(&row, "owner")?,
                 attributes,
                 comment: get(&row, "comment")?,
             },
@@ -116,6 +119,7 @@ pub(super) async fn sequences(
             .zip(column)
             .map(|(table, column)| SequenceOwner { table, column });
         let def = SequenceDef {
+            owner: get(&row, "owner")?,
             options: SequenceOptions {
                 data_type,
                 start: get(&row, "start")?,
@@ -144,7 +148,8 @@ pub(super) async fn functions(
 ) -> anyhow::Result<BTreeMap<i64, QName>> {
     let mut oids = BTreeMap::new();
     for row in session.rows(FUNCTIONS, vec![schemas.clone()]).await? {
-        owners.insert(get(&row, "owner")?);
+        let owner: String = get(&row, "owner")?;
+        owners.insert(owner.clone());
         let q = QName::new(
             get::<String>(&row, "schema_name")?,
             get::<String>(&row, "name")?,
@@ -156,13 +161,14 @@ pub(super) async fn functions(
             tracing::debug!("function {q} is overloaded; only one of its overloads is read");
             continue;
         }
-        catalog.functions.insert(q.clone(), function(&row, &q)?);
+        let def = function(&row, &q, owner)?;
+        catalog.functions.insert(q.clone(), def);
         oids.insert(get(&row, "oid")?, q);
     }
     Ok(oids)
 }
 
-fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
+fn function(row: &QueryResult, q: &QName, owner: String) -> anyhow::Result<FunctionDef> {
     let kind = match get::<String>(row, "kind")?.as_str() {
         "f" => RoutineKind::Function,
         "p" => RoutineKind::Procedure,
@@ -188,6 +194,7 @@ fn function(row: &QueryResult, q: &QName) -> anyhow::Result<FunctionDef> {
         ),
     };
     Ok(FunctionDef {
+        owner: Some(owner),
         kind,
         args,
         returns,

@@ -16,6 +16,7 @@ WITH owner AS (
 )
 SELECT n.nspname::text AS schema_name,
        c.relname::text AS name,
+       pg_get_userbyid(c.relowner)::text AS owner,
        format_type(s.seqtypid, NULL) AS data_type,
        s.seqstart AS start,
        s.seqincrement AS increment,

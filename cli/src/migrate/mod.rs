@@ -142,7 +142,7 @@ fn pending_plan(old: &Model, new: &Model) -> anyhow::Result<(Direction, Directio
 /// runner's role: sea-orm-migration runs its statements on pooled connections, where a
 /// session-level `SET ROLE` would not hold (an index belongs to its table's owner anyway).
 fn migration_script(steps: &[RenderedStep], owner: Option<&str>) -> Script {
-    let mut owned = script::layout(steps, owner);
+    let mut owned = script::layout_for_any_role(steps, owner);
     owned.outside = script::layout(steps, None).outside;
     if owner.is_some() && !owned.transaction.is_empty() {
         owned.transaction.push(Line::Setting("RESET ROLE".into()));

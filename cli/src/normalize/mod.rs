@@ -15,7 +15,10 @@
 //! in one transaction), the whole model is built in a scratch database of its own, as
 //! before, and its units are kept for the next version.
 
+mod owners;
 pub mod units;
+
+pub use owners::with_owners;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -654,6 +654,7 @@ mod tests {
         c.enums.insert(
             QName::new("s", "mood"),
             EnumDef {
+                owner: None,
                 values: vec!["ok".to_string()],
                 comment: None,
             },

@@ -520,6 +520,8 @@ async fn admin_access_steps(
     owners.extend(model.database.owner.as_deref());
     for schema in model.schemas.values() {
         owners.extend(schema.owner.as_deref());
+        // The admin hands objects over to their owners and acts for them afterwards.
+        owners.extend(schema.owned_objects().iter().map(|o| o.owner));
         owners.extend(
             schema
                 .default_privileges

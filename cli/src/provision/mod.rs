@@ -538,11 +538,23 @@ async fn refresh_materialized_views(
             .views
             .get(q)
             .is_some_and(|v| v.indexes.iter().any(|i| i.unique && i.predicate.is_none()));
-        let statement = format!(
+        let refresh = format!(
             "REFRESH MATERIALIZED VIEW {}{}",
             if concurrent { "CONCURRENTLY " } else { "" },
             q.sql()
         );
+        // A view with an owner of its own is the admin's to refresh (the refresh reads as
+        // that owner), in the same round trip as the switches around it.
+        let statement = match (
+            &catalog.database.owner,
+            catalog.views.get(q).and_then(|v| v.owner.as_ref()),
+        ) {
+            (Some(database_owner), Some(_)) => format!(
+                "RESET ROLE; {refresh}; SET ROLE {}",
+                sql::ident(database_owner)
+            ),
+            _ => refresh,
+        };
         conn.execute_unprepared(&statement)
             .await
             .map_err(|e| anyhow!("refresh of {q} failed: {}", db::describe(&e)))?;

@@ -21,6 +21,7 @@ pub(super) fn aggregate(w: &mut Writer, extra: &Extra, q: &QName, f: &FunctionDe
     let catalog = w.catalog;
     let name = |support: &QName| support_name(catalog, q, support);
     Aggregate {
+        owner: w.owner(&object, &f.owner, extra),
         args,
         state_function: name(&def.state_function),
         state_type,

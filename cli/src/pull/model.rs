@@ -94,6 +94,14 @@ impl Writer<'_> {
         }
     }
 
+    /// An object's owner as the model writes it (`None`: the database owner).
+    pub fn owner(&mut self, object: &str, owner: &Option<String>, extra: &Extra) -> Option<String> {
+        if let Some(role) = owner {
+            self.role(object, role, extra);
+        }
+        owner.clone()
+    }
+
     /// A role named in the model: superusers cannot be declared.
     pub fn role(&mut self, object: &str, role: &str, extra: &Extra) {
         if extra.superusers.contains(role) {
@@ -185,17 +193,20 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
         ..Default::default()
     };
     for (q, e) in catalog.enums.iter().filter(|(q, _)| in_schema(q)) {
-        let labels = match &e.comment {
-            None => EnumType::Labels(e.values.clone()),
-            Some(c) => EnumType::Full(EnumSpec {
+        let owner = w.owner(&format!("enum {q}"), &e.owner, extra);
+        let labels = match (&e.comment, owner) {
+            (None, None) => EnumType::Labels(e.values.clone()),
+            (comment, owner) => EnumType::Full(EnumSpec {
                 values: e.values.clone(),
-                comment: Some(c.clone()),
+                owner,
+                comment: comment.clone(),
             }),
         };
         schema.enums.insert(q.name.clone(), labels);
     }
     for (q, d) in catalog.domains.iter().filter(|(q, _)| in_schema(q)) {
         let domain = Domain {
+            owner: w.owner(&format!("domain {q}"), &d.owner, extra),
             ty: w.model_type(&format!("domain {q}"), &d.base, name),
             not_null: d.not_null,
             default: d.default.clone().map(Value::String),
@@ -227,6 +238,7 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
             })
             .collect();
         let composite = CompositeType {
+            owner: w.owner(&object, &c.owner, extra),
             attributes,
             comment: c.comment.clone(),
         };
@@ -244,10 +256,21 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
         let object = format!("view {q}");
         let grants = grants(w, extra, &object, &v.grants);
         if v.materialized {
-            let mv = materialized_view(w, q, v, grants);
+            let owner = w.owner(&object, &v.owner, extra);
+            let mv = MaterializedView {
+                owner,
+                ..materialized_view(w, q, v, grants)
+            };
             schema.materialized_views.insert(q.name.clone(), mv);
         } else {
-            schema.views.insert(q.name.clone(), view(v, grants));
+            let owner = w.owner(&object, &v.owner, extra);
+            schema.views.insert(
+                q.name.clone(),
+                View {
+                    owner,
+                    ..view(v, grants)
+                },
+            );
         }
     }
     for (q, f) in catalog.functions.iter().filter(|(q, _)| in_schema(q)) {
@@ -271,6 +294,7 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
 
 fn view(v: &ViewDef, grants: Vec<Grant>) -> View {
     View {
+        owner: None,
         query: v.query.clone(),
         comment: v.comment.clone(),
         depends_on: Vec::new(),
@@ -288,6 +312,7 @@ fn materialized_view(
     grants: Vec<Grant>,
 ) -> MaterializedView {
     MaterializedView {
+        owner: None,
         query: v.query.clone(),
         comment: v.comment.clone(),
         depends_on: Vec::new(),
@@ -305,6 +330,7 @@ fn materialized_view(
 /// STRICT or PARALLEL: PostgreSQL gives a procedure none).
 fn procedure(f: Function) -> Procedure {
     Procedure {
+        owner: f.owner,
         args: f.args,
         language: f.language,
         security_definer: f.security_definer,
@@ -342,6 +368,7 @@ fn function(w: &mut Writer, extra: &Extra, q: &QName, f: &FunctionDef) -> Functi
         .collect();
     let parallel = super::aggregates::parallel(w, &object, f.parallel.as_deref());
     Function {
+        owner: w.owner(&object, &f.owner, extra),
         args,
         returns: f.returns.clone(),
         language: f.language.clone(),

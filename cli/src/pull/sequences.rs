@@ -18,6 +18,11 @@ pub(super) fn sequence(w: &mut Writer, extra: &Extra, q: &QName, def: &SequenceD
             .as_ref()
             .map(|o| format!("{}.{}", o.table, o.column)),
         comment: def.comment.clone(),
+        // A sequence a column owns has its table's owner, which the table says.
+        owner: match def.owned_by {
+            Some(_) => None,
+            None => w.owner(&format!("sequence {q}"), &def.owner, extra),
+        },
         grants: grants(w, extra, &format!("sequence {q}"), &def.grants),
         ..Sequence::default()
     };

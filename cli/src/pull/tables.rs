@@ -22,6 +22,7 @@ pub(super) fn table(w: &mut Writer, extra: &Extra, q: &QName, t: &TableDef) -> T
     let pk = t.primary_key.as_ref();
     let single_pk = pk.filter(|k| k.columns.len() == 1);
     let mut table = Table {
+        owner: w.owner(&object, &t.owner, extra),
         comment: t.comment.clone(),
         unlogged: t.unlogged,
         with_params: storage_values(&t.with),

@@ -128,6 +128,7 @@ mod tests {
             c.enums.insert(
                 QName::new(s, n),
                 EnumDef {
+                    owner: None,
                     values: vec!["x".into()],
                     comment: None,
                 },

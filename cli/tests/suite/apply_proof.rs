@@ -99,10 +99,10 @@ async fn a_plan_that_passes_on_the_copy_is_applied() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
-/// The target's table belongs to a role the model does not declare, so the plan's
-/// `ALTER TABLE` (run as the model's owner) is refused: on the copy, which keeps the
-/// target's owners, before the target sees it. The target keeps its columns and the copy
-/// is gone; without the proof the same refusal comes from the target itself.
+/// The target holds an event trigger (which the model cannot express) that refuses every
+/// `ALTER TABLE`, so the plan is refused: on the copy, which keeps the target's event
+/// triggers, before the target sees it. The target keeps its columns and the copy is
+/// gone; without the proof the same refusal comes from the target itself.
 #[tokio::test]
 async fn a_plan_the_server_refuses_on_the_copy_never_reaches_the_target() {
     let tag = unique("t_proof_refused");
@@ -111,9 +111,18 @@ async fn a_plan_the_server_refuses_on_the_copy_never_reaches_the_target() {
     assert!(out.status.success(), "{}", stderr(&out));
     let url = db_url(&tag);
     let conn = connect(&url).await;
-    exec(&conn, "DROP ROLE IF EXISTS pf_outsider").await;
-    exec(&conn, "CREATE ROLE pf_outsider NOLOGIN").await;
-    exec(&conn, "ALTER TABLE ledger.\"Entry\" OWNER TO pf_outsider").await;
+    exec(
+        &conn,
+        "CREATE FUNCTION public.pf_frozen() RETURNS event_trigger LANGUAGE plpgsql \
+         AS $$BEGIN RAISE EXCEPTION 'pf: schema changes are frozen'; END$$",
+    )
+    .await;
+    exec(
+        &conn,
+        "CREATE EVENT TRIGGER pf_freeze ON ddl_command_start WHEN TAG IN ('ALTER TABLE') \
+         EXECUTE FUNCTION public.pf_frozen()",
+    )
+    .await;
     let extra = "          memo: { type: text, default: \"'-'\" }";
     let v2 = write_model(
         &format!("{}_v2", *tag),
@@ -130,7 +139,7 @@ async fn a_plan_the_server_refuses_on_the_copy_never_reaches_the_target() {
         err.contains("failed on a copy of the target's schema"),
         "{err}"
     );
-    assert!(err.contains("must be owner of table Entry"), "{err}");
+    assert!(err.contains("pf: schema changes are frozen"), "{err}");
     assert!(err.contains("the target was not touched"), "{err}");
     assert!(!err.contains("proof: the plan ran"), "{err}");
     assert_eq!(proof_databases(&tag).await, 0, "the copy was dropped");
@@ -145,12 +154,10 @@ async fn a_plan_the_server_refuses_on_the_copy_never_reaches_the_target() {
     // The same plan without the rehearsal: the target refuses it (exit 4), rolled back.
     let out = schemactl_env(&v2, &apply, ENV);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("must be owner of table Entry"));
-    exec(&conn, "ALTER TABLE ledger.\"Entry\" OWNER TO pf_owner").await;
+    assert!(stderr(&out).contains("pf: schema changes are frozen"));
+    exec(&conn, "DROP EVENT TRIGGER pf_freeze").await;
     drop(conn);
     let out = schemactl_env(&v2, &with_proof, ENV);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(column_type(&url, "memo").await, "text");
-    let admin = connect(&admin_url()).await;
-    exec(&admin, "DROP ROLE IF EXISTS pf_outsider").await;
 }

@@ -37,7 +37,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("column_attributes", "erp.customers.name"),
     ("column_attributes", "erp.customers.notes"),
     ("grants", "erp.orders_order_id_seq"),
-    ("owner", "erp.legacy_codes"),
+    ("owner", "erp.ledger_2028"),
     ("default_privileges", "for fx_erp_owner"),
     ("operator", "erp.===(text, text)"),
     ("collation", "erp.\"binary\""),
@@ -116,6 +116,11 @@ async fn recorded_objects_are_reported_and_left_alone() {
     let exclusion = text.find("orders_no_overlap:").expect(&text);
     assert!(text[exclusion..].contains("with: \"&&\""), "{text}");
     assert!(!text.contains("kind: exclusion_constraint"), "{text}");
+    // And owners other than the database owner.
+    let legacy = text.find("legacy_codes:").expect(&text);
+    let table: String = text[legacy..].lines().take(6).collect();
+    assert!(table.contains("owner: fx_erp_legacy"), "{text}");
+    assert!(!text.contains("name: erp.legacy_codes"), "{text}");
 
     // Every plan prints the section, each item recorded, and nothing to do.
     let plan = schemactl(

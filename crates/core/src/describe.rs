@@ -25,7 +25,22 @@ pub(crate) fn step_in(step: &Step, pair: Pair<&Catalog>) -> String {
             .unwrap_or_default()
             .noun()
     };
-    step_with(step, &noun)
+    let text = step_with(step, &noun);
+    match step {
+        // The role the object goes to, when the step names no other.
+        Step::AlterOwner { target } => {
+            let owner = target
+                .subject()
+                .and_then(|s| s.owner(pair.next).cloned())
+                .or_else(|| pair.next.database.owner.clone())
+                .or_else(|| pair.previous.database.owner.clone());
+            match owner {
+                Some(owner) => format!("{text} to {owner}"),
+                None => text,
+            }
+        }
+        _ => text,
+    }
 }
 
 pub(crate) fn step(step: &Step) -> String {
@@ -209,6 +224,7 @@ fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
         }
         CreatePolicy { on } => format!("create policy {} on {}", on.name, on.table),
         AlterSchemaOwner { name } => format!("change owner of schema {name}"),
+        AlterOwner { target } => format!("change owner of {}", target_text_with(target, routine)),
         RevokeMembership { role, parent } => format!("revoke role {parent} from {role}"),
         Grant { target, grant } => format!(
             "grant {} on {} to {}",

@@ -17,6 +17,7 @@ pub(crate) fn of(step: &Step, pair: Pair<&Catalog>) -> Vec<Hazard> {
         | CreatePolicy { .. }
         | SetRowLevelSecurity { .. }
         | AlterSchemaOwner { .. }
+        | AlterOwner { .. }
         | Grant { .. }
         | Revoke { .. }
         | RevokeFromPublic { .. }

@@ -47,6 +47,7 @@ pub fn from_model(model: &Model) -> Catalog {
             catalog.views.insert(
                 QName::new(schema_name, name),
                 ViewDef {
+                    owner: None,
                     materialized: false,
                     query: view.query.trim().trim_end_matches(';').trim().to_string(),
                     comment: view.comment.clone(),

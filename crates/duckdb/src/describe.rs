@@ -255,6 +255,7 @@ fn views(conn: &Connection, catalog: &mut Catalog) -> anyhow::Result<()> {
         catalog.views.insert(
             q,
             ViewDef {
+                owner: None,
                 materialized: false,
                 query,
                 comment: r.get(3)?,

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CompositeType {
+    /// The role that owns the type (`ALTER … OWNER TO`); the database owner, which
+    /// provisioning creates everything as, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// Attributes in order: name → type, or the long form with a collation.
     pub attributes: IndexMap<String, Attribute>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
+    /// The role that owns the domain (`ALTER … OWNER TO`); the database owner, which
+    /// provisioning creates everything as, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// The base type: a built-in type, an enum or another domain.
     #[serde(rename = "type")]
     pub ty: String,

@@ -16,6 +16,7 @@ pub mod fleet;
 mod include;
 pub mod limits;
 pub mod load;
+pub mod owner;
 pub mod partitions;
 mod routine;
 mod sequence;
@@ -236,6 +237,10 @@ pub enum EnumType {
 #[serde(deny_unknown_fields)]
 pub struct EnumSpec {
     pub values: Vec<String>,
+    /// The role that owns the type (`ALTER … OWNER TO`); the database owner, which
+    /// provisioning creates everything as, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -251,6 +256,12 @@ impl EnumType {
         match self {
             EnumType::Labels(_) => None,
             EnumType::Full(spec) => spec.comment.as_deref(),
+        }
+    }
+    pub fn owner(&self) -> Option<&str> {
+        match self {
+            EnumType::Labels(_) => None,
+            EnumType::Full(spec) => spec.owner.as_deref(),
         }
     }
 }

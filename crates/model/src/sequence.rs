@@ -14,6 +14,11 @@ use crate::Grant;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Sequence {
+    /// The role that owns the sequence; a sequence `owned_by` a column has its table's owner and
+    /// takes none of its own (`ALTER … OWNER TO`); the database owner, which
+    /// provisioning creates everything as, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// The values' type: `smallint`, `integer` or `bigint` (the default).
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub data_type: Option<SequenceType>,

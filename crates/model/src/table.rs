@@ -10,6 +10,11 @@ use super::{Grant, Trigger};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// The role that owns the table; its partitions, indexes and serial or identity sequences
+    /// follow it (`ALTER … OWNER TO`); the database owner, which
+    /// provisioning creates everything as, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The table's previous name, so that a rename is planned instead of drop and create.

@@ -77,8 +77,8 @@ pub enum UnmanagedKind {
     ColumnAttributes,
     // Privileges the model cannot write (on types; revoked defaults with nothing instead).
     Grants,
-    // An object owned by a role other than the database owner, which creates everything
-    // the model holds.
+    // A partition owned by a role other than its table's owner (objects' owners are
+    // modelled: `owner`).
     Owner,
     // Default privileges on schemas or large objects, or for every schema.
     DefaultPrivileges,

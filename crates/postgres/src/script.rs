@@ -121,10 +121,21 @@ fn write_lines(out: &mut String, lines: &[Line]) {
 /// Lays out rendered steps. With `owner`, statements that create objects run as that
 /// role (it then owns them) and admin statements as the connecting role.
 pub fn layout(steps: &[RenderedStep], owner: Option<&str>) -> Script {
+    layout_from(steps, owner, Some(false))
+}
+
+/// [`layout`] for a script whose runner may already have switched to the owner role (a
+/// migration file): its transactional parts say the role of their first statement too.
+pub fn layout_for_any_role(steps: &[RenderedStep], owner: Option<&str>) -> Script {
+    layout_from(steps, owner, None)
+}
+
+/// `as_owner`: whether the session runs as the owner when a part starts (`None`: unknown).
+fn layout_from(steps: &[RenderedStep], owner: Option<&str>, as_owner: Option<bool>) -> Script {
     let mut script = Script::default();
-    let mut first = Part::new(owner, true);
-    let mut transaction = Part::new(owner, true);
-    let mut outside = Part::new(owner, false);
+    let mut first = Part::new(owner, true, as_owner);
+    let mut transaction = Part::new(owner, true, as_owner);
+    let mut outside = Part::new(owner, false, Some(false));
     let creates_functions = steps.iter().any(|s| {
         matches!(
             s.step,
@@ -181,18 +192,19 @@ struct Part<'a> {
     /// `SET LOCAL` inside a transaction; plain `SET` (and a reset at the end) outside.
     local: bool,
     lines: Vec<Line>,
-    as_owner: bool,
+    /// Whether the session runs as the owner now (`None`: not known yet).
+    as_owner: Option<bool>,
     search_path: Option<String>,
     last_step: Option<String>,
 }
 
 impl<'a> Part<'a> {
-    fn new(owner: Option<&'a str>, local: bool) -> Part<'a> {
+    fn new(owner: Option<&'a str>, local: bool, as_owner: Option<bool>) -> Part<'a> {
         Part {
             owner,
             local,
             lines: Vec::new(),
-            as_owner: false,
+            as_owner,
             search_path: None,
             last_step: None,
         }
@@ -205,13 +217,13 @@ impl<'a> Part<'a> {
     fn push(&mut self, statement: &Statement) {
         if let Some(owner) = self.owner {
             let wants_owner = statement.run_as == RunAs::Owner;
-            if wants_owner != self.as_owner {
+            if Some(wants_owner) != self.as_owner {
                 self.lines.push(Line::Setting(if wants_owner {
                     format!("{} ROLE {}", self.set(), ident(owner))
                 } else {
                     "RESET ROLE".to_string()
                 }));
-                self.as_owner = wants_owner;
+                self.as_owner = Some(wants_owner);
             }
         }
         if let Some(schema) = &statement.search_path
@@ -236,7 +248,7 @@ impl<'a> Part<'a> {
 
     fn finish(mut self) -> Vec<Line> {
         if !self.local {
-            if self.as_owner {
+            if self.as_owner == Some(true) {
                 self.lines.push(Line::Setting("RESET ROLE".into()));
             }
             if self.search_path.is_some() {

@@ -41,6 +41,7 @@ pub fn from_model(model: &Model) -> Catalog {
         catalog.views.insert(
             QName::new(MAIN_SCHEMA, name),
             ViewDef {
+                owner: None,
                 materialized: false,
                 query: view.query.trim().to_string(),
                 comment: None,

@@ -104,6 +104,7 @@ pub async fn describe<C: ConnectionTrait>(conn: &C, name: &str) -> anyhow::Resul
                 catalog.views.insert(
                     QName::new(MAIN_SCHEMA, &object.name),
                     ViewDef {
+                        owner: None,
                         materialized: false,
                         query: parse::view_query(&object.sql)?,
                         comment: None,

@@ -12,7 +12,7 @@ use schemactl_model::types::SqlType;
 use schemactl_model::validate::split_qualified;
 use schemactl_model::{
     Aggregate, ArgMode, Column, EnumType, Exclusion, Function, FunctionArg, Grant, Index, Model,
-    ParallelSafety, Procedure, Schema, Sequence, SequenceType, Table,
+    ParallelSafety, Procedure, Schema, Sequence, SequenceType, Table, Volatility,
 };
 
 pub fn from_model(model: &Model) -> Catalog {
@@ -64,19 +64,23 @@ pub fn from_model(model: &Model) -> Catalog {
                     .collect(),
             },
         );
-        for (name, values) in &schema.enums {
-            let (values, comment) = match values {
+        for (name, declared) in &schema.enums {
+            let (values, comment) = match declared {
                 EnumType::Labels(v) => (v.clone(), None),
                 EnumType::Full(spec) => (spec.values.clone(), spec.comment.clone()),
             };
-            catalog
-                .enums
-                .insert(QName::new(schema_name, name), EnumDef { values, comment });
+            let def = EnumDef {
+                owner: declared.owner().map(str::to_string),
+                values,
+                comment,
+            };
+            catalog.enums.insert(QName::new(schema_name, name), def);
         }
         for (name, domain) in &schema.domains {
             catalog.domains.insert(
                 QName::new(schema_name, name),
                 DomainDef {
+                    owner: domain.owner.clone(),
                     base: render_type(&domain.ty, schema_name),
                     not_null: domain.not_null,
                     default: domain.default.as_ref().map(expression),
@@ -94,6 +98,7 @@ pub fn from_model(model: &Model) -> Catalog {
             catalog.composite_types.insert(
                 QName::new(schema_name, name),
                 CompositeTypeDef {
+                    owner: composite.owner.clone(),
                     attributes: composite
                         .attributes
                         .iter()
@@ -139,6 +144,7 @@ pub fn from_model(model: &Model) -> Catalog {
         }
     }
     citus_colocation(&mut catalog);
+    super::normalize_owners(&mut catalog);
     catalog
 }
 
@@ -175,6 +181,7 @@ fn build_views(catalog: &mut Catalog, schema_name: &str, schema: &Schema) {
         catalog.views.insert(
             QName::new(schema_name, name),
             ViewDef {
+                owner: view.owner.clone(),
                 materialized: false,
                 query: view.query.trim().trim_end_matches(';').trim().to_string(),
                 comment: view.comment.clone(),
@@ -195,6 +202,7 @@ fn build_views(catalog: &mut Catalog, schema_name: &str, schema: &Schema) {
         catalog.views.insert(
             QName::new(schema_name, name),
             ViewDef {
+                owner: mv.owner.clone(),
                 materialized: true,
                 query: mv.query.trim().trim_end_matches(';').trim().to_string(),
                 comment: mv.comment.clone(),
@@ -226,6 +234,7 @@ fn qualify_all(names: &[String], schema: &str) -> Vec<QName> {
 fn build_table(model: &Model, schema_name: &str, table_name: &str, table: &Table) -> TableDef {
     let pk_columns = table.primary_key_columns();
     let mut def = TableDef {
+        owner: table.owner.clone(),
         comment: table.comment.clone(),
         grants: grants(&table.grants),
         citus: table.citus.as_ref().map(|c| match &c.distribute_by {
@@ -554,6 +563,7 @@ fn storage_parameters(params: &indexmap::IndexMap<String, Value>) -> Vec<(String
 
 fn build_sequence(sequence: &Sequence) -> SequenceDef {
     SequenceDef {
+        owner: sequence.owner.clone(),
         options: sequence.options(),
         owned_by: sequence.owned_by.as_deref().and_then(|owner| {
             let (table, column) = owner.split_once('.')?;
@@ -622,6 +632,7 @@ fn build_args(args: &[FunctionArg], schema_name: &str) -> Vec<ArgDef> {
 
 fn build_function(schema_name: &str, function: &Function) -> FunctionDef {
     FunctionDef {
+        owner: function.owner.clone(),
         kind: RoutineKind::Function,
         args: build_args(&function.args, schema_name),
         returns: function.returns.trim().to_string(),
@@ -656,6 +667,7 @@ fn parallel_sql(p: ParallelSafety) -> String {
 /// (volatility, STRICT, PARALLEL) take other than their defaults.
 fn build_procedure(schema_name: &str, procedure: &Procedure) -> FunctionDef {
     FunctionDef {
+        owner: procedure.owner.clone(),
         kind: RoutineKind::Procedure,
         args: build_args(&procedure.args, schema_name),
         returns: String::new(),
@@ -696,6 +708,7 @@ fn build_aggregate(schema_name: &str, schema: &Schema, aggregate: &Aggregate) ->
         deserial_function: aggregate.deserial_function.as_deref().map(resolve),
     };
     FunctionDef {
+        owner: aggregate.owner.clone(),
         kind: RoutineKind::Aggregate,
         args: aggregate
             .args

@@ -7,6 +7,7 @@
 //! explicit.
 
 mod build;
+mod routine;
 mod tenant;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,12 +16,13 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use build::from_model;
+pub use routine::{AggregateDef, ArgDef, FunctionDef, RoutineKind};
 
 use schemactl_model::partitions::Bound;
 use schemactl_model::types::SerialKind;
 use schemactl_model::{
     DefaultPrivilegeObject, FkAction, Identity, IndexMethod, NullsOrder, PolicyCommand, Privilege,
-    SequenceOptions, SortOrder, TriggerEvent, TriggerLevel, TriggerTiming, Volatility,
+    SequenceOptions, SortOrder, TriggerEvent, TriggerLevel, TriggerTiming,
 };
 
 /// A schema-qualified name.
@@ -170,6 +172,75 @@ impl Distribution {
     }
 }
 
+impl Catalog {
+    /// The owners the catalog's objects name (the database owner is `None` once
+    /// [`normalize_owners`] ran).
+    pub fn object_owners(&self) -> impl Iterator<Item = &String> {
+        let enums = self.enums.values().filter_map(|d| d.owner.as_ref());
+        let domains = self.domains.values().filter_map(|d| d.owner.as_ref());
+        let composites = self
+            .composite_types
+            .values()
+            .filter_map(|d| d.owner.as_ref());
+        let sequences = self.sequences.values().filter_map(|d| d.owner.as_ref());
+        let tables = self.tables.values().filter_map(|d| d.owner.as_ref());
+        let views = self.views.values().filter_map(|d| d.owner.as_ref());
+        let functions = self.functions.values().filter_map(|d| d.owner.as_ref());
+        enums
+            .chain(domains)
+            .chain(composites)
+            .chain(sequences)
+            .chain(tables)
+            .chain(views)
+            .chain(functions)
+    }
+}
+
+/// Owners as the catalog compares them: `None` for the database owner, and a sequence
+/// owned by a column with its table's owner (PostgreSQL keeps the two equal: `ALTER TABLE
+/// … OWNER` moves the table's sequences along, and `OWNED BY` needs them equal).
+pub fn normalize_owners(catalog: &mut Catalog) {
+    let database_owner = catalog.database.owner.clone();
+    let normalize = |owner: &mut Option<String>| {
+        if owner.is_some() && *owner == database_owner {
+            *owner = None;
+        }
+    };
+    catalog
+        .enums
+        .values_mut()
+        .for_each(|d| normalize(&mut d.owner));
+    catalog
+        .domains
+        .values_mut()
+        .for_each(|d| normalize(&mut d.owner));
+    catalog
+        .composite_types
+        .values_mut()
+        .for_each(|d| normalize(&mut d.owner));
+    catalog
+        .tables
+        .values_mut()
+        .for_each(|d| normalize(&mut d.owner));
+    catalog
+        .views
+        .values_mut()
+        .for_each(|d| normalize(&mut d.owner));
+    catalog
+        .functions
+        .values_mut()
+        .for_each(|d| normalize(&mut d.owner));
+    for (q, sequence) in &mut catalog.sequences {
+        normalize(&mut sequence.owner);
+        if let Some(column) = &sequence.owned_by {
+            let table = QName::new(&q.schema, &column.table);
+            if let Some(table) = catalog.tables.get(&table) {
+                sequence.owner = table.owner.clone();
+            }
+        }
+    }
+}
+
 /// Sets every hash-distributed table's `colocate_with` to its group's first table (by
 /// name), `None` for that table: `groups` maps each table to any key of its group.
 pub fn normalize_colocation<K: Ord + Clone>(catalog: &mut Catalog, groups: &BTreeMap<QName, K>) {
@@ -206,6 +277,9 @@ pub struct DefaultPrivilegeDef {
 /// qualified and quoted), its constraints and its default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DomainDef {
+    /// The role that owns the object; `None`: the database owner.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub base: String,
     pub not_null: bool,
     pub default: Option<String>,
@@ -218,6 +292,9 @@ pub struct DomainDef {
 /// A composite type: its attributes in order, types as SQL (as a column's).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CompositeTypeDef {
+    /// The role that owns the object; `None`: the database owner.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub attributes: Vec<AttributeDef>,
     pub comment: Option<String>,
 }
@@ -261,6 +338,9 @@ impl DomainDef {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumDef {
+    /// The role that owns the object; `None`: the database owner.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub values: Vec<String>,
     pub comment: Option<String>,
 }
@@ -268,6 +348,9 @@ pub struct EnumDef {
 /// A standalone sequence, every option explicit (PostgreSQL's defaults filled in).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceDef {
+    /// The role that owns the object; `None`: the database owner.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub options: SequenceOptions,
     /// The column (of a table of the sequence's schema) the sequence belongs to.
     pub owned_by: Option<SequenceOwner>,
@@ -284,6 +367,9 @@ pub struct SequenceOwner {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableDef {
+    /// The role that owns the object; `None`: the database owner.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub columns: Vec<ColumnDef>,
     pub primary_key: Option<KeyDef>,
     pub uniques: Vec<UniqueDef>,
@@ -633,6 +719,9 @@ pub struct SeedDef {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewDef {
+    /// The role that owns the object; `None`: the database owner.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub materialized: bool,
     pub query: String,
     pub comment: Option<String>,
@@ -643,153 +732,4 @@ pub struct ViewDef {
     pub column_comments: Vec<(String, String)>,
     /// Objects declared in `depends_on`.
     pub declared_deps: Vec<QName>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionDef {
-    #[serde(default)]
-    pub kind: RoutineKind,
-    pub args: Vec<ArgDef>,
-    /// The result type; empty for a procedure.
-    pub returns: String,
-    pub language: String,
-    pub volatility: Volatility,
-    pub security_definer: bool,
-    pub strict: bool,
-    pub parallel: Option<String>,
-    pub set: Vec<(String, String)>,
-    pub body: String,
-    pub comment: Option<String>,
-    pub grants: Vec<GrantDef>,
-    pub declared_deps: Vec<QName>,
-    /// An aggregate's state and support functions (kind [`RoutineKind::Aggregate`]).
-    #[serde(default)]
-    pub aggregate: Option<AggregateDef>,
-}
-
-/// Functions, procedures and aggregates share PostgreSQL's `pg_proc` and the model's
-/// names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RoutineKind {
-    #[default]
-    Function,
-    Procedure,
-    Aggregate,
-}
-
-impl RoutineKind {
-    /// The SQL keyword of CREATE, DROP and COMMENT: `CREATE FUNCTION`, `DROP PROCEDURE`,
-    /// `COMMENT ON AGGREGATE`. GRANT says FUNCTION for an aggregate ([`Self::grant_sql`]).
-    pub fn sql(self) -> &'static str {
-        match self {
-            RoutineKind::Function => "FUNCTION",
-            RoutineKind::Procedure => "PROCEDURE",
-            RoutineKind::Aggregate => "AGGREGATE",
-        }
-    }
-
-    /// The keyword of GRANT and REVOKE, which have no AGGREGATE.
-    pub fn grant_sql(self) -> &'static str {
-        match self {
-            RoutineKind::Procedure => "PROCEDURE",
-            RoutineKind::Function | RoutineKind::Aggregate => "FUNCTION",
-        }
-    }
-
-    pub fn noun(self) -> &'static str {
-        match self {
-            RoutineKind::Function => "function",
-            RoutineKind::Procedure => "procedure",
-            RoutineKind::Aggregate => "aggregate",
-        }
-    }
-}
-
-/// What `CREATE AGGREGATE` takes besides the argument types. Support functions are
-/// resolved to their schema (`pg_catalog` for a built-in one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AggregateDef {
-    pub state_function: QName,
-    pub state_type: String,
-    pub initial_condition: Option<String>,
-    pub final_function: Option<QName>,
-    pub final_function_extra: bool,
-    pub combine_function: Option<QName>,
-    pub serial_function: Option<QName>,
-    pub deserial_function: Option<QName>,
-}
-
-impl AggregateDef {
-    /// The support functions, in `CREATE AGGREGATE` order.
-    pub fn functions(&self) -> impl Iterator<Item = &QName> {
-        std::iter::once(&self.state_function)
-            .chain(self.final_function.as_ref())
-            .chain(self.combine_function.as_ref())
-            .chain(self.serial_function.as_ref())
-            .chain(self.deserial_function.as_ref())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArgDef {
-    pub name: String,
-    pub ty: String,
-    pub default: Option<String>,
-    pub mode: Option<String>,
-}
-
-impl FunctionDef {
-    /// The result and argument types (and an aggregate's state type): what must resolve
-    /// when the function is created.
-    pub fn signature_text(&self) -> String {
-        let mut text = self.returns.clone();
-        for a in &self.args {
-            text.push(' ');
-            text.push_str(&a.ty);
-        }
-        if let Some(aggregate) = &self.aggregate {
-            text.push(' ');
-            text.push_str(&aggregate.state_type);
-        }
-        text
-    }
-
-    /// The objects named outside SQL text that must exist first: `depends_on`, and an
-    /// aggregate's support functions.
-    pub fn named_dependencies(&self) -> impl Iterator<Item = &QName> {
-        self.declared_deps
-            .iter()
-            .chain(self.aggregate.iter().flat_map(AggregateDef::functions))
-    }
-
-    /// The argument list of DROP and COMMENT: an aggregate without arguments is `(*)`.
-    pub fn drop_signature(&self) -> String {
-        if self.kind == RoutineKind::Aggregate && self.args.is_empty() {
-            "(*)".to_string()
-        } else {
-            self.signature()
-        }
-    }
-
-    /// The argument types that identify the function: `(bigint, text)`.
-    pub fn signature(&self) -> String {
-        let types: Vec<&str> = self
-            .args
-            .iter()
-            .filter(|a| a.mode.as_deref() != Some("OUT"))
-            .map(|a| a.ty.as_str())
-            .collect();
-        format!("({})", types.join(", "))
-    }
-
-    /// PostgreSQL's validator of the body's language, which checks a body once the
-    /// objects it names exist: SQL and PL/pgSQL have one; other languages are checked
-    /// when called only. The differ plans a body check for these, the renderer calls it.
-    pub fn body_validator(&self) -> Option<&'static str> {
-        match self.language.as_str() {
-            "plpgsql" => Some("plpgsql_validator"),
-            "sql" => Some("fmgr_sql_validator"),
-            _ => None,
-        }
-    }
 }

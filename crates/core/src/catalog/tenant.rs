@@ -196,6 +196,7 @@ mod tests {
         catalog.enums.insert(
             status.clone(),
             EnumDef {
+                owner: None,
                 values: vec!["open".into()],
                 comment: None,
             },

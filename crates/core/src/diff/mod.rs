@@ -16,6 +16,7 @@ mod containers;
 mod domains;
 mod hints;
 mod order;
+mod owners;
 mod routines;
 mod sequences;
 mod storage;
@@ -128,6 +129,7 @@ pub fn diff(pair: Pair<&Catalog>, hints: &Hints, capabilities: &dyn Capabilities
     // After tables and functions: which views to rebuild depends on what they touched.
     d.views();
     d.citus();
+    d.owners();
     d.default_privileges();
     d.memberships_revoked();
     Plan {

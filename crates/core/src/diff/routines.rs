@@ -220,6 +220,7 @@ impl Differ<'_> {
     fn create_view(&mut self, q: &QName, v: &ViewDef) {
         self.push(Step::CreateView { name: q.clone() });
         let empty = ViewDef {
+            owner: None,
             comment: None,
             grants: Vec::new(),
             column_comments: Vec::new(),

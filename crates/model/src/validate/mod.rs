@@ -9,6 +9,7 @@ mod deferral;
 mod domains;
 pub mod duckdb;
 mod exclusion;
+mod owners;
 mod sequences;
 pub mod sqlite;
 mod storage;
@@ -115,6 +116,7 @@ impl<'m> Validator<'m> {
                     }
                 }
             }
+            self.object_owners(schema_name, schema);
             self.sequences(schema_name, schema);
             self.domains(schema_name, schema);
             self.composite_types(schema_name, schema);
@@ -127,6 +129,7 @@ impl<'m> Validator<'m> {
             self.routines(schema_name);
         }
         self.unmanaged();
+        self.unmanaged_owners();
         self.access_tests();
     }
 

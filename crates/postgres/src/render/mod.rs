@@ -6,6 +6,7 @@ mod citus;
 mod composite;
 mod domains;
 mod objects;
+mod owners;
 mod rebuild;
 mod sequences;
 pub mod statements;
@@ -34,7 +35,8 @@ pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep
 /// The statements that make one step.
 pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, RenderError> {
     let r = Renderer { step, pair };
-    r.render()
+    let statements = r.render()?;
+    r.with_owners(statements)
 }
 
 /// One step being rendered, with the catalogs it reads names and definitions from.
@@ -106,6 +108,7 @@ impl<'a> Renderer<'a> {
             | GrantDefaultPrivileges { .. }
             | RevokeDefaultPrivileges { .. }
             | SetComment { .. } => self.access(),
+            AlterOwner { .. } => self.alter_owner(),
             DistributeTable { .. }
             | AlterDistribution { .. }
             | UndistributeTable { .. }

@@ -9,6 +9,11 @@
 //! dependency order. Hazards follow from the variant and the two catalogs
 //! ([`Step::hazards`]).
 
+mod phase;
+mod subject;
+
+pub use subject::Subject;
+
 use serde::Serialize;
 
 use crate::catalog::{Catalog, DefaultPrivilegeDef, GrantDef, QName};
@@ -577,6 +582,11 @@ pub enum Step {
     AlterSchemaOwner {
         name: String,
     },
+    /// `ALTER … OWNER TO` the object's owner in the next catalog (the database owner
+    /// when it names none); a table's partitions go along.
+    AlterOwner {
+        target: Target,
+    },
     RevokeMembership {
         role: String,
         parent: String,
@@ -670,98 +680,6 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn phase(&self) -> Phase {
-        use Step::*;
-        match self {
-            CreateRole { .. } | AlterRole { .. } | GrantMembership { .. } => Phase::Roles,
-            CreateExtension { .. }
-            | CreateSchema { .. }
-            | CreateEnum { .. }
-            | AddEnumValue { .. }
-            | CreateSequence { .. }
-            | AlterSequence { .. } => Phase::Containers,
-            DropView { .. }
-            | DropTrigger { .. }
-            | DropPolicy { .. }
-            | DropConstraint { .. }
-            | DropIndex { .. }
-            | DropFunctionForReplacement { .. }
-            | DropFunctionEarly { .. }
-            | DisownSequence { .. }
-            | DropDomainCheck { .. }
-            | RenameEnumAside { .. }
-            | CreateReplacementEnum { .. }
-            | RenameDomainAside { .. }
-            | RenameCompositeTypeAside { .. }
-            | DetachPartition { .. } => Phase::Teardown,
-            CreateDomain { .. }
-            | AlterDomainDefault { .. }
-            | CreateCompositeType { .. }
-            | DropAttribute { .. }
-            | AlterAttributeType { .. }
-            | AddAttribute { .. }
-            | CreateFunction { .. }
-            | ReplaceFunction { .. }
-            | RenameTable { .. }
-            | CreateTable { .. }
-            | RebuildTable { .. }
-            | CreatePartition { .. }
-            | RebindPartitions { .. }
-            | AddColumn { .. }
-            | RenameColumn { .. }
-            | DropColumn { .. }
-            | DropColumnDefault { .. }
-            | AlterColumnType { .. }
-            | SetColumnDefault { .. }
-            | SetNotNull { .. }
-            | DropNotNull { .. }
-            | SetGenerationExpression { .. }
-            | DropGenerationExpression { .. }
-            | AddIdentity { .. }
-            | AlterIdentity { .. }
-            | DropIdentity { .. }
-            | RenameConstraint { .. }
-            | SetPersistence { .. }
-            | SetStorageParameters { .. }
-            | CreateView { .. } => Phase::Objects,
-            UndistributeSchema { .. }
-            | UndistributeTable { .. }
-            | DistributeSchema { .. }
-            | DistributeTable { .. }
-            | AlterDistribution { .. } => Phase::Distribution,
-            AddConstraint { .. }
-            | ValidateConstraint { .. }
-            | CreateIndex { .. }
-            | SetSequenceOwner { .. }
-            | AddDomainCheck { .. }
-            | SetDomainNullability { .. } => Phase::Constraints,
-            CreateTrigger { .. }
-            | ReplaceTrigger { .. }
-            | SetRowLevelSecurity { .. }
-            | CreatePolicy { .. } => Phase::Dependents,
-            AlterSchemaOwner { .. }
-            | RevokeMembership { .. }
-            | Grant { .. }
-            | Revoke { .. }
-            | RevokeFromPublic { .. }
-            | GrantDefaultPrivileges { .. }
-            | RevokeDefaultPrivileges { .. }
-            | SetComment { .. } => Phase::Access,
-            DropTables { .. } | DropDetachedPartition { .. } => Phase::Drops,
-            DropFunction { .. }
-            | DropType { .. }
-            | DropReplacedEnum { .. }
-            | DropDomain { .. }
-            | DropReplacedDomain { .. }
-            | DropCompositeType { .. }
-            | DropReplacedCompositeType { .. }
-            | DropSequence { .. } => Phase::LateDrops,
-            DropSchema { .. } | DropExtension { .. } | DropRole { .. } => Phase::ContainerDrops,
-            CheckFunctionBody { .. } => Phase::BodyChecks,
-            DropIndexConcurrently { .. } | CreateIndexConcurrently { .. } => Phase::Concurrent,
-        }
-    }
-
     /// Cluster-level: runs as the connecting admin, not as the database owner.
     pub fn cluster_level(&self) -> bool {
         matches!(

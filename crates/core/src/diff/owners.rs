@@ -1,0 +1,112 @@
+//! Owners: `ALTER … OWNER TO` for objects both catalogs hold whose owner changes. An
+//! object the plan creates gets its owner with its CREATE (the flavour renders it), so
+//! it needs no step here.
+
+use super::Differ;
+use crate::catalog::QName;
+use crate::step::{Step, Target};
+
+impl Differ<'_> {
+    pub(super) fn owners(&mut self) {
+        let mut changed = Vec::new();
+        let types = self.owner_pairs(|c| &c.enums, |d| &d.owner, type_target);
+        changed.extend(types);
+        changed.extend(self.owner_pairs(|c| &c.domains, |d| &d.owner, type_target));
+        changed.extend(self.owner_pairs(|c| &c.composite_types, |d| &d.owner, type_target));
+        changed.extend(self.owner_pairs(
+            |c| &c.sequences,
+            |d| &d.owner,
+            |q| Target::Sequence { name: q.clone() },
+        ));
+        changed.extend(self.owner_pairs(
+            |c| &c.tables,
+            |d| &d.owner,
+            |q| Target::Table { name: q.clone() },
+        ));
+        changed.extend(self.owner_pairs(
+            |c| &c.views,
+            |d| &d.owner,
+            |q| Target::View { name: q.clone() },
+        ));
+        changed.extend(self.owner_pairs(
+            |c| &c.functions,
+            |d| &d.owner,
+            |q| Target::Function { name: q.clone() },
+        ));
+        for target in changed {
+            // A materialized view says so in its ALTER.
+            let target = match target {
+                Target::View { name }
+                    if self.next.views.get(&name).is_some_and(|v| v.materialized) =>
+                {
+                    Target::MaterializedView { name }
+                }
+                other => other,
+            };
+            // A sequence a column owns has its table's owner: the table's ALTER moves it
+            // (PostgreSQL refuses an ALTER of the sequence itself).
+            if let Target::Sequence { name } = &target
+                && self
+                    .next
+                    .sequences
+                    .get(name)
+                    .is_some_and(|s| s.owned_by.is_some())
+            {
+                continue;
+            }
+            if !self.creates(&target) {
+                self.push(Step::AlterOwner { target });
+            }
+        }
+    }
+
+    /// Objects in both catalogs whose owner differs, as targets. `None` stands for the
+    /// database owner on each side: the previous catalog's, and the next one's (the
+    /// previous one's when the model names none).
+    fn owner_pairs<D>(
+        &self,
+        map: impl Fn(&crate::catalog::Catalog) -> &std::collections::BTreeMap<QName, D>,
+        owner: impl Fn(&D) -> &Option<String>,
+        target: impl Fn(&QName) -> Target,
+    ) -> Vec<Target> {
+        let database_before = self.previous.database.owner.as_ref();
+        let database_after = self.next.database.owner.as_ref().or(database_before);
+        let previous = map(self.previous);
+        map(self.next)
+            .iter()
+            .filter_map(|(q, next)| {
+                let before = owner(previous.get(q)?).as_ref().or(database_before);
+                let after = owner(next).as_ref().or(database_after);
+                (before != after).then(|| target(q))
+            })
+            .collect()
+    }
+
+    /// Whether the plan creates the target's object anew (its CREATE sets the owner).
+    fn creates(&self, target: &Target) -> bool {
+        self.steps.iter().any(|step| match (step, target) {
+            (
+                Step::CreateTable { name } | Step::RebuildTable { name, .. },
+                Target::Table { name: t },
+            ) => name == t,
+            (
+                Step::CreateView { name },
+                Target::View { name: t } | Target::MaterializedView { name: t },
+            ) => name == t,
+            (Step::CreateFunction { name }, Target::Function { name: t }) => name == t,
+            (Step::CreateSequence { name }, Target::Sequence { name: t }) => name == t,
+            (
+                Step::CreateEnum { name }
+                | Step::CreateReplacementEnum { name }
+                | Step::CreateDomain { name }
+                | Step::CreateCompositeType { name },
+                Target::Type { name: t },
+            ) => name == t,
+            _ => false,
+        })
+    }
+}
+
+fn type_target(q: &QName) -> Target {
+    Target::Type { name: q.clone() }
+}
