@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::local::LocalCommand;
+use crate::commands::local::LocalCommand;
 
 pub use crate::exit::{
     EXIT_CHANGES, EXIT_DATABASE, EXIT_INVALID, EXIT_LINT, EXIT_OK, EXIT_REFUSED, EXIT_TESTS,
@@ -246,7 +246,7 @@ pub fn main() -> ExitCode {
 /// project-local server does (installing, starting: slow steps a user should see named).
 pub fn default_log_filter(verbose: u8) -> &'static str {
     match verbose {
-        0 => "warn,schemactl::local=info",
+        0 => "warn,schemactl_local=info",
         1 => "info,sqlx=warn",
         2 => "debug,sqlx=warn",
         _ => "trace",

@@ -25,7 +25,7 @@ pub mod export;
 pub mod fleet;
 pub mod generate;
 pub mod introspect;
-pub mod local;
+pub use schemactl_local as local;
 pub mod lock_wait;
 pub mod migrate;
 pub mod normalize;

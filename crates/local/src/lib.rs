@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
-use clap::Subcommand;
 
 use os::{ServerUser, random_password, run_checked, shell_quote, write_private};
 
@@ -80,32 +79,6 @@ const PG_ENV: [&str; 6] = [
 /// Seconds `pg_ctl -w` waits for the server to start or stop.
 const PG_CTL_TIMEOUT_SECS: &str = "120";
 
-#[derive(Debug, Clone, Subcommand)]
-pub enum LocalCommand {
-    /// Start the project-local server (installing the binaries when missing).
-    Start,
-    /// Stop the project-local server.
-    Stop,
-    /// Say whether the project-local server is running.
-    Status,
-    /// Print the admin connection URL of the project-local server.
-    Url,
-}
-
-pub fn run(command: &LocalCommand) -> anyhow::Result<()> {
-    let server = LocalServer::default_pg18()?;
-    match command {
-        LocalCommand::Start => {
-            server.start()?;
-            println!("{}", server.url()?);
-        }
-        LocalCommand::Stop => server.stop()?,
-        LocalCommand::Status => print!("{}", server.status()?),
-        LocalCommand::Url => println!("{}", server.url()?),
-    }
-    Ok(())
-}
-
 /// Starts the default cluster when it is not running and returns its admin URL.
 ///
 /// Safe to call concurrently from many threads and processes: starts are serialized by a
@@ -143,8 +116,13 @@ pub fn workspace_root() -> PathBuf {
 }
 
 fn build_workspace_root() -> PathBuf {
+    // This crate sits at `<workspace>/crates/local`.
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    manifest_dir
+        .ancestors()
+        .nth(2)
+        .unwrap_or(manifest_dir)
+        .to_path_buf()
 }
 
 /// The checkout whose [`INSTALL_SCRIPT`] installs the binaries: the current workspace
@@ -785,5 +763,4 @@ impl LocalServer {
 }
 
 #[cfg(test)]
-#[path = "local_tests.rs"]
 mod tests;
