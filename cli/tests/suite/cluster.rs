@@ -626,3 +626,118 @@ async fn a_failing_role_statement_leaves_no_role_behind() {
         .await
     );
 }
+
+/// Objects owned by roles other than the database owner, provisioned by an admin that is
+/// no superuser: the admin is granted each owner (not only the database owner), creates
+/// the objects and hands them over once the schema grants that PostgreSQL asks of a new
+/// owner are made. (No second run: its normalization would leave grants to these roles
+/// in the shared dev server's workspace database, and the roles could not be dropped.)
+#[tokio::test]
+async fn a_non_superuser_admin_hands_objects_to_their_owners() {
+    let url = admin_url().await;
+    let (admin_role, owner, keeper, reader, database) = (
+        unique("adm"),
+        unique("own"),
+        unique("keep"),
+        unique("read"),
+        unique("nsown"),
+    );
+    let _cleanup = Cleanup {
+        url: url.clone(),
+        databases: vec![database.clone()],
+        roles: vec![
+            keeper.clone(),
+            reader.clone(),
+            owner.clone(),
+            admin_role.clone(),
+        ],
+    };
+    let superuser = db::connect(&url).await.unwrap();
+    superuser
+        .execute_unprepared(&format!(
+            "CREATE ROLE {admin_role} WITH LOGIN CREATEDB CREATEROLE PASSWORD 'adm-pw'"
+        ))
+        .await
+        .unwrap();
+    let admin_url = db::with_credentials(&url, &admin_role, "adm-pw").unwrap();
+    let text = format!(
+        "database: {{ name: {database}, owner: {owner} }}
+roles:
+  {owner}: {{}}
+  {keeper}: {{}}
+  {reader}: {{}}
+schemas:
+  app:
+    owner: {owner}
+    # A role that takes an object over must be able to create in its schema.
+    grants: [{{ to: [{keeper}, {reader}], privileges: [usage, create] }}]
+    tables:
+      ledger:
+        owner: {keeper}
+        columns:
+          id: {{ type: bigserial, primary_key: true }}
+          amount: {{ type: numeric, nullable: false }}
+        indexes:
+          ledger_amount: {{ columns: [amount] }}
+        grants: [{{ to: [{reader}], privileges: [select] }}]
+    views:
+      totals:
+        owner: {reader}
+        query: SELECT sum(amount) AS total FROM app.ledger
+    functions:
+      ledger_size:
+        owner: {keeper}
+        returns: bigint
+        language: sql
+        volatility: stable
+        body: SELECT count(*) FROM app.ledger
+"
+    );
+    let path = crate::common_pg::write_model(&database, &text);
+    let env = [("SCHEMACTL_ADMIN_URL", admin_url.as_str())];
+    let args = ["provision", database.as_str(), "--recreate", "--yes"];
+    let out = crate::common_pg::schemactl_env(&path, &args, &env);
+    let err = crate::common_pg::stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("GRANT {keeper} TO {admin_role}")),
+        "{err}"
+    );
+
+    let inside = db::connect(&db::with_database(&url, &database).unwrap())
+        .await
+        .unwrap();
+    let owners = row(
+        &inside,
+        "SELECT string_agg(c.relname || ' ' || pg_get_userbyid(c.relowner), ', ' \
+         ORDER BY c.relname)::text AS owners FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        owners.try_get::<String>("", "owners").unwrap(),
+        format!(
+            "ledger {keeper}, ledger_amount {keeper}, ledger_id_seq {keeper}, \
+             ledger_pkey {keeper}, totals {reader}"
+        )
+    );
+    assert!(
+        exists(
+            &inside,
+            &format!(
+                "SELECT 1 FROM pg_proc WHERE proname = 'ledger_size' \
+                 AND pg_get_userbyid(proowner) = '{keeper}'"
+            )
+        )
+        .await
+    );
+    assert!(
+        exists(
+            &inside,
+            &format!("SELECT 1 WHERE has_table_privilege('{reader}', 'app.ledger', 'SELECT')")
+        )
+        .await
+    );
+    inside.close().await.unwrap();
+}

@@ -1,6 +1,8 @@
-//! Owners: `ALTER … OWNER TO` for objects both catalogs hold whose owner changes. An
-//! object the plan creates gets its owner with its CREATE (the flavour renders it), so
-//! it needs no step here.
+//! Owners: `ALTER … OWNER TO` for an object whose owner changes, and for one the plan
+//! creates (again) that has an owner of its own, before the plan or after it: the admin
+//! creates such an object (see the PostgreSQL renderer) and hands it over here, in the
+//! Access phase, after the schema grants: a role that takes an object over must be able
+//! to create in its schema, unless the admin is a superuser.
 
 use super::Differ;
 use crate::catalog::QName;
@@ -54,13 +56,12 @@ impl Differ<'_> {
             {
                 continue;
             }
-            if !self.creates(&target) {
-                self.push(Step::AlterOwner { target });
-            }
+            self.push(Step::AlterOwner { target });
         }
     }
 
-    /// Objects in both catalogs whose owner differs, as targets. `None` stands for the
+    /// Objects of the next catalog whose owner changes, or which the plan creates and
+    /// which have an owner of their own on either side, as targets. `None` stands for the
     /// database owner on each side: the previous catalog's, and the next one's (the
     /// previous one's when the model names none).
     fn owner_pairs<D>(
@@ -75,20 +76,30 @@ impl Differ<'_> {
         map(self.next)
             .iter()
             .filter_map(|(q, next)| {
-                let before = owner(previous.get(q)?).as_ref().or(database_before);
+                let before = previous.get(q).map(&owner);
+                let created = before.is_none() || self.creates(&target(q));
+                let own = owner(next).is_some() || before.is_some_and(Option::is_some);
+                if created {
+                    return own.then(|| target(q));
+                }
+                let before = before?.as_ref().or(database_before);
                 let after = owner(next).as_ref().or(database_after);
                 (before != after).then(|| target(q))
             })
             .collect()
     }
 
-    /// Whether the plan creates the target's object anew (its CREATE sets the owner).
+    /// Whether the plan creates the target's object anew (for a table: or one of its
+    /// partitions, which `ALTER TABLE … OWNER` does not reach, so the step names them).
     fn creates(&self, target: &Target) -> bool {
         self.steps.iter().any(|step| match (step, target) {
             (
-                Step::CreateTable { name } | Step::RebuildTable { name, .. },
+                Step::CreateTable { name }
+                | Step::RebuildTable { name, .. }
+                | Step::RebindPartitions { table: name, .. },
                 Target::Table { name: t },
             ) => name == t,
+            (Step::CreatePartition { on }, Target::Table { name: t }) => on.table == *t,
             (
                 Step::CreateView { name },
                 Target::View { name: t } | Target::MaterializedView { name: t },

@@ -1,10 +1,10 @@
 //! Owners. Statements run as the database owner, so that it owns what they create. Every
-//! statement on an object the model gives another owner runs as the admin instead, which
-//! can act for any owner (a superuser, or a member of the owner: provisioning grants
-//! that) where the database owner may not: it creates the object and hands it over right
-//! after (`ALTER … OWNER TO`), so that, for example, a materialized view is first filled
-//! with the privileges of the admin, not of a database owner that may not read its
-//! tables.
+//! statement on an object with another owner (before or after the plan) runs as the admin
+//! instead, which can act for any owner (a superuser, or a member of the owner:
+//! provisioning grants that) where the database owner may not. The admin creates such an
+//! object and the plan's `AlterOwner` step hands it over, in the Access phase (after the
+//! schema grants the new owner may need): a materialized view is so filled with the
+//! admin's privileges, not with those of a database owner that may not read its tables.
 
 use schemactl_core::catalog::QName;
 use schemactl_core::sql::ident;
@@ -41,58 +41,11 @@ impl Renderer<'_> {
 
     /// `statements` of this step with the owners applied (see the module's comment).
     pub(super) fn with_owners(&self, statements: Vec<Statement>) -> Rendered {
-        use Step::*;
-        let next = self.pair.next;
-        let mut out = match self.step {
-            AlterOwner { .. } => return Ok(statements),
+        Ok(match self.step {
+            Step::AlterOwner { .. } => statements,
             _ if self.touches_owned() => statements.into_iter().map(Statement::as_admin).collect(),
             _ => statements,
-        };
-        let table_owner = |q: &QName| Subject::Table(q.clone()).owner(next).cloned();
-        match self.step {
-            CreateTable { name } | RebuildTable { name, .. } => {
-                if let Some(owner) = table_owner(name) {
-                    let target = Target::Table { name: name.clone() };
-                    out.push(self.owner_statement(&target, &owner)?);
-                    if matches!(self.step, RebuildTable { .. }) {
-                        let partitions = &self.next_table(name)?.partitions;
-                        let names: Vec<&str> = partitions.iter().map(|p| p.name.as_str()).collect();
-                        out.extend(self.partition_owners(name, &names, &owner));
-                    }
-                }
-            }
-            CreatePartition { on } => {
-                if let Some(owner) = table_owner(&on.table) {
-                    out.extend(self.partition_owners(&on.table, &[on.name.as_str()], &owner));
-                }
-            }
-            RebindPartitions {
-                table,
-                rebound,
-                added,
-                ..
-            } => {
-                if let Some(owner) = table_owner(table) {
-                    let names: Vec<&str> =
-                        rebound.iter().chain(added).map(String::as_str).collect();
-                    out.extend(self.partition_owners(table, &names, &owner));
-                }
-            }
-            CreateView { name }
-            | CreateFunction { name }
-            | CreateSequence { name }
-            | CreateEnum { name }
-            | CreateReplacementEnum { name }
-            | CreateDomain { name }
-            | CreateCompositeType { name } => {
-                let target = self.created_target(name);
-                if let Some(owner) = target.subject().and_then(|s| s.owner(next).cloned()) {
-                    out.push(self.owner_statement(&target, &owner)?);
-                }
-            }
-            _ => {}
-        }
-        Ok(out)
+        })
     }
 
     /// Whether the step acts on an object with an owner of its own, before or after the
@@ -121,20 +74,6 @@ impl Renderer<'_> {
                 .and_then(|t| t.foreign_keys.iter().find(|fk| fk.name == on.name))
                 .is_some_and(|fk| owned(&Subject::Table(fk.references.clone()))),
             _ => false,
-        }
-    }
-
-    /// The target a create step makes, by the kind of object its name stands for.
-    fn created_target(&self, name: &QName) -> Target {
-        let next = self.pair.next;
-        match self.step {
-            Step::CreateView { .. } if next.views.get(name).is_some_and(|v| v.materialized) => {
-                Target::MaterializedView { name: name.clone() }
-            }
-            Step::CreateView { .. } => Target::View { name: name.clone() },
-            Step::CreateFunction { .. } => Target::Function { name: name.clone() },
-            Step::CreateSequence { .. } => Target::Sequence { name: name.clone() },
-            _ => Target::Type { name: name.clone() },
         }
     }
 
