@@ -505,6 +505,18 @@ roles:
     inside_admin.close().await.unwrap();
 }
 
+/// Creates `role`, an admin with CREATEDB and CREATEROLE but no superuser, and returns
+/// its URL on the server of `url`.
+async fn non_superuser_admin(superuser: &DatabaseConnection, url: &str, role: &str) -> String {
+    superuser
+        .execute_unprepared(&format!(
+            "CREATE ROLE {role} WITH LOGIN CREATEDB CREATEROLE PASSWORD 'adm-pw'"
+        ))
+        .await
+        .unwrap();
+    db::with_credentials(url, role, "adm-pw").unwrap()
+}
+
 #[tokio::test]
 async fn a_non_superuser_admin_with_createdb_createrole_can_provision() {
     let url = admin_url().await;
@@ -516,13 +528,7 @@ async fn a_non_superuser_admin_with_createdb_createrole_can_provision() {
         roles: vec![user.clone(), owner.clone(), admin_role.clone()],
     };
     let superuser = db::connect(&url).await.unwrap();
-    superuser
-        .execute_unprepared(&format!(
-            "CREATE ROLE {admin_role} WITH LOGIN CREATEDB CREATEROLE PASSWORD 'adm-pw'"
-        ))
-        .await
-        .unwrap();
-    let admin_url = db::with_credentials(&url, &admin_role, "adm-pw").unwrap();
+    let admin_url = non_superuser_admin(&superuser, &url, &admin_role).await;
     let admin = db::connect(&admin_url).await.unwrap();
     assert!(!cluster::admin_is_superuser(&admin).await.unwrap());
     assert!(cluster::admin_is_superuser(&superuser).await.unwrap());
@@ -653,13 +659,7 @@ async fn a_non_superuser_admin_hands_objects_to_their_owners() {
         ],
     };
     let superuser = db::connect(&url).await.unwrap();
-    superuser
-        .execute_unprepared(&format!(
-            "CREATE ROLE {admin_role} WITH LOGIN CREATEDB CREATEROLE PASSWORD 'adm-pw'"
-        ))
-        .await
-        .unwrap();
-    let admin_url = db::with_credentials(&url, &admin_role, "adm-pw").unwrap();
+    let admin_url = non_superuser_admin(&superuser, &url, &admin_role).await;
     let text = format!(
         "database: {{ name: {database}, owner: {owner} }}
 roles:

@@ -76,15 +76,17 @@ impl Differ<'_> {
         map(self.next)
             .iter()
             .filter_map(|(q, next)| {
-                let before = previous.get(q).map(&owner);
-                let created = before.is_none() || self.creates(&target(q));
-                let own = owner(next).is_some() || before.is_some_and(Option::is_some);
-                if created {
-                    return own.then(|| target(q));
-                }
-                let before = before?.as_ref().or(database_before);
-                let after = owner(next).as_ref().or(database_after);
-                (before != after).then(|| target(q))
+                let Some(before) = previous.get(q).map(&owner) else {
+                    // New: created by the admin when it has an owner of its own.
+                    return owner(next).is_some().then(|| target(q));
+                };
+                let after = owner(next);
+                let changed =
+                    before.as_ref().or(database_before) != after.as_ref().or(database_after);
+                // Created again by this plan, by the admin, when it has an owner of its
+                // own on either side (asked last: it reads every step).
+                let recreated = (before.is_some() || after.is_some()) && self.creates(&target(q));
+                (changed || recreated).then(|| target(q))
             })
             .collect()
     }

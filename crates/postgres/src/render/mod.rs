@@ -19,6 +19,7 @@ use schemactl_core::step::{Pair, Step};
 
 /// The statements of every step of `plan`, in order.
 pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep>, RenderError> {
+    let owners = has_owners(pair);
     plan.steps
         .iter()
         .map(|step| {
@@ -26,7 +27,7 @@ pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep
                 step: step.clone(),
                 description: step.describe_in(pair),
                 hazards: step.hazards(pair),
-                statements: render(step, pair)?,
+                statements: render_step(step, pair, owners)?,
             })
         })
         .collect()
@@ -34,15 +35,31 @@ pub fn render_plan(plan: &Plan, pair: Pair<&Catalog>) -> Result<Vec<RenderedStep
 
 /// The statements that make one step.
 pub fn render(step: &Step, pair: Pair<&Catalog>) -> Result<Vec<Statement>, RenderError> {
-    let r = Renderer { step, pair };
+    render_step(step, pair, has_owners(pair))
+}
+
+fn render_step(
+    step: &Step,
+    pair: Pair<&Catalog>,
+    owners: bool,
+) -> Result<Vec<Statement>, RenderError> {
+    let r = Renderer { step, pair, owners };
     let statements = r.render()?;
     r.with_owners(statements)
+}
+
+/// Whether an object of either catalog has an owner of its own: without one, no step
+/// looks for owners (finding an index's table is a scan of every table).
+fn has_owners(pair: Pair<&Catalog>) -> bool {
+    pair.previous.object_owners().next().is_some() || pair.next.object_owners().next().is_some()
 }
 
 /// One step being rendered, with the catalogs it reads names and definitions from.
 pub(crate) struct Renderer<'a> {
     pub step: &'a Step,
     pub pair: Pair<&'a Catalog>,
+    /// Whether either catalog has an object with an owner of its own.
+    pub owners: bool,
 }
 
 impl<'a> Renderer<'a> {

@@ -51,6 +51,9 @@ impl Renderer<'_> {
     /// Whether the step acts on an object with an owner of its own, before or after the
     /// plan, or adds a foreign key to a table with one (REFERENCES needs its privilege).
     fn touches_owned(&self) -> bool {
+        if !self.owners {
+            return false;
+        }
         let owned = |s: &Subject| {
             s.owner(self.pair.next).is_some() || s.owner(self.pair.previous).is_some()
         };
