@@ -7,6 +7,7 @@
 //! explicit.
 
 mod build;
+mod owners;
 mod routine;
 mod tenant;
 
@@ -16,6 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use build::from_model;
+pub use owners::{OwnedKind, normalize_owners};
 pub use routine::{AggregateDef, ArgDef, FunctionDef, RoutineKind};
 
 use schemactl_model::partitions::Bound;
@@ -168,75 +170,6 @@ impl Distribution {
             }
             (Distribution::Reference, Distribution::Reference) => true,
             _ => false,
-        }
-    }
-}
-
-impl Catalog {
-    /// The owners the catalog's objects name (the database owner is `None` once
-    /// [`normalize_owners`] ran).
-    pub fn object_owners(&self) -> impl Iterator<Item = &String> {
-        let enums = self.enums.values().filter_map(|d| d.owner.as_ref());
-        let domains = self.domains.values().filter_map(|d| d.owner.as_ref());
-        let composites = self
-            .composite_types
-            .values()
-            .filter_map(|d| d.owner.as_ref());
-        let sequences = self.sequences.values().filter_map(|d| d.owner.as_ref());
-        let tables = self.tables.values().filter_map(|d| d.owner.as_ref());
-        let views = self.views.values().filter_map(|d| d.owner.as_ref());
-        let functions = self.functions.values().filter_map(|d| d.owner.as_ref());
-        enums
-            .chain(domains)
-            .chain(composites)
-            .chain(sequences)
-            .chain(tables)
-            .chain(views)
-            .chain(functions)
-    }
-}
-
-/// Owners as the catalog compares them: `None` for the database owner, and a sequence
-/// owned by a column with its table's owner (PostgreSQL keeps the two equal: `ALTER TABLE
-/// … OWNER` moves the table's sequences along, and `OWNED BY` needs them equal).
-pub fn normalize_owners(catalog: &mut Catalog) {
-    let database_owner = catalog.database.owner.clone();
-    let normalize = |owner: &mut Option<String>| {
-        if owner.is_some() && *owner == database_owner {
-            *owner = None;
-        }
-    };
-    catalog
-        .enums
-        .values_mut()
-        .for_each(|d| normalize(&mut d.owner));
-    catalog
-        .domains
-        .values_mut()
-        .for_each(|d| normalize(&mut d.owner));
-    catalog
-        .composite_types
-        .values_mut()
-        .for_each(|d| normalize(&mut d.owner));
-    catalog
-        .tables
-        .values_mut()
-        .for_each(|d| normalize(&mut d.owner));
-    catalog
-        .views
-        .values_mut()
-        .for_each(|d| normalize(&mut d.owner));
-    catalog
-        .functions
-        .values_mut()
-        .for_each(|d| normalize(&mut d.owner));
-    for (q, sequence) in &mut catalog.sequences {
-        normalize(&mut sequence.owner);
-        if let Some(column) = &sequence.owned_by {
-            let table = QName::new(&q.schema, &column.table);
-            if let Some(table) = catalog.tables.get(&table) {
-                sequence.owner = table.owner.clone();
-            }
         }
     }
 }

@@ -5,46 +5,12 @@
 //! to create in its schema, unless the admin is a superuser.
 
 use super::Differ;
-use crate::catalog::QName;
+use crate::catalog::{OwnedKind, QName};
 use crate::step::{Step, Target};
 
 impl Differ<'_> {
     pub(super) fn owners(&mut self) {
-        let mut changed = Vec::new();
-        let types = self.owner_pairs(|c| &c.enums, |d| &d.owner, type_target);
-        changed.extend(types);
-        changed.extend(self.owner_pairs(|c| &c.domains, |d| &d.owner, type_target));
-        changed.extend(self.owner_pairs(|c| &c.composite_types, |d| &d.owner, type_target));
-        changed.extend(self.owner_pairs(
-            |c| &c.sequences,
-            |d| &d.owner,
-            |q| Target::Sequence { name: q.clone() },
-        ));
-        changed.extend(self.owner_pairs(
-            |c| &c.tables,
-            |d| &d.owner,
-            |q| Target::Table { name: q.clone() },
-        ));
-        changed.extend(self.owner_pairs(
-            |c| &c.views,
-            |d| &d.owner,
-            |q| Target::View { name: q.clone() },
-        ));
-        changed.extend(self.owner_pairs(
-            |c| &c.functions,
-            |d| &d.owner,
-            |q| Target::Function { name: q.clone() },
-        ));
-        for target in changed {
-            // A materialized view says so in its ALTER.
-            let target = match target {
-                Target::View { name }
-                    if self.next.views.get(&name).is_some_and(|v| v.materialized) =>
-                {
-                    Target::MaterializedView { name }
-                }
-                other => other,
-            };
+        for target in self.owner_changes() {
             // A sequence a column owns has its table's owner: the table's ALTER moves it
             // (PostgreSQL refuses an ALTER of the sequence itself).
             if let Target::Sequence { name } = &target
@@ -64,31 +30,46 @@ impl Differ<'_> {
     /// which have an owner of their own on either side, as targets. `None` stands for the
     /// database owner on each side: the previous catalog's, and the next one's (the
     /// previous one's when the model names none).
-    fn owner_pairs<D>(
-        &self,
-        map: impl Fn(&crate::catalog::Catalog) -> &std::collections::BTreeMap<QName, D>,
-        owner: impl Fn(&D) -> &Option<String>,
-        target: impl Fn(&QName) -> Target,
-    ) -> Vec<Target> {
+    fn owner_changes(&self) -> Vec<Target> {
         let database_before = self.previous.database.owner.as_ref();
         let database_after = self.next.database.owner.as_ref().or(database_before);
-        let previous = map(self.previous);
-        map(self.next)
-            .iter()
-            .filter_map(|(q, next)| {
-                let Some(before) = previous.get(q).map(&owner) else {
+        let mut out = Vec::new();
+        for kind in OwnedKind::ALL {
+            for (q, after) in self.next.owners(kind) {
+                let target = self.target(kind, q);
+                let Some(before) = self.previous.owner(kind, q) else {
                     // New: created by the admin when it has an owner of its own.
-                    return owner(next).is_some().then(|| target(q));
+                    if after.is_some() {
+                        out.push(target);
+                    }
+                    continue;
                 };
-                let after = owner(next);
                 let changed =
                     before.as_ref().or(database_before) != after.as_ref().or(database_after);
                 // Created again by this plan, by the admin, when it has an owner of its
                 // own on either side (asked last: it reads every step).
-                let recreated = (before.is_some() || after.is_some()) && self.creates(&target(q));
-                (changed || recreated).then(|| target(q))
-            })
-            .collect()
+                let recreated = (before.is_some() || after.is_some()) && self.creates(&target);
+                if changed || recreated {
+                    out.push(target);
+                }
+            }
+        }
+        out
+    }
+
+    /// What an `ALTER … OWNER` names: a materialized view says so.
+    fn target(&self, kind: OwnedKind, q: &QName) -> Target {
+        let name = q.clone();
+        match kind {
+            OwnedKind::Enum | OwnedKind::Domain | OwnedKind::CompositeType => Target::Type { name },
+            OwnedKind::Sequence => Target::Sequence { name },
+            OwnedKind::Table => Target::Table { name },
+            OwnedKind::View if self.next.views.get(q).is_some_and(|v| v.materialized) => {
+                Target::MaterializedView { name }
+            }
+            OwnedKind::View => Target::View { name },
+            OwnedKind::Function => Target::Function { name },
+        }
     }
 
     /// Whether the plan creates the target's object anew (for a table: or one of its
@@ -118,8 +99,4 @@ impl Differ<'_> {
             _ => false,
         })
     }
-}
-
-fn type_target(q: &QName) -> Target {
-    Target::Type { name: q.clone() }
 }

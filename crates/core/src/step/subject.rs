@@ -3,7 +3,7 @@
 //! act for that owner, instead of as the database owner, which may not.
 
 use super::{OnTable, Step, Target};
-use crate::catalog::{Catalog, QName};
+use crate::catalog::{Catalog, OwnedKind, QName};
 
 /// An object with an owner of its own, as a step names it. Partitions and indexes are
 /// known by their own names; their table's owner is theirs.
@@ -23,17 +23,14 @@ impl Subject {
     /// The object's owner in `catalog`, when it has one other than the database owner.
     pub fn owner<'c>(&self, catalog: &'c Catalog) -> Option<&'c String> {
         match self {
-            Subject::Table(q) => catalog.tables.get(q)?.owner.as_ref(),
-            Subject::View(q) => catalog.views.get(q)?.owner.as_ref(),
-            Subject::Function(q) => catalog.functions.get(q)?.owner.as_ref(),
-            Subject::Type(q) => catalog
-                .enums
-                .get(q)
-                .map(|d| &d.owner)
-                .or_else(|| catalog.domains.get(q).map(|d| &d.owner))
-                .or_else(|| catalog.composite_types.get(q).map(|d| &d.owner))?
+            Subject::Table(q) => catalog.owner(OwnedKind::Table, q)?.as_ref(),
+            Subject::View(q) => catalog.owner(OwnedKind::View, q)?.as_ref(),
+            Subject::Function(q) => catalog.owner(OwnedKind::Function, q)?.as_ref(),
+            Subject::Type(q) => [OwnedKind::Enum, OwnedKind::Domain, OwnedKind::CompositeType]
+                .into_iter()
+                .find_map(|kind| catalog.owner(kind, q))?
                 .as_ref(),
-            Subject::Sequence(q) => catalog.sequences.get(q)?.owner.as_ref(),
+            Subject::Sequence(q) => catalog.owner(OwnedKind::Sequence, q)?.as_ref(),
             Subject::Partition(q) => catalog
                 .tables
                 .iter()
