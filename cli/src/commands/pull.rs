@@ -242,7 +242,21 @@ fn summary(model: &Model, out: Option<&Path>, elapsed: std::time::Duration) -> S
         model.schemas.len(),
         count(|s| s.tables.len()),
         count(|s| s.views.len() + s.materialized_views.len()),
-        count(|s| s.functions.len() + s.procedures.len() + s.aggregates.len()),
+        count(|s| {
+            let listed = |n: usize, l: usize| n + l;
+            s.functions
+                .values()
+                .map(|l| l.as_slice().len())
+                .fold(0, listed)
+                + s.procedures
+                    .values()
+                    .map(|l| l.as_slice().len())
+                    .fold(0, listed)
+                + s.aggregates
+                    .values()
+                    .map(|l| l.as_slice().len())
+                    .fold(0, listed)
+        }),
         model.roles.len(),
         out.map(|p| format!(" into {}", p.display()))
             .unwrap_or_default(),

@@ -22,11 +22,15 @@ pub fn qualified_references(model: &Model, tenant: &str) -> Vec<Diagnostic> {
     for (name, view) in &schema.materialized_views {
         texts.push((base(&["materialized_views", name, "query"]), &view.query));
     }
-    for (name, function) in &schema.functions {
-        texts.push((base(&["functions", name, "body"]), &function.body));
+    for (name, list) in &schema.functions {
+        for (at, function) in list.located(&base(&["functions", name])) {
+            texts.push((format!("{at}/body"), &function.body));
+        }
     }
-    for (name, procedure) in &schema.procedures {
-        texts.push((base(&["procedures", name, "body"]), &procedure.body));
+    for (name, list) in &schema.procedures {
+        for (at, procedure) in list.located(&base(&["procedures", name])) {
+            texts.push((format!("{at}/body"), &procedure.body));
+        }
     }
     for (table_name, table) in &schema.tables {
         let t = ["tables", table_name.as_str()];

@@ -7,7 +7,7 @@ use sea_orm::Value;
 
 use super::{Session, get};
 use crate::catalog::{
-    Catalog, DatabaseDef, DefaultPrivilegeDef, GrantDef, QName, RoleDef, SchemaDef,
+    Catalog, DatabaseDef, DefaultPrivilegeDef, GrantDef, QName, RoleDef, RoutineId, SchemaDef,
 };
 use crate::model::{DefaultPrivilegeObject, Privilege};
 
@@ -116,7 +116,7 @@ type Acl = BTreeMap<(String, bool, Option<String>), BTreeSet<Privilege>>;
 pub(super) async fn grants(
     session: &mut Session,
     schemas: &Value,
-    functions: &BTreeMap<i64, QName>,
+    functions: &BTreeMap<i64, RoutineId>,
     catalog: &mut Catalog,
 ) -> anyhow::Result<()> {
     let mut acls: BTreeMap<Target, (Acl, i64, i64)> = BTreeMap::new();

@@ -1,5 +1,5 @@
 //! The inventory of what a database holds in the managed schemas that the model cannot
-//! express (`inventory.sql`): procedures, overloads, aggregates, extended statistics, …
+//! express (`inventory.sql`): window functions, aggregates it cannot write, extended statistics, …
 //! by kind and name. Introspection does not read these into the catalog, so
 //! a plan would neither keep nor drop them knowingly; `plan`, `drift` and `pull` print
 //! this list instead, every time.

@@ -43,11 +43,7 @@ routine AS (
          l.lanname, ns.nspname, k.aggkind, k.moving, k.sort_operator, k.state_space,
          k.final_modify, k.modelled,
          quote_ident(ns.nspname) || '.' || quote_ident(p.proname)
-           || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS qname,
-         -- Functions, procedures and aggregates share the model's names: one numbering
-         -- for what it expresses.
-         row_number() OVER (PARTITION BY p.pronamespace, p.proname, k.modelled
-                            ORDER BY pg_get_function_identity_arguments(p.oid)) AS overload
+           || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS qname
   FROM pg_proc p
   JOIN routine_kind k ON k.oid = p.oid
   JOIN ns ON ns.oid = p.pronamespace
@@ -153,12 +149,6 @@ SELECT 'aggregate', p.qname,
 FROM routine p
 WHERE p.prokind = 'a' AND NOT p.modelled
 UNION ALL
--- The model keys functions, procedures and aggregates by name; introspection reads the
--- first overload (by argument types), so every later one is outside the model.
-SELECT 'function_overload', p.qname, 'overload ' || p.overload || ' of ' || p.proname
-FROM routine p
-WHERE p.modelled AND p.overload > 1
-UNION ALL
 SELECT 'function_attributes', p.qname,
        concat_ws(', ',
          CASE WHEN p.atomic_body THEN 'a SQL-standard body (BEGIN ATOMIC)' END,
@@ -173,7 +163,7 @@ SELECT 'function_attributes', p.qname,
                    OR '' = ANY (p.proargnames)
               THEN 'an argument without a name' END)
 FROM routine p
-WHERE p.prokind IN ('f', 'p') AND p.overload = 1
+WHERE p.prokind IN ('f', 'p')
   AND (p.atomic_body OR p.probin IS NOT NULL OR p.proleakproof OR p.prosupport <> 0
        OR p.procost <> CASE WHEN p.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
        OR p.prorows <> CASE WHEN p.proretset THEN 1000 ELSE 0 END
@@ -401,7 +391,7 @@ WHERE cs.stands_for_column
 UNION ALL
 SELECT 'grants', p.qname, 'EXECUTE revoked from PUBLIC with no grant instead'
 FROM routine p
-WHERE p.modelled AND p.overload = 1 AND p.proacl IS NOT NULL
+WHERE p.modelled AND p.proacl IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM aclexplode(p.proacl) x WHERE x.grantee <> p.proowner)
 UNION ALL
 SELECT 'grants', quote_ident(n.nspname), 'USAGE revoked from PUBLIC on schema public'

@@ -36,9 +36,8 @@
 //! [`TableDef::not_valid`](crate::catalog::TableDef::not_valid).
 //!
 //! What the IR cannot hold is not read into it: objects that belong to an extension,
-//! overloads beyond the first of a routine name, window functions and the aggregates the
-//! model cannot write (ordered-set, moving-aggregate, …), partitions
-//! of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and a partition's owner
+//! window functions and the aggregates the model cannot write (ordered-set,
+//! moving-aggregate, …), partitions of partitions, INITIALLY DEFERRED (only DEFERRABLE is kept), and a partition's owner
 //! (the model gives it its table's). Owners are read as `None` for the database owner
 //! ([`normalize_owners`](crate::catalog::normalize_owners)). PostgreSQL 18's
 //! virtual generated columns read as generated columns. [`inventory`] lists every such

@@ -8,7 +8,7 @@ use super::parse::function_defaults;
 use super::{Session, get};
 use crate::catalog::{
     AggregateDef, ArgDef, AttributeDef, Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef,
-    QName, RoutineKind, SequenceDef, SequenceOwner,
+    QName, RoutineId, RoutineKind, SequenceDef, SequenceOwner,
 };
 use crate::model::{SequenceOptions, SequenceType, Volatility};
 
@@ -145,7 +145,7 @@ pub(super) async fn functions(
     schemas: &Value,
     catalog: &mut Catalog,
     owners: &mut BTreeSet<String>,
-) -> anyhow::Result<BTreeMap<i64, QName>> {
+) -> anyhow::Result<BTreeMap<i64, RoutineId>> {
     let mut oids = BTreeMap::new();
     for row in session.rows(FUNCTIONS, vec![schemas.clone()]).await? {
         let owner: String = get(&row, "owner")?;
@@ -154,16 +154,16 @@ pub(super) async fn functions(
             get::<String>(&row, "schema_name")?,
             get::<String>(&row, "name")?,
         );
-        if catalog.functions.contains_key(&q) {
-            // The catalog keys functions by name, as the model does: an overload cannot be
-            // represented. The first one (by argument types) is kept.
-            // The inventory lists the others (`function_overload`), every time.
-            tracing::debug!("function {q} is overloaded; only one of its overloads is read");
-            continue;
-        }
         let def = function(&row, &q, owner)?;
-        catalog.functions.insert(q.clone(), def);
-        oids.insert(get(&row, "oid")?, q);
+        let id = RoutineId::new(q, &def);
+        // PostgreSQL keeps one routine per name and input argument types; the identity
+        // reads those types as format_type prints them, so two are never alike.
+        anyhow::ensure!(
+            !catalog.functions.contains_key(&id),
+            "routine {id} is read twice: its argument types lose what told them apart"
+        );
+        catalog.functions.insert(id.clone(), def);
+        oids.insert(get(&row, "oid")?, id);
     }
     Ok(oids)
 }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 
-use crate::catalog::from_model;
+use crate::catalog::{Catalog, from_model};
 use crate::diff::Hints;
 use crate::model::Model;
 use schemactl_core::statement::RenderedStep;
@@ -117,21 +117,53 @@ fn pending_plan(old: &Model, new: &Model) -> anyhow::Result<(Direction, Directio
             Direction::Sqlite(schemactl_sqlite::plan(&after, &before, &hints.reversed())?),
         ));
     }
-    let direction = |from: &Model, to: &Model, hints: &Hints| -> anyhow::Result<Direction> {
+    let (old_catalog, new_catalog) = with_public_schema(from_model(old), from_model(new));
+    let direction = |from: &Catalog, to: &Catalog, owner: Option<&str>, hints: &Hints| {
         // Roles, memberships and extension drops are cluster-wide: provisioning's.
-        let steps: Vec<_> = schemactl_postgres::plan(&from_model(from), &from_model(to), hints)?
+        let steps: Vec<_> = schemactl_postgres::plan(from, to, hints)?
             .into_iter()
             .filter(|s| !s.step.cluster_level())
             .collect();
-        Ok(Direction::Postgres {
+        anyhow::Ok(Direction::Postgres {
             steps: steps.len(),
-            script: migration_script(&steps, to.database.owner.as_deref()),
+            script: migration_script(&steps, owner),
         })
     };
     Ok((
-        direction(old, new, &hints)?,
-        direction(new, old, &hints.reversed())?,
+        direction(
+            &old_catalog,
+            &new_catalog,
+            new.database.owner.as_deref(),
+            &hints,
+        )?,
+        direction(
+            &new_catalog,
+            &old_catalog,
+            old.database.owner.as_deref(),
+            &hints.reversed(),
+        )?,
     ))
+}
+
+/// Every database has a `public` schema: a side that does not declare it (the empty
+/// model before the first migration) has the one a new database comes with, so that a
+/// model declaring `public` neither creates it nor, going down, drops it.
+fn with_public_schema(mut old: Catalog, mut new: Catalog) -> (Catalog, Catalog) {
+    add_new_databases_public(&mut old, &new);
+    add_new_databases_public(&mut new, &old);
+    (old, new)
+}
+
+fn add_new_databases_public(side: &mut Catalog, other: &Catalog) {
+    if side.schemas.contains_key("public") {
+        return;
+    }
+    if let Some(public) = schemactl_postgres::fresh_database(other)
+        .schemas
+        .remove("public")
+    {
+        side.schemas.insert("public".to_string(), public);
+    }
 }
 
 /// A direction's steps laid out for migration files. The transactional parts switch to

@@ -173,7 +173,7 @@ pub fn remember(catalog: &Catalog, normalized: &Catalog, scope: &str, store: &mu
     }
     let plan = units::Plan::new(catalog, scope);
     let all: BTreeSet<UnitId> = plan.keys.keys().cloned().collect();
-    let Some(defs) = units::take(normalized, &all) else {
+    let Ok(defs) = units::take(normalized, &all) else {
         return;
     };
     for (id, def) in defs {
@@ -270,8 +270,11 @@ async fn build(
     let _ = conn.close().await;
     let normalized = read?.catalog;
     tracing::debug!("units read in {:.3}s", started.elapsed().as_secs_f64());
-    let defs = units::take(&normalized, targets).ok_or_else(|| {
-        anyhow!("a unit built in the workspace did not read back under its model name")
+    let defs = units::take(&normalized, targets).map_err(|unit| {
+        anyhow!(
+            "{unit} was built in the workspace database but did not read back under its \
+             model name (for a routine: its argument types as PostgreSQL prints them)"
+        )
     })?;
     Ok((units::context_of(&normalized), defs))
 }

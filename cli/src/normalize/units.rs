@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache;
 use crate::catalog::{
-    Catalog, CompositeTypeDef, DatabaseDef, DomainDef, EnumDef, FunctionDef, QName, SchemaDef,
-    SequenceDef, TableDef, ViewDef,
+    Catalog, CompositeTypeDef, DatabaseDef, DomainDef, EnumDef, FunctionDef, QName, RoutineId,
+    SchemaDef, SequenceDef, TableDef, ViewDef,
 };
 use schemactl_core::deps::references;
 
@@ -36,7 +36,21 @@ pub enum UnitId {
     Composite(QName),
     Table(QName),
     View(QName),
-    Function(QName),
+    Function(RoutineId),
+}
+
+/// `table app.users`, `function app.area(app.circle)`.
+impl std::fmt::Display for UnitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnitId::Enum(q) => write!(f, "enum {q}"),
+            UnitId::Domain(q) => write!(f, "domain {q}"),
+            UnitId::Composite(q) => write!(f, "composite type {q}"),
+            UnitId::Table(q) => write!(f, "table {q}"),
+            UnitId::View(q) => write!(f, "view {q}"),
+            UnitId::Function(id) => write!(f, "routine {id}"),
+        }
+    }
 }
 
 /// A unit's definition (model or normalized). Most units are tables: boxing them would
@@ -151,8 +165,8 @@ impl Graph<'_> {
                 if self.catalog.views.contains_key(&q) {
                     out.insert(UnitId::View(q.clone()));
                 }
-                if self.catalog.functions.contains_key(&q) {
-                    out.insert(UnitId::Function(q.clone()));
+                for (id, _) in self.catalog.routines_named(&q) {
+                    out.insert(UnitId::Function(id.clone()));
                 }
                 if self.catalog.enums.contains_key(&q) {
                     out.insert(UnitId::Enum(q.clone()));
@@ -228,8 +242,9 @@ impl Graph<'_> {
                     }
                 }
             }
-            UnitId::Function(q) => {
-                if let Some(f) = self.catalog.functions.get(q) {
+            UnitId::Function(id) => {
+                let q = &id.name;
+                if let Some(f) = self.catalog.functions.get(id) {
                     let mut text = format!("{} {} ", f.signature_text(), f.body);
                     for a in &f.args {
                         text.push_str(a.default.as_deref().unwrap_or_default());
@@ -522,20 +537,36 @@ fn digest<T: Serialize>(value: &T) -> String {
 /// The normalized definitions of `wanted` in `normalized`, a catalog read from a database
 /// where they were built; `None` when one is missing (the unit did not come back under
 /// its model name: the incremental path cannot hold it).
-pub fn take(normalized: &Catalog, wanted: &BTreeSet<UnitId>) -> Option<BTreeMap<UnitId, UnitDef>> {
+pub fn take(
+    normalized: &Catalog,
+    wanted: &BTreeSet<UnitId>,
+) -> Result<BTreeMap<UnitId, UnitDef>, UnitId> {
     let mut out = BTreeMap::new();
     for id in wanted {
+        let missing = || id.clone();
         let def = match id {
-            UnitId::Enum(q) => UnitDef::Enum(normalized.enums.get(q)?.clone()),
-            UnitId::Domain(q) => UnitDef::Domain(normalized.domains.get(q)?.clone()),
-            UnitId::Composite(q) => UnitDef::Composite(normalized.composite_types.get(q)?.clone()),
-            UnitId::Table(q) => UnitDef::Table(normalized.tables.get(q)?.clone()),
-            UnitId::View(q) => UnitDef::View(normalized.views.get(q)?.clone()),
-            UnitId::Function(q) => UnitDef::Function(normalized.functions.get(q)?.clone()),
+            UnitId::Enum(q) => UnitDef::Enum(normalized.enums.get(q).ok_or_else(missing)?.clone()),
+            UnitId::Domain(q) => {
+                UnitDef::Domain(normalized.domains.get(q).ok_or_else(missing)?.clone())
+            }
+            UnitId::Composite(q) => UnitDef::Composite(
+                normalized
+                    .composite_types
+                    .get(q)
+                    .ok_or_else(missing)?
+                    .clone(),
+            ),
+            UnitId::Table(q) => {
+                UnitDef::Table(normalized.tables.get(q).ok_or_else(missing)?.clone())
+            }
+            UnitId::View(q) => UnitDef::View(normalized.views.get(q).ok_or_else(missing)?.clone()),
+            UnitId::Function(q) => {
+                UnitDef::Function(normalized.functions.get(q).ok_or_else(missing)?.clone())
+            }
         };
         out.insert(id.clone(), def);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// The context part of a normalized catalog.

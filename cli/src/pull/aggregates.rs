@@ -1,13 +1,19 @@
 //! An aggregate as the model writes it: argument and state types in the model's spelling,
 //! support functions by the shortest name that builds back to the same function.
 
-use crate::catalog::{FunctionDef, QName};
+use crate::catalog::{FunctionDef, QName, RoutineId};
 use crate::model::{Aggregate, ParallelSafety};
 
 use super::model::{Extra, Writer, grants};
 
-pub(super) fn aggregate(w: &mut Writer, extra: &Extra, q: &QName, f: &FunctionDef) -> Aggregate {
-    let object = format!("aggregate {q}");
+pub(super) fn aggregate(
+    w: &mut Writer,
+    extra: &Extra,
+    id: &RoutineId,
+    f: &FunctionDef,
+) -> Aggregate {
+    let object = format!("aggregate {id}");
+    let q = &id.name;
     let Some(def) = &f.aggregate else {
         w.refuse(&object, "no state function or state type was read");
         return Aggregate::default();
@@ -55,7 +61,7 @@ pub(super) fn parallel(w: &mut Writer, object: &str, code: Option<&str>) -> Opti
 /// PostgreSQL's own (`pg_catalog`); anything else is written with its schema.
 fn support_name(catalog: &crate::catalog::Catalog, aggregate: &QName, support: &QName) -> String {
     let own = QName::new(&aggregate.schema, &support.name);
-    let bare_is_own = catalog.functions.contains_key(&own);
+    let bare_is_own = catalog.has_routine_named(&own);
     let bare = if support.schema == "pg_catalog" {
         !bare_is_own
     } else {

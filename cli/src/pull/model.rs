@@ -13,11 +13,12 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::catalog::{
-    Catalog, DefaultPrivilegeDef, FunctionDef, GrantDef, QName, RoutineKind, ViewDef,
+    Catalog, DefaultPrivilegeDef, FunctionDef, GrantDef, QName, RoutineId, RoutineKind, ViewDef,
 };
 use crate::model::{
     ArgMode, Attribute, CompositeType, Database, DefaultPrivilege, Domain, EnumSpec, EnumType,
-    Function, FunctionArg, Grant, MaterializedView, Model, Procedure, Role, Schema, View,
+    Function, FunctionArg, Grant, MaterializedView, Model, Overloads, Procedure, Role, Schema,
+    View,
 };
 
 use super::tables;
@@ -273,23 +274,39 @@ fn schema(w: &mut Writer, extra: &Extra, name: &str, def: &crate::catalog::Schem
             );
         }
     }
-    for (q, f) in catalog.functions.iter().filter(|(q, _)| in_schema(q)) {
+    // Overloads of a name go under it as a list, in identity order.
+    for (id, f) in catalog
+        .functions
+        .iter()
+        .filter(|(id, _)| in_schema(&id.name))
+    {
+        let name = id.name.name.clone();
         match f.kind {
             RoutineKind::Function => {
-                let function = function(w, extra, q, f);
-                schema.functions.insert(q.name.clone(), function);
+                let function = function(w, extra, id, f);
+                add_overload(&mut schema.functions, name, function);
             }
             RoutineKind::Procedure => {
-                let procedure = procedure(function(w, extra, q, f));
-                schema.procedures.insert(q.name.clone(), procedure);
+                let procedure = procedure(function(w, extra, id, f));
+                add_overload(&mut schema.procedures, name, procedure);
             }
             RoutineKind::Aggregate => {
-                let aggregate = super::aggregates::aggregate(w, extra, q, f);
-                schema.aggregates.insert(q.name.clone(), aggregate);
+                let aggregate = super::aggregates::aggregate(w, extra, id, f);
+                add_overload(&mut schema.aggregates, name, aggregate);
             }
         }
     }
     schema
+}
+
+/// A routine under its name: alone, or added to the name's list of overloads.
+fn add_overload<T>(map: &mut IndexMap<String, Overloads<T>>, name: String, routine: T) {
+    match map.get_mut(&name) {
+        Some(list) => list.push(routine),
+        None => {
+            map.insert(name, Overloads::One(routine));
+        }
+    }
 }
 
 fn view(v: &ViewDef, grants: Vec<Grant>) -> View {
@@ -342,8 +359,9 @@ fn procedure(f: Function) -> Procedure {
     }
 }
 
-fn function(w: &mut Writer, extra: &Extra, q: &QName, f: &FunctionDef) -> Function {
-    let object = format!("{} {q}", f.kind.noun());
+fn function(w: &mut Writer, extra: &Extra, id: &RoutineId, f: &FunctionDef) -> Function {
+    let object = format!("{} {id}", f.kind.noun());
+    let q = &id.name;
     let args = f
         .args
         .iter()

@@ -5,7 +5,8 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::catalog::{
-    ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, PartitionDef, QName, TableDef,
+    ColumnDef, Deferral, ExclusionDef, ForeignKeyDef, IndexDef, PartitionDef, QName, RoutineId,
+    TableDef,
 };
 use crate::model::partitions::Bound;
 use crate::model::types::SerialKind;
@@ -175,7 +176,11 @@ fn triggers(w: &mut Writer, q: &QName, t: &TableDef, table: &mut Table) {
             continue;
         };
         let trigger_object = format!("trigger {} on {q}", tr.name);
-        if !w.catalog.functions.contains_key(function) {
+        if !w
+            .catalog
+            .functions
+            .contains_key(&RoutineId::no_args(function))
+        {
             w.refuse(
                 &trigger_object,
                 format!("its function {function} is not among the functions pulled"),

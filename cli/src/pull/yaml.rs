@@ -100,9 +100,9 @@ fn kind_of(path: &[&str]) -> &'static str {
             _,
         ] => "policy",
         ["schemas", _, "tables", _, "triggers", _] => "trigger",
-        ["schemas", _, "functions", _] => "function",
-        ["schemas", _, "procedures", _] => "procedure",
-        ["schemas", _, "aggregates", _] => "aggregate",
+        ["schemas", _, "functions", _] | ["schemas", _, "functions", _, "[]"] => "function",
+        ["schemas", _, "procedures", _] | ["schemas", _, "procedures", _, "[]"] => "procedure",
+        ["schemas", _, "aggregates", _] | ["schemas", _, "aggregates", _, "[]"] => "aggregate",
         [.., "grants", "[]"] => "grant",
         _ => "",
     }

@@ -238,7 +238,8 @@ async fn not_valid_constraints_and_odd_objects_are_read() {
         l.partitions[0].bound,
         schemactl::model::partitions::Bound::List(vec!["'a'".into(), "'b,c'".into()])
     );
-    let f = &c.functions[&catalog::QName::new("odd", "f")];
+    let odd_f = catalog::QName::new("odd", "f");
+    let (_, f) = c.routines_named(&odd_f).next().expect("odd.f is read");
     let defaults: Vec<Option<&str>> = f.args.iter().map(|a| a.default.as_deref()).collect();
     assert_eq!(
         defaults,

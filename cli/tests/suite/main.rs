@@ -60,6 +60,7 @@ mod upgrade_correctness;
 mod upgrade_domains;
 mod upgrade_exclusions;
 mod upgrade_incremental;
+mod upgrade_overloads;
 mod upgrade_owners;
 mod upgrade_partitions;
 mod upgrade_procedures;

@@ -15,10 +15,6 @@ const EXPECTED: &[(&str, &str)] = &[
     ("sequence_options", "erp.batches_batch_no_seq"),
     ("range_type", "erp.floatrange"),
     ("aggregate", "erp.running_sum(numeric)"),
-    (
-        "function_overload",
-        "erp.fmt_money(amount numeric, currency text)",
-    ),
     ("function_attributes", "erp.expensive_score(p integer)"),
     ("extended_statistics", "erp.orders_region_amount"),
     ("view_options", "erp.big_orders"),
@@ -109,6 +105,17 @@ async fn recorded_objects_are_reported_and_left_alone() {
     assert!(text[aggregate..].contains("product:"), "{text}");
     assert!(text.contains("state_function: numeric_mul"), "{text}");
     assert!(!text.contains("name: erp.product(numeric)"), "{text}");
+    // And overloads: both `fmt_money`s, as a list under the name.
+    let overloads = text.find("fmt_money:").expect(&text);
+    let listed: String = text[overloads..]
+        .lines()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let first = listed.lines().nth(1).unwrap_or_default();
+    assert!(first.trim_start().starts_with("- "), "{listed}");
+    assert!(listed.contains("name: currency"), "{listed}");
+    assert!(!text.contains("kind: function_overload"), "{text}");
     // And an identity column's sequence options, and a unique constraint's INCLUDE.
     assert!(text.contains("identity_options: {start: 1000}"), "{text}");
     assert!(text.contains("include: [notes]"), "{text}");

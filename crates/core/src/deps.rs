@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::catalog::{Catalog, QName};
+use crate::catalog::{Catalog, QName, RoutineId};
 
 /// A lexical reference: an optional schema and a name, as written (unquoted, folded).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -188,7 +188,7 @@ pub enum Node {
     /// Composite types: their attributes may have domains; tables and signatures use them.
     Type(QName),
     /// Functions next: with `check_function_bodies` off they need only their signature.
-    Function(QName),
+    Function(RoutineId),
     Table(QName),
     View(QName),
 }
@@ -196,11 +196,8 @@ pub enum Node {
 impl Node {
     pub fn name(&self) -> &QName {
         match self {
-            Node::Domain(q)
-            | Node::Type(q)
-            | Node::Function(q)
-            | Node::Table(q)
-            | Node::View(q) => q,
+            Node::Domain(q) | Node::Type(q) | Node::Table(q) | Node::View(q) => q,
+            Node::Function(id) => &id.name,
         }
     }
 }
@@ -217,8 +214,13 @@ fn resolve(catalog: &Catalog, schema: &str, refs: &[Reference]) -> BTreeSet<Node
             out.insert(Node::Table(q));
         } else if catalog.views.contains_key(&q) {
             out.insert(Node::View(q));
-        } else if catalog.functions.contains_key(&q) {
-            out.insert(Node::Function(q));
+        } else if catalog.has_routine_named(&q) {
+            // The text names a routine, not its overload: every overload of the name.
+            out.extend(
+                catalog
+                    .routines_named(&q)
+                    .map(|(id, _)| Node::Function(id.clone())),
+            );
         } else if catalog.domains.contains_key(&q) {
             out.insert(Node::Domain(q));
         } else if catalog.composite_types.contains_key(&q) {
@@ -241,14 +243,14 @@ pub fn dependencies(catalog: &Catalog) -> BTreeMap<Node, BTreeSet<Node>> {
         found.remove(&Node::Type(q.clone()));
         deps.insert(Node::Type(q.clone()), found);
     }
-    for (q, f) in &catalog.functions {
+    for (id, f) in &catalog.functions {
         // Only the signature must resolve at creation; the body is checked at call time.
-        let mut d = resolve(catalog, &q.schema, &references(&f.signature_text()));
+        let mut d = resolve(catalog, &id.name.schema, &references(&f.signature_text()));
         for dep in f.named_dependencies() {
             d.extend(resolve(catalog, &dep.schema, &[plain(dep)]));
         }
-        d.remove(&Node::Function(q.clone()));
-        deps.insert(Node::Function(q.clone()), d);
+        d.remove(&Node::Function(id.clone()));
+        deps.insert(Node::Function(id.clone()), d);
     }
     for (q, t) in &catalog.tables {
         let mut text = String::new();

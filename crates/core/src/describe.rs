@@ -1,17 +1,17 @@
 //! What a step does, in words, for plans and logs.
 
-use crate::catalog::{Catalog, QName};
+use crate::catalog::{Catalog, RoutineId};
 use crate::step::{
     ConstraintKind, Conversion, EnumPosition, Pair, RlsSwitch, Step, Target, Validation,
 };
 
 /// What a routine of the plan is called: `function` or `procedure`, from its name and
 /// whether the step drops it (then the current catalog knows it best).
-type RoutineNoun<'a> = &'a dyn Fn(&QName, bool) -> &'static str;
+type RoutineNoun<'a> = &'a dyn Fn(&RoutineId, bool) -> &'static str;
 
 /// [`step`], with a routine called a procedure when the catalogs say it is one.
 pub(crate) fn step_in(step: &Step, pair: Pair<&Catalog>) -> String {
-    let noun = |name: &QName, dropped: bool| {
+    let noun = |name: &RoutineId, dropped: bool| {
         let (first, second) = if dropped {
             (pair.previous, pair.next)
         } else {
@@ -266,7 +266,7 @@ fn step_with(step: &Step, routine: RoutineNoun<'_>) -> String {
         DropDetachedPartition { name } => format!("drop detached partition {name}"),
         DropFunction { name } => format!("drop {} {name}", routine(name, true)),
         DropFunctionEarly { name } => format!(
-            "drop {} {name} before the types it names are replaced",
+            "drop {} {name} before what replaces it is created",
             routine(name, true)
         ),
         DropType { name } => format!("drop type {name}"),

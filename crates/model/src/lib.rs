@@ -16,6 +16,7 @@ pub mod fleet;
 mod include;
 pub mod limits;
 pub mod load;
+mod overloads;
 pub mod owner;
 pub mod partitions;
 mod routine;
@@ -34,6 +35,7 @@ pub use aggregate::Aggregate;
 pub use composite::{Attribute, CompositeType};
 pub use domain::Domain;
 pub use exclusion::{Exclusion, ExclusionElement};
+pub use overloads::Overloads;
 pub use routine::{
     ArgMode, Function, FunctionArg, MaterializedView, ParallelSafety, Procedure, Trigger,
     TriggerEvent, TriggerLevel, TriggerTiming, View, Volatility,
@@ -202,15 +204,19 @@ pub struct Schema {
     pub views: IndexMap<String, View>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub materialized_views: IndexMap<String, MaterializedView>,
+    /// Functions, by name: one function, or a list of overloads (one name, other
+    /// argument types).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub functions: IndexMap<String, Function>,
-    /// Procedures (`CALL name(…)`). They share the functions' names: one name is either.
+    pub functions: IndexMap<String, Overloads<Function>>,
+    /// Procedures (`CALL name(…)`), by name: one, or a list of overloads. A function,
+    /// procedure or aggregate of a schema is identified by its name and argument types:
+    /// no two may have both alike.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub procedures: IndexMap<String, Procedure>,
-    /// Aggregates (`CREATE AGGREGATE`): a state type folded by the model's functions. They
-    /// share the functions' names too.
+    pub procedures: IndexMap<String, Overloads<Procedure>>,
+    /// Aggregates (`CREATE AGGREGATE`): a state type folded by the model's functions. By
+    /// name: one, or a list of overloads.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub aggregates: IndexMap<String, Aggregate>,
+    pub aggregates: IndexMap<String, Overloads<Aggregate>>,
     /// Citus schema-based sharding: `distributed: true` makes every table of the schema a
     /// single-shard table of one colocation group (`citus_schema_distribute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,6 @@
 //! The owners the model declares for the objects of a schema.
 
-use crate::Schema;
+use crate::{Overloads, Schema};
 
 /// An object of a schema that declares its owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,22 +8,39 @@ pub struct OwnedObject<'a> {
     /// The key of the schema that lists the object: `tables`, `functions`, ….
     pub collection: &'static str,
     pub name: &'a str,
+    /// The place of an overload in its name's list; `None` for an object alone under its
+    /// name.
+    pub overload: Option<usize>,
     pub owner: &'a str,
+}
+
+impl OwnedObject<'_> {
+    /// The JSON pointer of the object's `owner` key.
+    pub fn owner_pointer(&self, schema_name: &str) -> String {
+        let at = crate::load::pointer(["schemas", schema_name, self.collection, self.name]);
+        match self.overload {
+            Some(i) => format!("{at}/{i}/owner"),
+            None => format!("{at}/owner"),
+        }
+    }
 }
 
 impl Schema {
     /// Every object of the schema with an `owner`, in the order of the schema's keys.
     pub fn owned_objects<'s>(&'s self) -> Vec<OwnedObject<'s>> {
         let mut out = Vec::new();
-        let mut push = |collection: &'static str, name: &'s str, owner: Option<&'s str>| {
-            if let Some(owner) = owner {
-                out.push(OwnedObject {
-                    collection,
-                    name,
-                    owner,
-                });
-            }
-        };
+        let mut push_overload =
+            |collection: &'static str, name: &'s str, overload, owner: Option<&'s str>| {
+                if let Some(owner) = owner {
+                    out.push(OwnedObject {
+                        collection,
+                        name,
+                        overload,
+                        owner,
+                    });
+                }
+            };
+        let mut push = |collection, name, owner| push_overload(collection, name, None, owner);
         for (name, e) in &self.enums {
             push("enums", name, e.owner());
         }
@@ -45,14 +62,24 @@ impl Schema {
         for (name, v) in &self.materialized_views {
             push("materialized_views", name, v.owner.as_deref());
         }
-        for (name, f) in &self.functions {
-            push("functions", name, f.owner.as_deref());
+        let listed = |many: bool, i: usize| many.then_some(i);
+        for (name, list) in &self.functions {
+            let many = matches!(list, Overloads::Many(_));
+            for (i, f) in list.iter().enumerate() {
+                push_overload("functions", name, listed(many, i), f.owner.as_deref());
+            }
         }
-        for (name, p) in &self.procedures {
-            push("procedures", name, p.owner.as_deref());
+        for (name, list) in &self.procedures {
+            let many = matches!(list, Overloads::Many(_));
+            for (i, p) in list.iter().enumerate() {
+                push_overload("procedures", name, listed(many, i), p.owner.as_deref());
+            }
         }
-        for (name, a) in &self.aggregates {
-            push("aggregates", name, a.owner.as_deref());
+        for (name, list) in &self.aggregates {
+            let many = matches!(list, Overloads::Many(_));
+            for (i, a) in list.iter().enumerate() {
+                push_overload("aggregates", name, listed(many, i), a.owner.as_deref());
+            }
         }
         out
     }

@@ -261,6 +261,73 @@ fn parse_args(text: &str, body: &str) -> Result<Vec<u32>, TypeError> {
         .collect()
 }
 
+/// An argument type as it identifies a routine, whichever side spelled it: PostgreSQL
+/// keeps no type modifier on an argument (`varchar(20)` is `character varying`), built-in
+/// types take `format_type`'s spelling, and other types are schema-qualified, an
+/// unqualified one being in `default_schema`.
+pub fn identity_type(ty: &str, default_schema: &str) -> String {
+    match SqlType::parse(ty) {
+        Ok(parsed) => identity_spelling(&parsed.storage(), default_schema),
+        Err(_) => {
+            // Types the model's parser does not know (`bit varying(5)`): lower case,
+            // without a modifier.
+            let mut text = String::new();
+            let mut depth = 0usize;
+            for c in ty.chars() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => text.push(c),
+                    _ => {}
+                }
+            }
+            let words: Vec<&str> = text.split_whitespace().collect();
+            builtin_alias(&words.join(" ").to_ascii_lowercase()).to_string()
+        }
+    }
+}
+
+/// `format_type`'s name of a built-in type the model may spell otherwise.
+fn builtin_alias(name: &str) -> &str {
+    match name {
+        "timetz" => "time with time zone",
+        "varbit" => "bit varying",
+        other => other,
+    }
+}
+
+fn identity_spelling(ty: &SqlType, default_schema: &str) -> String {
+    match ty {
+        SqlType::Varchar(_) => "character varying".to_string(),
+        SqlType::Char(_) => "character".to_string(),
+        SqlType::Numeric(_) => "numeric".to_string(),
+        SqlType::Vector(_) => "vector".to_string(),
+        SqlType::Array(inner) => format!("{}[]", identity_spelling(inner, default_schema)),
+        SqlType::Named { schema: None, name } if crate::validate::is_builtin_extra(name) => {
+            builtin_alias(&name.to_ascii_lowercase()).to_string()
+        }
+        SqlType::Named { schema, name } => format!(
+            "{}.{}",
+            identity_part(schema.as_deref().unwrap_or(default_schema)),
+            identity_part(name)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// A name part, double-quoted unless it is a plain lower-case identifier.
+fn identity_part(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 /// PostgreSQL's spelling, as `format_type()` prints it.
 impl fmt::Display for SqlType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -326,6 +393,33 @@ mod tests {
                 Ok(canonical.into())
             );
         }
+    }
+
+    #[test]
+    fn identity_spellings_agree_between_model_and_server() {
+        // (the model's spelling, format_type's spelling of the argument type)
+        for (model, server) in [
+            ("int", "integer"),
+            ("varchar(20)", "character varying"),
+            ("numeric(10,2)", "numeric"),
+            ("char(3)", "character"),
+            ("timetz", "time with time zone"),
+            ("varbit", "bit varying"),
+            ("app.\"EventType\"", "app.\"EventType\""),
+            ("public.status", "status"),
+            ("text[]", "text[]"),
+            ("serial", "integer"),
+            ("regclass", "regclass"),
+        ] {
+            assert_eq!(
+                identity_type(model, "public"),
+                identity_type(server, "public"),
+                "{model} vs {server}"
+            );
+        }
+        assert_eq!(identity_type("status", "app"), "app.status");
+        assert_eq!(identity_type("bit varying(5)", "app"), "bit varying");
+        assert_eq!(identity_type("varbit(5)", "app"), "bit varying");
     }
 
     #[test]

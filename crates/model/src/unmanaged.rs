@@ -40,7 +40,8 @@ pub enum UnmanagedKind {
     Procedure,
     Aggregate,
     WindowFunction,
-    // A second (or later) function of the same name: the model keys functions by name.
+    // A second (or later) routine of the same name, which the model once could not
+    // express; refused now (see `modelled_as`).
     FunctionOverload,
     // COST, ROWS, LEAKPROOF, SUPPORT, a BEGIN ATOMIC body, an object file, an unnamed
     // argument.
@@ -111,6 +112,9 @@ impl UnmanagedKind {
             UnmanagedKind::Domain => Some("schemas.<schema>.domains"),
             UnmanagedKind::CompositeType => Some("schemas.<schema>.composite_types"),
             UnmanagedKind::Procedure => Some("schemas.<schema>.procedures"),
+            UnmanagedKind::FunctionOverload => {
+                Some("schemas.<schema>.functions.<name> as a list of overloads")
+            }
             UnmanagedKind::ExclusionConstraint => {
                 Some("schemas.<schema>.tables.<table>.exclusions")
             }

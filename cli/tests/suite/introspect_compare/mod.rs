@@ -205,7 +205,7 @@ fn facts(c: &Catalog, model: &Catalog, is_model: bool) -> Facts {
             format!("{:?}", func.comment),
         );
         let extra = if is_model {
-            default_grants(model, &q.schema, DefaultPrivilegeObject::Functions)
+            default_grants(model, &q.name.schema, DefaultPrivilegeObject::Functions)
         } else {
             Vec::new()
         };

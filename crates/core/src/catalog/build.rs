@@ -124,28 +124,46 @@ pub fn from_model(model: &Model) -> Catalog {
             );
         }
         build_views(&mut catalog, schema_name, schema);
-        for (name, function) in &schema.functions {
-            catalog.functions.insert(
-                QName::new(schema_name, name),
-                build_function(schema_name, function),
-            );
+        for (name, list) in &schema.functions {
+            for function in list {
+                insert_routine(
+                    &mut catalog,
+                    schema_name,
+                    name,
+                    build_function(schema_name, function),
+                );
+            }
         }
-        for (name, procedure) in &schema.procedures {
-            catalog.functions.insert(
-                QName::new(schema_name, name),
-                build_procedure(schema_name, procedure),
-            );
+        for (name, list) in &schema.procedures {
+            for procedure in list {
+                insert_routine(
+                    &mut catalog,
+                    schema_name,
+                    name,
+                    build_procedure(schema_name, procedure),
+                );
+            }
         }
-        for (name, aggregate) in &schema.aggregates {
-            catalog.functions.insert(
-                QName::new(schema_name, name),
-                build_aggregate(schema_name, schema, aggregate),
-            );
+        for (name, list) in &schema.aggregates {
+            for aggregate in list {
+                insert_routine(
+                    &mut catalog,
+                    schema_name,
+                    name,
+                    build_aggregate(schema_name, schema, aggregate),
+                );
+            }
         }
     }
     citus_colocation(&mut catalog);
     super::normalize_owners(&mut catalog);
     catalog
+}
+
+/// A routine under its identity: name and input argument types.
+fn insert_routine(catalog: &mut Catalog, schema_name: &str, name: &str, def: FunctionDef) {
+    let id = RoutineId::new(QName::new(schema_name, name), &def);
+    catalog.functions.insert(id, def);
 }
 
 /// Colocation groups from the model's `colocate_with` chains: each table's group is the

@@ -17,8 +17,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use build::from_model;
-pub use owners::{OwnedKind, normalize_owners};
-pub use routine::{AggregateDef, ArgDef, FunctionDef, RoutineKind};
+pub use owners::{CatalogKey, OwnedKind, normalize_owners};
+pub use routine::{AggregateDef, ArgDef, FunctionDef, RoutineId, RoutineKind, identity_type};
 
 use schemactl_model::partitions::Bound;
 use schemactl_model::types::SerialKind;
@@ -94,7 +94,8 @@ pub struct Catalog {
     pub sequences: BTreeMap<QName, SequenceDef>,
     pub tables: BTreeMap<QName, TableDef>,
     pub views: BTreeMap<QName, ViewDef>,
-    pub functions: BTreeMap<QName, FunctionDef>,
+    /// Functions, procedures and aggregates, by name and input argument types.
+    pub functions: BTreeMap<RoutineId, FunctionDef>,
     /// Roles no plan may drop, whatever the model says: the bootstrap superuser
     /// and the role the catalog was read as (filled by describe).
     #[serde(default)]

@@ -4,9 +4,43 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef, QName, SequenceDef, TableDef,
-    ViewDef,
+    Catalog, CompositeTypeDef, DomainDef, EnumDef, FunctionDef, QName, RoutineId, SequenceDef,
+    TableDef, ViewDef,
 };
+
+/// How the catalog keys an object with an owner: by name, or a routine by its identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogKey<'a> {
+    Name(&'a QName),
+    Routine(&'a RoutineId),
+}
+
+impl CatalogKey<'_> {
+    /// The object's schema-qualified name (a routine's without its argument types).
+    pub fn name(&self) -> &QName {
+        match self {
+            CatalogKey::Name(q) => q,
+            CatalogKey::Routine(id) => &id.name,
+        }
+    }
+}
+
+/// A key of one of the catalog's maps.
+trait MapKey {
+    fn object_key(&self) -> CatalogKey<'_>;
+}
+
+impl MapKey for QName {
+    fn object_key(&self) -> CatalogKey<'_> {
+        CatalogKey::Name(self)
+    }
+}
+
+impl MapKey for RoutineId {
+    fn object_key(&self) -> CatalogKey<'_> {
+        CatalogKey::Routine(self)
+    }
+}
 
 /// A kind of object with an owner of its own: a map of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,17 +95,23 @@ owned!(
     FunctionDef
 );
 
-fn slots<D: Owned>(map: &BTreeMap<QName, D>) -> Vec<(&QName, &Option<String>)> {
-    map.iter().map(|(q, d)| (q, d.owner())).collect()
+fn slots<K: MapKey, D: Owned>(map: &BTreeMap<K, D>) -> Vec<(CatalogKey<'_>, &Option<String>)> {
+    map.iter()
+        .map(|(k, d)| (k.object_key(), d.owner()))
+        .collect()
 }
 
-fn slots_mut<D: Owned>(map: &mut BTreeMap<QName, D>) -> Vec<(&QName, &mut Option<String>)> {
-    map.iter_mut().map(|(q, d)| (q, d.owner_mut())).collect()
+fn slots_mut<K: MapKey, D: Owned>(
+    map: &mut BTreeMap<K, D>,
+) -> Vec<(CatalogKey<'_>, &mut Option<String>)> {
+    map.iter_mut()
+        .map(|(k, d)| (k.object_key(), d.owner_mut()))
+        .collect()
 }
 
 impl Catalog {
     /// The objects of one kind with their owners.
-    pub fn owners(&self, kind: OwnedKind) -> Vec<(&QName, &Option<String>)> {
+    pub fn owners(&self, kind: OwnedKind) -> Vec<(CatalogKey<'_>, &Option<String>)> {
         match kind {
             OwnedKind::Enum => slots(&self.enums),
             OwnedKind::Domain => slots(&self.domains),
@@ -84,7 +124,7 @@ impl Catalog {
     }
 
     /// [`Catalog::owners`], to change them.
-    pub fn owners_mut(&mut self, kind: OwnedKind) -> Vec<(&QName, &mut Option<String>)> {
+    pub fn owners_mut(&mut self, kind: OwnedKind) -> Vec<(CatalogKey<'_>, &mut Option<String>)> {
         match kind {
             OwnedKind::Enum => slots_mut(&mut self.enums),
             OwnedKind::Domain => slots_mut(&mut self.domains),
@@ -96,8 +136,18 @@ impl Catalog {
         }
     }
 
-    /// The owner of object `q` of `kind`; `None` when the catalog has no such object.
-    pub fn owner(&self, kind: OwnedKind, q: &QName) -> Option<&Option<String>> {
+    /// The owner of the object of `kind` under `key`; `None` when the catalog has no such
+    /// object.
+    pub fn owner(&self, kind: OwnedKind, key: CatalogKey<'_>) -> Option<&Option<String>> {
+        let q = match (kind, key) {
+            (OwnedKind::Function, CatalogKey::Routine(id)) => {
+                return self.functions.get(id).map(Owned::owner);
+            }
+            (OwnedKind::Function, CatalogKey::Name(_)) | (_, CatalogKey::Routine(_)) => {
+                return None;
+            }
+            (_, CatalogKey::Name(q)) => q,
+        };
         match kind {
             OwnedKind::Enum => self.enums.get(q).map(Owned::owner),
             OwnedKind::Domain => self.domains.get(q).map(Owned::owner),
@@ -105,7 +155,7 @@ impl Catalog {
             OwnedKind::Sequence => self.sequences.get(q).map(Owned::owner),
             OwnedKind::Table => self.tables.get(q).map(Owned::owner),
             OwnedKind::View => self.views.get(q).map(Owned::owner),
-            OwnedKind::Function => self.functions.get(q).map(Owned::owner),
+            OwnedKind::Function => None,
         }
     }
 

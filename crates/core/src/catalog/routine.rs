@@ -1,9 +1,78 @@
 //! Functions, procedures and aggregates: PostgreSQL's `pg_proc`.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::{GrantDef, QName};
 use schemactl_model::Volatility;
+pub use schemactl_model::types::identity_type;
+
+/// A routine's identity: PostgreSQL tells the functions, procedures and aggregates of one
+/// name apart by the types of their input arguments (IN, INOUT, VARIADIC), so two
+/// overloads are two objects. `args` is those types in [`identity_type`]'s spelling,
+/// joined by `, `: the model's catalog and an introspected one key a routine alike (the
+/// model's catalog has qualified every declared type; introspection prints types from a
+/// `public` search path, so an unqualified one there is in `public`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RoutineId {
+    pub name: QName,
+    pub args: String,
+}
+
+impl RoutineId {
+    pub fn new(name: QName, def: &FunctionDef) -> RoutineId {
+        RoutineId {
+            name,
+            args: def.identity_args(),
+        }
+    }
+
+    /// The routine of `name` without arguments (a trigger function's identity); also the
+    /// first identity of the name in identity order, where a range over its overloads
+    /// starts.
+    pub fn no_args(name: &QName) -> RoutineId {
+        RoutineId {
+            name: name.clone(),
+            args: String::new(),
+        }
+    }
+}
+
+/// `schema.name(integer, text)`.
+impl fmt::Display for RoutineId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({})", self.name, self.args)
+    }
+}
+
+/// Serialized as one string, name and argument types joined by the ASCII unit separator
+/// (as [`QName`]): a `RoutineId` keys maps, and JSON map keys are strings.
+impl Serialize for RoutineId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            self.name.schema, self.name.name, self.args
+        );
+        s.serialize_str(&text)
+    }
+}
+
+impl<'de> Deserialize<'de> for RoutineId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RoutineId, D::Error> {
+        let text = String::deserialize(d)?;
+        let mut parts = text.splitn(3, '\u{1f}');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(schema), Some(name), Some(args)) => Ok(RoutineId {
+                name: QName::new(schema, name),
+                args: args.to_string(),
+            }),
+            _ => Err(serde::de::Error::custom(format!(
+                "not a routine identity: {text:?}"
+            ))),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionDef {
@@ -125,6 +194,16 @@ impl FunctionDef {
             .chain(self.aggregate.iter().flat_map(AggregateDef::functions))
     }
 
+    /// The types of the input arguments in [`identity_type`]'s spelling, joined by `, `.
+    pub fn identity_args(&self) -> String {
+        self.args
+            .iter()
+            .filter(|a| a.mode.as_deref() != Some("OUT"))
+            .map(|a| identity_type(&a.ty, "public"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The argument list of DROP and COMMENT: an aggregate without arguments is `(*)`.
     pub fn drop_signature(&self) -> String {
         if self.kind == RoutineKind::Aggregate && self.args.is_empty() {
@@ -154,5 +233,22 @@ impl FunctionDef {
             "sql" => Some("fmgr_sql_validator"),
             _ => None,
         }
+    }
+}
+
+impl super::Catalog {
+    /// The overloads of one name, in identity order.
+    pub fn routines_named<'a>(
+        &'a self,
+        name: &'a QName,
+    ) -> impl Iterator<Item = (&'a RoutineId, &'a FunctionDef)> + 'a {
+        self.functions
+            .range(RoutineId::no_args(name)..)
+            .take_while(move |(id, _)| &id.name == name)
+    }
+
+    /// Whether a function, procedure or aggregate has this name.
+    pub fn has_routine_named(&self, name: &QName) -> bool {
+        self.routines_named(name).next().is_some()
     }
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Catalog, QName};
+use super::{Catalog, QName, RoutineId};
 use crate::diff::Hints;
 
 impl Catalog {
@@ -68,8 +68,12 @@ impl Catalog {
         for view in out.views.values_mut() {
             view.declared_deps = view.declared_deps.iter().map(|q| rename.qname(q)).collect();
         }
-        out.functions = rename.keys(&self.functions);
-        for function in out.functions.values_mut() {
+        let functions = self
+            .functions
+            .iter()
+            .filter(|(id, _)| id.name.schema == rename.from);
+        for (id, function) in functions {
+            let mut function = function.clone();
             function.returns = rename.ty(&function.returns);
             for arg in &mut function.args {
                 arg.ty = rename.ty(&arg.ty);
@@ -94,6 +98,9 @@ impl Catalog {
                     *support = rename.qname(support);
                 }
             }
+            // The identity follows the argument types, which name the schema's types.
+            let id = RoutineId::new(rename.qname(&id.name), &function);
+            out.functions.insert(id, function);
         }
         out
     }

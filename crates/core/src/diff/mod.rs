@@ -28,7 +28,7 @@ use serde::Serialize;
 
 pub use hints::Hints;
 
-use crate::catalog::{Catalog, QName};
+use crate::catalog::{Catalog, QName, RoutineId};
 use crate::deps;
 use crate::step::{Hazard, Pair, Phase, Step};
 
@@ -177,7 +177,7 @@ pub(crate) struct Differ<'a> {
     pub touched_columns: BTreeMap<QName, BTreeSet<String>>,
     /// Functions dropped (or dropped and recreated): their triggers, policies and views
     /// are rebuilt around them.
-    pub dropped_functions: BTreeSet<QName>,
+    pub dropped_functions: BTreeSet<RoutineId>,
     /// Tables the flavour rebuilds, by their names before and after the plan: their
     /// triggers and indexes come back with them.
     pub rebuilt_tables: BTreeSet<QName>,
@@ -194,6 +194,15 @@ pub(crate) struct Differ<'a> {
 }
 
 impl Differ<'_> {
+    /// Whether the plan drops a routine of this name (text names a routine without its
+    /// argument types: any overload may be the one).
+    fn drops_routine_named(&self, name: &QName) -> bool {
+        self.dropped_functions
+            .range(RoutineId::no_args(name)..)
+            .next()
+            .is_some_and(|id| &id.name == name)
+    }
+
     pub fn push(&mut self, step: Step) {
         self.steps.push(step);
     }

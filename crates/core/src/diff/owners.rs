@@ -5,7 +5,7 @@
 //! to create in its schema, unless the admin is a superuser.
 
 use super::Differ;
-use crate::catalog::{OwnedKind, QName};
+use crate::catalog::{CatalogKey, OwnedKind};
 use crate::step::{Step, Target};
 
 impl Differ<'_> {
@@ -35,9 +35,9 @@ impl Differ<'_> {
         let database_after = self.next.database.owner.as_ref().or(database_before);
         let mut out = Vec::new();
         for kind in OwnedKind::ALL {
-            for (q, after) in self.next.owners(kind) {
-                let target = self.target(kind, q);
-                let Some(before) = self.previous.owner(kind, q) else {
+            for (key, after) in self.next.owners(kind) {
+                let target = self.target(kind, key);
+                let Some(before) = self.previous.owner(kind, key) else {
                     // New: created by the admin when it has an owner of its own.
                     if after.is_some() {
                         out.push(target);
@@ -58,7 +58,11 @@ impl Differ<'_> {
     }
 
     /// What an `ALTER … OWNER` names: a materialized view says so.
-    fn target(&self, kind: OwnedKind, q: &QName) -> Target {
+    fn target(&self, kind: OwnedKind, key: CatalogKey<'_>) -> Target {
+        if let CatalogKey::Routine(id) = key {
+            return Target::Function { name: id.clone() };
+        }
+        let q = key.name();
         let name = q.clone();
         match kind {
             OwnedKind::Enum | OwnedKind::Domain | OwnedKind::CompositeType => Target::Type { name },
@@ -67,8 +71,7 @@ impl Differ<'_> {
             OwnedKind::View if self.next.views.get(q).is_some_and(|v| v.materialized) => {
                 Target::MaterializedView { name }
             }
-            OwnedKind::View => Target::View { name },
-            OwnedKind::Function => Target::Function { name },
+            OwnedKind::View | OwnedKind::Function => Target::View { name },
         }
     }
 

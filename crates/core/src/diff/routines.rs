@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Differ;
-use crate::catalog::{FunctionDef, IndexDef, QName, RoutineKind, ViewDef};
+use crate::catalog::{FunctionDef, IndexDef, QName, RoutineId, RoutineKind, ViewDef};
 use crate::deps::{self, Node};
 use crate::step::{Step, Target};
 
@@ -38,7 +38,11 @@ impl Differ<'_> {
             if !self.next.functions.contains_key(q) {
                 self.dropped_functions.insert(q.clone());
                 let name = q.clone();
-                self.push(if self.signature_uses_replaced_type(q, f) {
+                // Early too when another overload keeps the name: what calls the name
+                // (a view created again) must not bind to the routine that goes.
+                let early =
+                    self.signature_uses_replaced_type(q, f) || self.next.has_routine_named(&q.name);
+                self.push(if early {
                     Step::DropFunctionEarly { name }
                 } else {
                     Step::DropFunction { name }
@@ -51,8 +55,8 @@ impl Differ<'_> {
     /// `CREATE OR REPLACE` can do, naming a replaced enum, domain or composite type in
     /// their signature (renamed aside, it must go), or aggregates over a support function that
     /// is itself dropped and created (PostgreSQL refuses to drop it under them).
-    fn functions_to_recreate(&self) -> BTreeSet<QName> {
-        let mut out: BTreeSet<QName> = self
+    fn functions_to_recreate(&self) -> BTreeSet<RoutineId> {
+        let mut out: BTreeSet<RoutineId> = self
             .next
             .functions
             .iter()
@@ -64,7 +68,7 @@ impl Differ<'_> {
             })
             .map(|(q, _)| q.clone())
             .collect();
-        let over_recreated: Vec<QName> = self
+        let over_recreated: Vec<RoutineId> = self
             .next
             .functions
             .iter()
@@ -72,7 +76,7 @@ impl Differ<'_> {
             .filter(|(_, f)| {
                 f.aggregate
                     .as_ref()
-                    .is_some_and(|a| a.functions().any(|s| out.contains(s)))
+                    .is_some_and(|a| a.functions().any(|s| out.iter().any(|id| &id.name == s)))
             })
             .map(|(q, _)| q.clone())
             .collect();
@@ -80,7 +84,8 @@ impl Differ<'_> {
         out
     }
 
-    fn signature_uses_replaced_type(&self, q: &QName, f: &FunctionDef) -> bool {
+    fn signature_uses_replaced_type(&self, id: &RoutineId, f: &FunctionDef) -> bool {
+        let q = &id.name;
         deps::references(&f.signature_text()).iter().any(|r| {
             let ty = QName::new(r.schema.as_deref().unwrap_or(&q.schema), &r.name);
             if let (Some(p), Some(n)) = (self.previous.enums.get(&ty), self.next.enums.get(&ty)) {
@@ -101,7 +106,7 @@ impl Differ<'_> {
 
     /// A new function with its comment, and its grants: a function the model grants to
     /// someone is no longer executable by everyone.
-    fn create_function(&mut self, q: &QName, f: &FunctionDef) {
+    fn create_function(&mut self, q: &RoutineId, f: &FunctionDef) {
         self.push(Step::CreateFunction { name: q.clone() });
         self.check_body(q, f);
         let target = Target::Function { name: q.clone() };
@@ -116,7 +121,7 @@ impl Differ<'_> {
 
     /// Bodies in languages whose validator checks them (SQL and PL/pgSQL) are checked
     /// once the plan's objects exist; other languages check at call time only.
-    fn check_body(&mut self, q: &QName, f: &FunctionDef) {
+    fn check_body(&mut self, q: &RoutineId, f: &FunctionDef) {
         if f.body_validator().is_some() {
             self.push(Step::CheckFunctionBody { name: q.clone() });
         }

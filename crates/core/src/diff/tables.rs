@@ -2,7 +2,7 @@
 //! policies, grants and comments; a rebuild where the flavour cannot alter in place.
 
 use super::{Differ, TableChange};
-use crate::catalog::{IndexDef, QName, TableDef};
+use crate::catalog::{IndexDef, QName, RoutineId, TableDef};
 use crate::deps::references;
 use crate::step::{
     ConstraintKind, CopiedColumn, CopySource, OnTable, RlsSwitch, Step, Target, Validation,
@@ -656,8 +656,7 @@ impl Differ<'_> {
             self.uses_retyped(q, &text)
                 || references(&text).iter().any(|r| {
                     let schema = r.schema.clone().unwrap_or_else(|| q.schema.clone());
-                    self.dropped_functions
-                        .contains(&QName::new(schema, r.name.clone()))
+                    self.drops_routine_named(&QName::new(schema, r.name.clone()))
                 })
         };
         let mut drops = Vec::new();
@@ -689,7 +688,7 @@ impl Differ<'_> {
     fn trigger_recreated(&self, q: &QName, t: &crate::catalog::TriggerDef) -> bool {
         t.function
             .as_ref()
-            .is_some_and(|f| self.dropped_functions.contains(f))
+            .is_some_and(|f| self.dropped_functions.contains(&RoutineId::no_args(f)))
             || t.update_of
                 .iter()
                 .any(|c| self.uses_retyped(q, &crate::sql::ident(c)))

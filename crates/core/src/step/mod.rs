@@ -16,7 +16,7 @@ pub use subject::Subject;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, DefaultPrivilegeDef, GrantDef, QName};
+use crate::catalog::{Catalog, DefaultPrivilegeDef, GrantDef, QName, RoutineId};
 
 /// The catalog before and the catalog after a plan.
 #[derive(Debug, Clone, Copy)]
@@ -209,7 +209,7 @@ pub enum Target {
         column: String,
     },
     Function {
-        name: QName,
+        name: RoutineId,
     },
     Index {
         name: QName,
@@ -349,12 +349,14 @@ pub enum Step {
         name: QName,
     },
     DropFunctionForReplacement {
-        name: QName,
+        name: RoutineId,
     },
     /// A function the model removes whose signature names a type this plan replaces:
-    /// dropped while the type still has its name (a late drop would name the new one).
+    /// dropped while the type still has its name (a late drop would name the new one);
+    /// or one whose name another overload keeps: dropped before what calls the name is
+    /// created again, which would bind to it while it exists.
     DropFunctionEarly {
-        name: QName,
+        name: RoutineId,
     },
     /// `OWNED BY NONE` before its owning column changes or goes (which would take the
     /// sequence with it) or before the sequence itself goes.
@@ -412,10 +414,10 @@ pub enum Step {
         attribute: String,
     },
     CreateFunction {
-        name: QName,
+        name: RoutineId,
     },
     ReplaceFunction {
-        name: QName,
+        name: RoutineId,
     },
     RenameTable {
         from: QName,
@@ -602,7 +604,7 @@ pub enum Step {
     /// `REVOKE ALL … FROM PUBLIC` on a function whose grants the model lists: functions
     /// are executable by everyone unless revoked.
     RevokeFromPublic {
-        function: QName,
+        function: RoutineId,
     },
     GrantDefaultPrivileges {
         schema: String,
@@ -628,7 +630,7 @@ pub enum Step {
 
     // Phase::LateDrops
     DropFunction {
-        name: QName,
+        name: RoutineId,
     },
     DropType {
         name: QName,
@@ -667,7 +669,7 @@ pub enum Step {
 
     // Phase::BodyChecks
     CheckFunctionBody {
-        name: QName,
+        name: RoutineId,
     },
     // Phase::Concurrent
     DropIndexConcurrently {

@@ -3,7 +3,7 @@
 //! act for that owner, instead of as the database owner, which may not.
 
 use super::{OnTable, Step, Target};
-use crate::catalog::{Catalog, OwnedKind, QName};
+use crate::catalog::{Catalog, CatalogKey, OwnedKind, QName, RoutineId};
 
 /// An object with an owner of its own, as a step names it. Partitions and indexes are
 /// known by their own names; their table's owner is theirs.
@@ -11,7 +11,7 @@ use crate::catalog::{Catalog, OwnedKind, QName};
 pub enum Subject {
     Table(QName),
     View(QName),
-    Function(QName),
+    Function(RoutineId),
     /// An enum, a domain or a composite type.
     Type(QName),
     Sequence(QName),
@@ -23,14 +23,22 @@ impl Subject {
     /// The object's owner in `catalog`, when it has one other than the database owner.
     pub fn owner<'c>(&self, catalog: &'c Catalog) -> Option<&'c String> {
         match self {
-            Subject::Table(q) => catalog.owner(OwnedKind::Table, q)?.as_ref(),
-            Subject::View(q) => catalog.owner(OwnedKind::View, q)?.as_ref(),
-            Subject::Function(q) => catalog.owner(OwnedKind::Function, q)?.as_ref(),
+            Subject::Table(q) => catalog
+                .owner(OwnedKind::Table, CatalogKey::Name(q))?
+                .as_ref(),
+            Subject::View(q) => catalog
+                .owner(OwnedKind::View, CatalogKey::Name(q))?
+                .as_ref(),
+            Subject::Function(id) => catalog
+                .owner(OwnedKind::Function, CatalogKey::Routine(id))?
+                .as_ref(),
             Subject::Type(q) => [OwnedKind::Enum, OwnedKind::Domain, OwnedKind::CompositeType]
                 .into_iter()
-                .find_map(|kind| catalog.owner(kind, q))?
+                .find_map(|kind| catalog.owner(kind, CatalogKey::Name(q)))?
                 .as_ref(),
-            Subject::Sequence(q) => catalog.owner(OwnedKind::Sequence, q)?.as_ref(),
+            Subject::Sequence(q) => catalog
+                .owner(OwnedKind::Sequence, CatalogKey::Name(q))?
+                .as_ref(),
             Subject::Partition(q) => catalog
                 .tables
                 .iter()

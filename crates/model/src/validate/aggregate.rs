@@ -1,43 +1,50 @@
-//! Aggregates: argument and state types that resolve, support functions named, a name no
-//! function or procedure of the schema has, and serialization functions only where
+//! Aggregates: argument and state types that resolve, support functions named, and
+//! serialization functions only where
 //! PostgreSQL takes them (an `internal` state, both or neither).
 
 use super::{ObjectKind, Validator};
-use crate::Schema;
 use crate::diag::Diagnostic;
 use crate::load::pointer;
+use crate::{Aggregate, Schema};
 
 impl Validator<'_> {
     pub(super) fn aggregates(&mut self, schema_name: &str, schema: &Schema) {
-        for (name, aggregate) in &schema.aggregates {
-            let at = pointer(["schemas", schema_name, "aggregates", name]);
-            self.identifier(&at, name, true);
-            self.grants(
-                &format!("{at}/grants"),
-                &aggregate.grants,
-                ObjectKind::Function,
-            );
-            for (i, ty) in aggregate.args.iter().enumerate() {
-                self.type_ref(&format!("{at}/args/{i}"), schema_name, ty, false);
+        for (name, list) in &schema.aggregates {
+            let base = pointer(["schemas", schema_name, "aggregates", name]);
+            for (at, aggregate) in list.located(&base) {
+                self.aggregate(&at, schema_name, name, aggregate);
             }
-            self.type_ref(
-                &format!("{at}/state_type"),
-                schema_name,
-                &aggregate.state_type,
-                false,
-            );
-            for (key, function) in aggregate.support_functions() {
-                self.support_function(&format!("{at}/{key}"), schema_name, name, key, function);
-            }
-            let internal = aggregate.state_type.trim().eq_ignore_ascii_case("internal");
-            let serial = aggregate.serial_function.is_some();
-            if serial != aggregate.deserial_function.is_some() {
-                let key = if serial {
-                    "serial_function"
-                } else {
-                    "deserial_function"
-                };
-                self.error(
+        }
+    }
+
+    fn aggregate(&mut self, at: &str, schema_name: &str, name: &str, aggregate: &Aggregate) {
+        self.identifier(at, name, true);
+        self.grants(
+            &format!("{at}/grants"),
+            &aggregate.grants,
+            ObjectKind::Function,
+        );
+        for (i, ty) in aggregate.args.iter().enumerate() {
+            self.type_ref(&format!("{at}/args/{i}"), schema_name, ty, false);
+        }
+        self.type_ref(
+            &format!("{at}/state_type"),
+            schema_name,
+            &aggregate.state_type,
+            false,
+        );
+        for (key, function) in aggregate.support_functions() {
+            self.support_function(&format!("{at}/{key}"), schema_name, name, key, function);
+        }
+        let internal = aggregate.state_type.trim().eq_ignore_ascii_case("internal");
+        let serial = aggregate.serial_function.is_some();
+        if serial != aggregate.deserial_function.is_some() {
+            let key = if serial {
+                "serial_function"
+            } else {
+                "deserial_function"
+            };
+            self.error(
                     Diagnostic::new(
                         format!("{at}/{key}"),
                         format!(
@@ -46,38 +53,19 @@ impl Validator<'_> {
                     )
                     .with_hint("a serialized state must be read back: give both, or neither"),
                 );
-            } else if serial && !internal {
-                self.error(
-                    Diagnostic::new(
-                        format!("{at}/serial_function"),
-                        format!(
-                            "aggregate `{schema_name}.{name}` serializes a `{}` state",
-                            aggregate.state_type
-                        ),
-                    )
-                    .with_hint("PostgreSQL takes serialization functions only for an `internal` state type"),
-                );
-            }
-            // The model keys routines by name, and PostgreSQL keeps aggregates with
-            // functions and procedures in one namespace.
-            let clash = if schema.functions.contains_key(name) {
-                Some("function")
-            } else if schema.procedures.contains_key(name) {
-                Some("procedure")
-            } else {
-                None
-            };
-            if let Some(kind) = clash {
-                self.error(
-                    Diagnostic::at_key(
-                        at,
-                        format!("aggregate `{schema_name}.{name}` has the name of a {kind}"),
-                    )
-                    .with_hint(
-                        "functions, procedures and aggregates of a schema need distinct names",
+        } else if serial && !internal {
+            self.error(
+                Diagnostic::new(
+                    format!("{at}/serial_function"),
+                    format!(
+                        "aggregate `{schema_name}.{name}` serializes a `{}` state",
+                        aggregate.state_type
                     ),
-                );
-            }
+                )
+                .with_hint(
+                    "PostgreSQL takes serialization functions only for an `internal` state type",
+                ),
+            );
         }
     }
 

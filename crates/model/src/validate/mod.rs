@@ -9,6 +9,7 @@ mod deferral;
 mod domains;
 pub mod duckdb;
 mod exclusion;
+mod identity;
 mod owners;
 mod sequences;
 pub mod sqlite;
@@ -341,39 +342,33 @@ impl<'m> Validator<'m> {
                 let _ = index;
             }
         }
-        for (name, function) in &schema.functions {
-            let at = pointer(["schemas", schema_name, "functions", name]);
-            let routine = Routine {
-                noun: "function",
-                args: &function.args,
-                body: &function.body,
-                depends_on: &function.depends_on,
-                grants: &function.grants,
-            };
-            self.routine(&at, schema_name, name, routine);
-        }
-        for (name, procedure) in &schema.procedures {
-            let at = pointer(["schemas", schema_name, "procedures", name]);
-            let routine = Routine {
-                noun: "procedure",
-                args: &procedure.args,
-                body: &procedure.body,
-                depends_on: &procedure.depends_on,
-                grants: &procedure.grants,
-            };
-            self.routine(&at, schema_name, name, routine);
-            // The model keys routines by name: a function and a procedure of one name
-            // would be one object to it (PostgreSQL tells them apart by argument types).
-            if schema.functions.contains_key(name) {
-                self.error(
-                    Diagnostic::at_key(
-                        at,
-                        format!("procedure `{schema_name}.{name}` has the name of a function"),
-                    )
-                    .with_hint("functions and procedures of a schema need distinct names"),
-                );
+        for (name, list) in &schema.functions {
+            let base = pointer(["schemas", schema_name, "functions", name]);
+            for (at, function) in list.located(&base) {
+                let routine = Routine {
+                    noun: "function",
+                    args: &function.args,
+                    body: &function.body,
+                    depends_on: &function.depends_on,
+                    grants: &function.grants,
+                };
+                self.routine(&at, schema_name, name, routine);
             }
         }
+        for (name, list) in &schema.procedures {
+            let base = pointer(["schemas", schema_name, "procedures", name]);
+            for (at, procedure) in list.located(&base) {
+                let routine = Routine {
+                    noun: "procedure",
+                    args: &procedure.args,
+                    body: &procedure.body,
+                    depends_on: &procedure.depends_on,
+                    grants: &procedure.grants,
+                };
+                self.routine(&at, schema_name, name, routine);
+            }
+        }
+        self.routine_identities(schema_name, schema);
         self.aggregates(schema_name, schema);
     }
 

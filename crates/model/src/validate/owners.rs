@@ -14,13 +14,7 @@ impl Validator<'_> {
             Target::Duckdb => Some("DuckDB"),
         };
         for object in schema.owned_objects() {
-            let at = pointer([
-                "schemas",
-                schema_name,
-                object.collection,
-                object.name,
-                "owner",
-            ]);
+            let at = object.owner_pointer(schema_name);
             match engine {
                 Some(engine) => self.error(
                     Diagnostic::new(at, format!("{engine} has no roles: an object has no owner"))

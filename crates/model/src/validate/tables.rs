@@ -276,6 +276,7 @@ impl Validator<'_> {
                 .schemas
                 .get(fs)
                 .and_then(|s| s.functions.get(fname))
+                .map(|list| list.iter().find(|f| f.args.is_empty()))
             {
                 None => self.error(
                     Diagnostic::new(
@@ -286,7 +287,17 @@ impl Validator<'_> {
                     )
                     .with_hint("declare the function under `functions` with `returns: trigger`"),
                 ),
-                Some(f) if !f.returns.trim().eq_ignore_ascii_case("trigger") => self.error(
+                Some(None) => self.error(
+                    Diagnostic::new(
+                        format!("{trigger_at}/function"),
+                        format!(
+                            "trigger `{name}` calls `{fs}.{fname}`, which has no overload \
+                             without arguments"
+                        ),
+                    )
+                    .with_hint("a trigger function takes no arguments: pass values in `args`"),
+                ),
+                Some(Some(f)) if !f.returns.trim().eq_ignore_ascii_case("trigger") => self.error(
                     Diagnostic::new(
                         format!("{trigger_at}/function"),
                         format!(
@@ -296,7 +307,7 @@ impl Validator<'_> {
                     )
                     .with_hint("a trigger function has `returns: trigger`"),
                 ),
-                Some(_) => {}
+                Some(Some(_)) => {}
             }
         }
         self.grants(&format!("{at}/grants"), &table.grants, ObjectKind::Table);

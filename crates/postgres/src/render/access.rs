@@ -81,8 +81,8 @@ impl Renderer<'_> {
                     .or_else(|| self.pair.previous.functions.get(name))
                     .ok_or_else(|| self.error(format!("function {name} is in neither catalog")))?;
                 match self.step {
-                    Step::SetComment { .. } => function_target(name, f),
-                    _ => function_grant_target(name, f),
+                    Step::SetComment { .. } => function_target(&name.name, f),
+                    _ => function_grant_target(&name.name, f),
                 }
             }
             Target::Index { name } => format!("INDEX {}", name.sql()),
@@ -106,7 +106,7 @@ impl Renderer<'_> {
             Target::ViewColumn { view, column } => {
                 ObjectKey::on_table(ObjectKind::Column, view, column)
             }
-            Target::Function { name } => ObjectKey::new(ObjectKind::Function, name),
+            Target::Function { name } => ObjectKey::new(ObjectKind::Function, &name.name),
             Target::Index { name } => ObjectKey::new(ObjectKind::Index, name),
             Target::Trigger { on } => ObjectKey::on_table(ObjectKind::Trigger, &on.table, &on.name),
             Target::Sequence { name } => ObjectKey::new(ObjectKind::Sequence, name),

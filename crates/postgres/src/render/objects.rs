@@ -181,7 +181,7 @@ impl Renderer<'_> {
                     self.error(format!("function {name} is not in the desired catalog"))
                 })?;
                 let replace = matches!(self.step, Step::ReplaceFunction { .. });
-                (name, function_sql(name, f, replace))
+                (&name.name, function_sql(&name.name, f, replace))
             }
             Step::DropFunction { name }
             | Step::DropFunctionForReplacement { name }
@@ -189,7 +189,10 @@ impl Renderer<'_> {
                 let f = self.pair.previous.functions.get(name).ok_or_else(|| {
                     self.error(format!("function {name} is not in the current catalog"))
                 })?;
-                (name, format!("DROP {}", function_target(name, f)))
+                (
+                    &name.name,
+                    format!("DROP {}", function_target(&name.name, f)),
+                )
             }
             Step::CheckFunctionBody { name } => {
                 let f = self.pair.next.functions.get(name).ok_or_else(|| {
@@ -198,12 +201,12 @@ impl Renderer<'_> {
                 let validator = f.body_validator().ok_or_else(|| {
                     self.error(format!("no body validator for language {}", f.language))
                 })?;
-                let signature = format!("{}{}", name.sql(), f.signature());
+                let signature = format!("{}{}", name.name.sql(), f.signature());
                 let sql = format!(
                     "SELECT pg_catalog.{validator}({}::regprocedure::oid)",
                     literal(&signature)
                 );
-                (name, sql)
+                (&name.name, sql)
             }
             _ => return Err(self.error("not a function step")),
         };

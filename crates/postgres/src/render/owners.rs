@@ -92,7 +92,7 @@ impl Renderer<'_> {
                 let f = self.pair.next.functions.get(name).ok_or_else(|| {
                     self.error(format!("function {name} is not in the desired catalog"))
                 })?;
-                function_target(name, f)
+                function_target(&name.name, f)
             }
             other => return Err(self.error(format!("{other:?} has no owner of its own"))),
         };

@@ -32,6 +32,7 @@ mod domains;
 mod drops;
 mod enums;
 mod indexes;
+mod overloads;
 mod owners;
 mod partitions;
 mod routines;
