@@ -40,6 +40,7 @@ mod lock_timeouts;
 mod migrate_cli;
 mod model_include;
 mod model_size;
+mod ordering_server_graph;
 mod provision;
 mod provision_errors;
 mod provision_existing;

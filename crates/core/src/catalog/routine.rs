@@ -171,13 +171,17 @@ pub struct ArgDef {
 }
 
 impl FunctionDef {
-    /// The result and argument types (and an aggregate's state type): what must resolve
-    /// when the function is created.
+    /// The result and argument types, the arguments' defaults (and an aggregate's state
+    /// type): what must resolve when the function is created.
     pub fn signature_text(&self) -> String {
         let mut text = self.returns.clone();
         for a in &self.args {
             text.push(' ');
             text.push_str(&a.ty);
+            if let Some(default) = &a.default {
+                text.push(' ');
+                text.push_str(default);
+            }
         }
         if let Some(aggregate) = &self.aggregate {
             text.push(' ');

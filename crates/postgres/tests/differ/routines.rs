@@ -361,3 +361,39 @@ fn procedures_created_replaced_retyped_and_dropped() {
         )
         .check();
 }
+
+/// An argument's default is resolved when the function is created: the function it calls
+/// comes first, although its name sorts after.
+#[test]
+fn function_created_after_the_function_its_default_calls() {
+    let steps = case!()
+        .after(
+            r#"
+            schemas:
+              ledger:
+                functions:
+                  company_total:
+                    args:
+                      - { name: p_company, type: integer, default: ledger.home_company() }
+                    returns: numeric
+                    language: sql
+                    body: SELECT 0::numeric
+                  home_company:
+                    returns: integer
+                    language: sql
+                    body: SELECT 1
+            "#,
+        )
+        .check();
+    let created: Vec<String> = steps
+        .iter()
+        .filter_map(|s| match &s.step {
+            schemactl_core::step::Step::CreateFunction { name } => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        created,
+        ["ledger.home_company()", "ledger.company_total(integer)"]
+    );
+}
