@@ -155,3 +155,61 @@ async fn owners_handed_over_and_back() {
     )
     .await;
 }
+
+const LINKED: &str = r#"
+database: { name: c17_linked, owner: c15_owner }
+roles:
+  c15_owner: { login: true, password_env: C15_OWNER_PW }
+  c15_reader: { login: true, password_env: C15_READER_PW }
+  c17_ledger: {}
+schemas:
+  ledger:
+    owner: c15_owner
+    grants: [{ to: [c17_ledger], privileges: [usage] }]
+    sequences:
+      voucher_no: { start: 1000, owner: c17_ledger }
+    tables:
+      notes:
+        columns:
+          id: { type: bigint, primary_key: true }
+          voucher: { type: bigint }
+"#;
+
+const LINKED_BASE: Base = Base {
+    text: LINKED,
+    env: ENV,
+    owner: "c15_owner",
+    extensions: &[],
+};
+
+/// A sequence of another owner linked to a column: PostgreSQL refuses OWNED BY a table of
+/// another owner, so the sequence is handed to the table's owner first; the way back
+/// unlinks it and hands it back.
+#[tokio::test]
+async fn a_sequence_of_another_owner_linked_to_a_column() {
+    let edits = &[(
+        "voucher_no: { start: 1000, owner: c17_ledger }",
+        "voucher_no: { start: 1000, owned_by: notes.voucher }",
+    )];
+    let plan = scenario(&LINKED_BASE, "linked_sequence", edits).await;
+    let sql = plan.sql();
+    let handed = sql
+        .find("ALTER SEQUENCE ledger.voucher_no OWNER TO c15_owner")
+        .expect(&sql);
+    let linked = sql
+        .find("ALTER SEQUENCE ledger.voucher_no OWNED BY ledger.notes.voucher")
+        .expect(&sql);
+    assert!(handed < linked, "{sql}");
+
+    let db = unique("c17_linked");
+    LINKED_BASE.provision(&db, &LINKED_BASE.edited(edits));
+    let conn = connect(&db_url(&db)).await;
+    let owned = strings(
+        &conn,
+        "SELECT pg_get_userbyid(c.relowner) || ' ' || \
+                coalesce(pg_get_serial_sequence('ledger.notes', 'voucher'), '-') \
+         FROM pg_class c WHERE c.oid = 'ledger.voucher_no'::regclass",
+    )
+    .await;
+    assert_eq!(owned, ["c15_owner ledger.voucher_no"]);
+}

@@ -38,7 +38,7 @@ impl Renderer<'_> {
                     ))
                 })?;
                 let table = QName::new(&name.schema, &owner.table);
-                Statement::new(
+                let owned_by = Statement::new(
                     key(name),
                     format!(
                         "ALTER SEQUENCE {} OWNED BY {}.{}",
@@ -46,7 +46,24 @@ impl Renderer<'_> {
                         table.sql(),
                         ident(&owner.column)
                     ),
-                )
+                );
+                // PostgreSQL links a sequence only to a table of the same owner: a
+                // sequence of another owner is handed to the table's first (the table's
+                // own hand-over, later, moves both).
+                return Ok(match self.owner_to_match(name, &table) {
+                    Some(table_owner) => vec![
+                        Statement::new(
+                            key(name),
+                            format!(
+                                "ALTER SEQUENCE {} OWNER TO {}",
+                                name.sql(),
+                                ident(&table_owner)
+                            ),
+                        ),
+                        owned_by,
+                    ],
+                    None => vec![owned_by],
+                });
             }
             Step::DropSequence { name } => {
                 Statement::new(key(name), format!("DROP SEQUENCE {}", name.sql()))
@@ -54,6 +71,19 @@ impl Renderer<'_> {
             _ => return Err(self.error("not a sequence step")),
         };
         Ok(vec![statement])
+    }
+
+    /// The current owner of `table`, when the sequence `name` that the plan links to it
+    /// exists already under another owner (`None` stands for the database owner on
+    /// either).
+    fn owner_to_match(&self, name: &QName, table: &QName) -> Option<String> {
+        let previous = self.pair.previous;
+        let sequence_owner = previous.sequences.get(name)?.owner.as_ref();
+        let table_owner = previous.tables.get(table)?.owner.as_ref();
+        if sequence_owner == table_owner {
+            return None;
+        }
+        table_owner.or(previous.database.owner.as_ref()).cloned()
     }
 
     fn next_sequence(&self, q: &QName) -> Result<&SequenceDef, RenderError> {

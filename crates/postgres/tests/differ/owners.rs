@@ -171,3 +171,54 @@ fn owner_equal_to_the_database_owner_is_no_change() {
         .check();
     assert!(steps.is_empty(), "{steps:#?}");
 }
+
+/// A sequence of its own owner linked to a column (`owned_by`): PostgreSQL links a
+/// sequence only to a table of the same owner, so the sequence goes to the table's owner
+/// first, as the admin, in the same step; the table's own hand-over then moves both.
+#[test]
+fn sequence_owned_by_a_column_takes_its_tables_owner_first() {
+    let steps = case!()
+        .before(&format!(
+            "{ROLES}{}",
+            r#"
+            schemas:
+              ledger:
+                sequences:
+                  voucher_no: { start: 1000, owner: reporting }
+                tables:
+                  entries:
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      voucher: { type: bigint }
+            "#
+        ))
+        .after(&format!(
+            "{ROLES}{}",
+            r#"
+            schemas:
+              ledger:
+                sequences:
+                  voucher_no: { start: 1000, owned_by: entries.voucher }
+                tables:
+                  entries:
+                    owner: ledger_owner
+                    columns:
+                      id: { type: bigint, primary_key: true }
+                      voucher: { type: bigint }
+            "#
+        ))
+        .check();
+    let sql: Vec<String> = steps
+        .iter()
+        .flat_map(|s| s.statements.iter().map(|st| st.sql.clone()))
+        .filter(|sql| sql.contains("OWNER TO") || sql.contains("OWNED BY"))
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "ALTER SEQUENCE ledger.voucher_no OWNER TO shop_owner",
+            "ALTER SEQUENCE ledger.voucher_no OWNED BY ledger.entries.voucher",
+            "ALTER TABLE ledger.entries OWNER TO ledger_owner",
+        ]
+    );
+}
