@@ -234,6 +234,11 @@ pub fn self_check(path: &Path, text: &str, model: &Model) -> Result<(), String> 
     Ok(())
 }
 
+/// The routines under a schema's names, each overload counted.
+fn routines<T>(map: &indexmap::IndexMap<String, crate::model::Overloads<T>>) -> usize {
+    map.values().map(|list| list.as_slice().len()).sum()
+}
+
 fn summary(model: &Model, out: Option<&Path>, elapsed: std::time::Duration) -> String {
     let count =
         |f: fn(&crate::model::Schema) -> usize| -> usize { model.schemas.values().map(f).sum() };
@@ -242,21 +247,7 @@ fn summary(model: &Model, out: Option<&Path>, elapsed: std::time::Duration) -> S
         model.schemas.len(),
         count(|s| s.tables.len()),
         count(|s| s.views.len() + s.materialized_views.len()),
-        count(|s| {
-            let listed = |n: usize, l: usize| n + l;
-            s.functions
-                .values()
-                .map(|l| l.as_slice().len())
-                .fold(0, listed)
-                + s.procedures
-                    .values()
-                    .map(|l| l.as_slice().len())
-                    .fold(0, listed)
-                + s.aggregates
-                    .values()
-                    .map(|l| l.as_slice().len())
-                    .fold(0, listed)
-        }),
+        count(|s| routines(&s.functions) + routines(&s.procedures) + routines(&s.aggregates)),
         model.roles.len(),
         out.map(|p| format!(" into {}", p.display()))
             .unwrap_or_default(),

@@ -25,15 +25,6 @@ pub enum Overloads<T> {
 }
 
 impl<T> Overloads<T> {
-    /// One routine as `One`, several as `Many`: the form a writer of the model uses.
-    pub fn from_vec(mut routines: Vec<T>) -> Overloads<T> {
-        if routines.len() == 1 {
-            Overloads::One(routines.remove(0))
-        } else {
-            Overloads::Many(routines)
-        }
-    }
-
     pub fn as_slice(&self) -> &[T] {
         match self {
             Overloads::Many(list) => list,
@@ -45,37 +36,33 @@ impl<T> Overloads<T> {
         self.as_slice().iter()
     }
 
-    /// The routines with the JSON pointer of each: the name's own (`at`) for the one
-    /// routine of a name, `at/i` for the `i`th of a list.
-    pub fn located(&self, at: &str) -> Vec<(String, &T)> {
+    /// The routines with their place in the name's list: `None` for the one routine of
+    /// a name, `Some(i)` for the `i`th of a list.
+    pub fn indexed(&self) -> impl Iterator<Item = (Option<usize>, &T)> {
         let listed = matches!(self, Overloads::Many(_));
         self.iter()
             .enumerate()
-            .map(|(i, routine)| {
-                let pointer = if listed {
-                    format!("{at}/{i}")
-                } else {
-                    at.to_string()
-                };
-                (pointer, routine)
+            .map(move |(i, routine)| (listed.then_some(i), routine))
+    }
+
+    /// The routines with the JSON pointer of each: the name's own (`at`) for the one
+    /// routine of a name, `at/i` for the `i`th of a list.
+    pub fn located(&self, at: &str) -> Vec<(String, &T)> {
+        self.indexed()
+            .map(|(i, routine)| match i {
+                Some(i) => (format!("{at}/{i}"), routine),
+                None => (at.to_string(), routine),
             })
             .collect()
     }
 
     pub fn push(&mut self, routine: T) {
-        let list = match std::mem::replace(self, Overloads::Many(Vec::new())) {
+        let mut list = match std::mem::replace(self, Overloads::Many(Vec::new())) {
             Overloads::Many(list) => list,
             Overloads::One(one) => vec![one],
         };
-        let mut list = list;
         list.push(routine);
         *self = Overloads::Many(list);
-    }
-}
-
-impl<T> From<T> for Overloads<T> {
-    fn from(routine: T) -> Overloads<T> {
-        Overloads::One(routine)
     }
 }
 
@@ -121,13 +108,14 @@ mod tests {
 
     #[test]
     fn push_turns_one_into_a_list() {
-        let mut routines = Overloads::from_vec(vec![1]);
-        assert!(matches!(routines, Overloads::One(1)));
+        let mut routines = Overloads::One(1);
+        assert_eq!(routines.indexed().collect::<Vec<_>>(), [(None, &1)]);
         routines.push(2);
+        assert!(matches!(routines, Overloads::Many(_)));
         assert_eq!(routines.as_slice(), [1, 2]);
-        assert!(matches!(
-            Overloads::from_vec(vec![1, 2]),
-            Overloads::Many(_)
-        ));
+        assert_eq!(
+            routines.indexed().collect::<Vec<_>>(),
+            [(Some(0), &1), (Some(1), &2)]
+        );
     }
 }

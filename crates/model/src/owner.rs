@@ -1,6 +1,6 @@
 //! The owners the model declares for the objects of a schema.
 
-use crate::{Overloads, Schema};
+use crate::Schema;
 
 /// An object of a schema that declares its owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,23 +62,19 @@ impl Schema {
         for (name, v) in &self.materialized_views {
             push("materialized_views", name, v.owner.as_deref());
         }
-        let listed = |many: bool, i: usize| many.then_some(i);
         for (name, list) in &self.functions {
-            let many = matches!(list, Overloads::Many(_));
-            for (i, f) in list.iter().enumerate() {
-                push_overload("functions", name, listed(many, i), f.owner.as_deref());
+            for (i, f) in list.indexed() {
+                push_overload("functions", name, i, f.owner.as_deref());
             }
         }
         for (name, list) in &self.procedures {
-            let many = matches!(list, Overloads::Many(_));
-            for (i, p) in list.iter().enumerate() {
-                push_overload("procedures", name, listed(many, i), p.owner.as_deref());
+            for (i, p) in list.indexed() {
+                push_overload("procedures", name, i, p.owner.as_deref());
             }
         }
         for (name, list) in &self.aggregates {
-            let many = matches!(list, Overloads::Many(_));
-            for (i, a) in list.iter().enumerate() {
-                push_overload("aggregates", name, listed(many, i), a.owner.as_deref());
+            for (i, a) in list.indexed() {
+                push_overload("aggregates", name, i, a.owner.as_deref());
             }
         }
         out

@@ -5,7 +5,7 @@
 //! to create in its schema, unless the admin is a superuser.
 
 use super::Differ;
-use crate::catalog::{CatalogKey, OwnedKind};
+use crate::catalog::{CatalogKey, OwnedKind, RoutineId};
 use crate::step::{Step, Target};
 
 impl Differ<'_> {
@@ -59,10 +59,10 @@ impl Differ<'_> {
 
     /// What an `ALTER … OWNER` names: a materialized view says so.
     fn target(&self, kind: OwnedKind, key: CatalogKey<'_>) -> Target {
-        if let CatalogKey::Routine(id) = key {
-            return Target::Function { name: id.clone() };
-        }
-        let q = key.name();
+        let q = match key {
+            CatalogKey::Routine(id) => return Target::Function { name: id.clone() },
+            CatalogKey::Name(q) => q,
+        };
         let name = q.clone();
         match kind {
             OwnedKind::Enum | OwnedKind::Domain | OwnedKind::CompositeType => Target::Type { name },
@@ -71,7 +71,12 @@ impl Differ<'_> {
             OwnedKind::View if self.next.views.get(q).is_some_and(|v| v.materialized) => {
                 Target::MaterializedView { name }
             }
-            OwnedKind::View | OwnedKind::Function => Target::View { name },
+            OwnedKind::View => Target::View { name },
+            // The catalog keys routines by identity (above); a bare name is the routine
+            // without arguments.
+            OwnedKind::Function => Target::Function {
+                name: RoutineId::no_args(q),
+            },
         }
     }
 

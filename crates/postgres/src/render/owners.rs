@@ -80,7 +80,11 @@ impl Renderer<'_> {
         }
     }
 
-    fn owner_statement(&self, target: &Target, owner: &str) -> Result<Statement, RenderError> {
+    pub(super) fn owner_statement(
+        &self,
+        target: &Target,
+        owner: &str,
+    ) -> Result<Statement, RenderError> {
         let object = match target {
             Target::Type { name } if self.is_domain(name) => format!("DOMAIN {}", name.sql()),
             Target::Type { name } => format!("TYPE {}", name.sql()),

@@ -3,7 +3,7 @@
 use schemactl_core::catalog::{QName, SequenceDef};
 use schemactl_core::sql::ident;
 use schemactl_core::statement::{ObjectKey, ObjectKind, RenderError, Statement};
-use schemactl_core::step::Step;
+use schemactl_core::step::{Step, Target};
 
 use super::Renderer;
 
@@ -50,18 +50,11 @@ impl Renderer<'_> {
                 // PostgreSQL links a sequence only to a table of the same owner: a
                 // sequence of another owner is handed to the table's first (the table's
                 // own hand-over, later, moves both).
+                let sequence = Target::Sequence { name: name.clone() };
                 return Ok(match self.owner_to_match(name, &table) {
-                    Some(table_owner) => vec![
-                        Statement::new(
-                            key(name),
-                            format!(
-                                "ALTER SEQUENCE {} OWNER TO {}",
-                                name.sql(),
-                                ident(&table_owner)
-                            ),
-                        ),
-                        owned_by,
-                    ],
+                    Some(table_owner) => {
+                        vec![self.owner_statement(&sequence, &table_owner)?, owned_by]
+                    }
                     None => vec![owned_by],
                 });
             }
